@@ -1,0 +1,44 @@
+import { ArnContext, buildArn } from "../iam/arn";
+
+/**
+ * The key policy of the platform's customer-managed key: the account administers it through IAM (every use by a
+ * role is then granted in that role's policy, scoped by encryption context or `kms:ViaService`), CloudWatch Logs
+ * may encrypt this account's log groups with it, and log delivery may use it for vended logs.
+ *
+ * @param context the stack's partition, Region and account.
+ * @returns the key policy document.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+ */
+export function platformKeyPolicy(context: ArnContext) {
+  const { partition, region, account } = context;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": buildArn(context, "logs", "log-group:*") } },
+      },
+      {
+        Sid: "LogDeliveryUsesKeyForVendedLogs",
+        Effect: "Allow",
+        Principal: { Service: "delivery.logs.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": account } },
+      },
+    ],
+  };
+}

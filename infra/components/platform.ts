@@ -1,0 +1,193 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { StackConfig } from "../config";
+import { HANDLERS, HandlerGrant, HandlerName, PROJECT_ROOT, Reference, TABLES, TOPICS, TableName, TopicName, WORKFLOWS, WorkflowName, definitionPath } from "../manifest";
+import { Naming } from "../naming";
+import { PolicyStatement } from "../iam/policy";
+import { snsKeyStatement } from "../iam/service";
+import { backupTableNames, workflowSubstitutions } from "../render";
+import { DefinitionSource, definitionFromFile } from "./definition-source";
+import { HandlerFunction } from "./handler-function";
+import { Workflow } from "./workflow";
+import { platformKeyPolicy } from "./key-policy";
+
+/** Arguments of a {@link Platform}. */
+export interface PlatformArgs {
+  /** The stack's validated configuration. */
+  config: StackConfig;
+  /** Physical names and ARNs for this project and stack. */
+  naming: Naming;
+  /** Every workflow's definition, loaded and checked: from {@link workflowSources}. */
+  sources: Record<WorkflowName, DefinitionSource>;
+}
+
+/**
+ * Loads, substitutes, validates and derives the IAM of every seed workflow for a stack. Call it before
+ * registering any resource, so a bad definition leaves nothing half-made.
+ *
+ * @param naming the stack's names and ARNs.
+ * @param config the stack's configuration.
+ * @returns workflow name → its checked definition.
+ * @throws DefinitionError naming the file, State and field of the first problem.
+ */
+export function workflowSources(naming: Naming, config: StackConfig): Record<WorkflowName, DefinitionSource> {
+  return mapValues(WORKFLOWS, (_spec, workflow) =>
+    definitionFromFile(definitionPath(workflow), workflowSubstitutions(workflow, naming, config.backupTables), naming.context),
+  );
+}
+
+/** What one workflow exports. */
+export interface WorkflowOutputs {
+  stateMachineArn: pulumi.Output<string>;
+  roleArn: pulumi.Output<string>;
+  logGroupName: pulumi.Output<string>;
+  type: "STANDARD" | "EXPRESS";
+}
+
+/**
+ * Everything a stack deploys from the manifest (`infra/manifest.ts`): a customer-managed KMS key when the stack
+ * asks for one, the SNS topics, the DynamoDB tables (seeded), one {@link HandlerFunction} per handler and one
+ * {@link Workflow} per seed workflow.
+ *
+ * The definitions arrive already checked ({@link workflowSources}), so a bad definition fails before the first
+ * resource is registered and leaves nothing half-made.
+ *
+ * @see https://www.pulumi.com/docs/iac/concepts/resources/components/
+ */
+export class Platform extends pulumi.ComponentResource {
+  /** Per workflow: state machine ARN, role ARN, log group name, type. */
+  readonly workflows: Record<WorkflowName, WorkflowOutputs>;
+  /** Topic ARNs by logical name. */
+  readonly topicArns: Record<TopicName, pulumi.Output<string>>;
+  /** Table names by logical name. */
+  readonly tableNames: Record<TableName, pulumi.Output<string>>;
+  /** Function ARNs by handler name. */
+  readonly functionArns: Record<HandlerName, pulumi.Output<string>>;
+  /** The customer-managed key's ARN, when the stack creates or names one. */
+  readonly kmsKeyArn?: pulumi.Output<string>;
+
+  /**
+   * @param name the platform's logical name (the project name).
+   * @param args see {@link PlatformArgs}.
+   * @param opts component resource options; pass the AWS provider through `providers`.
+   */
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("statecraft:index:Platform", name, {}, opts);
+    const { config, naming, sources } = args;
+    const child = { parent: this };
+
+    let keyArn: pulumi.Output<string> | undefined;
+    if (config.kmsKey === "create") {
+      const key = new aws.kms.Key(
+        "platform-key",
+        {
+          description: `Encrypts the ${naming.physical("platform")} state machines, logs, topics and tables.`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: JSON.stringify(platformKeyPolicy(naming.context)),
+        },
+        child,
+      );
+      new aws.kms.Alias("platform-key-alias", { name: `alias/${naming.physical("platform")}`, targetKeyId: key.keyId }, child);
+      keyArn = key.arn;
+    } else if (config.kmsKey !== "none") {
+      keyArn = pulumi.output(config.kmsKey);
+    }
+    this.kmsKeyArn = keyArn;
+
+    const topics = mapValues(TOPICS, (spec, topic) =>
+      new aws.sns.Topic(topic, { name: naming.physical(topic), displayName: spec.displayName, kmsMasterKeyId: keyArn }, child),
+    );
+    const tables = mapValues(TABLES, (spec, table) => {
+      const resource = new aws.dynamodb.Table(
+        table,
+        {
+          name: naming.tableName(table),
+          billingMode: "PAY_PER_REQUEST",
+          hashKey: spec.hashKey,
+          attributes: [{ name: spec.hashKey, type: "S" }],
+          pointInTimeRecovery: { enabled: config.tableProtection.pointInTimeRecovery },
+          deletionProtectionEnabled: config.tableProtection.deletionProtection,
+          serverSideEncryption: keyArn ? { enabled: true, kmsKeyArn: keyArn } : { enabled: false },
+        },
+        { ...child, retainOnDelete: config.tableProtection.retainOnDelete },
+      );
+      spec.seedItems.forEach((item, index) => {
+        new aws.dynamodb.TableItem(`${table}-seed-${index}`, { tableName: resource.name, hashKey: spec.hashKey, item: JSON.stringify(item) }, child);
+      });
+      return resource;
+    });
+
+    const handlers = mapValues(HANDLERS, (spec, handler) =>
+      new HandlerFunction(
+        handler,
+        {
+          entry: path.join(PROJECT_ROOT, spec.entry),
+          functionName: naming.physical(handler),
+          description: spec.description,
+          timeoutSeconds: spec.timeoutSeconds,
+          memoryMb: spec.memoryMb,
+          logGroupName: naming.functionLogGroupName(handler),
+          logGroupArn: naming.logGroupArn(naming.functionLogGroupName(handler)),
+          logRetentionDays: config.logRetentionDays,
+          tracing: config.tracing,
+          kmsKeyArn: keyArn,
+          statements: spec.grants.map((grant: HandlerGrant) => handlerStatement(grant, naming, config)),
+        },
+        child,
+      ),
+    );
+
+    /** The resources a workflow's placeholders name: deploy them first, delete them last. */
+    const referenced = (workflow: WorkflowName): pulumi.Resource[] =>
+      Object.values<Reference>(WORKFLOWS[workflow].substitutions).flatMap((reference): pulumi.Resource[] => {
+        if ("functionArn" in reference) return [handlers[reference.functionArn]];
+        if ("topicArn" in reference) return [topics[reference.topicArn]];
+        if ("tableName" in reference) return [tables[reference.tableName]];
+        return config.backupTables.filter((table): table is TableName => table in tables).map((table) => tables[table]);
+      });
+    this.workflows = mapValues(WORKFLOWS, (spec, workflow) => {
+      const source = sources[workflow];
+      const publishes = source.rendered?.derivation.document.Statement.some((s) => s.Action.includes("sns:Publish"));
+      const resource = new Workflow(
+        workflow,
+        {
+          definition: source,
+          type: spec.type,
+          stateMachineName: naming.physical(workflow),
+          logging: {
+            level: config.logLevel,
+            includeExecutionData: config.includeExecutionData,
+            logGroupName: naming.workflowLogGroupName(workflow),
+            retentionInDays: config.logRetentionDays,
+          },
+          tracing: config.tracing,
+          kmsKeyArn: keyArn,
+          additionalStatements: keyArn && publishes ? [keyArn.apply((arn) => snsKeyStatement(arn, naming.context.region))] : [],
+        },
+        { ...child, dependsOn: referenced(workflow) },
+      );
+      return { stateMachineArn: resource.stateMachineArn, roleArn: resource.roleArn, logGroupName: resource.logGroupName, type: spec.type };
+    });
+
+    this.topicArns = mapValues(topics, (topic) => topic.arn);
+    this.tableNames = mapValues(tables, (table) => table.name);
+    this.functionArns = mapValues(handlers, (handler) => handler.functionArn);
+    this.registerOutputs({ workflows: this.workflows, topicArns: this.topicArns, tableNames: this.tableNames, functionArns: this.functionArns });
+  }
+}
+
+/** The statements a handler grant stands for. */
+export function handlerStatement(grant: HandlerGrant, naming: Naming, config: StackConfig): PolicyStatement {
+  switch (grant.kind) {
+    case "createBackups":
+      return { Effect: "Allow", Action: ["dynamodb:CreateBackup"], Resource: backupTableNames(naming, config.backupTables).map((table) => naming.tableArn(table)) };
+    case "answerTaskTokens":
+      return { Effect: "Allow", Action: ["states:SendTaskFailure", "states:SendTaskSuccess"], Resource: [naming.stateMachineArn(grant.workflow)] };
+  }
+}
+
+function mapValues<K extends string, V, R>(record: Record<K, V>, map: (value: V, key: K) => R): Record<K, R> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value as V, key as K)])) as Record<K, R>;
+}

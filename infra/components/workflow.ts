@@ -1,0 +1,169 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { buildArn } from "../iam/arn";
+import { PolicyDocument, PolicyStatement, policyDocument } from "../iam/policy";
+import { logDeliveryStatement, stateMachineKeyStatement, stateMachineTrustPolicy, xrayStatement } from "../iam/service";
+import { DefinitionSource, renderedOutput } from "./definition-source";
+import { Transform, transformed } from "./transform";
+
+/** Arguments of a {@link Workflow}. */
+export interface WorkflowArgs {
+  /**
+   * The definition and its substitutions, from {@link definitionFromFile}: every placeholder has a value and
+   * every value a placeholder. With plain-string values the definition was rendered, validated and its policy
+   * derived already; values known only at deployment are checked when they resolve.
+   */
+  definition: DefinitionSource;
+  /**
+   * `STANDARD` (long-running, exactly-once, execution history kept) or `EXPRESS` (high-volume, at-least-once,
+   * at most five minutes, no execution history: its logs are its only record).
+   * @default "STANDARD"
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
+   */
+  type?: "STANDARD" | "EXPRESS";
+  /** The state machine's physical name; its role is named `<name>-role`. */
+  stateMachineName: string;
+  logging: {
+    /**
+     * Log level of a Standard workflow. Express workflows always log `ALL`, whatever is set here.
+     * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-log-level
+     */
+    level: "ALL" | "ERROR" | "FATAL" | "OFF";
+    /** Whether log events carry execution input, output and state data. */
+    includeExecutionData: boolean;
+    /** The log group's name, normally `/aws/vendedlogs/states/<stack>-<workflow>`. */
+    logGroupName: string;
+    /** Log retention, in days. */
+    retentionInDays: number;
+  };
+  /** X-Ray tracing. @default false */
+  tracing?: boolean;
+  /** A customer-managed KMS key for the state machine's data and its log group; AWS-owned keys when absent. */
+  kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * How long Step Functions reuses a data key, in seconds (60 to 900).
+   * @default 300
+   */
+  kmsDataKeyReusePeriodSeconds?: number;
+  /** Statements the role needs that the definition cannot show (e.g. a key the Tasks' targets are encrypted with). */
+  additionalStatements?: pulumi.Input<PolicyStatement>[];
+  /** Escape hatches: adjust any child's arguments. */
+  transform?: {
+    role?: Transform<aws.iam.RoleArgs>;
+    rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
+    logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
+    stateMachine?: Transform<aws.sfn.StateMachineArgs>;
+  };
+}
+
+/**
+ * A Step Functions state machine built from an ASL file: the definition with its placeholders substituted and
+ * checked, an execution role whose policy is derived least-privilege from the definition (plus log delivery,
+ * X-Ray and KMS as configured), a log group, and the state machine itself, which depends on the role policy so
+ * that AWS can verify log delivery at creation.
+ *
+ * Children: `<name>-role` (aws.iam.Role), `<name>-role-policy` (aws.iam.RolePolicy), `<name>-logs`
+ * (aws.cloudwatch.LogGroup), `<name>` (aws.sfn.StateMachine).
+ *
+ * Definition errors are raised by {@link definitionFromFile}, before this component or any other resource exists.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html
+ * @see https://www.pulumi.com/registry/packages/aws/api-docs/sfn/statemachine/
+ */
+export class Workflow extends pulumi.ComponentResource {
+  /** The state machine's ARN. */
+  readonly stateMachineArn: pulumi.Output<string>;
+  /** The execution role's ARN. */
+  readonly roleArn: pulumi.Output<string>;
+  /** The log group's name. */
+  readonly logGroupName: pulumi.Output<string>;
+  /** The substituted definition, as deployed (JSON text). */
+  readonly definition: pulumi.Output<string>;
+  /** The execution role's policy, as deployed (JSON text). */
+  readonly policy: pulumi.Output<string>;
+  readonly stateMachine: aws.sfn.StateMachine;
+  readonly role: aws.iam.Role;
+
+  /**
+   * @param name the workflow's logical name; children's names derive from it.
+   * @param args see {@link WorkflowArgs}.
+   * @param opts component resource options (provider, parent, …).
+   */
+  constructor(name: string, args: WorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("statecraft:index:Workflow", name, {}, opts);
+    const type = args.type ?? "STANDARD";
+    const stateMachineArn = buildArn(args.definition.context, "states", `stateMachine:${args.stateMachineName}`);
+    const rendered = renderedOutput(args.definition);
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      transformed(args.transform?.logGroup, {
+        name: args.logging.logGroupName,
+        retentionInDays: args.logging.retentionInDays,
+        kmsKeyId: args.kmsKeyArn,
+      }),
+      { parent: this },
+    );
+
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      transformed(args.transform?.role, {
+        name: `${args.stateMachineName}-role`,
+        description: `Execution role of the ${args.stateMachineName} state machine, derived from its definition.`,
+        assumeRolePolicy: JSON.stringify(stateMachineTrustPolicy(args.definition.context)),
+      }),
+      { parent: this },
+    );
+
+    const policyDocumentOutput: pulumi.Output<PolicyDocument> = pulumi
+      .all([rendered, args.kmsKeyArn, pulumi.all(args.additionalStatements ?? [])])
+      .apply(([definition, keyArn, extra]) =>
+        policyDocument([
+          ...definition.derivation.document.Statement,
+          ...(extra as PolicyStatement[]),
+          logDeliveryStatement(),
+          ...(args.tracing ? [xrayStatement()] : []),
+          ...(keyArn ? [stateMachineKeyStatement(keyArn, stateMachineArn)] : []),
+        ]),
+      );
+    this.policy = policyDocumentOutput.apply((document) => JSON.stringify(document));
+
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      transformed(args.transform?.rolePolicy, { name: "execution", role: this.role.id, policy: this.policy }),
+      { parent: this },
+    );
+
+    this.definition = rendered.apply((r) => JSON.stringify(r.definition));
+    this.stateMachine = new aws.sfn.StateMachine(
+      name,
+      transformed(args.transform?.stateMachine, {
+        name: args.stateMachineName,
+        type,
+        roleArn: this.role.arn,
+        definition: this.definition,
+        loggingConfiguration: {
+          level: type === "EXPRESS" ? "ALL" : args.logging.level,
+          includeExecutionData: args.logging.includeExecutionData,
+          logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+        },
+        tracingConfiguration: { enabled: args.tracing ?? false },
+        encryptionConfiguration: args.kmsKeyArn
+          ? { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: args.kmsDataKeyReusePeriodSeconds ?? 300 }
+          : { type: "AWS_OWNED_KEY" },
+      }),
+      // AWS checks at creation that the role may deliver logs: the policy must exist first.
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+
+    this.stateMachineArn = this.stateMachine.arn;
+    this.roleArn = this.role.arn;
+    this.logGroupName = logGroup.name;
+    this.registerOutputs({
+      stateMachineArn: this.stateMachineArn,
+      roleArn: this.roleArn,
+      logGroupName: this.logGroupName,
+      definition: this.definition,
+      policy: this.policy,
+    });
+  }
+}

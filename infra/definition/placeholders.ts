@@ -1,0 +1,112 @@
+import { AslStateMachine, Json, walkStates } from "./asl";
+import { DefinitionError } from "./errors";
+
+/**
+ * The `${Name}` syntax of CloudFormation's `DefinitionSubstitutions`, so a definition written for SAM or the CDK
+ * loads unchanged. Names are letters, digits and underscores.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions
+ */
+export const PLACEHOLDER_PATTERN = /\$\{([A-Za-z0-9_]+)\}/g;
+
+/** Where a placeholder is used: the State (absent at the top level) and the field path inside it. */
+export interface PlaceholderUse {
+  state?: string;
+  field: string;
+}
+
+/**
+ * Finds every placeholder in a definition's string values, with the State and field each one sits in.
+ *
+ * @param definition a parsed definition.
+ * @returns placeholder name → its uses, in document order.
+ */
+export function findPlaceholders(definition: AslStateMachine): Map<string, PlaceholderUse[]> {
+  const found = new Map<string, PlaceholderUse[]>();
+  const note = (state: string | undefined) => (text: string, field: string) => {
+    for (const match of text.matchAll(PLACEHOLDER_PATTERN)) {
+      const uses = found.get(match[1]) ?? [];
+      uses.push(state === undefined ? { field } : { state, field });
+      found.set(match[1], uses);
+    }
+  };
+  for (const [key, value] of Object.entries(definition)) {
+    if (key !== "States") forEachString(value as Json, key, note(undefined));
+  }
+  for (const { name, state } of walkStates(definition)) {
+    for (const [key, value] of Object.entries(state)) {
+      // Nested States are visited as States of their own.
+      if (key === "Branches" || key === "Iterator") continue;
+      if (key === "ItemProcessor" && value !== null && typeof value === "object") {
+        for (const [inner, innerValue] of Object.entries(value)) {
+          if (inner !== "States") forEachString(innerValue as Json, `ItemProcessor.${inner}`, note(name));
+        }
+        continue;
+      }
+      forEachString(value as Json, key, note(name));
+    }
+  }
+  return found;
+}
+
+/**
+ * Replaces every placeholder with its value. Values go inside JSON strings, so a value holding quotes or
+ * braces cannot change the definition's structure.
+ *
+ * @param file the definition's file, for errors.
+ * @param definition the parsed definition (not modified).
+ * @param values placeholder name → value (an ARN, a table name, …).
+ * @returns a new definition with no placeholder left.
+ * @throws DefinitionError naming the file, State, field and placeholder for a placeholder with no value, and
+ *   naming the file and key for a value no placeholder uses (a likely typo).
+ */
+export function substitutePlaceholders(file: string, definition: AslStateMachine, values: Record<string, string>): AslStateMachine {
+  checkSubstitutionKeys(file, findPlaceholders(definition), Object.keys(values));
+  return mapStrings(definition as unknown as Json, (text) =>
+    text.replace(PLACEHOLDER_PATTERN, (_whole, name: string) => values[name]),
+  ) as unknown as AslStateMachine;
+}
+
+/**
+ * Checks that a set of substitution keys matches a definition's placeholders exactly, before any value is known.
+ *
+ * @param file the definition's file, for errors.
+ * @param placeholders the definition's placeholders, from {@link findPlaceholders}.
+ * @param keys the substitution keys offered.
+ * @throws DefinitionError naming the file, State, field and placeholder for a placeholder with no value, and
+ *   naming the file and key for a key no placeholder uses (a likely typo).
+ */
+export function checkSubstitutionKeys(file: string, placeholders: Map<string, PlaceholderUse[]>, keys: string[]): void {
+  const offered = new Set(keys);
+  for (const [name, uses] of placeholders) {
+    if (!offered.has(name)) {
+      const where = uses[0];
+      throw new DefinitionError(file, `placeholder \${${name}} has no substitution value${uses.length > 1 ? ` (used ${uses.length} times)` : ""}.`, {
+        state: where.state,
+        field: where.field,
+      });
+    }
+  }
+  const unused = keys.filter((key) => !placeholders.has(key));
+  if (unused.length > 0) {
+    throw new DefinitionError(file, `substitution${unused.length > 1 ? "s" : ""} ${unused.map((k) => `"${k}"`).join(", ")} match${unused.length > 1 ? "" : "es"} no placeholder in the definition.`);
+  }
+}
+
+/** Calls `visit` for every string value (not keys), with its JSON-pointer-like dotted path. */
+function forEachString(value: Json, path: string, visit: (text: string, path: string) => void): void {
+  if (typeof value === "string") visit(value, path);
+  else if (Array.isArray(value)) value.forEach((item, i) => forEachString(item, `${path}[${i}]`, visit));
+  else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) forEachString(item, path ? `${path}.${key}` : key, visit);
+  }
+}
+
+/** A deep copy with every string value mapped. */
+function mapStrings(value: Json, map: (text: string) => string): Json {
+  if (typeof value === "string") return map(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]));
+  }
+  return value;
+}

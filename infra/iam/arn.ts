@@ -1,0 +1,67 @@
+/**
+ * Amazon Resource Names: building, parsing and the scoped wildcards the IAM derivation falls back to.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+
+/** Where a state machine runs: the partition, Region and account its own ARNs and its targets' ARNs use. */
+export interface ArnContext {
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  partition: string;
+  /** e.g. `eu-west-1`. */
+  region: string;
+  /** The 12-digit account id. */
+  account: string;
+}
+
+/** The parts of an ARN. */
+export interface ParsedArn {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  /** Everything after the account, e.g. `function:my-fn:prod` or `table/orders`. */
+  resource: string;
+}
+
+const ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$/;
+
+/**
+ * Parses an ARN.
+ * @param text the candidate ARN.
+ * @returns its parts, or `undefined` when the text is not an ARN.
+ */
+export function parseArn(text: string): ParsedArn | undefined {
+  const match = ARN_PATTERN.exec(text);
+  if (!match) return undefined;
+  const [, partition, service, region, account = "", resource] = match;
+  return { partition, service, region, account, resource };
+}
+
+/**
+ * Builds an ARN in a context's partition, Region and account.
+ * @param context partition, Region and account.
+ * @param service the ARN's service namespace (`lambda`, `states`, `dynamodb`, …).
+ * @param resource the resource part, e.g. `function:my-fn`.
+ * @param scope `global` leaves the Region out (IAM), `regional` (default) keeps it.
+ */
+export function buildArn(context: ArnContext, service: string, resource: string, scope: "regional" | "global" = "regional"): string {
+  return `arn:${context.partition}:${service}:${scope === "global" ? "" : context.region}:${context.account}:${resource}`;
+}
+
+/**
+ * The partition a Region belongs to.
+ * @param region e.g. `eu-west-1`, `cn-north-1`, `us-gov-west-1`.
+ * @see https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  return "aws";
+}
+
+/** The DNS suffix of a partition's service endpoints, for service principals that name it. */
+export function dnsSuffixOf(partition: string): string {
+  return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+}

@@ -1,0 +1,113 @@
+/**
+ * IAM policy documents as typed values, and the merge that keeps a derived policy small and stable.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+ */
+
+/** A condition block: operator → condition key → value(s), e.g. `{StringEquals: {"aws:SourceAccount": "1111…"}}`. */
+export type PolicyCondition = Record<string, Record<string, string | string[]>>;
+
+/** One statement; Action and Resource are always lists here, sorted once merged. */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string[];
+  Resource: string[];
+  Condition?: PolicyCondition;
+}
+
+/** A policy document, version 2012-10-17. */
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+/** IAM's limit on the total size of a role's inline policies, in characters (whitespace excluded). */
+export const INLINE_POLICY_LIMIT = 10_240;
+
+/**
+ * Merges statements into one statement per (Effect, set of actions, Condition), with resources sorted and
+ * deduplicated; statements come out sorted by their first action, so the same grants always render the same JSON.
+ * Actions of statements whose resource sets are then identical are merged too (`dynamodb:PutItem` and
+ * `dynamodb:UpdateItem` on one table become one statement).
+ *
+ * @param statements any statements, in any order, possibly overlapping.
+ * @returns the merged statements.
+ */
+export function mergeStatements(statements: PolicyStatement[]): PolicyStatement[] {
+  const byActions = groupBy(statements, (s) => key(s.Effect, sorted(s.Action), s.Condition), (group) => ({
+    ...base(group[0]),
+    Action: sorted(group[0].Action),
+    Resource: sorted(group.flatMap((s) => s.Resource)),
+  }));
+  const byResources = groupBy(byActions, (s) => key(s.Effect, s.Resource, s.Condition), (group) => ({
+    ...base(group[0]),
+    Action: sorted(group.flatMap((s) => s.Action)),
+    Resource: group[0].Resource,
+  }));
+  return byResources.sort((a, b) => compare(a.Action.join(","), b.Action.join(",")) || compare(a.Resource.join(","), b.Resource.join(",")));
+}
+
+/**
+ * Builds a policy document from statements, merged.
+ * @param statements the statements to include.
+ */
+export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: mergeStatements(statements) };
+}
+
+/**
+ * The size IAM counts against {@link INLINE_POLICY_LIMIT}: the JSON without whitespace.
+ * @param document the policy document.
+ * @returns its size in characters.
+ */
+export function policySize(document: PolicyDocument): number {
+  return JSON.stringify(document).length;
+}
+
+function base(statement: PolicyStatement): Pick<PolicyStatement, "Effect" | "Condition"> {
+  return statement.Condition ? { Effect: statement.Effect, Condition: statement.Condition } : { Effect: statement.Effect };
+}
+
+function groupBy<T, R>(items: T[], keyOf: (item: T) => string, combine: (group: T[]) => R): R[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return [...groups.values()].map(combine);
+}
+
+function key(effect: string, list: string[], condition?: PolicyCondition): string {
+  return JSON.stringify([effect, list, canonical(condition)]);
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+function sorted(list: string[]): string[] {
+  return [...new Set(list)].sort(compare);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A statement of a role's trust policy: who may assume the role, and on what condition. */
+export interface TrustStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal: { Service?: string | string[]; AWS?: string | string[] };
+  Action: string[];
+  Condition?: PolicyCondition;
+}
+
+/** A role's trust (assume-role) policy. */
+export interface TrustPolicyDocument {
+  Version: "2012-10-17";
+  Statement: TrustStatement[];
+}

@@ -1,0 +1,67 @@
+import { ArnContext, buildArn } from "./iam/arn";
+
+/**
+ * Physical names and ARNs of everything a stack deploys, derived in one place from the project, the stack and
+ * the logical name, so dev and prod stay predictable and a definition's ARNs are known before deployment.
+ *
+ * Names are `<project>-<stack>-<logical>`; state machine log groups are `/aws/vendedlogs/states/<stack>-<workflow>`
+ * (the `/aws/vendedlogs/` prefix keeps CloudWatch Logs' resource policy small).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+ */
+export class Naming {
+  /**
+   * @param project the Pulumi project name, e.g. `statecraft`.
+   * @param stack the stack name, e.g. `dev`.
+   * @param context the partition, Region and account the stack deploys to.
+   */
+  constructor(
+    readonly project: string,
+    readonly stack: string,
+    readonly context: ArnContext,
+  ) {}
+
+  /** `<project>-<stack>-<logical>`: the physical name of a function, topic, table, role or state machine. */
+  physical(logical: string): string {
+    return `${this.project}-${this.stack}-${logical}`;
+  }
+
+  /** The ARN of a Lambda function this stack deploys. */
+  functionArn(handler: string): string {
+    return buildArn(this.context, "lambda", `function:${this.physical(handler)}`);
+  }
+
+  /** The ARN of an SNS topic this stack deploys. */
+  topicArn(topic: string): string {
+    return buildArn(this.context, "sns", this.physical(topic));
+  }
+
+  /** The physical name of a DynamoDB table this stack deploys. */
+  tableName(table: string): string {
+    return this.physical(table);
+  }
+
+  /** The ARN of a DynamoDB table (this stack's or any other in the account and Region), by physical name. */
+  tableArn(physicalName: string): string {
+    return buildArn(this.context, "dynamodb", `table/${physicalName}`);
+  }
+
+  /** The ARN of a state machine this stack deploys. */
+  stateMachineArn(workflow: string): string {
+    return buildArn(this.context, "states", `stateMachine:${this.physical(workflow)}`);
+  }
+
+  /** The log group of a workflow: `/aws/vendedlogs/states/<stack>-<workflow>`. */
+  workflowLogGroupName(workflow: string): string {
+    return `/aws/vendedlogs/states/${this.stack}-${workflow}`;
+  }
+
+  /** The log group Lambda writes a function's logs to: `/aws/lambda/<function name>`. */
+  functionLogGroupName(handler: string): string {
+    return `/aws/lambda/${this.physical(handler)}`;
+  }
+
+  /** The ARN of a log group, without the `:*` suffix. */
+  logGroupArn(logGroupName: string): string {
+    return buildArn(this.context, "logs", `log-group:${logGroupName}`);
+  }
+}

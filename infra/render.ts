@@ -1,0 +1,81 @@
+import { AslStateMachine } from "./definition/asl";
+import { LoadedDefinition, loadDefinitionFile } from "./definition/load";
+import { substitutePlaceholders } from "./definition/placeholders";
+import { assertValidAsl } from "./definition/validate";
+import { ArnContext } from "./iam/arn";
+import { Derivation, deriveExecutionPolicy } from "./iam/derive";
+import { Reference, TABLES, WORKFLOWS, WorkflowName, definitionPath } from "./manifest";
+import { Naming } from "./naming";
+
+/** A definition after substitution, validation and IAM derivation. */
+export interface RenderedDefinition {
+  /** The definition file, relative to the project root when it is inside it. */
+  file: string;
+  /** The substituted, validated definition. */
+  definition: AslStateMachine;
+  /** The execution role's least-privilege statements for its Tasks. */
+  derivation: Derivation;
+}
+
+/**
+ * Loads a definition file, substitutes its placeholders, validates the result against the States Language and
+ * derives the execution role's policy: everything about a definition that can fail, done before any resource
+ * exists.
+ *
+ * @param file path to the `.asl.json` file.
+ * @param values placeholder name → value.
+ * @param context the partition, Region and account the state machine runs in.
+ * @returns the rendered definition.
+ * @throws DefinitionError naming the file (and State and field) for bad JSON, an unresolved placeholder, an unused
+ *   substitution, an invalid definition, or an integration the IAM catalog cannot map.
+ */
+export function renderDefinition(file: string, values: Record<string, string>, context: ArnContext): RenderedDefinition {
+  return renderLoadedDefinition(loadDefinitionFile(file), values, context);
+}
+
+/**
+ * {@link renderDefinition} for a definition already loaded.
+ * @throws DefinitionError as {@link renderDefinition} does.
+ */
+export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<string, string>, context: ArnContext): RenderedDefinition {
+  const definition = substitutePlaceholders(loaded.file, loaded.definition, values);
+  assertValidAsl(loaded.file, definition);
+  return { file: loaded.file, definition, derivation: deriveExecutionPolicy(loaded.file, definition, context) };
+}
+
+/**
+ * The physical names of the tables a stack backs up: a logical name of the platform's own tables maps to its
+ * physical name, any other name is taken as an existing table's.
+ * @param backupTables the `statecraft:backupTables` list.
+ */
+export function backupTableNames(naming: Naming, backupTables: readonly string[]): string[] {
+  return backupTables.map((table) => (table in TABLES ? naming.tableName(table) : table));
+}
+
+/**
+ * The value of each placeholder of a workflow in a stack: ARNs and names of the stack's own resources.
+ * @param workflow the workflow's name in the manifest.
+ * @param backupTables the stack's `statecraft:backupTables`.
+ */
+export function workflowSubstitutions(workflow: WorkflowName, naming: Naming, backupTables: readonly string[]): Record<string, string> {
+  const substitutions: Record<string, Reference> = WORKFLOWS[workflow].substitutions;
+  return Object.fromEntries(
+    Object.entries(substitutions).map(([placeholder, reference]) => [placeholder, resolveReference(reference, naming, backupTables)]),
+  );
+}
+
+/**
+ * Renders a seed workflow for a stack: {@link workflowSubstitutions} then {@link renderDefinition}.
+ * @throws DefinitionError as {@link renderDefinition} does.
+ */
+export function renderWorkflow(workflow: WorkflowName, naming: Naming, backupTables: readonly string[]): RenderedDefinition & { substitutions: Record<string, string> } {
+  const substitutions = workflowSubstitutions(workflow, naming, backupTables);
+  return { ...renderDefinition(definitionPath(workflow), substitutions, naming.context), substitutions };
+}
+
+function resolveReference(reference: Reference, naming: Naming, backupTables: readonly string[]): string {
+  if ("functionArn" in reference) return naming.functionArn(reference.functionArn);
+  if ("topicArn" in reference) return naming.topicArn(reference.topicArn);
+  if ("tableName" in reference) return naming.tableName(reference.tableName);
+  return backupTableNames(naming, backupTables).join(",");
+}

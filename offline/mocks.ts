@@ -1,0 +1,93 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { ArnContext, buildArn } from "../infra/iam/arn";
+
+/** One resource the program registered, as the offline plan reports it. */
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  /** The parent's `type::name`, or undefined for the stack's direct children. */
+  parent?: string;
+  /** The inputs as the program gave them, resolved. */
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * Pulumi mocks that answer like AWS would for the stack's account and Region: each resource gets the ARN, name
+ * and id AWS would give it, so outputs that depend on them (log destinations, role policies) resolve to realistic
+ * values. Any function call and any resource type it does not know throws, so a gap fails loudly.
+ *
+ * @see https://www.pulumi.com/docs/iac/guides/testing/unit/
+ */
+export class AwsMocks implements pulumi.runtime.Mocks {
+  /** Every resource registered so far, in order. */
+  readonly resources: RegisteredResource[] = [];
+  private readonly seen = new Set<string>();
+
+  /** @param context the partition, Region and account the ARNs are built in. */
+  constructor(private readonly context: ArnContext) {}
+
+  /**
+   * Answers a resource registration with realistic state.
+   * @throws Error for a resource type it has no answer for, or a duplicate `type::name`.
+   */
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const key = `${args.type}::${args.name}`;
+    if (this.seen.has(key)) throw new Error(`duplicate resource ${key}: two resources of one type share a name`);
+    this.seen.add(key);
+    this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+    if (!args.custom && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: {} };
+    const { id, state } = this.answer(args.type, args.name, args.inputs);
+    return { id, state: { ...args.inputs, ...state } };
+  }
+
+  /** @throws Error always: the program calls no provider function, and a new one must be mocked on purpose. */
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    throw new Error(`unmocked call ${args.token}`);
+  }
+
+  private answer(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, unknown> } {
+    const c = this.context;
+    const physical = (inputs.name as string | undefined) ?? name;
+    switch (type) {
+      case "pulumi:providers:aws":
+        return { id: `${name}-provider-id`, state: {} };
+      case "aws:kms/key:Key": {
+        const keyId = uuidFrom(name);
+        return { id: keyId, state: { keyId, arn: buildArn(c, "kms", `key/${keyId}`) } };
+      }
+      case "aws:kms/alias:Alias":
+        return { id: physical, state: { arn: buildArn(c, "kms", physical) } };
+      case "aws:sns/topic:Topic": {
+        const arn = buildArn(c, "sns", physical);
+        return { id: arn, state: { arn, name: physical } };
+      }
+      case "aws:dynamodb/table:Table":
+        return { id: physical, state: { arn: buildArn(c, "dynamodb", `table/${physical}`), name: physical } };
+      case "aws:dynamodb/tableItem:TableItem":
+        return { id: `${inputs.tableName}|${name}`, state: {} };
+      case "aws:cloudwatch/logGroup:LogGroup":
+        return { id: physical, state: { arn: buildArn(c, "logs", `log-group:${physical}`), name: physical } };
+      case "aws:iam/role:Role":
+        return { id: physical, state: { arn: buildArn(c, "iam", `role/${physical}`, "global"), name: physical, uniqueId: `AROA${uuidFrom(physical).replace(/-/g, "").slice(0, 17).toUpperCase()}` } };
+      case "aws:iam/rolePolicy:RolePolicy":
+        return { id: `${inputs.role}:${physical}`, state: {} };
+      case "aws:lambda/function:Function": {
+        const arn = buildArn(c, "lambda", `function:${physical}`);
+        return { id: physical, state: { arn, name: physical, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:${c.partition}:apigateway:${c.region}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" } };
+      }
+      case "aws:sfn/stateMachine:StateMachine": {
+        const arn = buildArn(c, "states", `stateMachine:${physical}`);
+        return { id: arn, state: { arn, name: physical, status: "ACTIVE", stateMachineVersionArn: "" } };
+      }
+      default:
+        throw new Error(`no mock answer for resource type ${type} (${name}): add one to offline/mocks.ts`);
+    }
+  }
+}
+
+/** A stable UUID-shaped id from a name, so plans are identical between runs. */
+function uuidFrom(name: string): string {
+  const hex = createHash("sha256").update(name).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+// Not re-exported by the SDK's index; the SDK's own tests use it to let a program's RPCs settle.
+import { waitForRPCs } from "@pulumi/pulumi/runtime/settings";
+import { readStackFile } from "../infra/config";
+import { statecraftProgram } from "../infra/program";
+import { AwsMocks, RegisteredResource } from "./mocks";
+
+/** The offline plan of a stack: what `pulumi up` would register, with inputs resolved. */
+export interface Plan {
+  stack: string;
+  resources: RegisteredResource[];
+  /** The stack outputs, resolved. */
+  outputs: Record<string, unknown>;
+}
+
+/**
+ * Runs the real Pulumi program in-process under {@link AwsMocks}, with the configuration of
+ * `Pulumi.<stack>.yaml`, and collects every resource it registers (type, name, parent, resolved inputs) and the
+ * stack outputs. No Pulumi CLI, engine or cloud account is involved.
+ *
+ * Runs one stack at a time per process state: each call resets the mocks and the configuration.
+ *
+ * @param stack the stack name (`dev`, `prod`, …).
+ * @returns the plan.
+ * @throws StackConfigError for a missing or bad stack file; DefinitionError for a bad definition; any error the
+ *   program raises while registering resources.
+ * @see https://www.pulumi.com/docs/iac/guides/testing/unit/
+ */
+export async function runPlan(stack: string, project = "statecraft"): Promise<Plan> {
+  const { config, raw } = readStackFile(stack);
+  const mocks = new AwsMocks({ partition: config.partition, region: config.region, account: config.accountId });
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  pulumi.runtime.setAllConfig(raw);
+
+  const parents = new Map<pulumi.Resource, string>();
+  const parentOf = new Map<string, string>();
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const key = `${args.type}::${args.name}`;
+      parents.set(args.resource, key);
+      const parent = args.opts.parent && parents.get(args.opts.parent);
+      if (parent) parentOf.set(key, parent);
+      return undefined;
+    });
+    return statecraftProgram();
+  });
+  // Every registration has reached the mocks once every resource's URN has resolved; the outputs of the stack
+  // resource are registered last, and must settle before the next plan resets the mocks.
+  await Promise.all([...parents.keys()].map((resource) => new Promise((resolve) => resource.urn.apply(resolve))));
+  await waitForRPCs();
+  const resources = mocks.resources.map((resource) => {
+    const parent = parentOf.get(`${resource.type}::${resource.name}`);
+    return parent ? { ...resource, parent } : resource;
+  });
+  return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
