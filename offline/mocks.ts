@@ -10,6 +10,8 @@ export interface RegisteredResource {
   parent?: string;
   /** The inputs as the program gave them, resolved. */
   inputs: Record<string, unknown>;
+  /** Resource options mocks never see, recorded by the plan: `retainOnDelete` and `dependsOn` (as `type::name`). */
+  options?: { retainOnDelete?: boolean; dependsOn?: string[] };
 }
 
 /**

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-// Not re-exported by the SDK's index; the SDK's own tests use it to let a program's RPCs settle.
-import { waitForRPCs } from "@pulumi/pulumi/runtime/settings";
 import { readStackFile } from "../infra/config";
 import { statecraftProgram } from "../infra/program";
 import { AwsMocks, RegisteredResource } from "./mocks";
+
+// Not in the SDK's typings; the SDK's own tests use it to let a program's outstanding RPCs settle.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 /** The offline plan of a stack: what `pulumi up` would register, with inputs resolved. */
 export interface Plan {
@@ -21,25 +23,33 @@ export interface Plan {
  * Runs one stack at a time per process state: each call resets the mocks and the configuration.
  *
  * @param stack the stack name (`dev`, `prod`, …).
+ * @param options `project` (default `statecraft`) and `root`, the directory holding `Pulumi.<stack>.yaml`
+ *   (default: the project root).
  * @returns the plan.
  * @throws StackConfigError for a missing or bad stack file; DefinitionError for a bad definition; any error the
  *   program raises while registering resources.
  * @see https://www.pulumi.com/docs/iac/guides/testing/unit/
  */
-export async function runPlan(stack: string, project = "statecraft"): Promise<Plan> {
-  const { config, raw } = readStackFile(stack);
+export async function runPlan(stack: string, options: { project?: string; root?: string } = {}): Promise<Plan> {
+  const project = options.project ?? "statecraft";
+  const { config, raw } = readStackFile(stack, options.root);
   const mocks = new AwsMocks({ partition: config.partition, region: config.region, account: config.accountId });
   await pulumi.runtime.setMocks(mocks, project, stack, false);
   pulumi.runtime.setAllConfig(raw);
 
   const parents = new Map<pulumi.Resource, string>();
   const parentOf = new Map<string, string>();
+  const optionsOf = new Map<string, RegisteredResource["options"]>();
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       const key = `${args.type}::${args.name}`;
       parents.set(args.resource, key);
       const parent = args.opts.parent && parents.get(args.opts.parent);
       if (parent) parentOf.set(key, parent);
+      const dependsOn = ([] as unknown[]).concat(args.opts.dependsOn ?? []).map((r) => parents.get(r as pulumi.Resource) ?? "?");
+      if (args.opts.retainOnDelete !== undefined || dependsOn.length > 0) {
+        optionsOf.set(key, { ...(args.opts.retainOnDelete !== undefined ? { retainOnDelete: args.opts.retainOnDelete } : {}), ...(dependsOn.length ? { dependsOn } : {}) });
+      }
       return undefined;
     });
     return statecraftProgram();
@@ -49,8 +59,10 @@ export async function runPlan(stack: string, project = "statecraft"): Promise<Pl
   await Promise.all([...parents.keys()].map((resource) => new Promise((resolve) => resource.urn.apply(resolve))));
   await waitForRPCs();
   const resources = mocks.resources.map((resource) => {
-    const parent = parentOf.get(`${resource.type}::${resource.name}`);
-    return parent ? { ...resource, parent } : resource;
+    const key = `${resource.type}::${resource.name}`;
+    const parent = parentOf.get(key);
+    const recorded = optionsOf.get(key);
+    return { ...resource, ...(parent ? { parent } : {}), ...(recorded ? { options: recorded } : {}) };
   });
   return { stack, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
 }

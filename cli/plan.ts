@@ -1,0 +1,67 @@
+/**
+ * `npm run plan -- --stack dev|prod [--json]`: the offline plan of a stack. Runs the real Pulumi program
+ * in-process under mocks, with the stack's `Pulumi.<stack>.yaml`, and prints every resource (type, name, parent)
+ * and, per workflow, the rendered definition and the execution role's policy. `--json` prints one document
+ * `{stack, resources: [{type, name, parent, inputs}], outputs}`. Exits 1 with the message on any error.
+ */
+import { parseArgs } from "node:util";
+import { Plan, runPlan } from "../offline/plan";
+
+const USAGE = "usage: npm run plan -- --stack <name> [--json]";
+
+async function main(): Promise<number> {
+  let values: { stack?: string; json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { stack: { type: "string", short: "s" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.stack) {
+    console.error(`--stack is required\n${USAGE}`);
+    return 2;
+  }
+  const plan = await runPlan(values.stack);
+  console.log(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+  return 0;
+}
+
+/** A readable plan: the resource tree, then each workflow's definition and role policy. */
+export function formatPlan(plan: Plan): string {
+  const lines = [`Stack ${plan.stack}: ${plan.resources.length} resources`, ""];
+  const width = Math.max(...plan.resources.map((r) => r.type.length));
+  for (const resource of plan.resources) {
+    lines.push(`  ${resource.type.padEnd(width)}  ${resource.name}${resource.parent ? `  (parent ${resource.parent})` : ""}`);
+  }
+  for (const machine of plan.resources.filter((r) => r.type === "aws:sfn/stateMachine:StateMachine")) {
+    const policy = plan.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === `${machine.name}-role-policy`);
+    const logging = machine.inputs.loggingConfiguration as { level: string; logDestination: string };
+    lines.push(
+      "",
+      `Workflow ${machine.name} (${machine.inputs.type}), logging ${logging.level} to ${logging.logDestination}`,
+      "  Definition:",
+      indent(JSON.stringify(JSON.parse(machine.inputs.definition as string), null, 2), 4),
+      "  Role policy:",
+      indent(JSON.stringify(JSON.parse((policy?.inputs.policy as string) ?? "null"), null, 2), 4),
+    );
+  }
+  return lines.join("\n");
+}
+
+function indent(text: string, spaces: number): string {
+  return text.replace(/^/gm, " ".repeat(spaces));
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      console.error(`plan failed: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,237 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import YAML from "yaml";
+import { Plan, runPlan } from "../../offline/plan";
+import { RegisteredResource } from "../../offline/mocks";
+
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const TABLE = "aws:dynamodb/table:Table";
+
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+function find(plan: Plan, type: string, name: string): RegisteredResource {
+  const found = plan.resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`${type} ${name} was not registered`);
+  return found;
+}
+function statements(plan: Plan, policyName: string): Statement[] {
+  return JSON.parse(find(plan, ROLE_POLICY, policyName).inputs.policy as string).Statement;
+}
+
+const LOG_DELIVERY = [
+  "logs:CreateLogDelivery",
+  "logs:CreateLogStream",
+  "logs:DeleteLogDelivery",
+  "logs:DescribeLogGroups",
+  "logs:DescribeResourcePolicies",
+  "logs:GetLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutLogEvents",
+  "logs:PutResourcePolicy",
+  "logs:UpdateLogDelivery",
+];
+const XRAY = ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
+
+describe("the platform under mocks", function () {
+  this.timeout(60_000);
+  const plans: Record<string, Plan> = {};
+  before(async () => {
+    plans.dev = await runPlan("dev");
+    plans.prod = await runPlan("prod");
+  });
+
+  for (const [stack, account, level, tracing] of [
+    ["dev", "111111111111", "ALL", false],
+    ["prod", "222222222222", "ERROR", true],
+  ] as const) {
+    describe(`the ${stack} stack`, () => {
+      it("deploys two Standard state machines and one Express, named after stack and workflow", () => {
+        const machines = plans[stack].resources.filter((r) => r.type === STATE_MACHINE);
+        expect(machines.map((m) => [m.inputs.name, m.inputs.type])).to.have.deep.members([
+          [`statecraft-${stack}-credit-approval`, "STANDARD"],
+          [`statecraft-${stack}-backup-orchestration`, "STANDARD"],
+          [`statecraft-${stack}-order-events`, "EXPRESS"],
+        ]);
+      });
+
+      it("logs each state machine to its vended log group, at the stack's level and ALL for Express", () => {
+        for (const workflow of ["credit-approval", "backup-orchestration", "order-events"]) {
+          const machine = find(plans[stack], STATE_MACHINE, workflow);
+          const logging = machine.inputs.loggingConfiguration as Record<string, unknown>;
+          expect(logging.logDestination).to.equal(`arn:aws:logs:eu-west-1:${account}:log-group:/aws/vendedlogs/states/${stack}-${workflow}:*`);
+          expect(logging.level).to.equal(workflow === "order-events" ? "ALL" : level);
+          expect(find(plans[stack], LOG_GROUP, `${workflow}-logs`).inputs.name).to.equal(`/aws/vendedlogs/states/${stack}-${workflow}`);
+        }
+      });
+
+      it(`${tracing ? "enables" : "disables"} X-Ray tracing`, () => {
+        for (const machine of plans[stack].resources.filter((r) => r.type === STATE_MACHINE)) {
+          expect(machine.inputs.tracingConfiguration).to.deep.equal({ enabled: tracing });
+        }
+      });
+
+      it("trusts states.amazonaws.com only for this account's state machines", () => {
+        const trust = JSON.parse(find(plans[stack], ROLE, "credit-approval-role").inputs.assumeRolePolicy as string);
+        expect(trust.Statement).to.deep.equal([
+          {
+            Effect: "Allow",
+            Principal: { Service: "states.amazonaws.com" },
+            Action: ["sts:AssumeRole"],
+            Condition: {
+              StringEquals: { "aws:SourceAccount": account },
+              ArnLike: { "aws:SourceArn": `arn:aws:states:eu-west-1:${account}:stateMachine:*` },
+            },
+          },
+        ]);
+      });
+
+      it("creates each state machine after its role policy, so AWS can verify log delivery", () => {
+        for (const workflow of ["credit-approval", "backup-orchestration", "order-events"]) {
+          expect(find(plans[stack], STATE_MACHINE, workflow).options?.dependsOn).to.deep.equal([`${ROLE_POLICY}::${workflow}-role-policy`]);
+        }
+      });
+
+      it("grants no action on * except log delivery and X-Ray", () => {
+        for (const policy of plans[stack].resources.filter((r) => r.type === ROLE_POLICY)) {
+          for (const statement of JSON.parse(policy.inputs.policy as string).Statement as Statement[]) {
+            if (statement.Resource.includes("*")) {
+              expect([...LOG_DELIVERY, ...XRAY], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
+            }
+          }
+        }
+      });
+
+      it("lets the backup handler back up exactly the configured tables", () => {
+        const backup = statements(plans[stack], "backup-tables-role-policy").find((s) => s.Action.includes("dynamodb:CreateBackup"));
+        expect(backup).to.deep.equal({
+          Effect: "Allow",
+          Action: ["dynamodb:CreateBackup"],
+          Resource: [`arn:aws:dynamodb:eu-west-1:${account}:table/statecraft-${stack}-credit-bureaus`, `arn:aws:dynamodb:eu-west-1:${account}:table/statecraft-${stack}-orders`],
+        });
+      });
+
+      it("lets the approval callback answer task tokens of the credit-approval machine only", () => {
+        const answer = statements(plans[stack], "approval-callback-role-policy").filter((s) => s.Action.some((a) => a.startsWith("states:")));
+        expect(answer).to.deep.equal([
+          { Effect: "Allow", Action: ["states:SendTaskFailure", "states:SendTaskSuccess"], Resource: [`arn:aws:states:eu-west-1:${account}:stateMachine:statecraft-${stack}-credit-approval`] },
+        ]);
+      });
+
+      it("parents every resource under the platform or one of its components", () => {
+        const roots = plans[stack].resources.filter((r) => !r.parent).map((r) => r.type);
+        expect(roots).to.have.members(["pulumi:pulumi:Stack", "pulumi:providers:aws", "statecraft:index:Platform"]);
+      });
+
+      it("exports each workflow's state machine, role and log group, the topics and the tables", () => {
+        const outputs = plans[stack].outputs as { workflows: Record<string, Record<string, string>>; topicArns: Record<string, string>; tableNames: Record<string, string> };
+        expect(outputs.workflows["order-events"]).to.deep.equal({
+          stateMachineArn: `arn:aws:states:eu-west-1:${account}:stateMachine:statecraft-${stack}-order-events`,
+          roleArn: `arn:aws:iam::${account}:role/statecraft-${stack}-order-events-role`,
+          logGroupName: `/aws/vendedlogs/states/${stack}-order-events`,
+          type: "EXPRESS",
+        });
+        expect(outputs.topicArns["credit-approval-requests"]).to.equal(`arn:aws:sns:eu-west-1:${account}:statecraft-${stack}-credit-approval-requests`);
+        expect(outputs.tableNames).to.deep.equal({ orders: `statecraft-${stack}-orders`, "credit-bureaus": `statecraft-${stack}-credit-bureaus` });
+      });
+    });
+  }
+
+  it("gives the dev credit-approval role exactly the derived statements plus log delivery", () => {
+    expect(statements(plans.dev, "credit-approval-role-policy")).to.deep.equal([
+      { Effect: "Allow", Action: ["dynamodb:Scan"], Resource: ["arn:aws:dynamodb:eu-west-1:111111111111:table/statecraft-dev-credit-bureaus"] },
+      {
+        Effect: "Allow",
+        Action: ["lambda:InvokeFunction"],
+        Resource: [
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-bureau-score",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-bureau-score:*",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-credit-limit",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-credit-limit:*",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-verify-address",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-verify-address:*",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-verify-identity",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-verify-identity:*",
+        ],
+      },
+      { Effect: "Allow", Action: LOG_DELIVERY, Resource: ["*"] },
+      { Effect: "Allow", Action: ["sns:Publish"], Resource: ["arn:aws:sns:eu-west-1:111111111111:statecraft-dev-credit-approval-requests"] },
+    ]);
+  });
+
+  it("adds X-Ray and the key, scoped to the machine and to SNS, to the prod credit-approval role", () => {
+    expect(find(plans.prod, "aws:kms/key:Key", "platform-key").inputs.enableKeyRotation).to.equal(true);
+    const prod = statements(plans.prod, "credit-approval-role-policy");
+    const kms = prod.filter((s) => s.Action.some((a) => a.startsWith("kms:")));
+    expect(kms.map((s) => s.Condition)).to.have.deep.members([
+      { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": "arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-credit-approval" } },
+      { StringEquals: { "kms:ViaService": "sns.eu-west-1.amazonaws.com" } },
+    ]);
+    for (const statement of kms) expect(statement.Resource).to.have.lengthOf(1).and.to.match(/^arn:aws:kms:eu-west-1:222222222222:key\//);
+    // Log delivery and X-Ray both take no resource, so they merge into the one statement on *.
+    expect(prod.find((s) => s.Resource.includes("*"))?.Action).to.deep.equal([...LOG_DELIVERY, ...XRAY]);
+  });
+
+  it("encrypts prod with the customer-managed key and leaves dev on AWS-owned keys", () => {
+    const prodMachine = find(plans.prod, STATE_MACHINE, "credit-approval").inputs.encryptionConfiguration as Record<string, unknown>;
+    expect(prodMachine.type).to.equal("CUSTOMER_MANAGED_KMS_KEY");
+    expect(find(plans.dev, STATE_MACHINE, "credit-approval").inputs.encryptionConfiguration).to.deep.equal({ type: "AWS_OWNED_KEY" });
+    expect(find(plans.prod, "aws:sns/topic:Topic", "backup-failure").inputs.kmsMasterKeyId).to.match(/^arn:aws:kms:/);
+    expect(find(plans.prod, LOG_GROUP, "order-events-logs").inputs.kmsKeyId).to.match(/^arn:aws:kms:/);
+    expect(plans.dev.resources.some((r) => r.type === "aws:kms/key:Key")).to.equal(false);
+  });
+
+  it("protects prod tables and keeps dev tables easy to remove", () => {
+    const prod = find(plans.prod, TABLE, "orders");
+    expect(prod.inputs.pointInTimeRecovery).to.deep.equal({ enabled: true });
+    expect(prod.inputs.deletionProtectionEnabled).to.equal(true);
+    expect(prod.options?.retainOnDelete).to.equal(true);
+    const dev = find(plans.dev, TABLE, "orders");
+    expect(dev.inputs.deletionProtectionEnabled).to.equal(false);
+    expect(dev.options?.retainOnDelete).to.equal(false);
+  });
+
+  it("keeps logs longer in prod than in dev", () => {
+    expect(find(plans.prod, LOG_GROUP, "credit-approval-logs").inputs.retentionInDays).to.equal(365);
+    expect(find(plans.dev, LOG_GROUP, "credit-approval-logs").inputs.retentionInDays).to.equal(14);
+  });
+
+  it("pins the provider to the stack's account and tags every resource", () => {
+    const provider = find(plans.prod, "pulumi:providers:aws", "aws");
+    expect(provider.inputs.region).to.equal("eu-west-1");
+    expect(JSON.parse(provider.inputs.allowedAccountIds as string)).to.deep.equal(["222222222222"]);
+    expect(JSON.parse(provider.inputs.defaultTags as string).tags).to.include({ environment: "prod", "statecraft:stack": "prod" });
+  });
+
+  it("bundles every handler into its own archive on a Node.js runtime", () => {
+    const functions = plans.dev.resources.filter((r) => r.type === "aws:lambda/function:Function");
+    expect(functions).to.have.lengthOf(7);
+    for (const fn of functions) {
+      expect(fn.inputs.runtime).to.equal("nodejs22.x");
+      expect(fn.inputs.handler).to.equal("index.handler");
+      expect(fn.inputs.role).to.equal(`arn:aws:iam::111111111111:role/statecraft-dev-${fn.name}-role`);
+    }
+  });
+
+  it("rejects a bad stack file naming the key and the file, before any resource", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "statecraft-"));
+    const dev = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8"));
+    dev.config["statecraft:logRetentionDays"] = 13;
+    delete dev.config["statecraft:accountId"];
+    fs.writeFileSync(path.join(root, "Pulumi.broken.yaml"), YAML.stringify(dev));
+    let error: Error | undefined;
+    await runPlan("broken", { root }).catch((e: Error) => (error = e));
+    expect(error?.message).to.contain("Pulumi.broken.yaml");
+    expect(error?.message).to.contain("statecraft:logRetentionDays");
+    expect(error?.message).to.contain("statecraft:accountId: is required");
+  });
+});
