@@ -36,7 +36,7 @@ export interface VisitedState {
   /** The State's name (unique across the whole definition, as ASL requires). */
   name: string;
   state: AslState;
-  /** The query language in force for this State: its own, else the nearest enclosing one, else JSONPath. */
+  /** The query language in force for this State: its own, else the definition's top-level one, else JSONPath. */
   queryLanguage: "JSONPath" | "JSONata";
   /** The enclosing Parallel and Map States, outermost first (empty at the top level). */
   enclosing: string[];
@@ -51,16 +51,16 @@ export interface VisitedState {
  */
 export function walkStates(definition: AslStateMachine): VisitedState[] {
   const visited: VisitedState[] = [];
-  const visit = (machine: AslStateMachine, language: "JSONPath" | "JSONata", enclosing: string[]) => {
-    const machineLanguage = machine.QueryLanguage ?? language;
+  // As in Step Functions, a State without QueryLanguage uses the top-level one, however deeply it is nested.
+  const topLevel = definition.QueryLanguage ?? "JSONPath";
+  const visit = (machine: AslStateMachine, enclosing: string[]) => {
     for (const [name, state] of Object.entries(machine.States ?? {})) {
-      const queryLanguage = state.QueryLanguage ?? machineLanguage;
-      visited.push({ name, state, queryLanguage, enclosing });
-      for (const branch of state.Branches ?? []) visit(branch, queryLanguage, [...enclosing, name]);
+      visited.push({ name, state, queryLanguage: state.QueryLanguage ?? topLevel, enclosing });
+      for (const branch of state.Branches ?? []) visit(branch, [...enclosing, name]);
       const processor = state.ItemProcessor ?? state.Iterator;
-      if (processor) visit(processor, queryLanguage, [...enclosing, name]);
+      if (processor) visit(processor, [...enclosing, name]);
     }
   };
-  visit(definition, definition.QueryLanguage ?? "JSONPath", []);
+  visit(definition, []);
   return visited;
 }

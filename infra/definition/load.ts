@@ -72,7 +72,8 @@ function parseJson(text: string, file: string): Json {
   } catch (error) {
     const message = (error as Error).message;
     const match = /at position (\d+)/.exec(message);
-    const offset = match ? Number(match[1]) : text.length;
+    // V8 gives no position for some errors ("Unexpected token 'x', ... is not valid JSON"): find it ourselves.
+    const offset = match ? Number(match[1]) : syntaxErrorOffset(text);
     const { line, column } = lineAndColumn(text, offset);
     throw new DefinitionError(file, `invalid JSON at line ${line}, column ${column}: ${message}`);
   }
@@ -84,4 +85,104 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   const line = before.split("\n").length;
   const column = offset - before.lastIndexOf("\n");
   return { line, column };
+}
+
+/**
+ * The offset of the first character that makes `text` invalid JSON (RFC 8259), or `text.length` when the text
+ * ends too early or is valid.
+ */
+export function syntaxErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw new RangeError(String(i));
+  };
+  const space = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const expect = (char: string) => (text[i] === char ? i++ : fail());
+  const digits = () => {
+    if (!/[0-9]/.test(text[i] ?? "")) fail();
+    while (/[0-9]/.test(text[i] ?? "")) i++;
+  };
+  const string = () => {
+    expect('"');
+    for (;;) {
+      if (i >= text.length) fail();
+      const char = text[i];
+      if (char === '"') return void i++;
+      if (char < " ") fail();
+      if (char !== "\\") {
+        i++;
+        continue;
+      }
+      i++;
+      if (text[i] === "u") {
+        i++;
+        for (let n = 0; n < 4; n++) /[0-9a-fA-F]/.test(text[i] ?? "") ? i++ : fail();
+      } else if (text[i] !== undefined && '"\\/bfnrt'.includes(text[i])) i++;
+      else fail();
+    }
+  };
+  const value = (): void => {
+    space();
+    const char = text[i];
+    if (char === "{") {
+      i++;
+      space();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        space();
+        string();
+        space();
+        expect(":");
+        value();
+        space();
+        if (text[i] === ",") i++;
+        else return void expect("}");
+      }
+    }
+    if (char === "[") {
+      i++;
+      space();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        space();
+        if (text[i] === ",") i++;
+        else return void expect("]");
+      }
+    }
+    if (char === '"') return string();
+    if (char === "-" || /[0-9]/.test(char ?? "")) {
+      if (char === "-") i++;
+      if (text[i] === "0") i++;
+      else digits();
+      if (text[i] === ".") {
+        i++;
+        digits();
+      }
+      if (text[i] === "e" || text[i] === "E") {
+        i++;
+        if (text[i] === "+" || text[i] === "-") i++;
+        digits();
+      }
+      return;
+    }
+    for (const literal of ["true", "false", "null"]) {
+      if (char === literal[0]) {
+        for (const expected of literal) expect(expected);
+        return;
+      }
+    }
+    fail();
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail();
+    return text.length;
+  } catch (error) {
+    if (error instanceof RangeError) return Math.min(Number(error.message), text.length);
+    throw error;
+  }
 }

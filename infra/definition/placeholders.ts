@@ -33,16 +33,20 @@ export function findPlaceholders(definition: AslStateMachine): Map<string, Place
     if (key !== "States") forEachString(value as Json, key, note(undefined));
   }
   for (const { name, state } of walkStates(definition)) {
+    // The States of branches and of the processor walkStates visits are States of their own; the other fields of
+    // a branch or processor (StartAt, Comment, ProcessorConfig, …) belong to this State.
+    const nested = new Set<unknown>([...(Array.isArray(state.Branches) ? state.Branches : []), state.ItemProcessor ?? state.Iterator]);
     for (const [key, value] of Object.entries(state)) {
-      // Nested States are visited as States of their own.
-      if (key === "Branches" || key === "Iterator") continue;
-      if (key === "ItemProcessor" && value !== null && typeof value === "object") {
-        for (const [inner, innerValue] of Object.entries(value)) {
-          if (inner !== "States") forEachString(innerValue as Json, `ItemProcessor.${inner}`, note(name));
+      const machines = key === "Branches" && Array.isArray(value) ? value.map((branch, i) => [`Branches[${i}]`, branch] as const) : [[key, value] as const];
+      for (const [prefix, machine] of machines) {
+        if (!nested.has(machine) || machine === null || typeof machine !== "object" || Array.isArray(machine)) {
+          forEachString(machine as Json, prefix, note(name));
+          continue;
         }
-        continue;
+        for (const [inner, innerValue] of Object.entries(machine)) {
+          if (inner !== "States") forEachString(innerValue as Json, `${prefix}.${inner}`, note(name));
+        }
       }
-      forEachString(value as Json, key, note(name));
     }
   }
   return found;

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { AslStateMachine } from "./asl";
+import { AslState, AslStateMachine } from "./asl";
 import { DefinitionError } from "./errors";
 
 /**
@@ -125,7 +125,7 @@ export function validateAsl(definition: AslStateMachine): AslProblem[] {
   return checks.flatMap((check) => check(copy, options)).map((error) => ({
     code: error["Error code"],
     message: error.Message,
-    state: /State "?([^"]+?)"? (is|MUST)/.exec(error.Message)?.[1],
+    ...locateLibraryError(error, definition),
   }));
 }
 
@@ -147,20 +147,23 @@ export function assertValidAsl(file: string, definition: AslStateMachine): void 
   });
 }
 
-/** Sets each State's QueryLanguage from its enclosing machine, as the library's entry function does. */
+/**
+ * Sets a QueryLanguage on every State that has none, as the library's entry function does: every object found under
+ * a `States` key at any depth gets the top-level QueryLanguage (JSONPath when absent), not its enclosing State's.
+ * This is also what AWS documents: "If not provided for the state machine, the default value for each state is
+ * JSONPath", and a State without QueryLanguage uses the state machine's.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html
+ */
 function withQueryLanguage(definition: AslStateMachine): AslStateMachine {
-  const visit = (machine: AslStateMachine, inherited: string) => {
-    const language = machine.QueryLanguage ?? inherited;
-    for (const state of Object.values(machine.States ?? {})) {
-      if (state && typeof state === "object") {
-        state.QueryLanguage ??= language as "JSONPath" | "JSONata";
-        for (const branch of state.Branches ?? []) visit(branch, state.QueryLanguage);
-        const processor = state.ItemProcessor ?? state.Iterator;
-        if (processor) visit(processor, state.QueryLanguage);
-      }
+  const language = definition.QueryLanguage ?? "JSONPath";
+  const { JSONPath } = libraryRequire("jsonpath-plus");
+  for (const states of JSONPath({ path: "$..States", json: definition }) as unknown[]) {
+    if (states === null || typeof states !== "object") continue;
+    for (const state of Object.values(states as Record<string, unknown>)) {
+      // The library assigns without this guard (and throws on a non-object); the schema reports those instead.
+      if (state !== null && typeof state === "object" && !(state as AslState).QueryLanguage) (state as AslState).QueryLanguage = language;
     }
-  };
-  visit(definition, definition.QueryLanguage ?? "JSONPath");
+  }
   return definition;
 }
 
@@ -192,4 +195,95 @@ export function locatePointer(pointer: string): { state?: string; field?: string
   }
   const field = rest.reduce((text, part) => (/^\d+$/.test(part) ? `${text}[${part}]` : text ? `${text}.${part}` : part), "");
   return { ...(state !== undefined ? { state } : {}), ...(field ? { field } : {}) };
+}
+
+/** A transition out of a State (or a machine's StartAt), with the States it may legally reach. */
+interface Transition {
+  state?: string;
+  field: string;
+  target: string;
+  /** The names of the States of the machine the transition belongs to. */
+  siblings: string[];
+  nested: boolean;
+}
+
+/** Every StartAt, Next, Default, `Choices[i].Next` and `Catch[i].Next` of a definition, branches and Maps included. */
+function transitions(definition: AslStateMachine): Transition[] {
+  const found: Transition[] = [];
+  const visit = (machine: unknown, owner: string | undefined, prefix: string, nested: boolean) => {
+    if (!isRecord(machine) || !isRecord(machine.States)) return;
+    const siblings = Object.keys(machine.States);
+    const add = (state: string | undefined, field: string, target: unknown) => {
+      if (typeof target === "string") found.push({ ...(state !== undefined ? { state } : {}), field, target, siblings, nested });
+    };
+    add(owner, `${prefix}StartAt`, machine.StartAt);
+    for (const [name, state] of Object.entries(machine.States)) {
+      if (!isRecord(state)) continue;
+      add(name, "Next", state.Next);
+      add(name, "Default", state.Default);
+      for (const [list, label] of [[state.Choices, "Choices"], [state.Catch, "Catch"]] as const) {
+        if (Array.isArray(list)) list.forEach((rule, i) => isRecord(rule) && add(name, `${label}[${i}].Next`, rule.Next));
+      }
+      if (Array.isArray(state.Branches)) state.Branches.forEach((branch, i) => visit(branch, name, `Branches[${i}].`, true));
+      if (isRecord(state.ItemProcessor)) visit(state.ItemProcessor, name, "ItemProcessor.", true);
+      if (isRecord(state.Iterator)) visit(state.Iterator, name, "Iterator.", true);
+    }
+  };
+  visit(definition, undefined, "", false);
+  return found;
+}
+
+/**
+ * The State and field a semantic check's error is about, read from the library's message (its errors carry no
+ * pointer). Messages this cannot place stay unlocated rather than naming a State that does not exist.
+ */
+function locateLibraryError(error: LibraryError, definition: AslStateMachine): { state?: string; field?: string } {
+  const message = error.Message;
+  const where = (t: Transition | undefined) => (t ? { ...(t.state !== undefined ? { state: t.state } : {}), field: t.field } : {});
+  let match: RegExpExecArray | null;
+  if ((match = /^State (.+) is not reachable$/s.exec(message))) return { state: match[1] };
+  if ((match = /^Missing 'StartAt'\|'Next'\|'Default' target: (.*)$/s.exec(message))) {
+    const target = match[1];
+    return where(transitions(definition).find((t) => t.target === target));
+  }
+  if ((match = /^(?:Parallel|Map) branch state cannot transition to target: (.*)$/s.exec(message))) {
+    const target = match[1];
+    return where(transitions(definition).find((t) => t.nested && t.target === target && !t.siblings.includes(target)));
+  }
+  if ((match = /^A state with this name already exists: (.*)$/s.exec(message))) return { state: match[1] };
+  if ((match = /^State "(.*)" MUST contain (?:at most|exactly) one of (.*)$/s.exec(message))) {
+    const state = match[1];
+    const props = [...match[2].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    // Rules with a path (`$.ItemBatcher`) check fields of an object inside the State.
+    const path = STATE_RULES.find(([, , fields, code]) => code === error["Error code"] && fields.join() === props.join())?.[4];
+    const keys = path ? path.replace(/^\$\.?/, "").split(".") : [];
+    const container = keys.reduce<unknown>((object, key) => (isRecord(object) ? object[key] : undefined), findState(definition, state));
+    const present = isRecord(container) ? props.filter((prop) => prop in container) : [];
+    return { state, field: (present.length > 1 ? present : props).map((prop) => [...keys, prop].join(".")).join(", ") };
+  }
+  return {};
+}
+
+/** The State of that name at any depth, if any. */
+function findState(definition: AslStateMachine, name: string): unknown {
+  let found: unknown;
+  const visit = (machine: unknown) => {
+    if (found !== undefined || !isRecord(machine) || !isRecord(machine.States)) return;
+    for (const [key, state] of Object.entries(machine.States)) {
+      if (key === name) {
+        found = state;
+        return;
+      }
+      if (!isRecord(state)) continue;
+      if (Array.isArray(state.Branches)) state.Branches.forEach(visit);
+      visit(state.ItemProcessor);
+      visit(state.Iterator);
+    }
+  };
+  visit(definition);
+  return found;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -122,9 +122,9 @@ export const RESOURCE_KINDS = {
 /** The target ARN and, for a Lambda function, its versions and aliases. */
 const targetAndQualifiers = ({ target }: GrantInput) => (target.dynamic ? [target.arn] : [target.arn, `${target.arn}:*`]);
 const targetOnly = ({ target }: GrantInput) => [target.arn];
-/** A table and, when the call names an IndexName, that index. */
+/** A table and, when the call names an IndexName, that index (any index of the table when it is read from a path). */
 const tableAndIndex = ({ target, parameters }: GrantInput) => {
-  const index = parameters.IndexName;
+  const index = "IndexName.$" in parameters ? null : parameters.IndexName;
   if (index === undefined) return [target.arn];
   return [target.arn, `${target.arn}/index/${typeof index === "string" && name(index) ? index : "*"}`];
 };

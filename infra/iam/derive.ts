@@ -90,7 +90,7 @@ function grantsForTask(
     });
   }
   const target = directTarget
-    ? { arn: integration.kind.toArn(directTarget, context)!, dynamic: false }
+    ? directTargetOf(file, stateName, directTarget, integration, context)
     : resolveTarget(file, stateName, payloadField, payload, integration, context, warnings);
   const staticParameters = isObject(payload) ? payload : {};
   const grants: Grant[] = [...integration.grants, ...(pattern.startsWith(".sync") ? integration.syncGrants ?? [] : [])];
@@ -110,8 +110,15 @@ function statement(grant: Grant, input: Parameters<Grant["resources"]>[0]): Poli
   return result;
 }
 
-/** Splits a Task Resource into its catalog key and pattern; a Lambda function ARN is `lambda:invoke` on it. */
-function parseResource(file: string, stateName: string, resource: string): { key: string; pattern: IntegrationPattern; directTarget?: string } {
+/**
+ * Splits a Task Resource into its catalog key and integration pattern; a Lambda function ARN given directly is
+ * `lambda:invoke` on that function.
+ * @param file the definition's file, for errors.
+ * @param stateName the Task's name, for errors.
+ * @param resource e.g. `arn:aws:states:::sns:publish.waitForTaskToken` or a Lambda function ARN.
+ * @throws DefinitionError naming the State for a Resource that is neither, or an unresolved placeholder.
+ */
+export function parseResource(file: string, stateName: string, resource: string): { key: string; pattern: IntegrationPattern; directTarget?: string } {
   const service = SERVICE_RESOURCE.exec(resource);
   if (service) return { key: service[2], pattern: (service[3] ?? "") as IntegrationPattern };
   const arn = parseArn(resource);
@@ -124,6 +131,13 @@ function parseResource(file: string, stateName: string, resource: string): { key
     field: "Resource",
     received: resource,
   });
+}
+
+/** A target given as the Resource itself (a Lambda function ARN). */
+function directTargetOf(file: string, stateName: string, resource: string, integration: Integration, context: ArnContext): Target {
+  const arn = integration.kind.toArn(resource, context);
+  if (!arn) throw new DefinitionError(file, `not a valid ${integration.kind.label}.`, { state: stateName, field: "Resource", received: resource });
+  return { arn, dynamic: false };
 }
 
 /** Finds the target in Parameters/Arguments; static values become ARNs, dynamic ones scoped wildcards. */

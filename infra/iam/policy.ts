@@ -34,17 +34,31 @@ export const INLINE_POLICY_LIMIT = 10_240;
  * @returns the merged statements.
  */
 export function mergeStatements(statements: PolicyStatement[]): PolicyStatement[] {
-  const byActions = groupBy(statements, (s) => key(s.Effect, sorted(s.Action), s.Condition), (group) => ({
-    ...base(group[0]),
-    Action: sorted(group[0].Action),
-    Resource: sorted(group.flatMap((s) => s.Resource)),
-  }));
-  const byResources = groupBy(byActions, (s) => key(s.Effect, s.Resource, s.Condition), (group) => ({
-    ...base(group[0]),
-    Action: sorted(group.flatMap((s) => s.Action)),
-    Resource: group[0].Resource,
-  }));
-  return byResources.sort((a, b) => compare(a.Action.join(","), b.Action.join(",")) || compare(a.Resource.join(","), b.Resource.join(",")));
+  // Each pass only merges statements that grant exactly the same (action, resource) pairs together, so repeating
+  // the two passes until nothing merges is sound, and leaves one statement per (Effect, actions, Condition).
+  let merged = statements;
+  for (;;) {
+    const byActions = groupBy(merged, (s) => key(s.Effect, sorted(s.Action), s.Condition), (group) => ({
+      ...base(group[0]),
+      Action: sorted(group[0].Action),
+      Resource: sorted(group.flatMap((s) => s.Resource)),
+    }));
+    const byResources = groupBy(byActions, (s) => key(s.Effect, s.Resource, s.Condition), (group) => ({
+      ...base(group[0]),
+      Action: sorted(group.flatMap((s) => s.Action)),
+      Resource: group[0].Resource,
+    }));
+    const done = byResources.length === merged.length;
+    merged = byResources;
+    if (done) break;
+  }
+  return merged.sort(
+    (a, b) =>
+      compare(a.Action.join(","), b.Action.join(",")) ||
+      compare(a.Resource.join(","), b.Resource.join(",")) ||
+      compare(a.Effect, b.Effect) ||
+      compare(JSON.stringify(a.Condition ?? null), JSON.stringify(b.Condition ?? null)),
+  );
 }
 
 /**
@@ -65,7 +79,8 @@ export function policySize(document: PolicyDocument): number {
 }
 
 function base(statement: PolicyStatement): Pick<PolicyStatement, "Effect" | "Condition"> {
-  return statement.Condition ? { Effect: statement.Effect, Condition: statement.Condition } : { Effect: statement.Effect };
+  // The canonical form (keys sorted), so equal conditions render the same JSON whichever statement came first.
+  return statement.Condition ? { Effect: statement.Effect, Condition: canonical(statement.Condition) as PolicyCondition } : { Effect: statement.Effect };
 }
 
 function groupBy<T, R>(items: T[], keyOf: (item: T) => string, combine: (group: T[]) => R): R[] {

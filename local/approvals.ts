@@ -1,0 +1,235 @@
+import { randomBytes } from "node:crypto";
+import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import type { Json } from "../infra/definition/asl";
+import { LocalRunError, TaskFailure } from "./errors";
+import type { CapturedNotification } from "./notifications";
+
+/**
+ * Task tokens for `.waitForTaskToken` Tasks, run locally.
+ *
+ * In Step Functions a `.waitForTaskToken` Task sends its request carrying `$$.Task.Token`, then pauses until
+ * someone calls SendTaskSuccess (its `output` becomes the Task's result) or SendTaskFailure (its `error` and
+ * `cause` become the Task's failure). Here:
+ *
+ * - aws-local-stepfunctions 3 puts no `Task` in the context object, so {@link TaskTokens.contextTask} supplies one
+ *   (through the `context` run option) whose `Token` getter issues a fresh token for the Task being entered; every
+ *   read before that Task's handler starts returns the same token, as in AWS.
+ * - {@link LocalStepFunctionsClient} answers SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat by settling the
+ *   waiting Task; it stands in for `SFNClient`, so the real approval-callback handler runs unchanged against it.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+ */
+
+/** A Task waiting for its token to be answered. */
+export interface PendingTask {
+  state: string;
+  resource: string;
+  taskToken: string;
+  /** The Task's effective Parameters. */
+  parameters: Json;
+  /** The notifications the Task published before waiting (its SNS message, for `sns:publish`). */
+  notifications: CapturedNotification[];
+  /** A Step Functions client that answers this execution's tokens, for responders that answer directly. */
+  stepFunctions: LocalStepFunctionsClient;
+}
+
+/** How a token was answered. */
+export type TokenAnswer =
+  | { state: string; taskToken: string; outcome: "success"; output: Json }
+  | { state: string; taskToken: string; outcome: "failure"; error: string; cause: string };
+
+/** Answers a waiting Task, as the human or system at the other end of the message would. */
+export type TaskTokenResponder = (task: PendingTask) => Promise<void>;
+
+/** An approver's decision for the credit-approval request, as the approval-callback handler takes it. */
+export interface ApprovalDecision {
+  approved: boolean;
+  /** Why; a rejection's Cause. */
+  reason?: string;
+  /** Who decided. */
+  approver?: string;
+}
+
+/** An SDK-style service error, as `SFNClient.send` rejects with. */
+function serviceError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $fault: "client" as const, $metadata: { httpStatusCode: 400 } });
+}
+
+interface Waiter {
+  state: string;
+  resolve: (output: Json) => void;
+  reject: (error: Error) => void;
+}
+
+/** Issues task tokens and settles the Tasks waiting on them. One instance per execution. */
+export class TaskTokens {
+  /** Every answer given so far, in order. */
+  readonly answers: TokenAnswer[] = [];
+  /**
+   * The context object's `Task` field: `{Token}`, read by `$$.Task.Token`. Pass it as `context.Task`. The getter
+   * issues a token on first read and returns it until {@link take} hands it to the Task being entered.
+   */
+  readonly contextTask: { readonly Token: string };
+  private current: string | undefined;
+  private readonly issued = new Set<string>();
+  private readonly waiters = new Map<string, Waiter>();
+
+  constructor() {
+    const tokens = this;
+    this.contextTask = {
+      get Token(): string {
+        if (tokens.current === undefined) {
+          tokens.current = randomBytes(96).toString("base64");
+          tokens.issued.add(tokens.current);
+        }
+        return tokens.current;
+      },
+    };
+  }
+
+  /**
+   * Hands over the token issued while the current Task's Parameters were evaluated, and forgets it, so the next
+   * Task gets its own. Call it synchronously at the start of every Task handler: the interpreter evaluates a
+   * Task's Parameters and calls its handler with no `await` in between, so no other Task can interleave.
+   * @returns the token, or `undefined` when the Task did not read `$$.Task.Token`.
+   */
+  take(): string | undefined {
+    const token = this.current;
+    this.current = undefined;
+    return token;
+  }
+
+  /**
+   * Starts waiting for a token's answer.
+   * @param token a token from {@link take}.
+   * @param state the waiting State, for the record.
+   * @returns resolves with SendTaskSuccess's parsed `output`; rejects with a {@link TaskFailure} named by
+   *   SendTaskFailure's `error`, whose message is its `cause`.
+   */
+  wait(token: string, state: string): Promise<Json> {
+    return new Promise<Json>((resolve, reject) => this.waiters.set(token, { state, resolve, reject }));
+  }
+
+  /**
+   * Completes a waiting Task (SendTaskSuccess).
+   * @param token the task token.
+   * @param output the Task's result as a JSON string.
+   * @throws Error named `InvalidToken` for a token never issued, `TaskDoesNotExist` for one not waiting (already
+   *   answered), `InvalidOutput` when `output` is not JSON.
+   */
+  succeed(token: string, output: string): void {
+    const waiter = this.waiterFor(token);
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(output) as Json;
+    } catch {
+      throw serviceError("InvalidOutput", `Invalid Output: the output is not valid JSON. Received: ${output}`);
+    }
+    this.waiters.delete(token);
+    this.answers.push({ state: waiter.state, taskToken: token, outcome: "success", output: parsed });
+    waiter.resolve(parsed);
+  }
+
+  /**
+   * Fails a waiting Task (SendTaskFailure).
+   * @param token the task token.
+   * @param error the Error name Retry and Catch match. @default "" (no name)
+   * @param cause the Cause. @default ""
+   * @throws Error named `InvalidToken` or `TaskDoesNotExist` as {@link succeed} does.
+   */
+  fail(token: string, error = "", cause = ""): void {
+    const waiter = this.waiterFor(token);
+    this.waiters.delete(token);
+    this.answers.push({ state: waiter.state, taskToken: token, outcome: "failure", error, cause });
+    waiter.reject(new TaskFailure(error, cause));
+  }
+
+  /**
+   * Checks a token is waiting (SendTaskHeartbeat); the local run has no heartbeat timeouts.
+   * @throws Error named `InvalidToken` or `TaskDoesNotExist` as {@link succeed} does.
+   */
+  heartbeat(token: string): void {
+    this.waiterFor(token);
+  }
+
+  /**
+   * Ends a wait with a local-run problem (the responder failed), so the run stops instead of hanging.
+   * @param token the task token; ignored when it is not waiting.
+   */
+  abandon(token: string, error: Error): void {
+    const waiter = this.waiters.get(token);
+    if (!waiter) return;
+    this.waiters.delete(token);
+    waiter.reject(error instanceof LocalRunError ? error : new LocalRunError(`the task token was never answered: ${error.message}`, waiter.state));
+  }
+
+  private waiterFor(token: string): Waiter {
+    if (!this.issued.has(token)) throw serviceError("InvalidToken", `Invalid Token: '${token.slice(0, 16)}…' was not issued by this execution.`);
+    const waiter = this.waiters.get(token);
+    if (!waiter) throw serviceError("TaskDoesNotExist", "Task Does Not Exist: the task was already answered or is not waiting.");
+    return waiter;
+  }
+}
+
+/** What {@link LocalStepFunctionsClient.send} accepts. */
+export type TaskTokenCommand = SendTaskSuccessCommand | SendTaskFailureCommand | SendTaskHeartbeatCommand;
+
+/**
+ * A stand-in for `SFNClient` that answers the task-token API against a local execution's {@link TaskTokens}.
+ * It satisfies the approval-callback handler's `ApprovalClient`.
+ */
+export class LocalStepFunctionsClient {
+  /** @param tokens the execution's tokens. */
+  constructor(private readonly tokens: TaskTokens) {}
+
+  /**
+   * Answers one command, as `SFNClient.send` does.
+   * @param command SendTaskSuccess (`{taskToken, output}`), SendTaskFailure (`{taskToken, error?, cause?}`) or
+   *   SendTaskHeartbeat (`{taskToken}`).
+   * @returns `{$metadata}` as the SDK's (empty) outputs carry.
+   * @throws the errors of {@link TaskTokens.succeed}; `UnknownOperationException` for any other command.
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
+   */
+  async send(command: TaskTokenCommand): Promise<{ $metadata: { httpStatusCode: number } }> {
+    if (command instanceof SendTaskSuccessCommand) {
+      this.tokens.succeed(command.input.taskToken ?? "", command.input.output ?? "");
+    } else if (command instanceof SendTaskFailureCommand) {
+      this.tokens.fail(command.input.taskToken ?? "", command.input.error, command.input.cause);
+    } else if (command instanceof SendTaskHeartbeatCommand) {
+      this.tokens.heartbeat(command.input.taskToken ?? "");
+    } else {
+      throw serviceError("UnknownOperationException", `LocalStepFunctionsClient answers the task-token API only. Received: ${(command as object)?.constructor?.name}`);
+    }
+    return { $metadata: { httpStatusCode: 200 } };
+  }
+}
+
+/**
+ * A responder playing the approver: reads the `taskToken` from the JSON message the Task published (as the
+ * approver's link would carry it), and hands the decision to the approval-callback function, which answers the
+ * token through its Step Functions client.
+ *
+ * @param decision approve, or reject with a reason.
+ * @param invokeCallback invokes the approval-callback function with `{taskToken, approved, reason?, approver?}`.
+ * @returns the responder.
+ * @throws LocalRunError (from the responder) when the Task published no message, or a message without a
+ *   `taskToken` field.
+ */
+export function approverResponder(decision: ApprovalDecision, invokeCallback: (event: Json) => Promise<Json>): TaskTokenResponder {
+  return async (task) => {
+    const message = task.notifications[0]?.message;
+    let parsed: unknown;
+    try {
+      parsed = message === undefined ? undefined : JSON.parse(message);
+    } catch {
+      parsed = undefined;
+    }
+    const taskToken = (parsed as { taskToken?: unknown } | undefined)?.taskToken;
+    if (typeof taskToken !== "string") {
+      throw new LocalRunError(`the approver found no "taskToken" field in the published message, so it cannot answer. Received: ${message}`, task.state);
+    }
+    const event: Record<string, Json> = { taskToken, approved: decision.approved };
+    if (decision.reason !== undefined) event.reason = decision.reason;
+    if (decision.approver !== undefined) event.approver = decision.approver;
+    await invokeCallback(event);
+  };
+}

@@ -1,0 +1,315 @@
+import { randomUUID } from "node:crypto";
+import {
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
+  GetItemCommand,
+  type GetItemCommandInput,
+  PutItemCommand,
+  type PutItemCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
+import { INTEGRATIONS, type IntegrationPattern } from "../infra/iam/catalog";
+import { parseResource } from "../infra/iam/derive";
+import type { Naming } from "../infra/naming";
+import { LocalStepFunctionsClient, type PendingTask, type TaskTokenResponder, type TaskTokens } from "./approvals";
+import type { LocalDynamoDb } from "./dynamodb";
+import { LocalRunError, TaskFailure } from "./errors";
+import type { LocalLambda } from "./lambda";
+import type { NotificationLog } from "./notifications";
+
+/**
+ * The local integration table: how each Task Resource is served when a workflow runs locally, keyed like the IAM
+ * catalog (`lambda:invoke`, `sns:publish`, `dynamodb:putItem`, `aws-sdk:dynamodb:scan`, ...; a Lambda function
+ * ARN as Resource is `lambda:invoke`). {@link localTaskHandlers} walks a definition and binds every Task, at any
+ * depth, to its row by Resource (never by State name), and refuses a definition with a Task it cannot serve.
+ *
+ * Each handler receives the Task's effective input (after InputPath and Parameters, with `.$` paths and
+ * intrinsic functions resolved by the interpreter) and returns what the service integration returns in AWS, before
+ * ResultSelector, ResultPath and OutputPath. Failures are {@link TaskFailure}s named as Step Functions names them.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
+ */
+
+/** What a local integration needs: the execution's emulated and local services. */
+export interface LocalServices {
+  naming: Naming;
+  lambda: LocalLambda;
+  notifications: NotificationLog;
+  dynamodb: LocalDynamoDb;
+  tokens: TaskTokens;
+  /** Answers `.waitForTaskToken` Tasks; without one, such a Task fails the run at once. */
+  responder?: TaskTokenResponder;
+}
+
+/** One Task invocation. */
+export interface TaskCall {
+  state: string;
+  resource: string;
+  /** The Task's effective Parameters (its input after InputPath and Parameters). */
+  parameters: Json;
+  /** For a Lambda function ARN given as Resource: that ARN. */
+  functionArn?: string;
+  /** For `.waitForTaskToken`: the token `$$.Task.Token` gave this Task. */
+  taskToken?: string;
+}
+
+/** One row of the local integration table. */
+export interface LocalIntegration {
+  /** The integration patterns served locally. */
+  patterns: IntegrationPattern[];
+  /** How the call is served, one sentence (for reports and the README). */
+  local: string;
+  /**
+   * Serves one call.
+   * @returns the integration's result as Step Functions returns it.
+   * @throws TaskFailure as Step Functions names the failure; LocalRunError for what cannot be emulated.
+   */
+  run(call: TaskCall, services: LocalServices): Promise<Json>;
+}
+
+/** A Task Resource, split like the IAM catalog splits it. */
+export interface TaskResource {
+  /** The catalog key, e.g. `sns:publish`. */
+  key: string;
+  pattern: IntegrationPattern;
+  /** For a Lambda function ARN as Resource: that ARN. */
+  functionArn?: string;
+}
+
+/**
+ * Splits a Task Resource into its catalog key and integration pattern, with the IAM derivation's own parser.
+ * @param resource e.g. `arn:aws:states:::sns:publish.waitForTaskToken` or a Lambda function ARN.
+ * @returns the key and pattern, or `undefined` when the Resource is neither a service integration nor a function.
+ */
+export function parseTaskResource(resource: string): TaskResource | undefined {
+  try {
+    const { key, pattern, directTarget } = parseResource("<local>", "", resource);
+    return directTarget ? { key, pattern, functionArn: directTarget } : { key, pattern };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `SdkHttpMetadata` and `SdkResponseMetadata`, which optimized integrations add to their results. */
+function sdkMetadata(requestId: string = randomUUID()): Record<string, Json> {
+  return {
+    SdkHttpMetadata: { HttpHeaders: { "Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": requestId }, HttpStatusCode: 200 },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
+}
+
+function parametersObject(call: TaskCall): Record<string, Json> {
+  if (typeof call.parameters !== "object" || call.parameters === null || Array.isArray(call.parameters)) {
+    throw new LocalRunError(`the ${call.resource} integration needs Parameters that are a JSON object. Received: ${JSON.stringify(call.parameters)}`, call.state);
+  }
+  return call.parameters;
+}
+
+const lambdaInvoke: LocalIntegration = {
+  patterns: [""],
+  local: "runs the stack's handler in-process (function ARN → handlers/<name>.ts); `lambda:invoke` returns {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode: 200}, a function ARN as Resource returns the payload itself",
+  async run(call, { lambda }) {
+    const target = call.functionArn ?? parametersObject(call).FunctionName;
+    if (typeof target !== "string") {
+      throw new TaskFailure("Lambda.InvalidParameterValueException", `FunctionName must be a string. Received: ${JSON.stringify(target)}`);
+    }
+    const name = lambda.functionFor(target);
+    if (name === undefined) {
+      throw new TaskFailure("Lambda.ResourceNotFoundException", `Function not found: ${target} (Service: Lambda, Status Code: 404, Request ID: ${randomUUID()})`);
+    }
+    if (call.functionArn !== undefined) return lambda.invoke(name, call.parameters);
+    const { Payload, InvocationType } = parametersObject(call);
+    if (InvocationType !== undefined && InvocationType !== "RequestResponse") {
+      throw new LocalRunError(`InvocationType ${JSON.stringify(InvocationType)} is not emulated locally; only RequestResponse is.`, call.state);
+    }
+    const payload = await lambda.invoke(name, Payload === undefined ? {} : Payload);
+    return { ExecutedVersion: "$LATEST", Payload: payload, ...sdkMetadata(), StatusCode: 200 };
+  },
+};
+
+/** Longest SNS message, in bytes. */
+const MAX_SNS_MESSAGE_BYTES = 256 * 1024;
+
+const snsPublish: LocalIntegration = {
+  patterns: ["", ".waitForTaskToken"],
+  local: "captured in memory (topic, subject, message), not delivered; the topic must be one of the stack's; returns {MessageId, SdkHttpMetadata, SdkResponseMetadata}",
+  async run(call, { notifications }) {
+    const { TopicArn, TargetArn, PhoneNumber, Subject, Message } = parametersObject(call);
+    if (PhoneNumber !== undefined) throw new LocalRunError("SMS publishing (PhoneNumber) is not emulated locally.", call.state);
+    const topicArn = TopicArn ?? TargetArn;
+    if (typeof topicArn !== "string") {
+      throw new TaskFailure("SNS.InvalidParameterException", "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter (Service: Sns, Status Code: 400)");
+    }
+    const topic = notifications.topicFor(topicArn);
+    if (topic === undefined) throw new TaskFailure("SNS.NotFoundException", `Topic does not exist: ${topicArn} (Service: Sns, Status Code: 404)`);
+    if (Message === undefined || Message === null || Message === "") {
+      throw new TaskFailure("SNS.InvalidParameterException", "Invalid parameter: Message Reason: Empty message (Service: Sns, Status Code: 400)");
+    }
+    const message = typeof Message === "string" ? Message : JSON.stringify(Message);
+    if (Buffer.byteLength(message, "utf8") > MAX_SNS_MESSAGE_BYTES) {
+      throw new TaskFailure("SNS.InvalidParameterException", `Invalid parameter: Message too long: ${Buffer.byteLength(message, "utf8")} bytes, at most ${MAX_SNS_MESSAGE_BYTES} (Service: Sns, Status Code: 400)`);
+    }
+    if (Subject !== undefined && (typeof Subject !== "string" || Subject.length === 0 || Subject.length >= 100 || /[\x00-\x1f\x7f]/.test(Subject))) {
+      throw new TaskFailure("SNS.InvalidParameterException", `Invalid parameter: Subject must be printable text shorter than 100 characters. Received: ${JSON.stringify(Subject)} (Service: Sns, Status Code: 400)`);
+    }
+    const captured = notifications.capture({ state: call.state, topicArn, topic, subject: Subject, message, taskToken: call.taskToken });
+    return { MessageId: captured.messageId, ...sdkMetadata() };
+  },
+};
+
+/** The DynamoDB actions served, as SDK commands. */
+const DYNAMODB_COMMANDS = {
+  getItem: (input: Json) => new GetItemCommand(input as unknown as GetItemCommandInput),
+  putItem: (input: Json) => new PutItemCommand(input as unknown as PutItemCommandInput),
+  updateItem: (input: Json) => new UpdateItemCommand(input as unknown as UpdateItemCommandInput),
+  deleteItem: (input: Json) => new DeleteItemCommand(input as unknown as DeleteItemCommandInput),
+  query: (input: Json) => new QueryCommand(input as unknown as QueryCommandInput),
+  scan: (input: Json) => new ScanCommand(input as unknown as ScanCommandInput),
+};
+
+/**
+ * A DynamoDB action, through the optimized integration (`dynamodb:<action>`: errors `DynamoDB.<Exception>`,
+ * results with SDK metadata) or the AWS SDK integration (`aws-sdk:dynamodb:<action>`: errors `DynamoDb.<Exception>`,
+ * the bare API response).
+ */
+function dynamodbAction(action: keyof typeof DYNAMODB_COMMANDS, flavour: "optimized" | "aws-sdk"): LocalIntegration {
+  return {
+    patterns: [""],
+    local: `a real ${action} call through @aws-sdk/client-dynamodb to the in-process dynalite server; errors named ${flavour === "optimized" ? "DynamoDB" : "DynamoDb"}.<Exception>`,
+    async run(call, { dynamodb }) {
+      const command = DYNAMODB_COMMANDS[action](parametersObject(call));
+      let output: Record<string, unknown>;
+      try {
+        output = (await dynamodb.client.send(command as GetItemCommand)) as unknown as Record<string, unknown>;
+      } catch (error) {
+        throw dynamodbFailure(error, flavour);
+      }
+      const { $metadata, ...result } = output as { $metadata?: { requestId?: string } };
+      const json = JSON.parse(JSON.stringify(result)) as Record<string, Json>;
+      return flavour === "optimized" ? { ...json, ...sdkMetadata($metadata?.requestId) } : json;
+    },
+  };
+}
+
+/** A DynamoDB SDK error as Step Functions reports it for each integration flavour. */
+function dynamodbFailure(error: unknown, flavour: "optimized" | "aws-sdk"): TaskFailure {
+  const { name, message, $metadata } = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+  const code = name || "UnknownError";
+  const status = $metadata?.httpStatusCode ?? 400;
+  const requestId = $metadata?.requestId ?? randomUUID();
+  return flavour === "optimized"
+    ? new TaskFailure(`DynamoDB.${code}`, `${message} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`)
+    : new TaskFailure(`DynamoDb.${code}`, `${message} (Service: DynamoDb, Status Code: ${status}, Request ID: ${requestId})`);
+}
+
+/** The local integration table; every key is also a key of the IAM catalog. */
+export const LOCAL_INTEGRATIONS: Readonly<Record<string, LocalIntegration>> = {
+  "lambda:invoke": lambdaInvoke,
+  "sns:publish": snsPublish,
+  "dynamodb:getItem": dynamodbAction("getItem", "optimized"),
+  "dynamodb:putItem": dynamodbAction("putItem", "optimized"),
+  "dynamodb:updateItem": dynamodbAction("updateItem", "optimized"),
+  "dynamodb:deleteItem": dynamodbAction("deleteItem", "optimized"),
+  "aws-sdk:dynamodb:getItem": dynamodbAction("getItem", "aws-sdk"),
+  "aws-sdk:dynamodb:putItem": dynamodbAction("putItem", "aws-sdk"),
+  "aws-sdk:dynamodb:updateItem": dynamodbAction("updateItem", "aws-sdk"),
+  "aws-sdk:dynamodb:deleteItem": dynamodbAction("deleteItem", "aws-sdk"),
+  "aws-sdk:dynamodb:query": dynamodbAction("query", "aws-sdk"),
+  "aws-sdk:dynamodb:scan": dynamodbAction("scan", "aws-sdk"),
+};
+
+/** True when `value` holds the string `needle` anywhere (as a value, at any depth). */
+function containsString(value: Json, needle: string): boolean {
+  if (typeof value === "string") return value.includes(needle);
+  if (Array.isArray(value)) return value.some((item) => containsString(item, needle));
+  if (value !== null && typeof value === "object") return Object.values(value).some((item) => containsString(item, needle));
+  return false;
+}
+
+/** `.waitForTaskToken`: send the request, hand the Task to the responder, and wait for its answer. */
+async function waitForTaskToken(call: TaskCall, integration: LocalIntegration, services: LocalServices): Promise<Json> {
+  const token = call.taskToken;
+  if (token === undefined || !containsString(call.parameters, token)) {
+    throw new LocalRunError(`${call.resource} waits for a task token, but its Parameters do not pass $$.Task.Token, so nothing could ever answer it.`, call.state);
+  }
+  const responder = services.responder;
+  if (!responder) {
+    throw new LocalRunError(`${call.resource} waits for a task token and this run has no responder (a scenario's "approver") to answer it.`, call.state);
+  }
+  const answered = services.tokens.wait(token, call.state);
+  const before = services.notifications.notifications.length;
+  try {
+    await integration.run(call, services);
+  } catch (error) {
+    services.tokens.abandon(token, error as Error);
+    answered.catch(() => undefined);
+    throw error;
+  }
+  const pending: PendingTask = {
+    state: call.state,
+    resource: call.resource,
+    taskToken: token,
+    parameters: call.parameters,
+    notifications: services.notifications.notifications.slice(before),
+    stepFunctions: new LocalStepFunctionsClient(services.tokens),
+  };
+  // The answer comes later, from outside the Task, as it would from a person reading the message.
+  setImmediate(() => responder(pending).catch((error: Error) => services.tokens.abandon(token, error)));
+  return answered;
+}
+
+/** A Task State's local handler: takes its effective input, returns its result. */
+export type TaskHandler = (input: Json) => Promise<Json>;
+
+/**
+ * Binds every Task State of a definition (Parallel branches and Map processors included) to its local
+ * integration, by Resource: the `overrides.taskResourceLocalHandlers` of aws-local-stepfunctions.
+ *
+ * @param definition a rendered definition.
+ * @param services the execution's services.
+ * @returns State name → handler, one per Task.
+ * @throws LocalRunError naming the State and its Resource for a Task with no local integration or an integration
+ *   pattern not served locally.
+ */
+export function localTaskHandlers(definition: AslStateMachine, services: LocalServices): Record<string, TaskHandler> {
+  const handlers: Record<string, TaskHandler> = {};
+  for (const { name, state } of walkStates(definition)) {
+    if (state.Type !== "Task") continue;
+    const resource = String(state.Resource);
+    const parsed = parseTaskResource(resource);
+    const integration = parsed ? LOCAL_INTEGRATIONS[parsed.key] : undefined;
+    if (!parsed || !integration) {
+      throw new LocalRunError(
+        `no local integration for Resource "${resource}"${parsed ? ` (integration "${parsed.key}")` : ""}. The local runner serves: ${Object.keys(LOCAL_INTEGRATIONS).join(", ")}, and the stack's Lambda function ARNs.`,
+        name,
+      );
+    }
+    if (!integration.patterns.includes(parsed.pattern)) {
+      throw new LocalRunError(
+        `Resource "${resource}" uses the ${parsed.pattern} pattern, which the local runner does not serve for "${parsed.key}" (served: ${integration.patterns.map((p) => p || "request-response").join(", ")}).`,
+        name,
+      );
+    }
+    handlers[name] = async (input) => {
+      // Synchronously, before any await: the token `$$.Task.Token` issued for this Task's Parameters.
+      const taskToken = services.tokens.take();
+      const call: TaskCall = { state: name, resource, parameters: input, functionArn: parsed.functionArn, taskToken };
+      return parsed.pattern === ".waitForTaskToken" ? waitForTaskToken(call, integration, services) : integration.run(call, services);
+    };
+  }
+  return handlers;
+}
+
+/**
+ * The catalog keys the local runner serves and those it does not, for documentation and a consistency test.
+ * @returns `served` (in both tables) and `notServed` (catalog rows with no local integration).
+ */
+export function localCoverage(): { served: string[]; notServed: string[] } {
+  const keys = Object.keys(INTEGRATIONS);
+  return { served: keys.filter((key) => key in LOCAL_INTEGRATIONS), notServed: keys.filter((key) => !(key in LOCAL_INTEGRATIONS)) };
+}

@@ -1,0 +1,237 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import type { Json } from "../infra/definition/asl";
+import { PROJECT_ROOT, TABLES, type TableName, TOPICS, WORKFLOWS, type WorkflowName } from "../infra/manifest";
+import type { Item } from "./dynamodb";
+import type { ExecutionReport, LocalStack } from "./runner";
+
+/**
+ * Scenarios: one JSON file per execution in `samples/`, naming the workflow, its input, who answers an approval,
+ * and what must come out. {@link runScenario} runs one against a {@link LocalStack} from freshly seeded tables and
+ * lists every way the outcome differs from the expectation.
+ */
+
+/** The directory scenarios are read from. */
+export const SAMPLES_DIR = path.join(PROJECT_ROOT, "samples");
+
+const names = <T extends string>(record: Record<T, unknown>) => Object.keys(record) as [T, ...T[]];
+const dynamodbItem = z.record(z.string(), z.record(z.string(), z.unknown()));
+
+/** The schema of a scenario file. */
+export const scenarioSchema = z
+  .object({
+    /** The workflow's name in the manifest. */
+    workflow: z.enum(names(WORKFLOWS)),
+    /** What the scenario shows, one sentence. */
+    description: z.string().min(1),
+    /** The execution input. */
+    input: z.unknown(),
+    /** Who answers a `.waitForTaskToken` approval request, and how. */
+    approver: z.object({ approved: z.boolean(), reason: z.string().optional(), approver: z.string().optional() }).strict().optional(),
+    /** The stack's `statecraft:backupTables` for this run (logical names of the stack's tables, or physical names). */
+    backupTables: z.array(z.string().min(1)).min(1).optional(),
+    /** Items put before the run, per logical table, in DynamoDB JSON (on top of the tables' seed items). */
+    seed: z.partialRecord(z.enum(names(TABLES)), z.array(dynamodbItem)).optional(),
+    expect: z
+      .object({
+        status: z.enum(["SUCCEEDED", "FAILED", "TIMED_OUT"]),
+        /** The execution's Error, exactly. */
+        error: z.string().optional(),
+        /** The execution's Cause, exactly. */
+        cause: z.string().optional(),
+        /** States that must be entered in this order (others may come in between). */
+        path: z.array(z.string()).optional(),
+        /** States that must not be entered. */
+        notEntered: z.array(z.string()).optional(),
+        /** How many retries each State must have had; a State not listed may have any. */
+        retries: z.record(z.string(), z.number().int().nonnegative()).optional(),
+        /** The error each listed State must have caught (its last catch), e.g. `{"Record cancellation": "DynamoDB.ConditionalCheckFailedException"}`. */
+        caught: z.record(z.string(), z.string()).optional(),
+        /** The notifications published, in order: logical topic and, optionally, subject. */
+        notifications: z.array(z.object({ topic: z.enum(names(TOPICS)), subject: z.string().optional() }).strict()).optional(),
+        /** A subset of the output: objects may have more keys, arrays must have this length. */
+        output: z.unknown().optional(),
+        /** Items read back after the run: a subset of the attributes, or `null` for "no such item". */
+        items: z.array(z.object({ table: z.enum(names(TABLES)), key: dynamodbItem, item: dynamodbItem.nullable() }).strict()).optional(),
+        /** Logical or physical names of the tables that must have been backed up at least once. */
+        backups: z.array(z.string()).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A scenario, with its name (the file's base name). */
+export type Scenario = z.infer<typeof scenarioSchema> & { name: string; file: string };
+
+/** A scenario's outcome. */
+export interface ScenarioResult {
+  scenario: Scenario;
+  /** The execution report; absent when the run itself could not complete. */
+  report?: ExecutionReport;
+  /** Every difference from the expectation, one sentence each; empty when it passed. */
+  mismatches: string[];
+  /** The error that stopped the run (a LocalRunError, a DefinitionError, ...), if any. */
+  error?: Error;
+  passed: boolean;
+}
+
+/** A scenario file that does not satisfy the schema; the message names the file and each bad field. */
+export class ScenarioError extends Error {
+  /**
+   * @param file the scenario file.
+   * @param problems one line per problem.
+   */
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid scenario:\n  ${problems.join("\n  ")}`);
+    this.name = "ScenarioError";
+  }
+}
+
+/**
+ * Reads and validates one scenario file.
+ * @param file path to a `.json` scenario.
+ * @returns the scenario, named after the file.
+ * @throws ScenarioError naming the file for bad JSON or a field that fails the schema.
+ */
+export function loadScenario(file: string): Scenario {
+  const shown = path.relative(PROJECT_ROOT, file);
+  let document: unknown;
+  try {
+    document = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ScenarioError(shown, [(error as Error).message]);
+  }
+  const parsed = scenarioSchema.safeParse(document);
+  if (!parsed.success) {
+    throw new ScenarioError(shown, parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
+  }
+  return { ...parsed.data, name: path.basename(file, ".json"), file: shown };
+}
+
+/**
+ * Reads every scenario of a directory, in file-name order.
+ * @param dir the directory. @default samples/
+ * @throws ScenarioError for the first invalid file.
+ */
+export function loadScenarios(dir: string = SAMPLES_DIR): Scenario[] {
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .sort()
+    .map((file) => loadScenario(path.join(dir, file)));
+}
+
+/**
+ * Runs one scenario: resets the stack's tables to their seed items, puts the scenario's own items, runs the
+ * workflow with the scenario's input, approver and backup tables, and checks the expectation (DynamoDB items are
+ * read back from the local tables).
+ *
+ * @param stack a started local stack.
+ * @param scenario the scenario.
+ * @returns the outcome; a run that throws (e.g. a Task with no local integration) is a failed result carrying the
+ *   error, not a throw.
+ */
+export async function runScenario(stack: LocalStack, scenario: Scenario): Promise<ScenarioResult> {
+  try {
+    await stack.dynamodb.reset();
+    for (const [table, items] of Object.entries(scenario.seed ?? {})) {
+      await stack.dynamodb.putItems(stack.dynamodb.tableName(table), items as unknown as Item[]);
+    }
+    const report = await stack.runWorkflow(scenario.workflow as WorkflowName, {
+      input: (scenario.input ?? {}) as Json,
+      approver: scenario.approver,
+      backupTables: scenario.backupTables,
+    });
+    const mismatches = await checkExpectations(scenario, report, stack);
+    return { scenario, report, mismatches, passed: mismatches.length === 0 };
+  } catch (error) {
+    const thrown = error instanceof Error ? error : new Error(String(error));
+    return { scenario, mismatches: [`the run stopped: ${thrown.message}`], error: thrown, passed: false };
+  }
+}
+
+/**
+ * Compares a report with a scenario's expectation.
+ * @returns one sentence per difference; empty when everything matches.
+ */
+export async function checkExpectations(scenario: Scenario, report: ExecutionReport, stack: LocalStack): Promise<string[]> {
+  const expected = scenario.expect;
+  const problems: string[] = [];
+  const show = (value: unknown) => JSON.stringify(value);
+  if (report.status !== expected.status) problems.push(`status: expected ${expected.status}, got ${report.status}`);
+  if (expected.error !== undefined && report.error !== expected.error) problems.push(`error: expected ${show(expected.error)}, got ${show(report.error)}`);
+  if (expected.cause !== undefined && report.cause !== expected.cause) problems.push(`cause: expected ${show(expected.cause)}, got ${show(report.cause)}`);
+
+  const entered = report.path.map((step) => step.state);
+  if (expected.path) {
+    let from = 0;
+    for (const state of expected.path) {
+      const at = entered.indexOf(state, from);
+      if (at < 0) {
+        problems.push(`path: expected "${state}" to be entered${from > 0 ? ` after "${entered[from - 1]}"` : ""}; entered: ${entered.join(" → ")}`);
+        break;
+      }
+      from = at + 1;
+    }
+  }
+  for (const state of expected.notEntered ?? []) {
+    if (entered.includes(state)) problems.push(`path: expected "${state}" not to be entered`);
+  }
+  for (const [state, count] of Object.entries(expected.retries ?? {})) {
+    const actual = report.retries.filter((retry) => retry.state === state).length;
+    if (actual !== count) problems.push(`retries: expected ${count} of "${state}", got ${actual}`);
+  }
+  for (const [state, error] of Object.entries(expected.caught ?? {})) {
+    const actual = report.caught.filter((c) => c.state === state).pop()?.error;
+    if (actual !== error) problems.push(`caught: expected "${state}" to catch ${error}, got ${actual ?? "no catch"}`);
+  }
+  if (expected.notifications) {
+    const actual = report.notifications.map((n) => ({ topic: n.topic, subject: n.subject }));
+    const matches =
+      actual.length === expected.notifications.length &&
+      expected.notifications.every((n, i) => n.topic === actual[i].topic && (n.subject === undefined || n.subject === actual[i].subject));
+    if (!matches) problems.push(`notifications: expected ${show(expected.notifications)}, got ${show(actual)}`);
+  }
+  if (expected.output !== undefined) {
+    problems.push(...subsetMismatches(expected.output, report.output, "output"));
+  }
+  for (const { table, key, item } of expected.items ?? []) {
+    const actual = await stack.dynamodb.getItem(stack.dynamodb.tableName(table), key as unknown as Item);
+    const where = `items: ${table} ${show(key)}`;
+    if (item === null) {
+      if (actual !== undefined) problems.push(`${where}: expected no item, got ${show(actual)}`);
+    } else if (actual === undefined) {
+      problems.push(`${where}: expected an item, found none`);
+    } else {
+      problems.push(...subsetMismatches(item, actual, where));
+    }
+  }
+  for (const table of expected.backups ?? []) {
+    const physical = table in TABLES ? stack.naming.tableName(table as TableName) : table;
+    if (!report.backups.some((backup) => backup.table === physical)) problems.push(`backups: expected a backup of ${physical}`);
+  }
+  return problems;
+}
+
+/**
+ * Where `actual` differs from the subset `expected`: objects may carry extra keys, arrays must have the same
+ * length and match element by element, anything else must be equal.
+ * @param where the location, for messages.
+ * @returns one sentence per difference.
+ */
+export function subsetMismatches(expected: unknown, actual: unknown, where: string): string[] {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return [`${where}: expected an array, got ${JSON.stringify(actual)}`];
+    if (actual.length !== expected.length) return [`${where}: expected ${expected.length} elements, got ${actual.length}`];
+    return expected.flatMap((item, i) => subsetMismatches(item, actual[i], `${where}[${i}]`));
+  }
+  if (expected !== null && typeof expected === "object") {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return [`${where}: expected an object, got ${JSON.stringify(actual)}`];
+    return Object.entries(expected).flatMap(([key, value]) => subsetMismatches(value, (actual as Record<string, unknown>)[key], `${where}.${key}`));
+  }
+  return Object.is(expected, actual) ? [] : [`${where}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
+}

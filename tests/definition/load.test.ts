@@ -1,0 +1,116 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { DefinitionError } from "../../infra/definition/errors";
+import { loadDefinitionFile, parseDefinition } from "../../infra/definition/load";
+import { definitionPath } from "../../infra/manifest";
+
+/** Calls `fn`, expecting a DefinitionError, and returns it. */
+function definitionError(fn: () => unknown): DefinitionError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).to.be.instanceOf(DefinitionError);
+    return error as DefinitionError;
+  }
+  expect.fail("expected a DefinitionError");
+}
+
+const VALID = ['{', '  "StartAt": "A",', '  "States": { "A": { "Type": "Succeed" } }', '}'].join("\n");
+
+describe("parseDefinition", () => {
+  it("parses a definition and lists its placeholders", () => {
+    const loaded = parseDefinition(VALID.replace('"Succeed" }', '"Succeed", "Comment": "${Note}" }'), "flow.asl.json");
+    expect(loaded.file).to.equal("flow.asl.json");
+    expect(loaded.definition.StartAt).to.equal("A");
+    expect(Object.fromEntries(loaded.placeholders)).to.deep.equal({ Note: [{ state: "A", field: "Comment" }] });
+  });
+
+  it("rejects a trailing comma with the file name and the line and column of the character after it", () => {
+    // Line 3, the '}' right after the comma is column 41.
+    const text = ['{', '  "StartAt": "A",', '  "States": { "A": { "Type": "Succeed", } }', '}'].join("\n");
+    const error = definitionError(() => parseDefinition(text, "flow.asl.json"));
+    expect(error.file).to.equal("flow.asl.json");
+    expect(error.message).to.match(/^flow\.asl\.json: invalid JSON at line 3, column 41: /);
+  });
+
+  it("locates a trailing comma before a closing brace on the next line at that brace", () => {
+    const text = ['{', '  "StartAt": "A",', '  "States": { "A": { "Type": "Succeed" } },', '}'].join("\n");
+    expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.contain("invalid JSON at line 4, column 1:");
+  });
+
+  it("locates a misspelt literal, for which the JSON parser itself reports no position", () => {
+    // Line 4: `    "A": { "Type": "Pass", "End": tru }`; the space after `tru` is column 38.
+    const text = ['{', '  "StartAt": "A",', '  "States": {', '    "A": { "Type": "Pass", "End": tru }', '  }', '}'].join("\n");
+    expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.contain("invalid JSON at line 4, column 38:");
+  });
+
+  it("locates a trailing comma in an array, for which the JSON parser itself reports no position", () => {
+    const text = ['{', '  "StartAt": "A",', '  "States": { "A": { "Type": "Fail", "Error": "E" } },', '  "Comment": ["a",]', '}'].join("\n");
+    expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.contain("invalid JSON at line 4, column 19:");
+  });
+
+  it("locates truncated JSON at its end", () => {
+    const text = ['{', '  "StartAt": "A",', '  "States": {'].join("\n");
+    expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.contain("invalid JSON at line 3, column 14:");
+  });
+
+  for (const [label, text, received] of [
+    ["an array", "[]", '"array"'],
+    ["null", "null", "null"],
+    ["a string", '"StartAt"', '"string"'],
+    ["a number", "42", '"number"'],
+  ] as const) {
+    it(`rejects ${label} as a definition, saying what it received`, () => {
+      const error = definitionError(() => parseDefinition(text, "flow.asl.json"));
+      expect(error.message).to.equal(`flow.asl.json: a definition must be a JSON object with StartAt and States. Received: ${received}`);
+      expect(error.field).to.equal(undefined);
+    });
+  }
+
+  for (const [label, mutate, field] of [
+    ["without StartAt", (d: Record<string, unknown>) => delete d.StartAt, "StartAt"],
+    ["whose StartAt is not a string", (d: Record<string, unknown>) => (d.StartAt = 1), "StartAt"],
+    ["without States", (d: Record<string, unknown>) => delete d.States, "States"],
+    ["whose States is an array", (d: Record<string, unknown>) => (d.States = []), "States"],
+    ["whose States is null", (d: Record<string, unknown>) => (d.States = null), "States"],
+  ] as const) {
+    it(`rejects a definition ${label}, naming ${field}`, () => {
+      const definition = JSON.parse(VALID) as Record<string, unknown>;
+      mutate(definition);
+      const error = definitionError(() => parseDefinition(JSON.stringify(definition), "flow.asl.json"));
+      expect(error.field).to.equal(field);
+      expect(error.message).to.contain(`flow.asl.json: field "${field}": `);
+    });
+  }
+});
+
+describe("loadDefinitionFile", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "statecraft-load-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("loads a file and reports a file inside the working directory by its relative path", () => {
+    const loaded = loadDefinitionFile(definitionPath("order-events"));
+    expect(loaded.file).to.equal(path.join("definitions", "order-events.asl.json"));
+    expect([...loaded.placeholders.keys()]).to.have.members(["ValidateOrderFunctionArn", "OrdersTableName"]);
+  });
+
+  it("rejects a missing file, naming it", () => {
+    const file = path.join(dir, "missing.asl.json");
+    const error = definitionError(() => loadDefinitionFile(file));
+    expect(error.file).to.equal(file);
+    expect(error.message).to.match(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot read the definition: .*ENOENT`));
+  });
+
+  it("rejects bad JSON in a file with the file's name, line and column", () => {
+    const file = path.join(dir, "broken.asl.json");
+    writeFileSync(file, ['{', '  "StartAt": "A",', '  "States": { "A": { "Type": "Succeed", } }', '}'].join("\n"));
+    const error = definitionError(() => loadDefinitionFile(file));
+    expect(error.file).to.equal(file);
+    expect(error.message).to.contain(`${file}: invalid JSON at line 3, column 41:`);
+  });
+});

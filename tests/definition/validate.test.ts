@@ -1,0 +1,285 @@
+import { expect } from "chai";
+import { AslStateMachine } from "../../infra/definition/asl";
+import { DefinitionError } from "../../infra/definition/errors";
+import { assertValidAsl, validateAsl } from "../../infra/definition/validate";
+import { WorkflowName } from "../../infra/manifest";
+import { Naming } from "../../infra/naming";
+import { renderWorkflow } from "../../infra/render";
+
+// The library's own entry function: it compiles a fresh Ajv per call and writes defaults into its input.
+const aslValidator = require("asl-validator") as (definition: unknown) => { isValid: boolean; errorsText(): string };
+
+const naming = new Naming("statecraft", "dev", { partition: "aws", region: "eu-west-1", account: "111111111111" });
+const SEEDS: WorkflowName[] = ["credit-approval", "backup-orchestration", "order-events"];
+const FUNCTION = "arn:aws:lambda:eu-west-1:111111111111:function:work";
+
+/** A valid definition: a Task, a Parallel with one branch, a Choice, a Succeed and a Fail. */
+function fixture(): AslStateMachine {
+  return {
+    StartAt: "Invoke",
+    States: {
+      Invoke: {
+        Type: "Task",
+        Resource: "arn:aws:states:::lambda:invoke",
+        Parameters: { FunctionName: FUNCTION, "Payload.$": "$" },
+        TimeoutSeconds: 30,
+        Retry: [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "Failed" }],
+        Next: "Both",
+      },
+      Both: {
+        Type: "Parallel",
+        Branches: [{ StartAt: "Left", States: { Left: { Type: "Pass", InputPath: "$.left", End: true } } }],
+        Next: "Done?",
+      },
+      "Done?": {
+        Type: "Choice",
+        Choices: [{ Variable: "$.done", BooleanEquals: true, Next: "Done" }],
+        Default: "Failed",
+      },
+      Done: { Type: "Succeed" },
+      Failed: { Type: "Fail", Error: "NotDone", Cause: "The work is not done." },
+    },
+  };
+}
+
+const left = (d: AslStateMachine) => d.States.Both.Branches![0].States.Left;
+
+/** Invalid definitions, each the fixture with one change, and where validateAsl must place the first problem. */
+const INVALID: { name: string; mutate: (d: AslStateMachine) => void; code: string; state?: string; field?: string }[] = [
+  {
+    name: "a negative IntervalSeconds in Retry",
+    mutate: (d) => ((d.States.Invoke.Retry as { IntervalSeconds: number }[])[0].IntervalSeconds = -1),
+    code: "SCHEMA_VALIDATION_FAILED",
+    state: "Invoke",
+    field: "Retry[0].IntervalSeconds",
+  },
+  { name: "a Default to a missing State", mutate: (d) => (d.States["Done?"].Default = "Nowhere"), code: "MISSING_TRANSITION_TARGET", state: "Done?", field: "Default" },
+  {
+    name: "a Catch Next to a missing State",
+    mutate: (d) => ((d.States.Invoke.Catch as { Next: string }[])[0].Next = "Nowhere"),
+    code: "MISSING_TRANSITION_TARGET",
+    state: "Invoke",
+    field: "Catch[0].Next",
+  },
+  { name: "an unreachable State", mutate: (d) => (d.States.Orphan = { Type: "Pass", End: true }), code: "MISSING_TRANSITION_TARGET", state: "Orphan" },
+  {
+    name: "a Task with both TimeoutSeconds and TimeoutSecondsPath",
+    mutate: (d) => (d.States.Invoke.TimeoutSecondsPath = "$.timeout"),
+    code: "TASK_TIMEOUT",
+    state: "Invoke",
+    field: "TimeoutSeconds, TimeoutSecondsPath",
+  },
+  { name: "a bad JSONPath in a Parallel branch's State", mutate: (d) => (left(d).InputPath = "$.left["), code: "SCHEMA_VALIDATION_FAILED", state: "Left", field: "InputPath" },
+  {
+    name: "a Fail with both Cause and CausePath",
+    mutate: (d) => (d.States.Failed.CausePath = "$.error.Cause"),
+    code: "FAIL_CAUSE_PROPERTY",
+    state: "Failed",
+    field: "Cause, CausePath",
+  },
+  {
+    name: "a branch State that transitions out of its branch",
+    mutate: (d) => {
+      delete left(d).End;
+      left(d).Next = "Done";
+    },
+    code: "BRANCH_OUTBOUND_TRANSITION_TARGET",
+    state: "Left",
+    field: "Next",
+  },
+  { name: "a State name used twice", mutate: (d) => (d.States.Left = { Type: "Succeed" }), code: "DUPLICATE_STATE_NAMES", state: "Left" },
+  { name: "a State with both End and Next", mutate: (d) => (left(d).Next = "Left"), code: "TERMINAL_STATE_WITH_NEXT", state: "Left", field: "End, Next" },
+  {
+    name: "a Map without an ItemProcessor",
+    mutate: (d) => (d.States.Both = { Type: "Map", Next: "Done?" }),
+    code: "MAP_ITEM_PROCESSOR",
+    state: "Both",
+    field: "ItemProcessor, Iterator",
+  },
+  {
+    name: "a Map batching with both MaxItemsPerBatch and MaxItemsPerBatchPath",
+    mutate: (d) =>
+      (d.States.Both = {
+        Type: "Map",
+        ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Left", States: { Left: { Type: "Succeed" } } },
+        ItemBatcher: { MaxItemsPerBatch: 10, MaxItemsPerBatchPath: "$.batch" },
+        Next: "Done?",
+      }),
+    code: "MAP_ITEM_BATCHER",
+    state: "Both",
+    field: "ItemBatcher.MaxItemsPerBatch, ItemBatcher.MaxItemsPerBatchPath",
+  },
+  {
+    name: "a loop without a terminal State",
+    mutate: (d) => {
+      for (const name of ["Done?", "Done", "Failed"]) delete d.States[name];
+      d.States.Both.Next = "Invoke";
+      (d.States.Invoke.Catch as { Next: string }[])[0].Next = "Both";
+      delete left(d).End;
+      left(d).Type = "Succeed";
+    },
+    code: "MISSING_TERMINAL_STATE",
+  },
+  {
+    name: "a State without QueryLanguage using Arguments inside a JSONata Map of a JSONPath machine",
+    mutate: (d) =>
+      (d.States.Both = {
+        Type: "Map",
+        QueryLanguage: "JSONata",
+        ItemProcessor: {
+          StartAt: "Left",
+          States: { Left: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: FUNCTION }, End: true } },
+        },
+        Next: "Done?",
+      }),
+    code: "SCHEMA_VALIDATION_FAILED",
+    state: "Left",
+    field: "QueryLanguage",
+  },
+];
+
+/** Valid definitions besides the fixture and the seeds, each the fixture with one change. */
+const VALID: { name: string; mutate: (d: AslStateMachine) => void }[] = [
+  {
+    name: "a JSONata Task in a JSONPath machine",
+    mutate: (d) => {
+      d.States.Invoke = { ...d.States.Invoke, QueryLanguage: "JSONata", Arguments: { FunctionName: FUNCTION, Payload: "{% $states.input %}" } };
+      delete d.States.Invoke.Parameters;
+      (d.States.Invoke.Catch as { ResultPath?: string }[])[0] = { ErrorEquals: ["States.ALL"], Next: "Failed" } as never;
+    },
+  },
+  {
+    name: "a JSONata Map whose inner State declares JSONata",
+    mutate: (d) =>
+      (d.States.Both = {
+        Type: "Map",
+        QueryLanguage: "JSONata",
+        ItemProcessor: {
+          StartAt: "Left",
+          States: { Left: { Type: "Task", QueryLanguage: "JSONata", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: FUNCTION }, End: true } },
+        },
+        Next: "Done?",
+      }),
+  },
+  { name: "a Fail with CausePath only", mutate: (d) => ((d.States.Failed.CausePath = "$.error.Cause"), delete d.States.Failed.Cause) },
+  { name: "a Task with TimeoutSecondsPath only", mutate: (d) => ((d.States.Invoke.TimeoutSecondsPath = "$.timeout"), delete d.States.Invoke.TimeoutSeconds) },
+];
+
+const mutated = (mutate: (d: AslStateMachine) => void) => {
+  const definition = fixture();
+  mutate(definition);
+  return definition;
+};
+
+const seeds = () => SEEDS.map((workflow) => ({ name: `the ${workflow} seed`, definition: renderWorkflow(workflow, naming, ["orders", "credit-bureaus"]).definition }));
+
+describe("validateAsl", () => {
+  it("accepts the three seed definitions as rendered for the dev stack", () => {
+    for (const { name, definition } of seeds()) expect(validateAsl(definition), name).to.deep.equal([]);
+  });
+
+  it("accepts the happy-path fixture", () => {
+    expect(validateAsl(fixture())).to.deep.equal([]);
+  });
+
+  for (const { name, mutate } of VALID) {
+    it(`accepts ${name}`, () => {
+      expect(validateAsl(mutated(mutate))).to.deep.equal([]);
+    });
+  }
+
+  for (const { name, mutate, code, state, field } of INVALID) {
+    const place = state ? `at State "${state}"${field ? `, field "${field}"` : ""}` : "in no State (the library names none)";
+    it(`rejects ${name}, placing the first problem ${place}`, () => {
+      const [first] = validateAsl(mutated(mutate));
+      expect(first, "a problem").to.not.equal(undefined);
+      expect({ code: first.code, state: first.state, field: first.field }, first.message).to.deep.equal({ code, state, field });
+    });
+  }
+
+  it("places a Next to a missing State at that State's Next", () => {
+    // Both's Next was the only way into Done?, which the library reports first as unreachable.
+    const problems = validateAsl(mutated((d) => (d.States.Both.Next = "Nowhere")));
+    expect(problems.map(({ code, state, field }) => ({ code, state, field }))).to.deep.equal([
+      { code: "MISSING_TRANSITION_TARGET", state: "Done?", field: undefined },
+      { code: "MISSING_TRANSITION_TARGET", state: "Both", field: "Next" },
+    ]);
+  });
+
+  it("places a missing StartAt target at the StartAt field", () => {
+    const problems = validateAsl(mutated((d) => (d.StartAt = "Begin")));
+    expect(problems.map(({ code, state, field }) => ({ code, state, field }))).to.deep.equal([
+      { code: "MISSING_TRANSITION_TARGET", state: "Invoke", field: undefined },
+      { code: "MISSING_TRANSITION_TARGET", state: undefined, field: "StartAt" },
+    ]);
+  });
+
+  it("places a missing StartAt target of a branch at the Parallel State's branch", () => {
+    const problems = validateAsl(mutated((d) => (d.States.Both.Branches![0].StartAt = "Right")));
+    expect(problems.find((p) => p.message.endsWith("target: Right"))).to.include({ state: "Both", field: "Branches[0].StartAt" });
+  });
+
+  it("names a State that is used twice", () => {
+    const problems = validateAsl(mutated((d) => (d.States.Left = { Type: "Succeed" })));
+    expect(problems.filter((p) => p.code === "DUPLICATE_STATE_NAMES").map((p) => p.state)).to.deep.equal(["Left"]);
+  });
+
+  it("places a problem in a State whose name contains ' is ' at the whole name", () => {
+    const problems = validateAsl(mutated((d) => (d.States["This is it"] = { Type: "Pass", End: true })));
+    expect(problems.map((p) => p.state)).to.deep.equal(["This is it"]);
+  });
+
+  it("does not modify its input, valid or not", () => {
+    for (const definition of [fixture(), ...INVALID.map(({ mutate }) => mutated(mutate)), ...seeds().map((s) => s.definition)]) {
+      const before = structuredClone(definition);
+      validateAsl(definition);
+      expect(definition).to.deep.equal(before);
+    }
+  });
+
+  it("agrees with asl-validator's own entry function on every sample (parity)", function () {
+    this.timeout(30_000); // the library compiles its schemas on every call
+    const samples = [
+      ...seeds(),
+      { name: "fixture", definition: fixture() },
+      ...[...VALID, ...INVALID].map(({ name, mutate }) => ({ name, definition: mutated(mutate) })),
+      { name: "a Next to a missing State", definition: mutated((d) => (d.States.Both.Next = "Nowhere")) },
+      { name: "a missing StartAt target", definition: mutated((d) => (d.StartAt = "Begin")) },
+      { name: "a missing branch StartAt target", definition: mutated((d) => (d.States.Both.Branches![0].StartAt = "Right")) },
+      { name: "a State named 'This is it'", definition: mutated((d) => (d.States["This is it"] = { Type: "Pass", End: true })) },
+    ];
+    for (const { name, definition } of samples) {
+      const library = aslValidator(structuredClone(definition));
+      expect(validateAsl(definition).length === 0, `${name}: ${library.errorsText()}`).to.equal(library.isValid);
+    }
+  });
+});
+
+describe("assertValidAsl", () => {
+  it("accepts a valid definition", () => {
+    expect(() => assertValidAsl("flow.asl.json", fixture())).not.to.throw();
+  });
+
+  it("throws a DefinitionError naming the file and the first problem's State and field", () => {
+    const definition = mutated((d) => (d.States.Invoke.TimeoutSecondsPath = "$.timeout"));
+    let error: unknown;
+    try {
+      assertValidAsl("definitions/flow.asl.json", definition);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(DefinitionError);
+    const { file, state, field, message } = error as DefinitionError;
+    expect({ file, state, field }).to.deep.equal({ file: "definitions/flow.asl.json", state: "Invoke", field: "TimeoutSeconds, TimeoutSecondsPath" });
+    expect(message).to.match(/^definitions\/flow\.asl\.json: State "Invoke", field "TimeoutSeconds, TimeoutSecondsPath": invalid Amazon States Language \(1 problem\): TASK_TIMEOUT: /);
+  });
+
+  it("lists every problem in its message", () => {
+    const definition = mutated((d) => {
+      d.States.Invoke.TimeoutSecondsPath = "$.timeout";
+      d.States.Failed.CausePath = "$.error.Cause";
+    });
+    expect(() => assertValidAsl("flow.asl.json", definition)).to.throw(DefinitionError, /\(2 problems\): TASK_TIMEOUT: .*; FAIL_CAUSE_PROPERTY: State "Failed"/);
+  });
+});

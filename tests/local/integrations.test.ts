@@ -1,0 +1,211 @@
+import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import { expect } from "chai";
+import type { AslStateMachine, Json } from "../../infra/definition/asl";
+import { INTEGRATIONS } from "../../infra/iam/catalog";
+import { LocalRunError } from "../../local/errors";
+import { LOCAL_INTEGRATIONS, localCoverage, parseTaskResource } from "../../local/integrations";
+import { assertRunnableLocally, LocalStack } from "../../local/runner";
+
+/** Awaits a promise that must reject, and returns the rejection. */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection, but the promise resolved");
+}
+
+describe("parseTaskResource", () => {
+  it("splits a service integration into its catalog key and pattern", () => {
+    expect(parseTaskResource("arn:aws:states:::sns:publish.waitForTaskToken")).to.deep.equal({ key: "sns:publish", pattern: ".waitForTaskToken" });
+    expect(parseTaskResource("arn:aws:states:::aws-sdk:dynamodb:scan")).to.deep.equal({ key: "aws-sdk:dynamodb:scan", pattern: "" });
+  });
+
+  it("reads a Lambda function ARN as lambda:invoke on that function", () => {
+    const arn = "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-backup-tables";
+    expect(parseTaskResource(arn)).to.deep.equal({ key: "lambda:invoke", pattern: "", functionArn: arn });
+  });
+
+  it("returns undefined for a Resource that is neither", () => {
+    expect(parseTaskResource("arn:aws:sqs:eu-west-1:111111111111:queue")).to.equal(undefined);
+  });
+});
+
+describe("LOCAL_INTEGRATIONS", () => {
+  it("keys every row like a row of the IAM catalog", () => {
+    expect(Object.keys(INTEGRATIONS)).to.include.members(Object.keys(LOCAL_INTEGRATIONS));
+    expect(localCoverage().notServed).to.include.members(["sqs:sendMessage", "states:startExecution"]);
+  });
+});
+
+describe("assertRunnableLocally", () => {
+  it("refuses a JSONata definition, which the interpreter does not support", () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "A", States: { A: { Type: "Pass", End: true } } } as AslStateMachine;
+    expect(() => assertRunnableLocally(definition)).to.throw(LocalRunError, /State "A": JSONata/);
+  });
+});
+
+describe("LocalStack.runDefinition", () => {
+  let stack: LocalStack;
+  before(async () => {
+    stack = await LocalStack.start({ stack: "dev" });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+  beforeEach(async () => {
+    await stack.dynamodb.reset();
+  });
+
+  /** `Work` (the Task under test) → `Done`, and `Caught` when the Task has a Catch. */
+  const task = (state: Record<string, Json>): AslStateMachine => ({
+    StartAt: "Work",
+    States: {
+      Work: { Type: "Task", ...state, Next: "Done" } as never,
+      Done: { Type: "Succeed" },
+      ...(state.Catch ? { Caught: { Type: "Pass", End: true } as const } : {}),
+    },
+  });
+
+  it("refuses, before anything runs, a Task whose Resource has no local integration, naming the State and the Resource", async () => {
+    const definition: AslStateMachine = {
+      StartAt: "Get limit",
+      States: {
+        "Get limit": { Type: "Task", Resource: stack.naming.functionArn("credit-limit"), Next: "Enqueue" },
+        Enqueue: {
+          Type: "Task",
+          Resource: "arn:aws:states:::sqs:sendMessage",
+          Parameters: { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/111111111111/q", MessageBody: "x" },
+          End: true,
+        },
+      },
+    };
+    const error = await rejectionOf(stack.runDefinition(definition, { input: { applicantId: "a", creditRequested: 100 } }));
+    expect(error).to.be.instanceOf(LocalRunError);
+    expect(error.message).to.include('State "Enqueue"').and.include('"arn:aws:states:::sqs:sendMessage"');
+    expect((error as LocalRunError).state).to.equal("Enqueue");
+  });
+
+  it("refuses an integration pattern not served locally", async () => {
+    const definition = task({ Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: "f" } });
+    const error = await rejectionOf(stack.runDefinition(definition, { input: {} }));
+    expect(error.message).to.match(/State "Work": .*\.waitForTaskToken pattern/);
+  });
+
+  it("lets a handler's error name reach Catch, with Lambda's JSON Cause", async () => {
+    const definition = task({
+      Resource: stack.naming.functionArn("credit-limit"),
+      Catch: [{ ErrorEquals: ["InvalidApplication"], ResultPath: "$.error", Next: "Caught" }],
+    });
+    const report = await stack.runDefinition(definition, { input: { applicantId: "app-1", creditRequested: -5 } });
+    expect(report.status).to.equal("SUCCEEDED");
+    expect(report.path.map((step) => step.state)).to.deep.equal(["Work", "Caught"]);
+    const { error } = report.output as { error: { Error: string; Cause: string } };
+    expect(error.Error).to.equal("InvalidApplication");
+    expect(JSON.parse(error.Cause)).to.deep.equal({
+      errorType: "InvalidApplication",
+      errorMessage: "creditRequested must be a positive finite number. Received: -5",
+    });
+  });
+
+  it("matches a handler error with States.TaskFailed in Retry, and reports each retry", async () => {
+    const definition = task({
+      Resource: stack.naming.functionArn("credit-limit"),
+      Retry: [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 3, MaxAttempts: 2, BackoffRate: 1.5 }],
+    });
+    const report = await stack.runDefinition(definition, { input: { applicantId: "app-1" } });
+    expect(report).to.deep.include({ status: "FAILED", error: "InvalidApplication" });
+    expect(report.retries.map((r) => [r.attempt, r.definedIntervalMs, r.localIntervalMs])).to.deep.equal([
+      [1, 3000, 1],
+      [2, 4500, 1],
+    ]);
+  });
+
+  it("returns lambda:invoke results as {StatusCode, Payload, ExecutedVersion, ...}", async () => {
+    const definition = task({
+      Resource: "arn:aws:states:::lambda:invoke",
+      Parameters: { FunctionName: "statecraft-dev-credit-limit", "Payload.$": "$" },
+    });
+    const report = await stack.runDefinition(definition, { input: { applicantId: "app-1", creditRequested: 1234 } });
+    expect(report.output).to.deep.include({ StatusCode: 200, ExecutedVersion: "$LATEST", Payload: { applicantId: "app-1", requested: 1234, applied: 1200 } });
+    expect(report.output).to.have.nested.property("SdkResponseMetadata.RequestId");
+  });
+
+  it("fails an invocation of a function the stack does not have with Lambda.ResourceNotFoundException", async () => {
+    const definition = task({ Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "statecraft-dev-nope", Payload: {} } });
+    const report = await stack.runDefinition(definition, { input: {} });
+    expect(report).to.deep.include({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
+  });
+
+  it("fails a publish to a topic outside the stack with SNS.NotFoundException", async () => {
+    const definition = task({ Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: "arn:aws:sns:eu-west-1:111111111111:other", Message: "hi" } });
+    const report = await stack.runDefinition(definition, { input: {} });
+    expect(report).to.deep.include({ status: "FAILED", error: "SNS.NotFoundException" });
+    expect(report.notifications).to.be.empty;
+  });
+
+  it("names AWS SDK integration errors DynamoDb.<Exception> and returns the bare API response", async () => {
+    const scanOf = (table: string) =>
+      task({
+        Resource: "arn:aws:states:::aws-sdk:dynamodb:scan",
+        Parameters: { TableName: table },
+        Catch: [{ ErrorEquals: ["DynamoDb.ResourceNotFoundException"], ResultPath: "$.error", Next: "Caught" }],
+      });
+    const missing = await stack.runDefinition(scanOf("statecraft-dev-missing"), { input: {} });
+    expect(missing.caught.map((c) => c.error)).to.deep.equal(["DynamoDb.ResourceNotFoundException"]);
+    expect((missing.output as { error: { Cause: string } }).error.Cause).to.match(/\(Service: DynamoDb, Status Code: 400, Request ID: .+\)$/);
+    const found = await stack.runDefinition(scanOf("statecraft-dev-credit-bureaus"), { input: {} });
+    expect(found.output).to.have.all.keys("Count", "Items", "ScannedCount");
+    expect(found.output).to.deep.include({ Count: 3, ScannedCount: 3 });
+  });
+
+  it("writes through the optimized DynamoDB integration and adds SDK metadata to its result", async () => {
+    const definition = task({
+      Resource: "arn:aws:states:::dynamodb:putItem",
+      Parameters: { TableName: "statecraft-dev-orders", Item: { orderId: { "S.$": "$.id" }, status: { S: "PLACED" } } },
+    });
+    const report = await stack.runDefinition(definition, { input: { id: "o-77" } });
+    expect(report.output).to.have.all.keys("SdkHttpMetadata", "SdkResponseMetadata");
+    expect(await stack.dynamodb.getItem("statecraft-dev-orders", { orderId: { S: "o-77" } })).to.deep.equal({ orderId: { S: "o-77" }, status: { S: "PLACED" } });
+  });
+
+  it("gives each .waitForTaskToken Task one token, the same for every read of $$.Task.Token", async () => {
+    const definition = task({
+      Resource: "arn:aws:states:::sns:publish.waitForTaskToken",
+      Parameters: { TopicArn: stack.naming.topicArn("backup-success"), Message: { "a.$": "$$.Task.Token", "b.$": "$$.Task.Token" } },
+      ResultPath: "$.answer",
+    });
+    let message: { a: string; b: string } | undefined;
+    const report = await stack.runDefinition(definition, {
+      input: {},
+      responder: async (pending) => {
+        message = JSON.parse(pending.notifications[0].message) as { a: string; b: string };
+        await pending.stepFunctions.send(new SendTaskSuccessCommand({ taskToken: pending.taskToken, output: JSON.stringify({ ok: message.a === pending.taskToken }) }));
+      },
+    });
+    expect(message?.a).to.be.a("string").with.length.above(100);
+    expect(message?.b).to.equal(message?.a);
+    expect(report.status).to.equal("SUCCEEDED");
+    expect(report.output).to.deep.equal({ answer: { ok: true } });
+  });
+
+  it("stops a run whose .waitForTaskToken Task has nobody to answer it, naming the State", async () => {
+    const definition = task({
+      Resource: "arn:aws:states:::sns:publish.waitForTaskToken",
+      Parameters: { TopicArn: stack.naming.topicArn("backup-success"), Message: { "token.$": "$$.Task.Token" } },
+    });
+    const error = await rejectionOf(stack.runDefinition(definition, { input: {} }));
+    expect(error).to.be.instanceOf(LocalRunError);
+    expect(error.message).to.match(/^State "Work": .*no responder/);
+  });
+
+  it("stops a run whose .waitForTaskToken Task does not pass $$.Task.Token", async () => {
+    const definition = task({
+      Resource: "arn:aws:states:::sns:publish.waitForTaskToken",
+      Parameters: { TopicArn: stack.naming.topicArn("backup-success"), Message: "no token here" },
+    });
+    const error = await rejectionOf(stack.runDefinition(definition, { input: {}, approver: { approved: true } }));
+    expect(error.message).to.match(/^State "Work": .*do not pass \$\$\.Task\.Token/);
+  });
+});

@@ -1,0 +1,193 @@
+import { expect } from "chai";
+import * as path from "node:path";
+import type { Json } from "../../infra/definition/asl";
+import { LocalStack } from "../../local/runner";
+import { loadScenario, loadScenarios, runScenario, SAMPLES_DIR, type Scenario } from "../../local/scenarios";
+
+/** The sample scenario of that name. */
+function sample(name: string): Scenario {
+  return loadScenario(path.join(SAMPLES_DIR, `${name}.json`));
+}
+
+/** Runs a sample's workflow with its own input, approver and backup tables, from freshly seeded tables. */
+async function runSample(stack: LocalStack, name: string) {
+  const scenario = sample(name);
+  await stack.dynamodb.reset();
+  for (const [table, items] of Object.entries(scenario.seed ?? {})) {
+    await stack.dynamodb.putItems(stack.dynamodb.tableName(table), items as never);
+  }
+  return stack.runWorkflow(scenario.workflow, { input: scenario.input as Json, approver: scenario.approver, backupTables: scenario.backupTables });
+}
+
+describe("local runs of the sample scenarios (dev stack)", () => {
+  let stack: LocalStack;
+  before(async () => {
+    stack = await LocalStack.start({ stack: "dev" });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  describe("credit-approval", () => {
+    it("approves 3000 automatically and scores the applicant at each of the 3 seeded bureaus", async () => {
+      const report = await runSample(stack, "credit-3000-auto-approved");
+      expect(report.status).to.equal("SUCCEEDED");
+      const states = report.path.map((step) => step.state);
+      expect(states).to.include.members(["Auto-approve limit", "Cooling-off period", "Verify identity", "Verify address"]);
+      expect(states).not.to.include("Wait for human approval");
+      expect(report.waits).to.deep.equal([{ state: "Cooling-off period", defined: "Seconds: 5", localMs: 5 }]);
+      expect(report.path.filter((s) => s.state === "Verify identity" || s.state === "Verify address").map((s) => s.within)).to.deep.include.members([
+        { state: "Verify applicant's identity and address", kind: "branch", index: 0 },
+        { state: "Verify applicant's identity and address", kind: "branch", index: 1 },
+      ]);
+      const iterations = report.path.filter((step) => step.state === "Get all scores").map((step) => step.within?.index);
+      expect(iterations).to.have.members([0, 1, 2]);
+      const output = report.output as { approval: Json; scores: { bureau: string; score: number }[] };
+      expect(output.approval).to.deep.include({ approved: true, approver: "auto" });
+      expect(output.scores.map((s) => s.bureau)).to.have.members(["Equifax", "Experian", "TransUnion"]);
+      for (const { score } of output.scores) expect(score).to.be.within(300, 850);
+      expect(report.notifications).to.be.empty;
+    });
+
+    it("publishes a 6000 request with its task token and continues once the approver approves", async () => {
+      const report = await runSample(stack, "credit-6000-approved");
+      expect(report.status).to.equal("SUCCEEDED");
+      const states = report.path.map((step) => step.state);
+      expect(states.slice(0, 4)).to.deep.equal(["Get credit limit", "Credit applied >= 5000?", "Wait for human approval", "Cooling-off period"]);
+      expect(states).not.to.include("Auto-approve limit");
+      expect(report.notifications).to.have.length(1);
+      const [request] = report.notifications;
+      expect(request.topicArn).to.equal(stack.naming.topicArn("credit-approval-requests"));
+      expect(request.subject).to.equal("Credit limit approval needed");
+      const message = JSON.parse(request.message) as Record<string, unknown>;
+      expect(message).to.deep.include({ applicantId: "app-6000-a", name: "Grace Hopper", creditApplied: 6000 });
+      expect(message.taskToken).to.be.a("string").and.equal(request.taskToken);
+      expect(report.invocations.map((i) => i.function)).to.include("approval-callback");
+      expect(report.taskTokens).to.deep.equal([
+        {
+          state: "Wait for human approval",
+          taskToken: request.taskToken,
+          outcome: "success",
+          output: { approved: true, approver: "risk-officer@example.com", reason: "Long-standing customer with a clean record." },
+        },
+      ]);
+      expect((report.output as { approval: Json }).approval).to.deep.equal({ approved: true, approver: "risk-officer@example.com", reason: "Long-standing customer with a clean record." });
+    });
+
+    it("fails a rejected 6000 request with CreditRejected and the approver's reason as cause", async () => {
+      const report = await runSample(stack, "credit-6000-rejected");
+      expect(report).to.deep.include({ status: "FAILED", error: "CreditRejected", cause: "Income does not support a limit of 6000." });
+      expect(report.path.map((step) => step.state)).to.deep.equal(["Get credit limit", "Credit applied >= 5000?", "Wait for human approval", "Credit rejected"]);
+      expect(report.caught).to.deep.equal([{ state: "Wait for human approval", error: "CreditRejected", errorEquals: ["CreditRejected"], next: "Credit rejected" }]);
+      expect(report.notifications.map((n) => n.topic)).to.deep.equal(["credit-approval-requests"]);
+    });
+  });
+
+  describe("backup-orchestration", () => {
+    it("backs up the stack's backup tables and notifies the success topic", async () => {
+      const report = await runSample(stack, "backup-success");
+      expect(report.status).to.equal("SUCCEEDED");
+      expect(report.path.map((step) => step.state)).to.deep.equal(["BackupTables", "CheckBackupSuccess", "SendSuccessNotification"]);
+      expect(report.retries).to.be.empty;
+      expect(report.backups.map((b) => b.table)).to.deep.equal(["statecraft-dev-orders", "statecraft-dev-credit-bureaus"]);
+      for (const { backupArn, table } of report.backups) {
+        expect(backupArn).to.match(new RegExp(`^arn:aws:dynamodb:eu-west-1:111111111111:table/${table}/backup/\\d{14}-[0-9a-f]{8}$`));
+      }
+      expect(report.notifications).to.have.length(1);
+      const [notification] = report.notifications;
+      expect(notification).to.deep.include({ topic: "backup-success", subject: "DynamoDB backups succeeded" });
+      const body = JSON.parse(notification.message) as { backups: { backupArn: string }[] };
+      expect(body.backups.map((b) => b.backupArn)).to.deep.equal(report.backups.map((b) => b.backupArn));
+    });
+
+    it("retries a failing table 3 times, then notifies the failure topic and fails with BackupFailed", async () => {
+      const report = await runSample(stack, "backup-failing-table");
+      expect(report).to.deep.include({
+        status: "FAILED",
+        error: "BackupFailed",
+        cause: "At least one table could not be backed up; the failure notification carries the details.",
+      });
+      expect(report.path.map((step) => step.state)).to.deep.equal(["BackupTables", "BackupFailureHandler", "BackupFailed"]);
+      expect(report.retries.map((r) => [r.attempt, r.error, r.definedIntervalMs])).to.deep.equal([
+        [1, "BackupFailed", 2000],
+        [2, "BackupFailed", 4000],
+        [3, "BackupFailed", 8000],
+      ]);
+      expect(report.caught).to.deep.equal([{ state: "BackupTables", error: "BackupFailed", errorEquals: ["States.ALL"], next: "BackupFailureHandler" }]);
+      expect(report.notifications.map((n) => [n.topic, n.subject])).to.deep.equal([["backup-failure", "DynamoDB backups failed"]]);
+      expect(report.notifications[0].message).to.include("statecraft-dev-legacy-invoices (TableNotFoundException");
+      // Every attempt backs up the tables that exist again: 4 attempts × 2 tables.
+      expect(report.backups).to.have.length(8);
+    });
+  });
+
+  describe("order-events", () => {
+    it("stores a valid placed order, read back from DynamoDB", async () => {
+      const report = await runSample(stack, "order-placed");
+      expect(report.status).to.equal("SUCCEEDED");
+      expect(report.path.map((step) => step.state)).to.deep.equal(["Validate order event", "Route by event kind", "Store placed order", "Order event stored"]);
+      const item = await stack.dynamodb.getItem(stack.dynamodb.tableName("orders"), { orderId: { S: "ord-1001" } });
+      expect(item).to.deep.equal({
+        orderId: { S: "ord-1001" },
+        customerId: { S: "cust-42" },
+        total: { N: "30.48" },
+        currency: { S: "EUR" },
+        status: { S: "PLACED" },
+      });
+    });
+
+    it("rejects an invalid event with InvalidOrderEvent and stores nothing", async () => {
+      const report = await runSample(stack, "order-invalid");
+      expect(report).to.deep.include({ status: "FAILED", error: "InvalidOrderEvent" });
+      expect(report.path.map((step) => step.state)).to.deep.equal(["Validate order event", "Route by event kind", "Order event rejected"]);
+      expect(await stack.dynamodb.scan(stack.dynamodb.tableName("orders"))).to.be.empty;
+    });
+
+    it("marks a stored order CANCELLED", async () => {
+      const report = await runSample(stack, "order-cancelled");
+      expect(report.status).to.equal("SUCCEEDED");
+      expect(report.path.map((step) => step.state)).to.include("Record cancellation");
+      const item = await stack.dynamodb.getItem(stack.dynamodb.tableName("orders"), { orderId: { S: "ord-2001" } });
+      expect(item).to.deep.include({ status: { S: "CANCELLED" }, customerId: { S: "cust-7" } });
+    });
+
+    it("catches DynamoDB.ConditionalCheckFailedException when cancelling an order never placed", async () => {
+      const report = await runSample(stack, "order-cancel-unknown");
+      expect(report).to.deep.include({ status: "FAILED", error: "InvalidOrderEvent" });
+      expect(report.caught).to.have.length(1);
+      expect(report.caught[0]).to.deep.include({ state: "Record cancellation", error: "DynamoDB.ConditionalCheckFailedException", next: "Order event rejected" });
+      expect(await stack.dynamodb.getItem(stack.dynamodb.tableName("orders"), { orderId: { S: "ord-9999" } })).to.equal(undefined);
+    });
+  });
+
+  describe("runScenario", () => {
+    it("finds every sample scenario's outcome as expected", async () => {
+      const scenarios = loadScenarios();
+      expect(scenarios.map((s) => s.name)).to.include.members([
+        "credit-3000-auto-approved",
+        "credit-6000-approved",
+        "credit-6000-rejected",
+        "backup-success",
+        "backup-failing-table",
+        "order-placed",
+        "order-invalid",
+      ]);
+      for (const scenario of scenarios) {
+        const result = await runScenario(stack, scenario);
+        expect(result.mismatches, scenario.name).to.deep.equal([]);
+      }
+    });
+
+    it("reports each way an outcome differs from the expectation", async () => {
+      const scenario = sample("order-placed");
+      const wrong: Scenario = {
+        ...scenario,
+        expect: { status: "FAILED", error: "Nope", path: ["Record cancellation"], items: [{ table: "orders", key: { orderId: { S: "ord-1001" } }, item: null }] },
+      };
+      const result = await runScenario(stack, wrong);
+      expect(result.passed).to.equal(false);
+      expect(result.mismatches).to.have.length(4);
+      expect(result.mismatches[0]).to.equal("status: expected FAILED, got SUCCEEDED");
+    });
+  });
+});
