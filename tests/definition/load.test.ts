@@ -2,20 +2,10 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { DefinitionError } from "../../infra/definition/errors";
 import { loadDefinitionFile, parseDefinition } from "../../infra/definition/load";
 import { definitionPath } from "../../infra/manifest";
+import { definitionError } from "../definition-error";
 
-/** Calls `fn`, expecting a DefinitionError, and returns it. */
-function definitionError(fn: () => unknown): DefinitionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(DefinitionError);
-    return error as DefinitionError;
-  }
-  expect.fail("expected a DefinitionError");
-}
 
 const VALID = ['{', '  "StartAt": "A",', '  "States": { "A": { "Type": "Succeed" } }', '}'].join("\n");
 

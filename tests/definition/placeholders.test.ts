@@ -1,19 +1,9 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { AslStateMachine } from "../../infra/definition/asl";
-import { DefinitionError } from "../../infra/definition/errors";
 import { PlaceholderUse, findPlaceholders, substitutePlaceholders } from "../../infra/definition/placeholders";
+import { definitionError } from "../definition-error";
 
-/** Calls `fn`, expecting a DefinitionError, and returns it. */
-function definitionError(fn: () => unknown): DefinitionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(DefinitionError);
-    return error as DefinitionError;
-  }
-  expect.fail("expected a DefinitionError");
-}
 
 /** A definition with a placeholder at the top level, in a Task, in a Parallel branch and in a Map's ItemProcessor. */
 function fixture(): AslStateMachine {

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { AslState, AslStateMachine } from "../../infra/definition/asl";
-import { DefinitionError } from "../../infra/definition/errors";
 import { ArnContext } from "../../infra/iam/arn";
 import { deriveExecutionPolicy } from "../../infra/iam/derive";
 import { PolicyStatement } from "../../infra/iam/policy";
 import { WorkflowName } from "../../infra/manifest";
 import { Naming } from "../../infra/naming";
 import { renderWorkflow } from "../../infra/render";
+import { definitionError } from "../definition-error";
 
 const CONTEXT: ArnContext = { partition: "aws", region: "eu-west-1", account: "111111111111" };
 const FN = "arn:aws:lambda:eu-west-1:111111111111:function:work";
@@ -24,16 +24,6 @@ const statements = (definition: AslStateMachine) => deriveExecutionPolicy("flow.
 const allow = (Action: string[], Resource: string[]): PolicyStatement => ({ Effect: "Allow", Action, Resource });
 const invoke = (arn: string) => [allow(["lambda:InvokeFunction"], [arn, `${arn}:*`])];
 
-/** Calls `fn`, expecting a DefinitionError, and returns it. */
-function definitionError(fn: () => unknown): DefinitionError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(DefinitionError);
-    return error as DefinitionError;
-  }
-  expect.fail("expected a DefinitionError");
-}
 
 const syncStatements = [
   allow(["events:DescribeRule", "events:PutRule", "events:PutTargets"], ["arn:aws:events:eu-west-1:111111111111:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"]),
