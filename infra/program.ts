@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { bundleHandler } from "./bundle";
 import { parseStackConfig } from "./config";
+import { HANDLERS, PROJECT_ROOT } from "./manifest";
 import { Platform, workflowSources } from "./components/platform";
 import { Naming } from "./naming";
 
@@ -13,7 +16,8 @@ import { Naming } from "./naming";
  *
  * @returns the stack outputs: per workflow its state machine ARN, role ARN, log group and type; topic ARNs;
  *   table names; function ARNs.
- * @throws StackConfigError naming the key and `Pulumi.<stack>.yaml`; DefinitionError naming file, State, field.
+ * @throws StackConfigError naming the key and `Pulumi.<stack>.yaml`; DefinitionError naming file, State, field;
+ *   an Error naming the handler entry that does not bundle. All before any resource is registered.
  * @see https://www.pulumi.com/registry/packages/aws/api-docs/provider/
  */
 export function statecraftProgram() {
@@ -22,6 +26,8 @@ export function statecraftProgram() {
   const config = parseStackConfig(stack, pulumi.runtime.allConfig());
   const naming = new Naming(project, stack, { partition: config.partition, region: config.region, account: config.accountId });
   const sources = workflowSources(naming, config);
+  // Bundle every handler now (memoised), so a handler that does not compile also fails before any resource.
+  for (const spec of Object.values(HANDLERS)) bundleHandler(path.join(PROJECT_ROOT, spec.entry));
 
   const provider = new aws.Provider("aws", {
     region: config.region as aws.Region,
