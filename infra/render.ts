@@ -2,8 +2,10 @@ import { AslStateMachine } from "./definition/asl";
 import { LoadedDefinition, loadDefinitionFile } from "./definition/load";
 import { substitutePlaceholders } from "./definition/placeholders";
 import { assertValidAsl } from "./definition/validate";
+import { DefinitionError } from "./definition/errors";
 import { ArnContext } from "./iam/arn";
-import { Derivation, deriveExecutionPolicy } from "./iam/derive";
+import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_LIMIT, policySize, splitStatements } from "./iam/policy";
+import { DeriveOptions, Derivation, deriveExecutionPolicy } from "./iam/derive";
 import { Reference, TABLES, WORKFLOWS, WorkflowName, definitionPath } from "./manifest";
 import { Naming } from "./naming";
 
@@ -25,22 +27,32 @@ export interface RenderedDefinition {
  * @param file path to the `.asl.json` file.
  * @param values placeholder name → value.
  * @param context the partition, Region and account the state machine runs in.
+ * @param options the state machine's own name, see {@link DeriveOptions}.
  * @returns the rendered definition.
  * @throws DefinitionError naming the file (and State and field) for bad JSON, an unresolved placeholder, an unused
- *   substitution, an invalid definition, or an integration the IAM catalog cannot map.
+ *   substitution, an invalid definition, an integration the IAM catalog cannot map, or a derived policy too large
+ *   for the ten managed policies a role may have.
  */
-export function renderDefinition(file: string, values: Record<string, string>, context: ArnContext): RenderedDefinition {
-  return renderLoadedDefinition(loadDefinitionFile(file), values, context);
+export function renderDefinition(file: string, values: Record<string, string>, context: ArnContext, options: DeriveOptions = {}): RenderedDefinition {
+  return renderLoadedDefinition(loadDefinitionFile(file), values, context, options);
 }
 
 /**
  * {@link renderDefinition} for a definition already loaded.
  * @throws DefinitionError as {@link renderDefinition} does.
  */
-export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<string, string>, context: ArnContext): RenderedDefinition {
+export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<string, string>, context: ArnContext, options: DeriveOptions = {}): RenderedDefinition {
   const definition = substitutePlaceholders(loaded.file, loaded.definition, values);
   assertValidAsl(loaded.file, definition);
-  return { file: loaded.file, definition, derivation: deriveExecutionPolicy(loaded.file, definition, context) };
+  const derivation = deriveExecutionPolicy(loaded.file, definition, context, options);
+  const parts = splitStatements(derivation.document.Statement).length;
+  if (parts > MANAGED_POLICIES_PER_ROLE) {
+    throw new DefinitionError(
+      loaded.file,
+      `the derived policy is ${policySize(derivation.document)} characters: ${parts} managed policies of ${MANAGED_POLICY_LIMIT}, more than the ${MANAGED_POLICIES_PER_ROLE} IAM attaches to a role by default. Split the workflow, or use fewer distinct targets.`,
+    );
+  }
+  return { file: loaded.file, definition, derivation };
 }
 
 /**
@@ -70,7 +82,7 @@ export function workflowSubstitutions(workflow: WorkflowName, naming: Naming, ba
  */
 export function renderWorkflow(workflow: WorkflowName, naming: Naming, backupTables: readonly string[]): RenderedDefinition & { substitutions: Record<string, string> } {
   const substitutions = workflowSubstitutions(workflow, naming, backupTables);
-  return { ...renderDefinition(definitionPath(workflow), substitutions, naming.context), substitutions };
+  return { ...renderDefinition(definitionPath(workflow), substitutions, naming.context, { stateMachineName: naming.physical(workflow) }), substitutions };
 }
 
 function resolveReference(reference: Reference, naming: Naming, backupTables: readonly string[]): string {

@@ -89,7 +89,7 @@ export interface TaskResource {
 export function parseTaskResource(resource: string): TaskResource | undefined {
   try {
     const { key, pattern, directTarget } = parseResource("<local>", "", resource);
-    return directTarget ? { key, pattern, functionArn: directTarget } : { key, pattern };
+    return directTarget ? { key, pattern, functionArn: resource } : { key, pattern };
   } catch {
     return undefined;
   }

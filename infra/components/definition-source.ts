@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadedDefinition, loadDefinitionFile } from "../definition/load";
 import { checkSubstitutionKeys } from "../definition/placeholders";
 import { ArnContext } from "../iam/arn";
+import { DeriveOptions } from "../iam/derive";
 import { RenderedDefinition, renderLoadedDefinition } from "../render";
 
 /**
@@ -12,6 +13,8 @@ export interface DefinitionSource {
   loaded: LoadedDefinition;
   substitutions: Record<string, pulumi.Input<string>>;
   context: ArnContext;
+  /** The state machine's own name, for what the definition does to itself (a Distributed Map, an HTTP Task). */
+  options: DeriveOptions;
   /** Present when every substitution was a plain string: rendered, validated and derived already. */
   rendered?: RenderedDefinition;
 }
@@ -23,16 +26,22 @@ export interface DefinitionSource {
  * @param file path of the `.asl.json` file.
  * @param substitutions placeholder name → value (plain strings, or Outputs known only at deployment).
  * @param context the partition, Region and account the state machine runs in.
+ * @param options the state machine's own name, see {@link DeriveOptions}.
  * @throws DefinitionError naming the file, State and field for bad JSON, a placeholder without a value, a value
  *   without a placeholder, and (for plain values) an invalid definition or an unmappable integration.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions
  */
-export function definitionFromFile(file: string, substitutions: Record<string, pulumi.Input<string>>, context: ArnContext): DefinitionSource {
+export function definitionFromFile(
+  file: string,
+  substitutions: Record<string, pulumi.Input<string>>,
+  context: ArnContext,
+  options: DeriveOptions = {},
+): DefinitionSource {
   const loaded = loadDefinitionFile(file);
   checkSubstitutionKeys(loaded.file, loaded.placeholders, Object.keys(substitutions));
   const plain = Object.values(substitutions).every((value) => typeof value === "string");
-  const rendered = plain ? renderLoadedDefinition(loaded, substitutions as Record<string, string>, context) : undefined;
-  return { loaded, substitutions, context, rendered };
+  const rendered = plain ? renderLoadedDefinition(loaded, substitutions as Record<string, string>, context, options) : undefined;
+  return { loaded, substitutions, context, options, rendered };
 }
 
 /**
@@ -40,5 +49,5 @@ export function definitionFromFile(file: string, substitutions: Record<string, p
  * (an error then fails the deployment with the same message).
  */
 export function renderedOutput(source: DefinitionSource): pulumi.Output<RenderedDefinition> {
-  return pulumi.all(source.substitutions).apply((values) => source.rendered ?? renderLoadedDefinition(source.loaded, values, source.context));
+  return pulumi.all(source.substitutions).apply((values) => source.rendered ?? renderLoadedDefinition(source.loaded, values, source.context, source.options));
 }

@@ -33,7 +33,9 @@ export interface PlatformArgs {
  */
 export function workflowSources(naming: Naming, config: StackConfig): Record<WorkflowName, DefinitionSource> {
   return mapValues(WORKFLOWS, (_spec, workflow) =>
-    definitionFromFile(definitionPath(workflow), workflowSubstitutions(workflow, naming, config.backupTables), naming.context),
+    definitionFromFile(definitionPath(workflow), workflowSubstitutions(workflow, naming, config.backupTables), naming.context, {
+      stateMachineName: naming.physical(workflow),
+    }),
   );
 }
 

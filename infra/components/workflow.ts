@@ -1,10 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildArn } from "../iam/arn";
-import { PolicyDocument, PolicyStatement, policyDocument } from "../iam/policy";
+import { INLINE_POLICY_LIMIT, PolicyDocument, PolicyStatement, policyDocument, policySize, splitStatements } from "../iam/policy";
 import { logDeliveryStatement, stateMachineKeyStatement, stateMachineTrustPolicy, xrayStatement } from "../iam/service";
 import { DefinitionSource, renderedOutput } from "./definition-source";
 import { Transform, transformed } from "./transform";
+
+/**
+ * Room, in characters, left in the inline policy for the statements the definition does not show: log delivery
+ * (about 330), X-Ray (about 130), the KMS key (about 300) and additional statements.
+ */
+const SERVICE_STATEMENTS_ALLOWANCE = 2_048;
 
 /** Arguments of a {@link Workflow}. */
 export interface WorkflowArgs {
@@ -63,7 +69,9 @@ export interface WorkflowArgs {
  * that AWS can verify log delivery at creation.
  *
  * Children: `<name>-role` (aws.iam.Role), `<name>-role-policy` (aws.iam.RolePolicy), `<name>-logs`
- * (aws.cloudwatch.LogGroup), `<name>` (aws.sfn.StateMachine).
+ * (aws.cloudwatch.LogGroup), `<name>` (aws.sfn.StateMachine); and, when the derived statements outgrow the
+ * inline policy limit (10,240 characters per role), `<name>-policy-<n>` (aws.iam.Policy and
+ * aws.iam.RolePolicyAttachment) holding them in parts of at most 6,144 characters.
  *
  * Definition errors are raised by {@link definitionFromFile}, before this component or any other resource exists.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html
@@ -82,6 +90,8 @@ export class Workflow extends pulumi.ComponentResource {
   readonly policy: pulumi.Output<string>;
   readonly stateMachine: aws.sfn.StateMachine;
   readonly role: aws.iam.Role;
+  /** How many customer managed policies hold the derived statements: 0 when they fit the inline policy. */
+  readonly managedPolicyCount: number;
 
   /**
    * @param name the workflow's logical name; children's names derive from it.
@@ -114,11 +124,16 @@ export class Workflow extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // IAM caps a role's inline policies at 10,240 characters. Derived statements that leave too little room for
+    // the service statements move to customer managed policies of at most 6,144 characters each (render checked
+    // that they fit the role's quota of ten); the inline policy keeps logging, X-Ray, KMS and the additions.
+    const derived = args.definition.rendered?.derivation.document.Statement;
+    const managedDocuments = derived && policySize(policyDocument(derived)) > INLINE_POLICY_LIMIT - SERVICE_STATEMENTS_ALLOWANCE ? splitStatements(derived) : [];
     const policyDocumentOutput: pulumi.Output<PolicyDocument> = pulumi
       .all([rendered, args.kmsKeyArn, pulumi.all(args.additionalStatements ?? [])])
       .apply(([definition, keyArn, extra]) =>
         policyDocument([
-          ...definition.derivation.document.Statement,
+          ...(managedDocuments.length ? [] : definition.derivation.document.Statement),
           ...(extra as PolicyStatement[]),
           logDeliveryStatement(),
           ...(args.tracing ? [xrayStatement()] : []),
@@ -132,6 +147,19 @@ export class Workflow extends pulumi.ComponentResource {
       transformed(args.transform?.rolePolicy, { name: "execution", role: this.role.id, policy: this.policy }),
       { parent: this },
     );
+    const attachments = managedDocuments.map((document, i) => {
+      const policy = new aws.iam.Policy(
+        `${name}-policy-${i + 1}`,
+        {
+          name: `${args.stateMachineName}-execution-${i + 1}`,
+          description: `Part ${i + 1} of ${managedDocuments.length} of the permissions derived from the ${args.stateMachineName} definition.`,
+          policy: JSON.stringify(document),
+        },
+        { parent: this },
+      );
+      return new aws.iam.RolePolicyAttachment(`${name}-policy-${i + 1}`, { role: this.role.name, policyArn: policy.arn }, { parent: this });
+    });
+    this.managedPolicyCount = managedDocuments.length;
 
     this.definition = rendered.apply((r) => JSON.stringify(r.definition));
     this.stateMachine = new aws.sfn.StateMachine(
@@ -152,7 +180,7 @@ export class Workflow extends pulumi.ComponentResource {
           : { type: "AWS_OWNED_KEY" },
       }),
       // AWS checks at creation that the role may deliver logs: the policy must exist first.
-      { parent: this, dependsOn: [rolePolicy] },
+      { parent: this, dependsOn: [rolePolicy, ...attachments] },
     );
 
     this.stateMachineArn = this.stateMachine.arn;

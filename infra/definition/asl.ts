@@ -17,8 +17,8 @@ export interface AslState {
   Branches?: AslStateMachine[];
   ItemProcessor?: AslStateMachine & { ProcessorConfig?: { Mode?: "INLINE" | "DISTRIBUTED"; ExecutionType?: string } };
   Iterator?: AslStateMachine;
-  ItemReader?: { Resource?: string; Parameters?: Json; Arguments?: Json };
-  ResultWriter?: { Resource?: string; Parameters?: Json; Arguments?: Json };
+  ItemReader?: { Resource?: string; Parameters?: Json; Arguments?: Json; [field: string]: unknown };
+  ResultWriter?: { Resource?: string; Parameters?: Json; Arguments?: Json; [field: string]: unknown };
   [field: string]: unknown;
 }
 

@@ -59,14 +59,26 @@ export function findPlaceholders(definition: AslStateMachine): Map<string, Place
  * @param file the definition's file, for errors.
  * @param definition the parsed definition (not modified).
  * @param values placeholder name → value (an ARN, a table name, …).
- * @returns a new definition with no placeholder left.
+ * @param options `allowUnresolved`: leave placeholders without a value as they are (the `iam` command grants
+ *   them scoped wildcards) instead of failing.
+ * @returns a new definition with no placeholder left (but the unresolved ones, when allowed).
  * @throws DefinitionError naming the file, State, field and placeholder for a placeholder with no value, and
  *   naming the file and key for a value no placeholder uses (a likely typo).
  */
-export function substitutePlaceholders(file: string, definition: AslStateMachine, values: Record<string, string>): AslStateMachine {
-  checkSubstitutionKeys(file, findPlaceholders(definition), Object.keys(values));
+export function substitutePlaceholders(
+  file: string,
+  definition: AslStateMachine,
+  values: Record<string, string>,
+  options: { allowUnresolved?: boolean } = {},
+): AslStateMachine {
+  const placeholders = findPlaceholders(definition);
+  if (options.allowUnresolved) {
+    checkSubstitutionKeys(file, new Map([...placeholders].filter(([name]) => Object.hasOwn(values, name))), Object.keys(values));
+  } else {
+    checkSubstitutionKeys(file, placeholders, Object.keys(values));
+  }
   return mapStrings(definition as unknown as Json, (text) =>
-    text.replace(PLACEHOLDER_PATTERN, (_whole, name: string) => values[name]),
+    text.replace(PLACEHOLDER_PATTERN, (whole, name: string) => (Object.hasOwn(values, name) ? values[name] : whole)),
   ) as unknown as AslStateMachine;
 }
 

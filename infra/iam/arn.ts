@@ -23,7 +23,7 @@ export interface ParsedArn {
   resource: string;
 }
 
-const ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$/;
+const ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$/;
 
 /**
  * Parses an ARN.
@@ -58,6 +58,8 @@ export function partitionOf(region: string): string {
   if (region.startsWith("us-gov-")) return "aws-us-gov";
   if (region.startsWith("us-iso-")) return "aws-iso";
   if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+  if (region.startsWith("us-isof-")) return "aws-iso-f";
   return "aws";
 }
 

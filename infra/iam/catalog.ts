@@ -1,181 +1,191 @@
 import { ArnContext, buildArn, parseArn } from "./arn";
+import { RESOURCE_KINDS, ResourceKind } from "./kinds";
 import { PolicyCondition } from "./policy";
+import { SDK_SERVICES, UNSCOPED_ACTIONS, iamActionsOf } from "./sdk-services";
 
 /**
- * The integration catalog: for each Step Functions service integration, the field that names its target, the
- * kind of resource that target is, and the IAM actions the execution role needs on it per integration pattern.
- * It is data: a new integration is a new row, not new code in the derivation.
+ * The integration catalog: for each Step Functions service integration, where its targets are named, what kind of
+ * resource each is, and the IAM actions the execution role needs on them per integration pattern. It is data: a
+ * new integration is a new row, not new code in the derivation. `docs/iam-catalog.md` is the same table in prose.
  *
- * Sources: `../shared/reference/iam-integrations.md` and the AWS pages linked per row.
+ * Sources: `../shared/reference/iam-integrations.md` and the AWS page linked per row.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
  */
+
+export { RESOURCE_KINDS, type ResourceKind } from "./kinds";
+export { UNSCOPED_ACTIONS } from "./sdk-services";
 
 /** `""` is request-response; the others are the suffixes of the Resource ARN. */
 export type IntegrationPattern = "" | ".sync" | ".sync:2" | ".waitForTaskToken";
 
-/** A kind of resource a Task can target, with how to turn a Parameters value into its ARN. */
-export interface ResourceKind {
-  /** Human name for warnings, e.g. "Lambda function". */
-  label: string;
-  /**
-   * The full ARN for a value found in Parameters/Arguments, or `undefined` if the value is not of this kind.
-   * @param value the static value (a name, a partial ARN, a full ARN, a URL).
-   */
-  toArn(value: string, context: ArnContext): string | undefined;
-  /** The scoped wildcard for a target known only at run time: same partition, Region, account and type. */
-  wildcard(context: ArnContext): string;
+/** Where a target is named in `Parameters`/`Arguments`, and what it is. */
+export interface TargetSpec {
+  /** Paths in the payload (see {@link findValues}); the first one present is used. */
+  paths: string[];
+  kind: ResourceKind;
+  /** What to call it in warnings, when not the kind's label (e.g. "S3 key"). */
+  label?: string;
+  /** The value the service uses when the field is left out (`default` for an event bus). */
+  default?: string;
+  /** Whether a Task without it is an error (otherwise it simply has no such target). @default true */
+  required?: boolean;
 }
 
-/** The Task's target, resolved. */
+/** A target, resolved. */
 export interface Target {
-  /** The target's ARN, or the kind's scoped wildcard when the target is dynamic. */
+  /** The target's ARN (or value), or its kind's scoped wildcard when dynamic. */
   arn: string;
   /** True when the target is known only at run time. */
   dynamic: boolean;
+  /** Where it was found, e.g. `Parameters.FunctionName`. */
+  field: string;
 }
 
-/** What a Grant's resources are computed from. */
+/** What a Grant's resources and condition are computed from. */
 export interface GrantInput {
-  target: Target;
-  /** Every static field of the Task's Parameters/Arguments (for secondary resources such as an IndexName). */
-  parameters: Record<string, unknown>;
+  /** The Task's targets, by the names of the row's `targets`; an absent optional target has none. */
+  targets: Record<string, Target[]>;
   context: ArnContext;
+  /** The state machine itself: its ARN and name, or `stateMachine:*` and `*` (with a warning) when unknown. */
+  self(): { arn: string; name: string };
+}
+
+/** A warning a grant raises about what the definition cannot show. */
+export interface Caveat {
+  /** The field it concerns, relative to Parameters/Arguments (e.g. `Overrides.TaskRoleArn`). */
+  field: string;
+  message: string;
 }
 
 /** A set of actions on resources computed from the Task. */
 export interface Grant {
   actions: string[];
+  /** The resources; a grant with none is left out. */
   resources(input: GrantInput): string[];
-  condition?: PolicyCondition;
+  condition?(input: GrantInput): PolicyCondition | undefined;
+  /** The patterns this grant applies to. @default every pattern of the row */
+  patterns?: IntegrationPattern[];
   /** Why, for `--explain` output. */
   reason: string;
+  caveat?(input: GrantInput): Caveat | undefined;
 }
 
 /** One row of the catalog. */
 export interface Integration {
   /** The integration patterns the service supports. */
   patterns: IntegrationPattern[];
-  /** The Parameters/Arguments field naming the target (the first one present is used). */
-  targetFields: string[];
-  kind: ResourceKind;
-  /** Grants for every pattern. */
+  /** The Task's targets, by name. */
+  targets: Record<string, TargetSpec>;
   grants: Grant[];
-  /** Extra grants for `.sync` and `.sync:2`. */
-  syncGrants?: Grant[];
   /** The AWS page this row follows. */
   docs: string;
 }
 
-const name = (value: string) => /^[A-Za-z0-9_.-]+$/.test(value);
+const K = RESOURCE_KINDS;
+const SYNC: IntegrationPattern[] = [".sync", ".sync:2"];
+const REQUEST_AND_CALLBACK: IntegrationPattern[] = ["", ".waitForTaskToken"];
+const DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg";
 
-/** Resource kinds, keyed by a short id. */
-export const RESOURCE_KINDS = {
-  lambdaFunction: {
-    label: "Lambda function",
-    // A name, `name:qualifier`, a partial `account:function:name[:qualifier]` or a full ARN; qualifiers are
-    // dropped because the grant covers the function and `function:*` versions and aliases.
-    toArn(value, context) {
-      const full = parseArn(value);
-      const resource = full ? (full.service === "lambda" ? full.resource : undefined) : value.includes(":function:") ? value.slice(value.indexOf(":function:") + 1) : `function:${value}`;
-      const match = resource ? /^function:([A-Za-z0-9_-]+)(:[A-Za-z0-9$_-]+)?$/.exec(resource) : null;
-      if (!match) return undefined;
-      const account = full?.account || (value.includes(":function:") ? value.split(":")[0] : context.account);
-      return `arn:${full?.partition ?? context.partition}:lambda:${full?.region || context.region}:${account}:function:${match[1]}`;
-    },
-    wildcard: (context) => buildArn(context, "lambda", "function:*"),
-  },
-  snsTopic: {
-    label: "SNS topic",
-    toArn: (value) => (parseArn(value)?.service === "sns" ? value : undefined),
-    wildcard: (context) => buildArn(context, "sns", "*"),
-  },
-  sqsQueue: {
-    label: "SQS queue",
-    // A QueueUrl `https://sqs.<region>.amazonaws.com/<account>/<name>` (legacy `<region>.queue.amazonaws.com`).
-    toArn(value, context) {
-      const url = /^https:\/\/(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([A-Za-z0-9_.-]+)$/.exec(value);
-      if (url) return `arn:${context.partition}:sqs:${url[1] ?? url[2]}:${url[3]}:${url[4]}`;
-      return parseArn(value)?.service === "sqs" ? value : undefined;
-    },
-    wildcard: (context) => buildArn(context, "sqs", "*"),
-  },
-  dynamodbTable: {
-    label: "DynamoDB table",
-    // A table name, or a table ARN (DynamoDB accepts both in TableName).
-    toArn(value, context) {
-      const full = parseArn(value);
-      if (full) return full.service === "dynamodb" && /^table\/[A-Za-z0-9_.-]+$/.test(full.resource) ? value : undefined;
-      return name(value) ? buildArn(context, "dynamodb", `table/${value}`) : undefined;
-    },
-    wildcard: (context) => buildArn(context, "dynamodb", "table/*"),
-  },
-  stateMachine: {
-    label: "state machine",
-    toArn(value) {
-      const full = parseArn(value);
-      return full?.service === "states" && /^stateMachine:[A-Za-z0-9_-]+$/.test(full.resource) ? value : undefined;
-    },
-    wildcard: (context) => buildArn(context, "states", "stateMachine:*"),
-  },
-} satisfies Record<string, ResourceKind>;
-
-/** The target ARN and, for a Lambda function, its versions and aliases. */
-const targetAndQualifiers = ({ target }: GrantInput) => (target.dynamic ? [target.arn] : [target.arn, `${target.arn}:*`]);
-const targetOnly = ({ target }: GrantInput) => [target.arn];
-/** A table and, when the call names an IndexName, that index (any index of the table when it is read from a path). */
-const tableAndIndex = ({ target, parameters }: GrantInput) => {
-  const index = "IndexName.$" in parameters ? null : parameters.IndexName;
-  if (index === undefined) return [target.arn];
-  return [target.arn, `${target.arn}/index/${typeof index === "string" && name(index) ? index : "*"}`];
-};
-/** The child machine's executions: `execution:<child name>:*`. */
-const childExecutions = ({ target, context }: GrantInput) => {
-  const child = parseArn(target.arn);
-  const machine = target.dynamic || !child ? "*" : `${child.resource.slice("stateMachine:".length)}:*`;
-  return [`arn:${child?.partition ?? context.partition}:states:${child?.region || context.region}:${child?.account || context.account}:execution:${machine}`];
-};
-/** The EventBridge managed rule a `.sync` integration uses to hear of completion. */
-const managedRule = (rule: string) => ({ context }: GrantInput) => [buildArn(context, "events", `rule/${rule}`)];
-const eventsRuleGrant = (rule: string): Grant => ({
+/** The ARNs of the named targets. */
+const arns = (...names: string[]) => ({ targets }: GrantInput) => names.flatMap((name) => targets[name].map((t) => t.arn));
+/** A Lambda function and its versions and aliases (`<arn>:*`); a dynamic target's wildcard covers both. */
+const withQualifiers = (name: string) => ({ targets }: GrantInput) => targets[name].flatMap((t) => (t.dynamic ? [t.arn] : [t.arn, `${t.arn}:*`]));
+/** A task or job definition: the exact revision when given, else the family and any revision of it. */
+const withRevisions = (name: string) => ({ targets }: GrantInput) => targets[name].flatMap((t) => (t.dynamic || /:\d+$/.test(t.arn) ? [t.arn] : [t.arn, `${t.arn}:*`]));
+/** The events statement of a `.sync` integration: the managed rule through which it hears of completion. */
+const eventsRule = (rule: string): Grant => ({
   actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
-  resources: managedRule(rule),
+  resources: ({ context }) => [buildArn(context, "events", `rule/${rule}`)],
+  patterns: SYNC,
   reason: `.sync waits for completion through the managed EventBridge rule ${rule}`,
 });
+/** `iam:PassRole` on the named roles, only to one service; every role of the account, with a caveat, when none is named. */
+const passRole = (service: string, ...names: string[]): Grant => ({
+  actions: ["iam:PassRole"],
+  resources: ({ targets, context }) => {
+    const roles = names.flatMap((name) => targets[name].map((t) => t.arn));
+    return roles.length ? roles : [K.iamRole.wildcard(context)];
+  },
+  condition: () => ({ StringEquals: { "iam:PassedToService": service } }),
+  reason: `the service runs the job with the roles it is given, which the execution role passes to ${service}`,
+  caveat: ({ targets, context }) =>
+    names.every((name) => targets[name].length === 0)
+      ? { field: "", message: `no role is named (${names.join(", ")}), so iam:PassRole is granted on ${K.iamRole.wildcard(context)} for ${service}: name the roles to narrow it.` }
+      : undefined,
+});
+/** `s3:ResourceAccount` for a bucket known only at run time (S3 ARNs name no account). */
+const s3AccountCondition = (...names: string[]) => ({ targets, context }: GrantInput): PolicyCondition | undefined =>
+  names.some((name) => targets[name]?.some((t) => t.dynamic)) ? { StringEquals: { "s3:ResourceAccount": context.account } } : undefined;
+/** The objects under a prefix of a bucket: `<bucket ARN>/<prefix>/*`, or `<bucket ARN>/*`. */
+const objectsUnder = (bucket: string, prefix: string, separator = "/") => ({ targets }: GrantInput) =>
+  targets[bucket].flatMap((b) => {
+    const p = targets[prefix][0];
+    const under = !p || p.dynamic || p.arn === "" ? "*" : `${p.arn.replace(/\/+$/, "")}${separator}*`;
+    return [`${b.arn}/${under}`];
+  });
+/** One object: `<bucket ARN>/<key>`. */
+const object = (bucket: string, key: string) => ({ targets }: GrantInput) =>
+  targets[bucket].flatMap((b) => (targets[key].length ? targets[key].map((k) => `${b.arn}/${k.dynamic ? "*" : k.arn}`) : [`${b.arn}/*`]));
 
-const dynamodbItem = (action: string, docs = "https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html"): Integration => ({
-  patterns: [""],
-  targetFields: ["TableName"],
-  kind: RESOURCE_KINDS.dynamodbTable,
+const dynamodbTarget = { table: { paths: ["TableName"], kind: K.dynamodbTable } };
+/** A table and, when the call names an IndexName, that index (any index of the table when it is dynamic). */
+const tableAndIndex = ({ targets }: GrantInput) =>
+  targets.table.flatMap((table) => [table.arn, ...targets.index.map((index) => `${table.arn}/index/${index.dynamic ? "*" : index.arn}`)]);
+const dynamodbItem = (action: string, patterns: IntegrationPattern[] = [""], docs = `${DOCS}/connect-ddb.html`): Integration => ({
+  patterns,
+  targets: { ...dynamodbTarget, index: { paths: ["IndexName"], kind: K.value, label: "index", required: false } },
   grants: [{ actions: [`dynamodb:${action}`], resources: tableAndIndex, reason: `the Task calls DynamoDB ${action} on the table` }],
   docs,
 });
-const sdkDynamodb = (action: string) => dynamodbItem(action, "https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html");
+const sdkDynamodb = (action: string) => dynamodbItem(action, REQUEST_AND_CALLBACK, `${DOCS}/supported-services-awssdk.html`);
+const sdkDynamodbBatch = (action: string): Integration => ({
+  patterns: REQUEST_AND_CALLBACK,
+  targets: { tables: { paths: ["RequestItems{}"], kind: K.dynamodbTable } },
+  grants: [{ actions: [`dynamodb:${action}`], resources: arns("tables"), reason: `the Task calls DynamoDB ${action} on every table of RequestItems` }],
+  docs: `${DOCS}/supported-services-awssdk.html`,
+});
+const athenaQuery = (action: string): Integration => ({
+  patterns: [""],
+  targets: {},
+  grants: [
+    {
+      actions: [`athena:${action}`],
+      resources: ({ context }) => [K.athenaWorkGroup.wildcard(context)],
+      reason: `the Task calls Athena ${action} on a query execution, whose workgroup the definition does not name`,
+      caveat: () => ({
+        field: "QueryExecutionId",
+        message: `athena:${action} is granted on every workgroup of the account: a query execution id does not say which.${
+          action === "GetQueryResults" ? " Reading results also needs s3:GetObject on the workgroup's output location: grant it through additionalStatements." : ""
+        }`,
+      }),
+    },
+  ],
+  docs: `${DOCS}/connect-athena.html`,
+});
 
 /**
  * The catalog, keyed by the integration part of the Resource ARN: `lambda:invoke`, `aws-sdk:dynamodb:scan`, …
- * A Lambda function ARN given directly as Resource is looked up as `lambda:invoke`.
+ * A Lambda function ARN given directly as Resource is looked up as `lambda:invoke`; any other
+ * `aws-sdk:<service>:<action>` is answered by {@link integrationFor}.
  */
-export const INTEGRATIONS: Record<string, Integration> = {
+export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
   "lambda:invoke": {
-    patterns: ["", ".waitForTaskToken"],
-    targetFields: ["FunctionName"],
-    kind: RESOURCE_KINDS.lambdaFunction,
-    grants: [{ actions: ["lambda:InvokeFunction"], resources: targetAndQualifiers, reason: "the Task invokes the function (any version or alias)" }],
-    docs: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html",
+    patterns: REQUEST_AND_CALLBACK,
+    targets: { function: { paths: ["FunctionName"], kind: K.lambdaFunction } },
+    grants: [{ actions: ["lambda:InvokeFunction"], resources: withQualifiers("function"), reason: "the Task invokes the function (any version or alias)" }],
+    docs: `${DOCS}/connect-lambda.html`,
   },
   "sns:publish": {
-    patterns: ["", ".waitForTaskToken"],
-    targetFields: ["TopicArn", "TargetArn"],
-    kind: RESOURCE_KINDS.snsTopic,
-    grants: [{ actions: ["sns:Publish"], resources: targetOnly, reason: "the Task publishes to the topic" }],
-    docs: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html",
+    patterns: REQUEST_AND_CALLBACK,
+    targets: { topic: { paths: ["TopicArn", "TargetArn"], kind: K.snsTopic } },
+    grants: [{ actions: ["sns:Publish"], resources: arns("topic"), reason: "the Task publishes to the topic" }],
+    docs: `${DOCS}/connect-sns.html`,
   },
   "sqs:sendMessage": {
-    patterns: ["", ".waitForTaskToken"],
-    targetFields: ["QueueUrl"],
-    kind: RESOURCE_KINDS.sqsQueue,
-    grants: [{ actions: ["sqs:SendMessage"], resources: targetOnly, reason: "the Task sends a message to the queue" }],
-    docs: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html",
+    patterns: REQUEST_AND_CALLBACK,
+    targets: { queue: { paths: ["QueueUrl"], kind: K.sqsQueue } },
+    grants: [{ actions: ["sqs:SendMessage"], resources: arns("queue"), reason: "the Task sends a message to the queue" }],
+    docs: `${DOCS}/connect-sqs.html`,
   },
   "dynamodb:getItem": dynamodbItem("GetItem"),
   "dynamodb:putItem": dynamodbItem("PutItem"),
@@ -187,22 +197,392 @@ export const INTEGRATIONS: Record<string, Integration> = {
   "aws-sdk:dynamodb:deleteItem": sdkDynamodb("DeleteItem"),
   "aws-sdk:dynamodb:query": sdkDynamodb("Query"),
   "aws-sdk:dynamodb:scan": sdkDynamodb("Scan"),
+  "aws-sdk:dynamodb:batchGetItem": sdkDynamodbBatch("BatchGetItem"),
+  "aws-sdk:dynamodb:batchWriteItem": sdkDynamodbBatch("BatchWriteItem"),
+  "ecs:runTask": {
+    patterns: ["", ".sync", ".waitForTaskToken"],
+    targets: {
+      taskDefinition: { paths: ["TaskDefinition"], kind: K.ecsTaskDefinition },
+      cluster: { paths: ["Cluster"], kind: K.ecsCluster, default: "default" },
+      taskRole: { paths: ["Overrides.TaskRoleArn"], kind: K.iamRole, required: false },
+      executionRole: { paths: ["Overrides.ExecutionRoleArn"], kind: K.iamRole, required: false },
+    },
+    grants: [
+      { actions: ["ecs:RunTask"], resources: withRevisions("taskDefinition"), reason: "the Task runs the task definition" },
+      passRole("ecs-tasks.amazonaws.com", "taskRole", "executionRole"),
+      {
+        actions: ["ecs:DescribeTasks", "ecs:StopTask"],
+        resources: ({ targets }) => targets.cluster.map((c) => (c.dynamic ? c.arn.replace(/:cluster\/\*$/, ":task/*") : `${c.arn.replace(":cluster/", ":task/")}/*`)),
+        patterns: SYNC,
+        reason: ".sync follows the task in its cluster and stops it if the execution stops",
+      },
+      eventsRule("StepFunctionsGetEventsForECSTaskRule"),
+    ],
+    docs: `${DOCS}/connect-ecs.html`,
+  },
+  "batch:submitJob": {
+    patterns: ["", ".sync"],
+    targets: { definition: { paths: ["JobDefinition"], kind: K.batchJobDefinition }, queue: { paths: ["JobQueue"], kind: K.batchJobQueue } },
+    grants: [
+      {
+        actions: ["batch:SubmitJob"],
+        resources: (input) => [...withRevisions("definition")(input), ...arns("queue")(input)],
+        reason: "the Task submits a job of the job definition to the queue",
+      },
+      { actions: ["batch:TerminateJob"], resources: ({ context }) => [buildArn(context, "batch", "job/*")], patterns: SYNC, reason: ".sync stops the job if the execution stops (job ids are only known at run time)" },
+      { actions: ["batch:DescribeJobs"], resources: () => ["*"], patterns: SYNC, reason: ".sync follows the job; batch:DescribeJobs has no resource type" },
+      eventsRule("StepFunctionsGetEventsForBatchJobsRule"),
+    ],
+    docs: `${DOCS}/connect-batch.html`,
+  },
+  "glue:startJobRun": {
+    patterns: ["", ".sync"],
+    targets: { job: { paths: ["JobName"], kind: K.glueJob } },
+    grants: [
+      { actions: ["glue:StartJobRun"], resources: arns("job"), reason: "the Task starts a run of the Glue job" },
+      { actions: ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns"], resources: arns("job"), patterns: SYNC, reason: ".sync polls the job run and stops it if the execution stops" },
+    ],
+    docs: `${DOCS}/connect-glue.html`,
+  },
+  "athena:startQueryExecution": {
+    patterns: ["", ".sync"],
+    targets: {
+      workGroup: { paths: ["WorkGroup"], kind: K.athenaWorkGroup, default: "primary" },
+      output: { paths: ["ResultConfiguration.OutputLocation"], kind: K.s3Url, required: false },
+      database: { paths: ["QueryExecutionContext.Database"], kind: K.glueDatabase, required: false },
+    },
+    grants: [
+      {
+        actions: ["athena:StartQueryExecution"],
+        resources: arns("workGroup"),
+        reason: "the Task starts a query in the workgroup",
+        caveat: () => ({ field: "QueryString", message: "the data the query reads (its tables' S3 locations) is not in the definition: grant s3:GetObject and s3:ListBucket on it through additionalStatements." }),
+      },
+      { actions: ["athena:GetQueryExecution", "athena:StopQueryExecution"], resources: arns("workGroup"), patterns: SYNC, reason: ".sync polls the query and stops it if the execution stops" },
+      {
+        actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+        resources: ({ targets, context }) => targets.output.map((o) => (o.dynamic ? K.s3Bucket.wildcard(context) : `arn:${context.partition}:s3:::${s3Parts(o.arn).bucket}`)),
+        condition: s3AccountCondition("output"),
+        reason: "Athena writes the results to the output location",
+        caveat: ({ targets }) => (targets.output.length ? undefined : { field: "ResultConfiguration.OutputLocation", message: "no output location is given (the workgroup's applies): grant S3 access to it through additionalStatements." }),
+      },
+      {
+        actions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+        resources: ({ targets, context }) =>
+          targets.output.map((o) => {
+            if (o.dynamic) return `${K.s3Bucket.wildcard(context)}/*`;
+            const { bucket, prefix } = s3Parts(o.arn);
+            return `arn:${context.partition}:s3:::${bucket}/${prefix}*`;
+          }),
+        condition: s3AccountCondition("output"),
+        reason: "Athena writes the results to the output location",
+      },
+      {
+        actions: ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"],
+        resources: ({ targets, context }) => {
+          const database = targets.database[0];
+          const name = !database || database.dynamic ? "*" : parseArn(database.arn)!.resource.slice("database/".length);
+          return [buildArn(context, "glue", "catalog"), buildArn(context, "glue", `database/${name}`), buildArn(context, "glue", `table/${name}/*`)];
+        },
+        reason: "Athena reads the table definitions of the query's database from the Glue Data Catalog",
+      },
+    ],
+    docs: `${DOCS}/connect-athena.html`,
+  },
+  "athena:getQueryExecution": athenaQuery("GetQueryExecution"),
+  "athena:getQueryResults": athenaQuery("GetQueryResults"),
+  "athena:stopQueryExecution": athenaQuery("StopQueryExecution"),
   "states:startExecution": {
     patterns: ["", ".sync", ".sync:2", ".waitForTaskToken"],
-    targetFields: ["StateMachineArn"],
-    kind: RESOURCE_KINDS.stateMachine,
-    grants: [{ actions: ["states:StartExecution"], resources: targetOnly, reason: "the Task starts an execution of the child state machine" }],
-    syncGrants: [
-      { actions: ["states:DescribeExecution", "states:StopExecution"], resources: childExecutions, reason: ".sync follows the child execution and stops it if the parent stops" },
-      eventsRuleGrant("StepFunctionsGetEventsForStepFunctionsExecutionRule"),
+    targets: { child: { paths: ["StateMachineArn"], kind: K.stateMachine } },
+    grants: [
+      { actions: ["states:StartExecution"], resources: arns("child"), reason: "the Task starts an execution of the child state machine" },
+      {
+        actions: ["states:DescribeExecution", "states:StopExecution"],
+        resources: ({ targets }) => targets.child.map((c) => c.arn.replace(/:stateMachine:([^:]+)$/, (_, name: string) => `:execution:${name}:*`)),
+        patterns: SYNC,
+        reason: ".sync follows the child execution and stops it if the parent stops",
+      },
+      eventsRule("StepFunctionsGetEventsForStepFunctionsExecutionRule"),
     ],
-    docs: "https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html",
+    docs: `${DOCS}/connect-stepfunctions.html`,
   },
   "aws-sdk:sfn:startSyncExecution": {
     patterns: [""],
-    targetFields: ["StateMachineArn"],
-    kind: RESOURCE_KINDS.stateMachine,
-    grants: [{ actions: ["states:StartSyncExecution"], resources: targetOnly, reason: "the Task runs the Express child synchronously" }],
-    docs: "https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html",
+    targets: { child: { paths: ["StateMachineArn"], kind: K.stateMachine } },
+    grants: [{ actions: ["states:StartSyncExecution"], resources: arns("child"), reason: "the Task runs the Express child synchronously" }],
+    docs: `${DOCS}/supported-services-awssdk.html`,
+  },
+  "events:putEvents": {
+    patterns: REQUEST_AND_CALLBACK,
+    targets: { bus: { paths: ["Entries[].EventBusName"], kind: K.eventBus, default: "default" } },
+    grants: [{ actions: ["events:PutEvents"], resources: arns("bus"), reason: "the Task puts events on the bus of each entry" }],
+    docs: `${DOCS}/connect-eventbridge.html`,
+  },
+  "codebuild:startBuild": {
+    patterns: ["", ".sync"],
+    targets: { project: { paths: ["ProjectName"], kind: K.codebuildProject } },
+    grants: [
+      { actions: ["codebuild:StartBuild"], resources: arns("project"), reason: "the Task starts a build of the project" },
+      { actions: ["codebuild:BatchGetBuilds", "codebuild:StopBuild"], resources: arns("project"), patterns: SYNC, reason: ".sync follows the build and stops it if the execution stops" },
+      eventsRule("StepFunctionsGetEventForCodeBuildStartBuildRule"),
+    ],
+    docs: `${DOCS}/connect-codebuild.html`,
+  },
+  "sagemaker:createTrainingJob": {
+    patterns: ["", ".sync"],
+    targets: { job: { paths: ["TrainingJobName"], kind: K.sagemakerTrainingJob }, role: { paths: ["RoleArn"], kind: K.iamRole } },
+    grants: [
+      {
+        actions: ["sagemaker:CreateTrainingJob", "sagemaker:ListTags"],
+        // SageMaker may suffix the name it is given, hence the trailing `*`, as the AWS template has it.
+        resources: ({ targets }) => targets.job.map((j) => (j.dynamic ? j.arn : `${j.arn}*`)),
+        reason: "the Task creates the training job and reads its tags",
+      },
+      passRole("sagemaker.amazonaws.com", "role"),
+      {
+        actions: ["sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob"],
+        resources: ({ targets }) => targets.job.map((j) => (j.dynamic ? j.arn : `${j.arn}*`)),
+        patterns: SYNC,
+        reason: ".sync follows the training job and stops it if the execution stops",
+      },
+      eventsRule("StepFunctionsGetEventsForSageMakerTrainingJobsRule"),
+    ],
+    docs: `${DOCS}/connect-sagemaker.html`,
+  },
+  "http:invoke": {
+    patterns: REQUEST_AND_CALLBACK,
+    targets: {
+      endpoint: { paths: ["ApiEndpoint"], kind: K.value, label: "HTTP endpoint" },
+      method: { paths: ["Method"], kind: K.value, label: "HTTP method" },
+      connection: { paths: ["Authentication.ConnectionArn"], kind: K.eventsConnection },
+    },
+    grants: [
+      {
+        actions: ["states:InvokeHTTPEndpoint"],
+        resources: (input) => [input.self().arn],
+        condition: ({ targets }) => {
+          const [method] = targets.method.filter((t) => !t.dynamic);
+          const [endpoint] = targets.endpoint.filter((t) => !t.dynamic);
+          const condition: PolicyCondition = {};
+          if (method) condition.StringEquals = { "states:HTTPMethod": method.arn };
+          if (endpoint) condition.StringLike = { "states:HTTPEndpoint": endpoint.arn };
+          return Object.keys(condition).length ? condition : undefined;
+        },
+        reason: "the state machine calls the HTTP endpoint, only with that method and URL",
+      },
+      { actions: ["events:RetrieveConnectionCredentials"], resources: arns("connection"), reason: "the Task authenticates with the EventBridge connection's credentials" },
+      {
+        actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+        resources: ({ targets, context }) =>
+          targets.connection.map((c) => buildArn(context, "secretsmanager", `secret:events!connection/${c.dynamic ? "" : `${parseArn(c.arn)!.resource.split("/")[1]}/`}*`)),
+        reason: "the connection keeps its credentials in a Secrets Manager secret named after it",
+      },
+    ],
+    docs: `${DOCS}/call-https-apis.html`,
+  },
+  "bedrock:invokeModel": {
+    patterns: [""],
+    targets: { model: { paths: ["ModelId"], kind: K.bedrockModel } },
+    grants: [{ actions: ["bedrock:InvokeModel"], resources: arns("model"), reason: "the Task invokes the model" }],
+    docs: `${DOCS}/connect-bedrock.html`,
   },
 };
+
+/** The statements of a Distributed Map: it runs each batch of items as a child execution of the state machine itself. */
+export const DISTRIBUTED_MAP: Integration = {
+  patterns: [""],
+  targets: {},
+  grants: [
+    { actions: ["states:StartExecution"], resources: (input) => [input.self().arn], reason: "a Distributed Map starts child executions of its own state machine" },
+    {
+      actions: ["states:DescribeExecution", "states:StopExecution"],
+      resources: ({ self, context }) => [buildArn(context, "states", `execution:${selfName(self)}:*`)],
+      reason: "a Distributed Map follows its child executions and stops them if the parent stops",
+    },
+    {
+      actions: ["states:RedriveExecution"],
+      resources: ({ self, context }) => [buildArn(context, "states", `execution:${selfName(self)}/*:*`)],
+      reason: "a redriven Map Run redrives its child executions",
+    },
+  ],
+  docs: `${DOCS}/iam-policies-eg-dist-map.html`,
+};
+
+const bucketTarget = { bucket: { paths: ["Bucket"], kind: K.s3Bucket } };
+
+/** A Distributed Map's `ItemReader`s, keyed like Task integrations (`s3:getObject`). */
+export const ITEM_READERS: Readonly<Record<string, Integration>> = {
+  "s3:getObject": {
+    patterns: [""],
+    targets: { ...bucketTarget, key: { paths: ["Key"], kind: K.value, label: "S3 key" } },
+    grants: [{ actions: ["s3:GetObject"], resources: object("bucket", "key"), condition: s3AccountCondition("bucket"), reason: "the Map reads its items from the object" }],
+    docs: `${DOCS}/input-output-itemreader.html`,
+  },
+  "s3:listObjectsV2": {
+    patterns: [""],
+    targets: { ...bucketTarget, prefix: { paths: ["Prefix"], kind: K.value, label: "S3 prefix", required: false } },
+    grants: [
+      {
+        actions: ["s3:ListBucket"],
+        resources: arns("bucket"),
+        condition: (input) => {
+          const prefix = input.targets.prefix[0];
+          const condition: PolicyCondition = { ...s3AccountCondition("bucket")(input) };
+          if (prefix && !prefix.dynamic) condition.StringLike = { "s3:prefix": `${prefix.arn}*` };
+          return Object.keys(condition).length ? condition : undefined;
+        },
+        reason: "the Map lists the objects under the prefix as its items",
+      },
+    ],
+    docs: `${DOCS}/input-output-itemreader.html`,
+  },
+};
+
+/** A Distributed Map's `ResultWriter`s. */
+export const RESULT_WRITERS: Readonly<Record<string, Integration>> = {
+  "s3:putObject": {
+    patterns: [""],
+    targets: { ...bucketTarget, prefix: { paths: ["Prefix"], kind: K.value, label: "S3 prefix", required: false } },
+    grants: [
+      {
+        actions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+        resources: objectsUnder("bucket", "prefix"),
+        condition: s3AccountCondition("bucket"),
+        reason: "the Map writes its results and manifest under the prefix",
+      },
+    ],
+    docs: `${DOCS}/input-output-resultwriter.html`,
+  },
+};
+
+/** Where the generic SDK integration finds the target of a service's calls, first match wins. */
+interface SdkTarget extends TargetSpec {
+  /** Only for the SDK actions this matches. */
+  actions?: RegExp;
+  /** Grant a Lambda function's versions and aliases too. */
+  qualifiers?: boolean;
+}
+
+/** Targets of generic `aws-sdk:<service>:<action>` calls, by SDK service name. S3 is handled on its own. */
+const SDK_TARGETS: Readonly<Record<string, SdkTarget[]>> = {
+  athena: [{ paths: ["WorkGroup"], kind: K.athenaWorkGroup }],
+  bedrockagentruntime: [{ paths: ["KnowledgeBaseId"], kind: K.bedrockKnowledgeBase }],
+  bedrockruntime: [{ paths: ["ModelId"], kind: K.bedrockModel }],
+  codebuild: [{ paths: ["ProjectName"], kind: K.codebuildProject }],
+  dynamodb: [{ paths: ["TableName", "RequestItems{}"], kind: K.dynamodbTable }],
+  glue: [
+    { actions: /Crawler/, paths: ["Name", "CrawlerName"], kind: K.glueCrawler },
+    { actions: /Job/, paths: ["JobName"], kind: K.glueJob },
+  ],
+  lambda: [{ paths: ["FunctionName"], kind: K.lambdaFunction, qualifiers: true }],
+  secretsmanager: [{ paths: ["SecretId"], kind: K.secret }],
+  sfn: [
+    { paths: ["ExecutionArn"], kind: K.execution },
+    { paths: ["StateMachineArn"], kind: K.stateMachine },
+  ],
+  sns: [{ paths: ["TopicArn", "TargetArn"], kind: K.snsTopic }],
+  sqs: [{ paths: ["QueueUrl"], kind: K.sqsQueue }],
+  ssm: [{ paths: ["Name", "Names[]"], kind: K.ssmParameter }],
+};
+
+/** Services whose ARNs name no Region. */
+const GLOBAL_SERVICES = new Set(["iam", "cloudfront", "route53", "organizations"]);
+
+/**
+ * The catalog row for a Task's integration key: a row of {@link INTEGRATIONS}, or for any other
+ * `aws-sdk:<service>:<action>` a row built from the SDK-to-IAM maps of `sdk-services.ts`: the IAM action(s) of the
+ * call, on the target named by the service's usual field (S3 `Bucket`/`Key`, Secrets Manager `SecretId`, …), on
+ * `*` for an action with no resource type, else on the service's scoped wildcard with a caveat.
+ *
+ * @param key e.g. `sns:publish`, `aws-sdk:secretsmanager:getSecretValue`.
+ * @returns the row, or `undefined` for an integration statecraft does not know.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+ */
+export function integrationFor(key: string): Integration | undefined {
+  if (Object.hasOwn(INTEGRATIONS, key)) return INTEGRATIONS[key];
+  const sdk = /^aws-sdk:([a-z0-9]+):([a-z][A-Za-z0-9]*)$/.exec(key);
+  if (!sdk) return undefined;
+  const [, service, action] = sdk;
+  return service === "s3" ? s3Integration(action) : sdkIntegration(service, action);
+}
+
+function sdkIntegration(service: string, action: string): Integration {
+  const actions = iamActionsOf(service, action);
+  // Every target field the service's calls use; the first one the Task fills in names the target.
+  const specs = (SDK_TARGETS[service] ?? []).filter((t) => !t.actions || t.actions.test(action));
+  const targets: Record<string, TargetSpec> = Object.fromEntries(specs.map((spec, i) => [`target${i}`, { ...spec, required: false }]));
+  const chosen = (input: GrantInput) => specs.map((spec, i) => ({ spec, found: input.targets[`target${i}`] })).find(({ found }) => found.length > 0);
+  const grants = actions.map((iamAction): Grant => {
+    if (UNSCOPED_ACTIONS.has(iamAction)) return { actions: [iamAction], resources: () => ["*"], reason: `the Task calls ${iamAction}, which IAM authorises against *` };
+    const fallback = (context: ArnContext) => {
+      const prefix = iamAction.split(":")[0];
+      return buildArn(context, prefix, "*", GLOBAL_SERVICES.has(prefix) ? "global" : "regional");
+    };
+    return {
+      actions: [iamAction],
+      resources: (input) => {
+        const target = chosen(input);
+        if (!target) return [fallback(input.context)];
+        return target.found.flatMap((t) => (target.spec.qualifiers && !t.dynamic ? [t.arn, `${t.arn}:*`] : [t.arn]));
+      },
+      reason: `the Task calls ${iamAction} through the AWS SDK integration`,
+      caveat: (input) =>
+        chosen(input)
+          ? undefined
+          : {
+              field: specs.length ? specs[0].paths[0] : "",
+              message: `statecraft does not know which resource ${iamAction} acts on: granting ${fallback(input.context)}. Narrow it through additionalStatements, or grant "*" there if the action has no resource type.`,
+            },
+    };
+  });
+  return { patterns: REQUEST_AND_CALLBACK, targets, grants, docs: `${DOCS}/supported-services-awssdk.html` };
+}
+
+/** S3 through the SDK: object actions on `<bucket>/<key>` (`CopySource` for the read of a copy), the others on the bucket. */
+function s3Integration(action: string): Integration {
+  const actions = iamActionsOf("s3", action);
+  return {
+    patterns: REQUEST_AND_CALLBACK,
+    targets: {
+      bucket: { paths: ["Bucket"], kind: K.s3Bucket, required: false },
+      key: { paths: ["Key"], kind: K.value, label: "S3 key", required: false },
+      source: { paths: ["CopySource"], kind: K.value, label: "S3 copy source", required: false },
+    },
+    grants: actions.map((iamAction): Grant => {
+      if (UNSCOPED_ACTIONS.has(iamAction)) return { actions: [iamAction], resources: () => ["*"], reason: `the Task calls ${iamAction}, which has no resource type` };
+      // Object-level actions (GetObject, PutObjectTagging, AbortMultipartUpload, …), not the bucket's configuration.
+      const onObjects = /^s3:(\w*Object(?!LockConfiguration)\w*|AbortMultipartUpload|ListMultipartUploadParts)$/.test(iamAction);
+      return {
+        actions: [iamAction],
+        resources: (input) => {
+          const { targets, context } = input;
+          if ((action === "copyObject" || action === "uploadPartCopy") && iamAction === "s3:GetObject") {
+            return targets.source.map((s) => (s.dynamic ? `${K.s3Bucket.wildcard(context)}/*` : `arn:${context.partition}:s3:::${s.arn.replace(/^\//, "").split("?")[0]}`));
+          }
+          const buckets = targets.bucket.length ? targets.bucket.map((b) => b.arn) : [K.s3Bucket.wildcard(context)];
+          return onObjects ? (targets.bucket.length ? object("bucket", "key")(input) : buckets.map((b) => `${b}/*`)) : buckets;
+        },
+        // Without a bucket (or with one known only at run time) the grant is any bucket of the account.
+        condition: (input) => (input.targets.bucket.length === 0 ? { StringEquals: { "s3:ResourceAccount": input.context.account } } : s3AccountCondition("bucket", "source")(input)),
+        reason: `the Task calls ${iamAction} on the ${onObjects ? "object" : "bucket"}`,
+      };
+    }),
+    docs: `${DOCS}/supported-services-awssdk.html`,
+  };
+}
+
+function selfName(self: GrantInput["self"]): string {
+  return self().name;
+}
+
+/** The bucket and key prefix of an `s3://bucket/prefix` URL. */
+function s3Parts(url: string): { bucket: string; prefix: string } {
+  const [bucket, ...rest] = url.slice("s3://".length).split("/");
+  return { bucket, prefix: rest.join("/") };
+}
+
+/** The IAM prefix of an SDK service name (`sfn` → `states`), for documentation and the generic row. */
+export function iamPrefixOf(service: string): string {
+  return SDK_SERVICES[service] ?? service;
+}

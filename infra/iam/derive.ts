@@ -1,113 +1,236 @@
 import { AslState, AslStateMachine, walkStates } from "../definition/asl";
 import { DefinitionError } from "../definition/errors";
-import { PLACEHOLDER_PATTERN } from "../definition/placeholders";
 import { ArnContext, buildArn, parseArn } from "./arn";
-import { Grant, INTEGRATIONS, Integration, IntegrationPattern, Target } from "./catalog";
+import { DISTRIBUTED_MAP, GrantInput, ITEM_READERS, Integration, IntegrationPattern, RESULT_WRITERS, Target, integrationFor } from "./catalog";
 import { PolicyDocument, PolicyStatement, policyDocument } from "./policy";
+import { findValues, hasPlaceholder, isJsonata, isObject } from "./targets";
 
-/** The statements one Task State produced, and why. */
+/** The statements one State produced, and why. */
 export interface StateGrants {
   state: string;
+  /** The Task's Resource, or what the statements are for (`Distributed Map`, `ItemReader arn:aws:states:::s3:getObject`). */
   resource: string;
   statements: PolicyStatement[];
+  /** One reason per statement, in the same order. */
   reasons: string[];
+  /** For a Task with `Credentials.RoleArn`: what the assumed role needs for the Task's calls (not granted here). */
+  delegated?: PolicyStatement[];
 }
 
-/** A target known only at run time, granted through a scoped wildcard. */
+/** Something the definition does not show, so the grant is wider than it could be, or missing. */
 export interface DerivationWarning {
   state: string;
+  /** e.g. `Parameters.FunctionName.$`. */
   field: string;
   message: string;
 }
 
 /** The result of {@link deriveExecutionPolicy}. */
 export interface Derivation {
-  /** The least-privilege policy the definition's Tasks need, merged; `Statement` is empty with no Task. */
+  /** The least-privilege policy the definition's States need, merged; `Statement` is empty with no Task. */
   document: PolicyDocument;
-  /** Per Task State, in document order. */
+  /** Per State that needs permissions, in document order. */
   states: StateGrants[];
   warnings: DerivationWarning[];
 }
 
-const SERVICE_RESOURCE = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):states:::((?:aws-sdk:)?[a-z0-9-]+:[A-Za-z0-9]+)(\.sync:2|\.sync|\.waitForTaskToken)?$/;
+/** Options of {@link deriveExecutionPolicy}. */
+export interface DeriveOptions {
+  /**
+   * The state machine's own name, for what it does to itself (a Distributed Map's child executions, an HTTP
+   * Task's `states:InvokeHTTPEndpoint`). Without it those grants use `stateMachine:*`, with a warning.
+   */
+  stateMachineName?: string;
+}
+
+const PARTITIONS = "aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f";
+const SERVICE_RESOURCE = new RegExp(`^arn:(${PARTITIONS}):states:::((?:aws-sdk:)?[a-z0-9-]+:[A-Za-z0-9]+)(\\.sync:2|\\.sync|\\.waitForTaskToken)?$`);
 
 /**
- * Derives the least-privilege policy of a state machine's execution role from its definition: walks every State,
- * Parallel branches and Map ItemProcessors included, and for each Task looks its Resource up in the integration
- * catalog, resolves its target from `Parameters` (JSONPath) or `Arguments` (JSONata), and grants the catalog's
- * actions on that target. `Credentials.RoleArn` adds `sts:AssumeRole` on that role.
+ * Derives the least-privilege policy of a state machine's execution role from its definition. It walks every
+ * State, Parallel branches and Map ItemProcessors included at any depth, and:
+ * - for each Task, looks its Resource up in the integration catalog ({@link integrationFor}), finds its targets
+ *   in `Parameters` (JSONPath) or `Arguments` (JSONata), and grants the row's actions for the Task's integration
+ *   pattern (request-response, `.sync`, `.sync:2`, `.waitForTaskToken`); a Task with `Credentials.RoleArn`
+ *   gets `sts:AssumeRole` on that role instead, because the assumed role makes its calls (its needs are returned
+ *   as `delegated`);
+ * - for each Distributed Map, grants the child executions of the machine itself and what its `ItemReader` and
+ *   `ResultWriter` do in S3.
  *
  * A target known only at run time (`"FunctionName.$"`, a JSONata `{% %}` expression, a placeholder left
- * unresolved) gets the scoped wildcard of its resource type and a warning, never a bare `*`.
+ * unresolved) gets the scoped wildcard of its resource type and a warning, never a bare `*`; `*` is granted only
+ * for actions with no resource type. Statements are merged ({@link policyDocument}).
  *
  * @param file the definition's file, for errors.
  * @param definition a (substituted) definition.
  * @param context the partition, Region and account the state machine runs in.
+ * @param options see {@link DeriveOptions}.
  * @returns the policy document, per-State grants and warnings.
  * @throws DefinitionError naming the file, State and field for a Task whose Resource is not in the catalog,
- *   whose integration pattern the service does not support, or whose target is missing or malformed.
+ *   whose integration pattern the service does not support, or whose target is missing or malformed; likewise
+ *   for an ItemReader or ResultWriter.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
+ * @see docs/iam-catalog.md for every row.
  */
-export function deriveExecutionPolicy(file: string, definition: AslStateMachine, context: ArnContext): Derivation {
+export function deriveExecutionPolicy(file: string, definition: AslStateMachine, context: ArnContext, options: DeriveOptions = {}): Derivation {
   const states: StateGrants[] = [];
   const warnings: DerivationWarning[] = [];
   for (const { name, state, queryLanguage } of walkStates(definition)) {
-    if (state.Type !== "Task") continue;
-    const grants = grantsForTask(file, name, state, queryLanguage, context, warnings);
-    states.push(grants);
+    const scope: Scope = { file, stateName: name, queryLanguage, context, options, warnings };
+    if (state.Type === "Task") states.push(grantsForTask(scope, state));
+    if (state.Type === "Map") states.push(...grantsForMap(scope, state));
   }
   return { document: policyDocument(states.flatMap((s) => s.statements)), states, warnings };
 }
 
-function grantsForTask(
-  file: string,
-  stateName: string,
-  state: AslState,
-  queryLanguage: "JSONPath" | "JSONata",
-  context: ArnContext,
-  warnings: DerivationWarning[],
-): StateGrants {
+/** What every step of the derivation of one State needs. */
+interface Scope {
+  file: string;
+  stateName: string;
+  queryLanguage: "JSONPath" | "JSONata";
+  context: ArnContext;
+  options: DeriveOptions;
+  warnings: DerivationWarning[];
+}
+
+function grantsForTask(scope: Scope, state: AslState): StateGrants {
+  const { file, stateName } = scope;
   const resource = state.Resource;
   if (typeof resource !== "string") {
     throw new DefinitionError(file, "a Task needs a Resource string.", { state: stateName, field: "Resource", received: resource ?? null });
   }
-  const payloadField = queryLanguage === "JSONata" ? "Arguments" : "Parameters";
-  const payload = state[payloadField];
   const { key, pattern, directTarget } = parseResource(file, stateName, resource);
-  const integration: Integration | undefined = INTEGRATIONS[key];
+  const integration = integrationFor(key);
   if (!integration) {
-    throw new DefinitionError(file, `unknown integration "${key}": statecraft cannot derive its permissions. Add a catalog row for it, or pass the statements through the Workflow's additionalStatements and use a supported integration.`, {
-      state: stateName,
-      field: "Resource",
-      received: resource,
-    });
+    throw new DefinitionError(
+      file,
+      `unknown integration "${key}": statecraft cannot derive its permissions. Add a row for it to the catalog (infra/iam/catalog.ts), or call it through a supported integration and grant the rest with the Workflow's additionalStatements.`,
+      { state: stateName, field: "Resource", received: resource },
+    );
   }
+  const grants = grantsFor(scope, "Resource", resource, integration, pattern, state, directTarget);
+  const role = assumedRole(scope, state);
+  if (!role) return grants;
+  // Step Functions makes the Task's calls with the assumed role: that role needs the grants, this one only
+  // needs to assume it.
+  return {
+    state: stateName,
+    resource,
+    statements: [{ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [role] }],
+    reasons: ["the Task runs with Credentials.RoleArn: the execution role assumes that role, which makes the Task's calls"],
+    delegated: grants.statements,
+  };
+}
+
+/** A Distributed Map's own grants, its ItemReader's and its ResultWriter's. */
+function grantsForMap(scope: Scope, state: AslState): StateGrants[] {
+  const result: StateGrants[] = [];
+  if (state.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED") {
+    result.push(grantsFor(scope, "ItemProcessor", "Distributed Map", DISTRIBUTED_MAP, "", {}));
+  }
+  for (const [field, table] of [["ItemReader", ITEM_READERS], ["ResultWriter", RESULT_WRITERS]] as const) {
+    const config = state[field];
+    if (config === undefined) continue;
+    const resource = isObject(config) ? config.Resource : undefined;
+    const match = typeof resource === "string" ? SERVICE_RESOURCE.exec(resource) : null;
+    const integration = match && !match[3] ? table[match[2]] : undefined;
+    if (!integration) {
+      throw new DefinitionError(scope.file, `unknown ${field} integration: statecraft knows ${Object.keys(table).map((k) => `arn:aws:states:::${k}`).join(", ")}.`, {
+        state: scope.stateName,
+        field: `${field}.Resource`,
+        received: resource ?? null,
+      });
+    }
+    result.push(grantsFor(scope, field, `${field} ${resource}`, integration, "", config as AslState));
+  }
+  return result;
+}
+
+/**
+ * Resolves an integration's targets in a payload holder (a Task, an ItemReader, a ResultWriter) and turns its
+ * grants for the pattern into statements.
+ * @param where the field the payload is under, for errors (`Resource` of a Task, `ItemReader`, …).
+ */
+function grantsFor(
+  scope: Scope,
+  where: string,
+  resource: string,
+  integration: Integration,
+  pattern: IntegrationPattern,
+  holder: Partial<AslState>,
+  directTarget?: Target,
+): StateGrants {
+  const { file, stateName, context, warnings } = scope;
   if (!integration.patterns.includes(pattern)) {
-    throw new DefinitionError(file, `integration "${key}" does not support the ${pattern || "request-response"} pattern (supported: ${integration.patterns.map((p) => p || "request-response").join(", ")}).`, {
+    throw new DefinitionError(file, `${where === "Resource" ? `integration "${integrationKey(resource)}"` : where} does not support the ${pattern || "request-response"} pattern (supported: ${integration.patterns.map((p) => p || "request-response").join(", ")}).`, {
       state: stateName,
       field: "Resource",
       received: resource,
     });
   }
-  const target = directTarget
-    ? directTargetOf(file, stateName, directTarget, integration, context)
-    : resolveTarget(file, stateName, payloadField, payload, integration, context, warnings);
-  const staticParameters = isObject(payload) ? payload : {};
-  const grants: Grant[] = [...integration.grants, ...(pattern.startsWith(".sync") ? integration.syncGrants ?? [] : [])];
-  const statements = grants.map((grant) => statement(grant, { target, parameters: staticParameters, context }));
-  const reasons = grants.map((grant) => grant.reason);
-  const role = assumedRole(file, stateName, state, context, warnings);
-  if (role) {
-    statements.push({ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [role] });
-    reasons.push("the Task runs with Credentials.RoleArn, so the execution role assumes that role");
+  const payloadField = scope.queryLanguage === "JSONata" ? "Arguments" : "Parameters";
+  const prefix = where === "Resource" ? payloadField : `${where}.${payloadField}`;
+  const payload = holder[payloadField];
+  const targets: Record<string, Target[]> = {};
+  for (const [name, spec] of Object.entries(integration.targets)) {
+    targets[name] = directTarget ? [directTarget] : resolveTargets(scope, prefix, payload, spec);
+  }
+  let selfWarned = false;
+  const input: GrantInput = {
+    targets,
+    context,
+    self() {
+      const name = scope.options.stateMachineName;
+      if (name) return { arn: buildArn(context, "states", `stateMachine:${name}`), name };
+      const wildcard = buildArn(context, "states", "stateMachine:*");
+      if (!selfWarned) warnings.push({ state: stateName, field: where, message: `the state machine's own name is not known: granting on ${wildcard} and its executions.` });
+      selfWarned = true;
+      return { arn: wildcard, name: "*" };
+    },
+  };
+  const statements: PolicyStatement[] = [];
+  const reasons: string[] = [];
+  for (const grant of integration.grants) {
+    if (grant.patterns && !grant.patterns.includes(pattern)) continue;
+    const resources = grant.resources(input);
+    if (resources.length === 0) continue;
+    const statement: PolicyStatement = { Effect: "Allow", Action: [...grant.actions], Resource: [...new Set(resources)] };
+    const condition = grant.condition?.(input);
+    if (condition) statement.Condition = condition;
+    statements.push(statement);
+    reasons.push(grant.reason);
+    const caveat = grant.caveat?.(input);
+    if (caveat) warnings.push({ state: stateName, field: caveat.field ? `${prefix}.${caveat.field}` : prefix, message: caveat.message });
   }
   return { state: stateName, resource, statements, reasons };
 }
 
-function statement(grant: Grant, input: Parameters<Grant["resources"]>[0]): PolicyStatement {
-  const result: PolicyStatement = { Effect: "Allow", Action: [...grant.actions], Resource: grant.resources(input) };
-  if (grant.condition) result.Condition = grant.condition;
-  return result;
+/** The targets of one spec: static values become ARNs, dynamic ones scoped wildcards (with a warning). */
+function resolveTargets(scope: Scope, prefix: string, payload: unknown, spec: Integration["targets"][string]): Target[] {
+  const { file, stateName, context, warnings } = scope;
+  const label = spec.label ?? spec.kind.label;
+  for (const path of spec.paths) {
+    const found = findValues(payload, prefix, path, path === spec.paths[spec.paths.length - 1] ? spec.default : undefined);
+    if (found.length === 0) continue;
+    return found.map((value): Target => {
+      if (value.dynamic) {
+        const wildcard = spec.kind.wildcard(context);
+        warnings.push({ state: stateName, field: value.field, message: `the ${label} is ${value.dynamic}, known only at run time: granting ${wildcard === "*" ? `any ${label}` : wildcard}.` });
+        return { arn: wildcard, dynamic: true, field: value.field };
+      }
+      if (value.value === undefined) {
+        throw new DefinitionError(file, `the ${label} must be a string.`, { state: stateName, field: value.field, received: value.received });
+      }
+      const arn = spec.kind.toArn(value.value, context);
+      if (arn === undefined) throw new DefinitionError(file, `not a valid ${label}.`, { state: stateName, field: value.field, received: value.value });
+      return { arn, dynamic: false, field: value.field };
+    });
+  }
+  if (spec.required === false) return [];
+  throw new DefinitionError(file, `the integration needs ${spec.paths.map((p) => `${prefix}.${p}`).join(" or ")} to name its ${label}.`, {
+    state: stateName,
+    field: `${prefix}.${spec.paths[0]}`,
+  });
 }
 
 /**
@@ -116,13 +239,18 @@ function statement(grant: Grant, input: Parameters<Grant["resources"]>[0]): Poli
  * @param file the definition's file, for errors.
  * @param stateName the Task's name, for errors.
  * @param resource e.g. `arn:aws:states:::sns:publish.waitForTaskToken` or a Lambda function ARN.
+ * @returns the key (`sns:publish`), the pattern (`.waitForTaskToken`) and, for a function ARN, the target.
  * @throws DefinitionError naming the State for a Resource that is neither, or an unresolved placeholder.
  */
-export function parseResource(file: string, stateName: string, resource: string): { key: string; pattern: IntegrationPattern; directTarget?: string } {
+export function parseResource(file: string, stateName: string, resource: string): { key: string; pattern: IntegrationPattern; directTarget?: Target } {
   const service = SERVICE_RESOURCE.exec(resource);
   if (service) return { key: service[2], pattern: (service[3] ?? "") as IntegrationPattern };
   const arn = parseArn(resource);
-  if (arn?.service === "lambda" && arn.resource.startsWith("function:")) return { key: "lambda:invoke", pattern: "", directTarget: resource };
+  if (arn?.service === "lambda" && arn.resource.startsWith("function:")) {
+    const target = integrationFor("lambda:invoke")!.targets.function.kind.toArn(resource, { partition: arn.partition, region: arn.region, account: arn.account });
+    if (!target) throw new DefinitionError(file, "not a valid Lambda function ARN.", { state: stateName, field: "Resource", received: resource });
+    return { key: "lambda:invoke", pattern: "", directTarget: { arn: target, dynamic: false, field: "Resource" } };
+  }
   if (hasPlaceholder(resource)) {
     throw new DefinitionError(file, "the Resource is an unresolved placeholder, so its integration cannot be known.", { state: stateName, field: "Resource", received: resource });
   }
@@ -133,54 +261,13 @@ export function parseResource(file: string, stateName: string, resource: string)
   });
 }
 
-/** A target given as the Resource itself (a Lambda function ARN). */
-function directTargetOf(file: string, stateName: string, resource: string, integration: Integration, context: ArnContext): Target {
-  const arn = integration.kind.toArn(resource, context);
-  if (!arn) throw new DefinitionError(file, `not a valid ${integration.kind.label}.`, { state: stateName, field: "Resource", received: resource });
-  return { arn, dynamic: false };
-}
-
-/** Finds the target in Parameters/Arguments; static values become ARNs, dynamic ones scoped wildcards. */
-function resolveTarget(
-  file: string,
-  stateName: string,
-  payloadField: string,
-  payload: unknown,
-  integration: Integration,
-  context: ArnContext,
-  warnings: DerivationWarning[],
-): Target {
-  const dynamic = (field: string, why: string): Target => {
-    const arn = integration.kind.wildcard(context);
-    warnings.push({ state: stateName, field, message: `the ${integration.kind.label} is ${why}, known only at run time: granting ${arn}.` });
-    return { arn, dynamic: true };
-  };
-  if (typeof payload === "string" && isJsonata(payload)) return dynamic(payloadField, "computed by a JSONata expression");
-  const fields = isObject(payload) ? payload : {};
-  for (const field of integration.targetFields) {
-    const location = `${payloadField}.${field}`;
-    if (`${field}.$` in fields) return dynamic(`${location}.$`, `read from the path ${JSON.stringify(fields[`${field}.$`])}`);
-    if (!(field in fields)) continue;
-    const value = fields[field];
-    if (typeof value !== "string") {
-      throw new DefinitionError(file, `the ${integration.kind.label} must be a string.`, { state: stateName, field: location, received: value });
-    }
-    if (isJsonata(value)) return dynamic(location, "computed by a JSONata expression");
-    if (hasPlaceholder(value)) return dynamic(location, `the unresolved placeholder ${value}`);
-    const arn = integration.kind.toArn(value, context);
-    if (!arn) {
-      throw new DefinitionError(file, `not a valid ${integration.kind.label}.`, { state: stateName, field: location, received: value });
-    }
-    return { arn, dynamic: false };
-  }
-  throw new DefinitionError(file, `the integration needs ${integration.targetFields.map((f) => `${payloadField}.${f}`).join(" or ")} to name its ${integration.kind.label}.`, {
-    state: stateName,
-    field: `${payloadField}.${integration.targetFields[0]}`,
-  });
+/** The catalog key of a service-integration Resource (`sns:publish`), for messages. */
+function integrationKey(resource: string): string {
+  return SERVICE_RESOURCE.exec(resource)?.[2] ?? resource;
 }
 
 /** `Credentials.RoleArn` of a Task: the role it assumes, a scoped wildcard when dynamic, or undefined. */
-function assumedRole(file: string, stateName: string, state: AslState, context: ArnContext, warnings: DerivationWarning[]): string | undefined {
+function assumedRole({ file, stateName, context, warnings }: Scope, state: AslState): string | undefined {
   const credentials = state.Credentials;
   if (credentials === undefined) return undefined;
   const wildcard = buildArn(context, "iam", "role/*", "global");
@@ -201,17 +288,4 @@ function assumedRole(file: string, stateName: string, state: AslState, context: 
     throw new DefinitionError(file, "not an IAM role ARN.", { state: stateName, field: "Credentials.RoleArn", received: role });
   }
   return role;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function isJsonata(value: string): boolean {
-  const trimmed = value.trim();
-  return trimmed.startsWith("{%") && trimmed.endsWith("%}");
-}
-
-function hasPlaceholder(value: string): boolean {
-  return new RegExp(PLACEHOLDER_PATTERN.source).test(value);
 }

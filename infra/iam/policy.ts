@@ -61,6 +61,58 @@ export function mergeStatements(statements: PolicyStatement[]): PolicyStatement[
   );
 }
 
+/** IAM's limit on the size of one customer managed policy, in characters (whitespace excluded). */
+export const MANAGED_POLICY_LIMIT = 6_144;
+
+/** IAM's default quota of managed policies attached to one role. */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+
+/**
+ * Splits statements into as few policy documents as it can, each at most `limit` characters: statements are taken
+ * in order (merge them first), and a statement too large on its own is cut into statements over parts of its
+ * resource list. Used when a derived policy outgrows a role's inline limit.
+ *
+ * @param statements merged statements, see {@link mergeStatements}.
+ * @param limit the largest document, in characters as {@link policySize} counts them.
+ * @returns the documents, in order; one empty document when there are no statements.
+ * @throws Error when a single resource ARN with its actions cannot fit in `limit`.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
+ */
+export function splitStatements(statements: PolicyStatement[], limit = MANAGED_POLICY_LIMIT): PolicyDocument[] {
+  const documents: PolicyDocument[] = [];
+  let current: PolicyStatement[] = [];
+  const fits = (list: PolicyStatement[]) => policySize({ Version: "2012-10-17", Statement: list }) <= limit;
+  const pieces = statements.flatMap((statement) => (fits([statement]) ? [statement] : cutByResources(statement, fits)));
+  for (const piece of pieces) {
+    if (fits([...current, piece])) {
+      current.push(piece);
+      continue;
+    }
+    documents.push({ Version: "2012-10-17", Statement: current });
+    current = [piece];
+  }
+  documents.push({ Version: "2012-10-17", Statement: current });
+  return documents;
+}
+
+/** One statement cut into statements over consecutive slices of its resources, each fitting on its own. */
+function cutByResources(statement: PolicyStatement, fits: (list: PolicyStatement[]) => boolean): PolicyStatement[] {
+  const result: PolicyStatement[] = [];
+  let resources: string[] = [];
+  for (const resource of statement.Resource) {
+    const candidate = { ...statement, Resource: [...resources, resource] };
+    if (fits([candidate])) {
+      resources = candidate.Resource;
+      continue;
+    }
+    if (resources.length === 0) throw new Error(`a statement granting ${statement.Action.join(", ")} on ${resource} does not fit in one policy.`);
+    result.push({ ...statement, Resource: resources });
+    resources = [resource];
+  }
+  result.push({ ...statement, Resource: resources });
+  return result;
+}
+
 /**
  * Builds a policy document from statements, merged.
  * @param statements the statements to include.
