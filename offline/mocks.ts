@@ -74,6 +74,10 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return { id: physical, state: { arn: buildArn(c, "iam", `role/${physical}`, "global"), name: physical, uniqueId: `AROA${uuidFrom(physical).replace(/-/g, "").slice(0, 17).toUpperCase()}` } };
       case "aws:iam/rolePolicy:RolePolicy":
         return { id: `${inputs.role}:${physical}`, state: {} };
+      case "aws:iam/policy:Policy":
+        return { id: buildArn(c, "iam", `policy/${physical}`, "global"), state: { arn: buildArn(c, "iam", `policy/${physical}`, "global"), name: physical, policyId: `ANPA${uuidFrom(physical).replace(/-/g, "").slice(0, 17).toUpperCase()}` } };
+      case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+        return { id: `${inputs.role}-${uuidFrom(`${inputs.role}${inputs.policyArn}`).slice(0, 8)}`, state: {} };
       case "aws:lambda/function:Function": {
         const arn = buildArn(c, "lambda", `function:${physical}`);
         return { id: physical, state: { arn, name: physical, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:${c.partition}:apigateway:${c.region}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" } };

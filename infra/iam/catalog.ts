@@ -99,28 +99,36 @@ const eventsRule = (rule: string): Grant => ({
   patterns: SYNC,
   reason: `.sync waits for completion through the managed EventBridge rule ${rule}`,
 });
-/** `iam:PassRole` on the named roles, only to one service; every role of the account, with a caveat, when none is named. */
+/**
+ * `iam:PassRole` on the roles the service is given, only to that service. Every one of them must be named in the
+ * payload (a role left out comes from elsewhere, e.g. the task definition, and must be passed too): otherwise
+ * every role of the account, still only to that service, with a caveat.
+ */
 const passRole = (service: string, ...names: string[]): Grant => ({
   actions: ["iam:PassRole"],
-  resources: ({ targets, context }) => {
-    const roles = names.flatMap((name) => targets[name].map((t) => t.arn));
-    return roles.length ? roles : [K.iamRole.wildcard(context)];
-  },
+  resources: ({ targets, context }) => (names.every((name) => targets[name].length > 0) ? names.flatMap((name) => targets[name].map((t) => t.arn)) : [K.iamRole.wildcard(context)]),
   condition: () => ({ StringEquals: { "iam:PassedToService": service } }),
   reason: `the service runs the job with the roles it is given, which the execution role passes to ${service}`,
-  caveat: ({ targets, context }) =>
-    names.every((name) => targets[name].length === 0)
-      ? { field: "", message: `no role is named (${names.join(", ")}), so iam:PassRole is granted on ${K.iamRole.wildcard(context)} for ${service}: name the roles to narrow it.` }
-      : undefined,
+  caveat: ({ targets, context }) => {
+    const missing = names.filter((name) => targets[name].length === 0);
+    return missing.length
+      ? { field: "", message: `the Task does not name every role it passes (${missing.join(", ")} missing), so iam:PassRole is granted on ${K.iamRole.wildcard(context)} for ${service} only: name them to narrow it.` }
+      : undefined;
+  },
 });
+/** A grant that applies only when the payload sets a field (tags on a resource-creating call, an object version). */
+const whenSet = (target: string, grant: Grant): Grant => ({ ...grant, resources: (input) => (input.targets[target].length ? grant.resources(input) : []) });
 /** `s3:ResourceAccount` for a bucket known only at run time (S3 ARNs name no account). */
 const s3AccountCondition = (...names: string[]) => ({ targets, context }: GrantInput): PolicyCondition | undefined =>
   names.some((name) => targets[name]?.some((t) => t.dynamic)) ? { StringEquals: { "s3:ResourceAccount": context.account } } : undefined;
-/** The objects under a prefix of a bucket: `<bucket ARN>/<prefix>/*`, or `<bucket ARN>/*`. */
-const objectsUnder = (bucket: string, prefix: string, separator = "/") => ({ targets }: GrantInput) =>
+/**
+ * The objects under a prefix of a bucket, or anywhere in it without one. `folder` reads the prefix as a folder
+ * (`<bucket ARN>/<prefix>/*`, as a ResultWriter writes into it); otherwise it is a key prefix (`<bucket ARN>/<prefix>*`).
+ */
+const objectsUnder = (bucket: string, prefix: string, folder: boolean) => ({ targets }: GrantInput) =>
   targets[bucket].flatMap((b) => {
     const p = targets[prefix][0];
-    const under = !p || p.dynamic || p.arn === "" ? "*" : `${p.arn.replace(/\/+$/, "")}${separator}*`;
+    const under = !p || p.dynamic || p.arn === "" ? "*" : folder ? `${p.arn.replace(/\/+$/, "")}/*` : `${p.arn}*`;
     return [`${b.arn}/${under}`];
   });
 /** One object: `<bucket ARN>/<key>`. */
@@ -206,6 +214,7 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
       cluster: { paths: ["Cluster"], kind: K.ecsCluster, default: "default" },
       taskRole: { paths: ["Overrides.TaskRoleArn"], kind: K.iamRole, required: false },
       executionRole: { paths: ["Overrides.ExecutionRoleArn"], kind: K.iamRole, required: false },
+      tags: { paths: ["Tags"], kind: K.present, required: false },
     },
     grants: [
       { actions: ["ecs:RunTask"], resources: withRevisions("taskDefinition"), reason: "the Task runs the task definition" },
@@ -216,6 +225,12 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
         patterns: SYNC,
         reason: ".sync follows the task in its cluster and stops it if the execution stops",
       },
+      whenSet("tags", {
+        actions: ["ecs:TagResource"],
+        resources: ({ targets }) => targets.cluster.map((c) => (c.dynamic ? c.arn.replace(/:cluster\/\*$/, ":task/*") : `${c.arn.replace(":cluster/", ":task/")}/*`)),
+        condition: () => ({ StringEquals: { "ecs:CreateAction": "RunTask" } }),
+        reason: "the Task tags the tasks it runs, which ECS authorises as ecs:TagResource during RunTask",
+      }),
       eventsRule("StepFunctionsGetEventsForECSTaskRule"),
     ],
     docs: `${DOCS}/connect-ecs.html`,
@@ -250,6 +265,7 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
       workGroup: { paths: ["WorkGroup"], kind: K.athenaWorkGroup, default: "primary" },
       output: { paths: ["ResultConfiguration.OutputLocation"], kind: K.s3Url, required: false },
       database: { paths: ["QueryExecutionContext.Database"], kind: K.glueDatabase, required: false },
+      catalog: { paths: ["QueryExecutionContext.Catalog"], kind: K.athenaDataCatalog, default: "AwsDataCatalog" },
     },
     grants: [
       {
@@ -259,6 +275,8 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
         caveat: () => ({ field: "QueryString", message: "the data the query reads (its tables' S3 locations) is not in the definition: grant s3:GetObject and s3:ListBucket on it through additionalStatements." }),
       },
       { actions: ["athena:GetQueryExecution", "athena:StopQueryExecution"], resources: arns("workGroup"), patterns: SYNC, reason: ".sync polls the query and stops it if the execution stops" },
+      { actions: ["athena:GetDataCatalog"], resources: arns("catalog"), reason: "Athena looks up the query's data catalog" },
+      { actions: ["lakeformation:GetDataAccess"], resources: () => ["*"], reason: "tables governed by Lake Formation are read with credentials it vends; the action has no resource type" },
       {
         actions: ["s3:GetBucketLocation", "s3:ListBucket"],
         resources: ({ targets, context }) => targets.output.map((o) => (o.dynamic ? K.s3Bucket.wildcard(context) : `arn:${context.partition}:s3:::${s3Parts(o.arn).bucket}`)),
@@ -278,7 +296,7 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
         reason: "Athena writes the results to the output location",
       },
       {
-        actions: ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"],
+        actions: ["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"],
         resources: ({ targets, context }) => {
           const database = targets.database[0];
           const name = !database || database.dynamic ? "*" : parseArn(database.arn)!.resource.slice("database/".length);
@@ -331,7 +349,11 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
   },
   "sagemaker:createTrainingJob": {
     patterns: ["", ".sync"],
-    targets: { job: { paths: ["TrainingJobName"], kind: K.sagemakerTrainingJob }, role: { paths: ["RoleArn"], kind: K.iamRole } },
+    targets: {
+      job: { paths: ["TrainingJobName"], kind: K.sagemakerTrainingJob },
+      role: { paths: ["RoleArn"], kind: K.iamRole },
+      tags: { paths: ["Tags"], kind: K.present, required: false },
+    },
     grants: [
       {
         actions: ["sagemaker:CreateTrainingJob", "sagemaker:ListTags"],
@@ -340,6 +362,12 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
         reason: "the Task creates the training job and reads its tags",
       },
       passRole("sagemaker.amazonaws.com", "role"),
+      whenSet("tags", {
+        actions: ["sagemaker:AddTags"],
+        resources: ({ targets }) => targets.job.map((j) => (j.dynamic ? j.arn : `${j.arn}*`)),
+        condition: () => ({ StringEquals: { "sagemaker:TaggingAction": "CreateTrainingJob" } }),
+        reason: "the Task tags the training job it creates",
+      }),
       {
         actions: ["sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob"],
         resources: ({ targets }) => targets.job.map((j) => (j.dynamic ? j.arn : `${j.arn}*`)),
@@ -355,7 +383,7 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
     targets: {
       endpoint: { paths: ["ApiEndpoint"], kind: K.value, label: "HTTP endpoint" },
       method: { paths: ["Method"], kind: K.value, label: "HTTP method" },
-      connection: { paths: ["Authentication.ConnectionArn"], kind: K.eventsConnection },
+      connection: { paths: ["InvocationConfig.ConnectionArn", "Authentication.ConnectionArn"], kind: K.eventsConnection },
     },
     grants: [
       {
@@ -366,7 +394,8 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
           const [endpoint] = targets.endpoint.filter((t) => !t.dynamic);
           const condition: PolicyCondition = {};
           if (method) condition.StringEquals = { "states:HTTPMethod": method.arn };
-          if (endpoint) condition.StringLike = { "states:HTTPEndpoint": endpoint.arn };
+          // The endpoint itself, or with a query string: `${?}` is IAM's literal question mark.
+          if (endpoint) condition.StringLike = { "states:HTTPEndpoint": [endpoint.arn, `${endpoint.arn}\${?}*`] };
           return Object.keys(condition).length ? condition : undefined;
         },
         reason: "the state machine calls the HTTP endpoint, only with that method and URL",
@@ -375,7 +404,11 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
       {
         actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
         resources: ({ targets, context }) =>
-          targets.connection.map((c) => buildArn(context, "secretsmanager", `secret:events!connection/${c.dynamic ? "" : `${parseArn(c.arn)!.resource.split("/")[1]}/`}*`)),
+          targets.connection.map((c) => {
+            if (c.dynamic) return buildArn(context, "secretsmanager", "secret:events!connection/*");
+            const connection = parseArn(c.arn)!;
+            return `arn:${connection.partition}:secretsmanager:${connection.region}:${connection.account}:secret:events!connection/${connection.resource.split("/")[1]}/*`;
+          }),
         reason: "the connection keeps its credentials in a Secrets Manager secret named after it",
       },
     ],
@@ -415,8 +448,11 @@ const bucketTarget = { bucket: { paths: ["Bucket"], kind: K.s3Bucket } };
 export const ITEM_READERS: Readonly<Record<string, Integration>> = {
   "s3:getObject": {
     patterns: [""],
-    targets: { ...bucketTarget, key: { paths: ["Key"], kind: K.value, label: "S3 key" } },
-    grants: [{ actions: ["s3:GetObject"], resources: object("bucket", "key"), condition: s3AccountCondition("bucket"), reason: "the Map reads its items from the object" }],
+    targets: { ...bucketTarget, key: { paths: ["Key"], kind: K.value, label: "S3 key" }, version: { paths: ["VersionId"], kind: K.present, required: false } },
+    grants: [
+      { actions: ["s3:GetObject"], resources: object("bucket", "key"), condition: s3AccountCondition("bucket"), reason: "the Map reads its items from the object" },
+      whenSet("version", { actions: ["s3:GetObjectVersion"], resources: object("bucket", "key"), condition: s3AccountCondition("bucket"), reason: "the Map reads a given version of the object" }),
+    ],
     docs: `${DOCS}/input-output-itemreader.html`,
   },
   "s3:listObjectsV2": {
@@ -434,6 +470,12 @@ export const ITEM_READERS: Readonly<Record<string, Integration>> = {
         },
         reason: "the Map lists the objects under the prefix as its items",
       },
+      {
+        actions: ["s3:GetObject"],
+        resources: objectsUnder("bucket", "prefix", false),
+        condition: s3AccountCondition("bucket"),
+        reason: "the Map reads the objects it lists",
+      },
     ],
     docs: `${DOCS}/input-output-itemreader.html`,
   },
@@ -447,7 +489,7 @@ export const RESULT_WRITERS: Readonly<Record<string, Integration>> = {
     grants: [
       {
         actions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
-        resources: objectsUnder("bucket", "prefix"),
+        resources: objectsUnder("bucket", "prefix", true),
         condition: s3AccountCondition("bucket"),
         reason: "the Map writes its results and manifest under the prefix",
       },
@@ -548,12 +590,13 @@ function s3Integration(action: string): Integration {
       bucket: { paths: ["Bucket"], kind: K.s3Bucket, required: false },
       key: { paths: ["Key"], kind: K.value, label: "S3 key", required: false },
       source: { paths: ["CopySource"], kind: K.value, label: "S3 copy source", required: false },
+      version: { paths: ["VersionId"], kind: K.present, required: false },
     },
-    grants: actions.map((iamAction): Grant => {
+    grants: [...actions, ...(action === "getObject" ? ["s3:GetObjectVersion"] : [])].map((iamAction): Grant => {
       if (UNSCOPED_ACTIONS.has(iamAction)) return { actions: [iamAction], resources: () => ["*"], reason: `the Task calls ${iamAction}, which has no resource type` };
       // Object-level actions (GetObject, PutObjectTagging, AbortMultipartUpload, …), not the bucket's configuration.
       const onObjects = /^s3:(\w*Object(?!LockConfiguration)\w*|AbortMultipartUpload|ListMultipartUploadParts)$/.test(iamAction);
-      return {
+      const grant: Grant = {
         actions: [iamAction],
         resources: (input) => {
           const { targets, context } = input;
@@ -567,6 +610,8 @@ function s3Integration(action: string): Integration {
         condition: (input) => (input.targets.bucket.length === 0 ? { StringEquals: { "s3:ResourceAccount": input.context.account } } : s3AccountCondition("bucket", "source")(input)),
         reason: `the Task calls ${iamAction} on the ${onObjects ? "object" : "bucket"}`,
       };
+      // Reading a given version of an object takes its own permission.
+      return iamAction === "s3:GetObjectVersion" ? whenSet("version", grant) : grant;
     }),
     docs: `${DOCS}/supported-services-awssdk.html`,
   };

@@ -1,7 +1,7 @@
 import { AslState, AslStateMachine, walkStates } from "../definition/asl";
 import { DefinitionError } from "../definition/errors";
 import { ArnContext, buildArn, parseArn } from "./arn";
-import { DISTRIBUTED_MAP, GrantInput, ITEM_READERS, Integration, IntegrationPattern, RESULT_WRITERS, Target, integrationFor } from "./catalog";
+import { DISTRIBUTED_MAP, GrantInput, ITEM_READERS, Integration, IntegrationPattern, RESOURCE_KINDS, RESULT_WRITERS, Target, integrationFor } from "./catalog";
 import { PolicyDocument, PolicyStatement, policyDocument } from "./policy";
 import { findValues, hasPlaceholder, isJsonata, isObject } from "./targets";
 
@@ -130,7 +130,8 @@ function grantsForMap(scope: Scope, state: AslState): StateGrants[] {
   }
   for (const [field, table] of [["ItemReader", ITEM_READERS], ["ResultWriter", RESULT_WRITERS]] as const) {
     const config = state[field];
-    if (config === undefined) continue;
+    // A ResultWriter with only WriterConfig shapes the Map's output and writes nothing to S3.
+    if (config === undefined || (field === "ResultWriter" && isObject(config) && config.Resource === undefined)) continue;
     const resource = isObject(config) ? config.Resource : undefined;
     const match = typeof resource === "string" ? SERVICE_RESOURCE.exec(resource) : null;
     const integration = match && !match[3] ? table[match[2]] : undefined;
@@ -212,6 +213,8 @@ function resolveTargets(scope: Scope, prefix: string, payload: unknown, spec: In
   for (const path of spec.paths) {
     const found = findValues(payload, prefix, path, path === spec.paths[spec.paths.length - 1] ? spec.default : undefined);
     if (found.length === 0) continue;
+    // A field that only has to be there (tags) is a target whatever its value.
+    if (spec.kind === RESOURCE_KINDS.present) return found.map((value) => ({ arn: "", dynamic: false, field: value.field }));
     return found.map((value): Target => {
       if (value.dynamic) {
         const wildcard = spec.kind.wildcard(context);

@@ -114,6 +114,7 @@ export const RESOURCE_KINDS = {
   glueCrawler: named("Glue crawler", "glue", "crawler/"),
   glueDatabase: named("Glue database", "glue", "database/"),
   athenaWorkGroup: named("Athena workgroup", "athena", "workgroup/"),
+  athenaDataCatalog: named("Athena data catalog", "athena", "datacatalog/"),
   eventBus: named("EventBridge event bus", "events", "event-bus/", /^[A-Za-z0-9/_.-]+$/),
   codebuildProject: named("CodeBuild project", "codebuild", "project/"),
   /** SageMaker puts names in ARNs in lower case. */
@@ -171,6 +172,12 @@ export const RESOURCE_KINDS = {
     label: "S3 location (s3://bucket/prefix)",
     toArn: (value) => (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(value) ? value : undefined),
     wildcard: () => "s3://*",
+  },
+  /** Whether a field is set at all (tags on a call), whatever its value: any value, static or not, counts. */
+  present: {
+    label: "field",
+    toArn: () => "",
+    wildcard: () => "",
   },
   /** A value that is not a resource (an S3 key or prefix, an HTTP method or URL), returned as given. */
   value: {

@@ -351,6 +351,8 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   "comprehend:DetectEntities",
   "rekognition:DetectModerationLabels",
   "translate:TranslateText",
+  // Lake Formation vends data-access credentials for governed tables (Athena queries); no resource type.
+  "lakeformation:GetDataAccess",
   // AWS Batch
   "batch:DescribeComputeEnvironments",
   "batch:DescribeJobDefinitions",

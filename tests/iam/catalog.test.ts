@@ -5,6 +5,7 @@ import { INTEGRATIONS, integrationFor } from "../../infra/iam/catalog";
 import { deriveExecutionPolicy } from "../../infra/iam/derive";
 import { PolicyCondition, PolicyStatement, policyDocument } from "../../infra/iam/policy";
 import { definitionError } from "../definition-error";
+import { allows } from "./evaluate";
 
 /**
  * One row per integration and pattern of the catalog beyond the seed workflows' (those are in derive.test.ts):
@@ -43,9 +44,11 @@ const ATHENA = {
 };
 const ATHENA_STATEMENTS = [
   allow(["athena:StartQueryExecution"], [`${A}:athena:${R}:workgroup/analytics`]),
+  allow(["athena:GetDataCatalog"], [`${A}:athena:${R}:datacatalog/AwsDataCatalog`]),
+  allow(["lakeformation:GetDataAccess"], ["*"]),
   allow(["s3:GetBucketLocation", "s3:ListBucket"], [`${A}:s3:::athena-results-111111111111`]),
   allow(["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"], [`${A}:s3:::athena-results-111111111111/reports/*`]),
-  allow(["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"], [`${A}:glue:${R}:catalog`, `${A}:glue:${R}:database/sales`, `${A}:glue:${R}:table/sales/*`]),
+  allow(["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"], [`${A}:glue:${R}:catalog`, `${A}:glue:${R}:database/sales`, `${A}:glue:${R}:table/sales/*`]),
 ];
 const PROJECT = `${A}:codebuild:${R}:project/release`;
 const TRAINING = { TrainingJobName: "Churn-2026", RoleArn: `${A}:iam::111111111111:role/sagemaker-training`, AlgorithmSpecification: {} };
@@ -70,6 +73,17 @@ const ROWS: Row[] = [
       events("StepFunctionsGetEventsForECSTaskRule"),
     ],
     warnings: ["Parameters"],
+  },
+  {
+    name: "ecs:runTask naming only the task role (the task definition's execution role must be passed too)",
+    definition: task({ Resource: `${A}:states:::ecs:runTask`, Parameters: { Cluster: "batch", TaskDefinition: "export:4", Overrides: { TaskRoleArn: ECS_RUN.Overrides.TaskRoleArn } } }),
+    expected: [ECS_STATEMENTS[0], passRole("ecs-tasks.amazonaws.com", `${A}:iam::111111111111:role/*`)],
+    warnings: ["Parameters"],
+  },
+  {
+    name: "ecs:runTask with Tags",
+    definition: task({ Resource: `${A}:states:::ecs:runTask`, Parameters: { ...ECS_RUN, Tags: [{ Key: "team", Value: "billing" }] } }),
+    expected: [...ECS_STATEMENTS, allow(["ecs:TagResource"], [`${A}:ecs:${R}:task/batch/*`], { StringEquals: { "ecs:CreateAction": "RunTask" } })],
   },
   { name: "batch:submitJob", definition: task({ Resource: `${A}:states:::batch:submitJob`, Parameters: BATCH }), expected: [BATCH_SUBMIT] },
   {
@@ -139,10 +153,34 @@ const ROWS: Row[] = [
     expected: [
       allow(["states:InvokeHTTPEndpoint"], [`${A}:states:${R}:stateMachine:payments`], {
         StringEquals: { "states:HTTPMethod": "POST" },
-        StringLike: { "states:HTTPEndpoint": "https://api.stripe.com/v1/refunds" },
+        StringLike: { "states:HTTPEndpoint": ["https://api.stripe.com/v1/refunds", "https://api.stripe.com/v1/refunds${?}*"] },
       }),
       allow(["events:RetrieveConnectionCredentials"], [CONNECTION]),
       allow(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], [`${A}:secretsmanager:${R}:secret:events!connection/stripe/*`]),
+    ],
+  },
+  {
+    name: "sagemaker:createTrainingJob with Tags",
+    definition: task({ Resource: `${A}:states:::sagemaker:createTrainingJob`, Parameters: { ...TRAINING, "Tags.$": "$.tags" } }),
+    expected: [
+      allow(["sagemaker:CreateTrainingJob", "sagemaker:ListTags"], [TRAINING_JOB]),
+      allow(["sagemaker:AddTags"], [TRAINING_JOB], { StringEquals: { "sagemaker:TaggingAction": "CreateTrainingJob" } }),
+      passRole("sagemaker.amazonaws.com", TRAINING.RoleArn),
+    ],
+  },
+  {
+    name: "http:invoke with InvocationConfig and a connection in another Region",
+    definition: task({
+      Resource: `${A}:states:::http:invoke`,
+      Parameters: { ApiEndpoint: "https://api.example.com/orders", Method: "GET", InvocationConfig: { ConnectionArn: `${A}:events:us-east-1:111111111111:connection/example/0b1c` } },
+    }),
+    expected: [
+      allow(["states:InvokeHTTPEndpoint"], [`${A}:states:${R}:stateMachine:payments`], {
+        StringEquals: { "states:HTTPMethod": "GET" },
+        StringLike: { "states:HTTPEndpoint": ["https://api.example.com/orders", "https://api.example.com/orders${?}*"] },
+      }),
+      allow(["events:RetrieveConnectionCredentials"], [`${A}:events:us-east-1:111111111111:connection/example/0b1c`]),
+      allow(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], [`${A}:secretsmanager:us-east-1:111111111111:secret:events!connection/example/*`]),
     ],
   },
   {
@@ -169,6 +207,11 @@ const ROWS: Row[] = [
     name: "aws-sdk:s3:getObject",
     definition: task({ Resource: `${A}:states:::aws-sdk:s3:getObject`, Parameters: { Bucket: "invoices", Key: "2026/11/21.csv" } }),
     expected: [allow(["s3:GetObject"], [`${A}:s3:::invoices/2026/11/21.csv`])],
+  },
+  {
+    name: "aws-sdk:s3:getObject of a given version",
+    definition: task({ Resource: `${A}:states:::aws-sdk:s3:getObject`, Parameters: { Bucket: "invoices", Key: "a.csv", VersionId: "3HL4kqtJlcpXroDTDmJ" } }),
+    expected: [allow(["s3:GetObject", "s3:GetObjectVersion"], [`${A}:s3:::invoices/a.csv`])],
   },
   {
     name: "aws-sdk:s3:listObjectsV2 (s3:ListBucket on the bucket)",
@@ -241,6 +284,7 @@ const ROWS: Row[] = [
       allow(["states:DescribeExecution", "states:StopExecution"], [`${A}:states:${R}:execution:payments:*`]),
       allow(["states:RedriveExecution"], [`${A}:states:${R}:execution:payments/*:*`]),
       allow(["s3:ListBucket"], [`${A}:s3:::imports`], { StringLike: { "s3:prefix": "in/*" } }),
+      allow(["s3:GetObject"], [`${A}:s3:::imports/in/*`]),
     ],
   },
   {
@@ -271,10 +315,24 @@ describe("the integration catalog", () => {
     expect(warnings.map((w) => w.message).join()).to.contain("own name is not known");
   });
 
+  it("lets an HTTP Task call its endpoint with a query string, and no other URL", () => {
+    const definition = ROWS.find((r) => r.name === "http:invoke")!.definition;
+    const { document } = deriveExecutionPolicy("flow.asl.json", definition, CONTEXT, { stateMachineName: "payments" });
+    const call = (endpoint: string, method = "POST") => ({
+      action: "states:InvokeHTTPEndpoint",
+      resource: `${A}:states:${R}:stateMachine:payments`,
+      context: { "states:HTTPMethod": method, "states:HTTPEndpoint": endpoint },
+    });
+    expect(allows(document, call("https://api.stripe.com/v1/refunds"))).to.equal(true);
+    expect(allows(document, call("https://api.stripe.com/v1/refunds?limit=5"))).to.equal(true);
+    expect(allows(document, call("https://api.stripe.com/v1/refunds-evil"))).to.equal(false);
+    expect(allows(document, call("https://api.stripe.com/v1/refunds", "DELETE"))).to.equal(false);
+  });
+
   it("drops the HTTP method condition, with a warning, when the method is dynamic", () => {
     const definition = task({ Resource: `${A}:states:::http:invoke`, Parameters: { ApiEndpoint: "https://api.example.com/x", "Method.$": "$.method", Authentication: { ConnectionArn: CONNECTION } } });
     const { document, warnings } = deriveExecutionPolicy("flow.asl.json", definition, CONTEXT, { stateMachineName: "payments" });
-    expect(document.Statement.find((s) => s.Action.includes("states:InvokeHTTPEndpoint"))?.Condition).to.deep.equal({ StringLike: { "states:HTTPEndpoint": "https://api.example.com/x" } });
+    expect(document.Statement.find((s) => s.Action.includes("states:InvokeHTTPEndpoint"))?.Condition).to.deep.equal({ StringLike: { "states:HTTPEndpoint": ["https://api.example.com/x", "https://api.example.com/x${?}*"] } });
     expect(warnings.map((w) => w.field)).to.deep.equal(["Parameters.Method.$"]);
   });
 

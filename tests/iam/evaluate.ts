@@ -2,7 +2,7 @@ import { PolicyCondition, PolicyDocument, PolicyStatement } from "../../infra/ia
 
 /**
  * A small IAM evaluator for tests: whether an identity policy's Allow statements permit one request. It knows
- * IAM's `*`/`?` wildcards in actions and resources and the condition operators the derivation emits
+ * IAM's `*`/`?` wildcards (and `${?}`-style literals) in actions and resources and the condition operators the derivation emits
  * (StringEquals, StringLike, ArnLike, ArnEquals); a condition key absent from the request does not match.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
@@ -51,6 +51,10 @@ function conditionHolds(condition: PolicyCondition | undefined, context: Record<
 
 /** IAM's wildcard match: `*` any run of characters (colons and slashes included), `?` one character. */
 export function glob(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "s");
-  return regex.test(value);
+  // `${*}`, `${?}` and `${$}` are IAM's literal `*`, `?` and `$`.
+  const source = pattern
+    .split(/(\$\{[*?$]\})/)
+    .map((part) => (/^\$\{[*?$]\}$/.test(part) ? `\\${part[2]}` : part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")))
+    .join("");
+  return new RegExp(`^${source}$`, "s").test(value);
 }

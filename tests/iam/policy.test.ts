@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { PolicyCondition, PolicyStatement, mergeStatements, policyDocument, policySize } from "../../infra/iam/policy";
+import { MANAGED_POLICY_LIMIT, PolicyCondition, PolicyStatement, mergeStatements, policyDocument, policySize, splitStatements } from "../../infra/iam/policy";
 
 const allow = (Action: string[], Resource: string[], Condition?: PolicyCondition): PolicyStatement =>
   Condition ? { Effect: "Allow", Action, Resource, Condition } : { Effect: "Allow", Action, Resource };
@@ -139,5 +139,35 @@ describe("policySize", () => {
   it("counts the document's JSON without whitespace", () => {
     const document = policyDocument([allow(["sns:Publish"], ["arn:a"])]);
     expect(policySize(document)).to.equal('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sns:Publish"],"Resource":["arn:a"]}]}'.length);
+  });
+});
+
+describe("splitStatements", () => {
+  const fn = (i: number) => `arn:aws:lambda:eu-west-1:111111111111:function:worker-${String(i).padStart(4, "0")}`;
+
+  it("keeps statements that fit in one document", () => {
+    const statements = [{ Effect: "Allow" as const, Action: ["sns:Publish"], Resource: ["arn:aws:sns:eu-west-1:111111111111:t"] }];
+    expect(splitStatements(statements)).to.deep.equal([{ Version: "2012-10-17", Statement: statements }]);
+  });
+
+  it("cuts a statement too large for one document over its resources, losing and repeating none", () => {
+    const resources = Array.from({ length: 300 }, (_, i) => fn(i));
+    const documents = splitStatements([{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: resources }]);
+    expect(documents.length).to.be.greaterThan(1);
+    for (const document of documents) expect(policySize(document)).to.be.at.most(MANAGED_POLICY_LIMIT);
+    expect(documents.flatMap((d) => d.Statement.flatMap((s) => s.Resource))).to.deep.equal(resources);
+  });
+
+  it("keeps every (action, resource) pair of any statements, each document within the limit", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ action: fc.constantFrom("a:One", "b:Two", "c:Three"), count: fc.integer({ min: 1, max: 80 }) }), { maxLength: 12 }), (specs) => {
+        const statements: PolicyStatement[] = specs.map(({ action, count }, i) => ({ Effect: "Allow", Action: [action], Resource: Array.from({ length: count }, (_, j) => fn(i * 100 + j)) }));
+        const documents = splitStatements(statements, 2_000);
+        const pairs = (list: PolicyStatement[]) => list.flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${a} ${r}`))).sort();
+        expect(pairs(documents.flatMap((d) => d.Statement))).to.deep.equal(pairs(statements));
+        for (const document of documents) expect(policySize(document)).to.be.at.most(2_000);
+      }),
+      { numRuns: 50 },
+    );
   });
 });

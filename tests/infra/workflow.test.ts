@@ -74,3 +74,53 @@ describe("Workflow", () => {
     expect(machine?.inputs.publish).to.equal(true);
   });
 });
+
+describe("Workflow past the inline policy limit", () => {
+  let mocks: AwsMocks;
+  beforeEach(async () => {
+    mocks = new AwsMocks(context);
+    await pulumi.runtime.setMocks(mocks, "statecraft", "test", false);
+  });
+
+  /** A Parallel of `count` Tasks, each invoking its own function: about 190 characters of policy each. */
+  function manyFunctions(count: number) {
+    const branch = (i: number) => ({
+      StartAt: `Call ${i}`,
+      States: { [`Call ${i}`]: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: `worker-with-a-rather-long-name-${i}` }, End: true } },
+    });
+    return { StartAt: "Fan out", States: { "Fan out": { Type: "Parallel", Branches: Array.from({ length: count }, (_, i) => branch(i)), End: true } } };
+  }
+
+  it("keeps a small derived policy inline, with no managed policy", async () => {
+    const workflow = new Workflow("small", { definition: definitionFromFile(writeDefinition(manyFunctions(3)), {}, context), stateMachineName: "test-small", logging });
+    await value(workflow.stateMachine.urn);
+    expect(workflow.managedPolicyCount).to.equal(0);
+    expect(mocks.resources.filter((r) => r.type === "aws:iam/policy:Policy")).to.have.lengthOf(0);
+  });
+
+  it("moves derived statements past 10,240 characters into managed policies of at most 6,144, attached before the state machine", async () => {
+    const workflow = new Workflow("large", { definition: definitionFromFile(writeDefinition(manyFunctions(120)), {}, context), stateMachineName: "test-large", logging });
+    await value(workflow.stateMachine.urn);
+    const policies = mocks.resources.filter((r) => r.type === "aws:iam/policy:Policy");
+    expect(policies.length).to.equal(workflow.managedPolicyCount).and.be.greaterThan(1);
+    const granted = policies.flatMap((p) => {
+      const text = p.inputs.policy as string;
+      expect(text.length).to.be.at.most(6_144);
+      return (JSON.parse(text).Statement as { Resource: string[] }[]).flatMap((s) => s.Resource);
+    });
+    expect(granted).to.include("arn:aws:lambda:eu-west-1:111111111111:function:worker-with-a-rather-long-name-119");
+    expect(granted).to.have.lengthOf(240);
+    const inline = JSON.parse(await value(workflow.policy));
+    expect(inline.Statement.map((s: { Action: string[] }) => s.Action[0])).to.deep.equal(["logs:CreateLogDelivery"]);
+    expect(mocks.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.have.lengthOf(policies.length);
+  });
+
+  it("rejects a definition whose derived policy would need more than ten managed policies, before any resource exists", () => {
+    expect(() => definitionFromFile(writeDefinition(manyFunctions(400)), {}, context))
+      .to.throw(DefinitionError)
+      .with.property("message")
+      .that.contains("wf.asl.json")
+      .and.contains("more than the 10 IAM attaches to a role");
+    expect(mocks.resources).to.have.lengthOf(0);
+  });
+});
