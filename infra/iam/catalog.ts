@@ -1,7 +1,7 @@
 import { ArnContext, buildArn, parseArn } from "./arn";
 import { RESOURCE_KINDS, ResourceKind } from "./kinds";
 import { PolicyCondition } from "./policy";
-import { SDK_SERVICES, UNSCOPED_ACTIONS, iamActionsOf } from "./sdk-services";
+import { UNSCOPED_ACTIONS, iamActionsOf } from "./sdk-services";
 
 /**
  * The integration catalog: for each Step Functions service integration, where its targets are named, what kind of
@@ -116,6 +116,8 @@ const passRole = (service: string, ...names: string[]): Grant => ({
       : undefined;
   },
 });
+/** The tasks of an ECS cluster, `task/<cluster name>/*` (`task/*` for a cluster known only at run time). */
+const tasksInCluster = ({ targets }: GrantInput) => targets.cluster.map((c) => (c.dynamic ? c.arn.replace(/:cluster\/\*$/, ":task/*") : `${c.arn.replace(":cluster/", ":task/")}/*`));
 /** A grant that applies only when the payload sets a field (tags on a resource-creating call, an object version). */
 const whenSet = (target: string, grant: Grant): Grant => ({ ...grant, resources: (input) => (input.targets[target].length ? grant.resources(input) : []) });
 /** `s3:ResourceAccount` for a bucket known only at run time (S3 ARNs name no account). */
@@ -221,13 +223,13 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
       passRole("ecs-tasks.amazonaws.com", "taskRole", "executionRole"),
       {
         actions: ["ecs:DescribeTasks", "ecs:StopTask"],
-        resources: ({ targets }) => targets.cluster.map((c) => (c.dynamic ? c.arn.replace(/:cluster\/\*$/, ":task/*") : `${c.arn.replace(":cluster/", ":task/")}/*`)),
+        resources: tasksInCluster,
         patterns: SYNC,
         reason: ".sync follows the task in its cluster and stops it if the execution stops",
       },
       whenSet("tags", {
         actions: ["ecs:TagResource"],
-        resources: ({ targets }) => targets.cluster.map((c) => (c.dynamic ? c.arn.replace(/:cluster\/\*$/, ":task/*") : `${c.arn.replace(":cluster/", ":task/")}/*`)),
+        resources: tasksInCluster,
         condition: () => ({ StringEquals: { "ecs:CreateAction": "RunTask" } }),
         reason: "the Task tags the tasks it runs, which ECS authorises as ecs:TagResource during RunTask",
       }),
@@ -430,12 +432,12 @@ export const DISTRIBUTED_MAP: Integration = {
     { actions: ["states:StartExecution"], resources: (input) => [input.self().arn], reason: "a Distributed Map starts child executions of its own state machine" },
     {
       actions: ["states:DescribeExecution", "states:StopExecution"],
-      resources: ({ self, context }) => [buildArn(context, "states", `execution:${selfName(self)}:*`)],
+      resources: ({ self, context }) => [buildArn(context, "states", `execution:${self().name}:*`)],
       reason: "a Distributed Map follows its child executions and stops them if the parent stops",
     },
     {
       actions: ["states:RedriveExecution"],
-      resources: ({ self, context }) => [buildArn(context, "states", `execution:${selfName(self)}/*:*`)],
+      resources: ({ self, context }) => [buildArn(context, "states", `execution:${self().name}/*:*`)],
       reason: "a redriven Map Run redrives its child executions",
     },
   ],
@@ -617,17 +619,8 @@ function s3Integration(action: string): Integration {
   };
 }
 
-function selfName(self: GrantInput["self"]): string {
-  return self().name;
-}
-
 /** The bucket and key prefix of an `s3://bucket/prefix` URL. */
 function s3Parts(url: string): { bucket: string; prefix: string } {
   const [bucket, ...rest] = url.slice("s3://".length).split("/");
   return { bucket, prefix: rest.join("/") };
-}
-
-/** The IAM prefix of an SDK service name (`sfn` → `states`), for documentation and the generic row. */
-export function iamPrefixOf(service: string): string {
-  return SDK_SERVICES[service] ?? service;
 }
