@@ -1,0 +1,27 @@
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { ddbPitr } from "./rules/ddb-pitr";
+import { iamNoAdmin, iamNoPassroleStar, iamNoStarAction } from "./rules/iam-statements";
+import { lambdaPermNoPublic } from "./rules/lambda-perm-no-public";
+import { sfnExpressLogAll } from "./rules/sfn-express-log-all";
+import { sfnLoggingEnabled } from "./rules/sfn-logging-enabled";
+import { sfnRoleConfusedDeputy } from "./rules/sfn-role-confused-deputy";
+
+/**
+ * Every rule of the pack, registered explicitly. `index.ts` builds the PolicyPack from these lists; tests and the
+ * offline gate import them from here, never from `index.ts` (whose PolicyPack starts a server).
+ */
+
+/** Rules applied to each resource. */
+export const resourcePolicies: ResourceValidationPolicy[] = [
+  sfnLoggingEnabled,
+  sfnExpressLogAll,
+  sfnRoleConfusedDeputy,
+  iamNoAdmin,
+  iamNoStarAction,
+  iamNoPassroleStar,
+  lambdaPermNoPublic,
+  ddbPitr,
+];
+
+/** Rules applied to the whole stack at once. */
+export const stackPolicies: StackValidationPolicy[] = [];
