@@ -10,12 +10,10 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DefinitionError } from "../infra/definition/errors";
-import { loadDefinitionFile } from "../infra/definition/load";
-import { substitutePlaceholders } from "../infra/definition/placeholders";
-import { assertValidAsl } from "../infra/definition/validate";
 import { ArnContext, partitionOf } from "../infra/iam/arn";
-import { Derivation, deriveExecutionPolicy } from "../infra/iam/derive";
+import { Derivation } from "../infra/iam/derive";
 import { INLINE_POLICY_LIMIT, policySize } from "../infra/iam/policy";
+import { renderDefinition } from "../infra/render";
 
 const USAGE = "usage: npm run -s iam -- <file.asl.json> [--substitutions subs.json] [--region R] [--account A] [--partition P] [--name N] [--explain]";
 
@@ -66,10 +64,7 @@ export function runIamCommand(argv: string[]): IamCommandResult {
   let derivation: Derivation;
   try {
     const substitutions = values.substitutions ? readSubstitutions(values.substitutions) : {};
-    const loaded = loadDefinitionFile(file);
-    const definition = substitutePlaceholders(loaded.file, loaded.definition, substitutions, { allowUnresolved: true });
-    assertValidAsl(loaded.file, definition);
-    derivation = deriveExecutionPolicy(loaded.file, definition, context, { stateMachineName: values.name });
+    ({ derivation } = renderDefinition(file, substitutions, context, { stateMachineName: values.name, allowUnresolved: true }));
   } catch (error) {
     if (error instanceof DefinitionError || error instanceof UsageError) return { code: 1, stdout: "", stderr: [...stderr, (error as Error).message, ""].join("\n") };
     throw error;

@@ -19,6 +19,15 @@ export interface RenderedDefinition {
   derivation: Derivation;
 }
 
+/** Options of {@link renderDefinition}: the derivation's, and whether placeholders may stay without a value. */
+export interface RenderOptions extends DeriveOptions {
+  /**
+   * Leave placeholders without a value in place (the `iam` command grants them scoped wildcards) instead of failing.
+   * @default false
+   */
+  allowUnresolved?: boolean;
+}
+
 /**
  * Loads a definition file, substitutes its placeholders, validates the result against the States Language and
  * derives the execution role's policy: everything about a definition that can fail, done before any resource
@@ -27,13 +36,13 @@ export interface RenderedDefinition {
  * @param file path to the `.asl.json` file.
  * @param values placeholder name → value.
  * @param context the partition, Region and account the state machine runs in.
- * @param options the state machine's own name, see {@link DeriveOptions}.
+ * @param options the state machine's own name ({@link DeriveOptions}) and `allowUnresolved`.
  * @returns the rendered definition.
  * @throws DefinitionError naming the file (and State and field) for bad JSON, an unresolved placeholder, an unused
  *   substitution, an invalid definition, an integration the IAM catalog cannot map, or a derived policy too large
  *   for the ten managed policies a role may have.
  */
-export function renderDefinition(file: string, values: Record<string, string>, context: ArnContext, options: DeriveOptions = {}): RenderedDefinition {
+export function renderDefinition(file: string, values: Record<string, string>, context: ArnContext, options: RenderOptions = {}): RenderedDefinition {
   return renderLoadedDefinition(loadDefinitionFile(file), values, context, options);
 }
 
@@ -41,10 +50,10 @@ export function renderDefinition(file: string, values: Record<string, string>, c
  * {@link renderDefinition} for a definition already loaded.
  * @throws DefinitionError as {@link renderDefinition} does.
  */
-export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<string, string>, context: ArnContext, options: DeriveOptions = {}): RenderedDefinition {
-  const definition = substitutePlaceholders(loaded.file, loaded.definition, values);
+export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<string, string>, context: ArnContext, options: RenderOptions = {}): RenderedDefinition {
+  const definition = substitutePlaceholders(loaded.file, loaded.definition, values, { allowUnresolved: options.allowUnresolved });
   assertValidAsl(loaded.file, definition);
-  const derivation = deriveExecutionPolicy(loaded.file, definition, context, options);
+  const derivation = deriveExecutionPolicy(loaded.file, definition, context, { stateMachineName: options.stateMachineName });
   const parts = splitStatements(derivation.document.Statement).length;
   if (parts > MANAGED_POLICIES_PER_ROLE) {
     throw new DefinitionError(

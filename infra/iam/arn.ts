@@ -23,7 +23,10 @@ export interface ParsedArn {
   resource: string;
 }
 
-const ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws)?:(.+)$/;
+/** The AWS partitions, as a regular-expression alternation. */
+export const PARTITION_PATTERN = "aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f";
+
+const ARN_PATTERN = new RegExp(`^arn:(${PARTITION_PATTERN}):([a-z0-9-]+):([a-z0-9-]*):(\\d{12}|aws)?:(.+)$`);
 
 /**
  * Parses an ARN.

@@ -556,7 +556,8 @@ function sdkIntegration(service: string, action: string): Integration {
   // Every target field the service's calls use; the first one the Task fills in names the target.
   const specs = (SDK_TARGETS[service] ?? []).filter((t) => !t.actions || t.actions.test(action));
   const targets: Record<string, TargetSpec> = Object.fromEntries(specs.map((spec, i) => [`target${i}`, { ...spec, required: false }]));
-  const chosen = (input: GrantInput) => specs.map((spec, i) => ({ spec, found: input.targets[`target${i}`] })).find(({ found }) => found.length > 0);
+  /** The name of the first target the Task fills in, if any. */
+  const chosen = (input: GrantInput) => specs.map((_spec, i) => `target${i}`).find((name) => input.targets[name].length > 0);
   const grants = actions.map((iamAction): Grant => {
     if (UNSCOPED_ACTIONS.has(iamAction)) return { actions: [iamAction], resources: () => ["*"], reason: `the Task calls ${iamAction}, which IAM authorises against *` };
     const fallback = (context: ArnContext) => {
@@ -566,9 +567,9 @@ function sdkIntegration(service: string, action: string): Integration {
     return {
       actions: [iamAction],
       resources: (input) => {
-        const target = chosen(input);
-        if (!target) return [fallback(input.context)];
-        return target.found.flatMap((t) => (target.spec.qualifiers && !t.dynamic ? [t.arn, `${t.arn}:*`] : [t.arn]));
+        const name = chosen(input);
+        if (!name) return [fallback(input.context)];
+        return specs[Number(name.slice("target".length))].qualifiers ? withQualifiers(name)(input) : arns(name)(input);
       },
       reason: `the Task calls ${iamAction} through the AWS SDK integration`,
       caveat: (input) =>

@@ -1,6 +1,6 @@
 import { AslState, AslStateMachine, walkStates } from "../definition/asl";
 import { DefinitionError } from "../definition/errors";
-import { ArnContext, buildArn, parseArn } from "./arn";
+import { ArnContext, PARTITION_PATTERN, buildArn, parseArn } from "./arn";
 import { DISTRIBUTED_MAP, GrantInput, ITEM_READERS, Integration, IntegrationPattern, RESOURCE_KINDS, RESULT_WRITERS, Target, integrationFor } from "./catalog";
 import { PolicyDocument, PolicyStatement, policyDocument } from "./policy";
 import { findValues, hasPlaceholder, isJsonata, isObject } from "./targets";
@@ -43,8 +43,7 @@ export interface DeriveOptions {
   stateMachineName?: string;
 }
 
-const PARTITIONS = "aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f";
-const SERVICE_RESOURCE = new RegExp(`^arn:(${PARTITIONS}):states:::((?:aws-sdk:)?[a-z0-9-]+:[A-Za-z0-9]+)(\\.sync:2|\\.sync|\\.waitForTaskToken)?$`);
+const SERVICE_RESOURCE = new RegExp(`^arn:(${PARTITION_PATTERN}):states:::((?:aws-sdk:)?[a-z0-9-]+:[A-Za-z0-9]+)(\\.sync:2|\\.sync|\\.waitForTaskToken)?$`);
 
 /**
  * Derives the least-privilege policy of a state machine's execution role from its definition. It walks every

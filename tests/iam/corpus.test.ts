@@ -2,13 +2,11 @@ import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AslStateMachine } from "../../infra/definition/asl";
-import { loadDefinitionFile } from "../../infra/definition/load";
-import { substitutePlaceholders } from "../../infra/definition/placeholders";
-import { assertValidAsl } from "../../infra/definition/validate";
 import { ArnContext } from "../../infra/iam/arn";
 import { UNSCOPED_ACTIONS } from "../../infra/iam/catalog";
 import { Derivation, deriveExecutionPolicy } from "../../infra/iam/derive";
 import { PolicyCondition, PolicyDocument } from "../../infra/iam/policy";
+import { renderDefinition } from "../../infra/render";
 import { allows } from "./evaluate";
 import { taskCalls } from "./oracle";
 
@@ -41,10 +39,10 @@ const entries: Entry[] = readdirSync(CORPUS)
   .map((file) => {
     const name = file.slice(0, -".asl.json".length);
     const expected = JSON.parse(readFileSync(join(CORPUS, `${name}.expected.json`), "utf8")) as Expected;
-    const loaded = loadDefinitionFile(join(CORPUS, file));
-    const definition = substitutePlaceholders(loaded.file, loaded.definition, expected.substitutions ?? {}, { allowUnresolved: true });
-    assertValidAsl(loaded.file, definition);
-    const derivation = deriveExecutionPolicy(loaded.file, definition, CONTEXT, { stateMachineName: expected.stateMachineName });
+    const { definition, derivation } = renderDefinition(join(CORPUS, file), expected.substitutions ?? {}, CONTEXT, {
+      stateMachineName: expected.stateMachineName,
+      allowUnresolved: true,
+    });
     return { name, definition, expected, derivation };
   });
 
