@@ -5,6 +5,9 @@ import { lambdaPermNoPublic } from "./rules/lambda-perm-no-public";
 import { sfnExpressLogAll } from "./rules/sfn-express-log-all";
 import { sfnLoggingEnabled } from "./rules/sfn-logging-enabled";
 import { sfnRoleConfusedDeputy } from "./rules/sfn-role-confused-deputy";
+// imports: workflow and IAM rules
+// imports: account and service rules
+// imports: stack rules
 
 /**
  * Every rule of the pack, registered explicitly. `index.ts` builds the PolicyPack from these lists; tests and the
@@ -21,7 +24,11 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   iamNoPassroleStar,
   lambdaPermNoPublic,
   ddbPitr,
+  // workflow and IAM rules
+  // account and service rules
 ];
 
 /** Rules applied to the whole stack at once. */
-export const stackPolicies: StackValidationPolicy[] = [];
+export const stackPolicies: StackValidationPolicy[] = [
+  // stack rules
+];
