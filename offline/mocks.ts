@@ -10,6 +10,11 @@ export interface RegisteredResource {
   parent?: string;
   /** The inputs as the program gave them, resolved. */
   inputs: Record<string, unknown>;
+  /**
+   * The state the mocks answered (inputs plus the ARN, name and id AWS would add): what the engine passes a stack
+   * policy, where a resource policy gets the inputs.
+   */
+  outputs?: Record<string, unknown>;
   /** Resource options mocks never see, recorded by the plan: `retainOnDelete` and `dependsOn` (as `type::name`). */
   options?: { retainOnDelete?: boolean; dependsOn?: string[] };
 }
@@ -37,9 +42,11 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     const key = `${args.type}::${args.name}`;
     if (this.seen.has(key)) throw new Error(`duplicate resource ${key}: two resources of one type share a name`);
     this.seen.add(key);
-    this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+    const registered: RegisteredResource = { type: args.type, name: args.name, inputs: args.inputs };
+    this.resources.push(registered);
     if (!args.custom && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: {} };
     const { id, state } = this.answer(args.type, args.name, args.inputs);
+    registered.outputs = { ...args.inputs, ...state, id };
     return { id, state: { ...args.inputs, ...state } };
   }
 
