@@ -6,15 +6,15 @@ import { sfnExpressLogAll } from "./rules/sfn-express-log-all";
 import { sfnLoggingEnabled } from "./rules/sfn-logging-enabled";
 import { sfnRoleConfusedDeputy } from "./rules/sfn-role-confused-deputy";
 // imports: workflow and IAM rules
-import { iamNoElevatedManaged } from "./rules/iam-no-elevated-managed";
-import { iamNoNotElements } from "./rules/iam-no-not-elements";
-import { iamNoServiceWildcard } from "./rules/iam-no-service-wildcard";
-import { iamNoStarResource } from "./rules/iam-no-star-resource";
-import { iamTrustNoPublic } from "./rules/iam-trust-no-public";
-import { sfnCmkEncryption } from "./rules/sfn-cmk-encryption";
-import { sfnExecutionData } from "./rules/sfn-execution-data";
-import { sfnXrayTracing } from "./rules/sfn-xray-tracing";
 // imports: account and service rules
+import { lambdaPermInvokeOnly } from "./rules/lambda-perm-invoke-only";
+import { lambdaPermSourceScoped } from "./rules/lambda-perm-source-scoped";
+import { lambdaTracing } from "./rules/lambda-tracing";
+import { logsRetention } from "./rules/logs-retention";
+import { snsPolicyRestricted } from "./rules/sns-policy-restricted";
+import { snsTopicKms } from "./rules/sns-topic-kms";
+import { xacctAllowlist } from "./rules/xacct-allowlist";
+import { xacctTrustConditions } from "./rules/xacct-trust-conditions";
 // imports: stack rules
 
 /**
@@ -33,15 +33,15 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   lambdaPermNoPublic,
   ddbPitr,
   // workflow and IAM rules
-  sfnExecutionData,
-  sfnXrayTracing,
-  sfnCmkEncryption,
-  iamNoServiceWildcard,
-  iamNoStarResource,
-  iamNoNotElements,
-  iamNoElevatedManaged,
-  iamTrustNoPublic,
   // account and service rules
+  xacctTrustConditions,
+  xacctAllowlist,
+  lambdaPermSourceScoped,
+  lambdaPermInvokeOnly,
+  lambdaTracing,
+  snsTopicKms,
+  snsPolicyRestricted,
+  logsRetention,
 ];
 
 /** Rules applied to the whole stack at once. */

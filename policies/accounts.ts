@@ -1,0 +1,53 @@
+import { Statement } from "./lib";
+
+/**
+ * Account ids in principals and condition keys in statements, as the cross-account and resource-policy rules read
+ * them.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
+
+/** A bare AWS account id. */
+export const ACCOUNT_ID = /^\d{12}$/;
+
+/** The JSON schema of a list of account ids, for a rule's `configSchema`. */
+export const ACCOUNT_IDS_SCHEMA = { type: "array", items: { type: "string", pattern: "^\\d{12}$" }, default: [] } as const;
+
+/**
+ * The account a principal belongs to: a bare 12-digit id, or the account field of an ARN
+ * (`arn:<partition>:iam::<account>:role/x`, `arn:<partition>:sts::<account>:assumed-role/x/y`).
+ * @returns the account id; undefined for `*`, a service principal, a unique id (`AROA…`) or a canonical user.
+ */
+export function accountOf(principal: string): string | undefined {
+  if (ACCOUNT_ID.test(principal)) return principal;
+  const fields = principal.split(":");
+  if (fields.length >= 6 && fields[0] === "arn" && ACCOUNT_ID.test(fields[4])) return fields[4];
+  return undefined;
+}
+
+/** Whether a principal names a whole account: a bare id or `arn:<partition>:iam::<account>:root`. */
+export function isAccountPrincipal(principal: string): boolean {
+  return ACCOUNT_ID.test(principal) || /^arn:[a-z-]+:iam::\d{12}:root$/.test(principal);
+}
+
+/** The `AWS` principals of a statement; `*` when its Principal is `"*"`. */
+export function awsPrincipalsOf(statement: Statement): string[] {
+  if (statement.Principal === undefined) return [];
+  return statement.Principal === "*" ? ["*"] : (statement.Principal.AWS ?? []);
+}
+
+/** The principals of a statement that may name an account (`AWS` and `Federated`), never `Service` ones. */
+export function accountPrincipalsOf(statement: Statement): string[] {
+  if (statement.Principal === undefined || statement.Principal === "*") return [];
+  return [...(statement.Principal.AWS ?? []), ...(statement.Principal.Federated ?? [])];
+}
+
+/** The condition keys of a statement, lower-cased, under any operator (`StringEquals`, `ForAnyValue:StringLike`, …). */
+export function conditionKeysOf(statement: Statement): string[] {
+  return Object.values(statement.Condition ?? {}).flatMap((condition) => Object.keys(condition ?? {}).map((key) => key.toLowerCase()));
+}
+
+/** Whether a statement has a condition on any of the keys (compared case-insensitively). */
+export function hasConditionOn(statement: Statement, keys: string[]): boolean {
+  const present = conditionKeysOf(statement);
+  return keys.some((key) => present.includes(key.toLowerCase()));
+}
