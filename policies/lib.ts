@@ -1,4 +1,5 @@
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { wildcardMatches } from "../infra/iam/compare";
 
 /**
  * What every rule of the pack shares: type filtering as `validateResourceOfType` does it (by Pulumi type token, so
@@ -86,6 +87,5 @@ function list(value: unknown): string[] {
 
 /** Whether an action pattern of a statement covers an action (`*`, `service:*`, `service:Get*`, case-insensitive). */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  return regex.test(action);
+  return wildcardMatches(pattern, action, true);
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildArn } from "../iam/arn";
 import { INLINE_POLICY_LIMIT, PolicyDocument, PolicyStatement, policyDocument, policySize, splitStatements } from "../iam/policy";
-import { logDeliveryStatement, stateMachineKeyStatement, stateMachineTrustPolicy, xrayStatement } from "../iam/service";
+import { executionServiceStatements, stateMachineTrustPolicy } from "../iam/service";
 import { DefinitionSource, renderedOutput } from "./definition-source";
 import { Transform, transformed } from "./transform";
 
@@ -64,8 +64,8 @@ export interface WorkflowArgs {
 
 /**
  * A Step Functions state machine built from an ASL file: the definition with its placeholders substituted and
- * checked, an execution role whose policy is derived least-privilege from the definition (plus log delivery,
- * X-Ray and KMS as configured), a log group, and the state machine itself, which depends on the role policy so
+ * checked, an execution role whose policy is derived least-privilege from the definition (plus log delivery
+ * unless logging is OFF, X-Ray and KMS as configured: {@link executionServiceStatements}), a log group, and the state machine itself, which depends on the role policy so
  * that AWS can verify log delivery at creation.
  *
  * Children: `<name>-role` (aws.iam.Role), `<name>-role-policy` (aws.iam.RolePolicy), `<name>-logs`
@@ -101,6 +101,7 @@ export class Workflow extends pulumi.ComponentResource {
   constructor(name: string, args: WorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("statecraft:index:Workflow", name, {}, opts);
     const type = args.type ?? "STANDARD";
+    const level = type === "EXPRESS" ? "ALL" : args.logging.level;
     const stateMachineArn = buildArn(args.definition.context, "states", `stateMachine:${args.stateMachineName}`);
     const rendered = renderedOutput(args.definition);
 
@@ -135,9 +136,7 @@ export class Workflow extends pulumi.ComponentResource {
         policyDocument([
           ...(managedDocuments.length ? [] : definition.derivation.document.Statement),
           ...(extra as PolicyStatement[]),
-          logDeliveryStatement(),
-          ...(args.tracing ? [xrayStatement()] : []),
-          ...(keyArn ? [stateMachineKeyStatement(keyArn, stateMachineArn)] : []),
+          ...executionServiceStatements({ logging: level !== "OFF", tracing: args.tracing ?? false, keyArn, stateMachineArn }),
         ]),
       );
     this.policy = policyDocumentOutput.apply((document) => JSON.stringify(document));
@@ -170,7 +169,7 @@ export class Workflow extends pulumi.ComponentResource {
         roleArn: this.role.arn,
         definition: this.definition,
         loggingConfiguration: {
-          level: type === "EXPRESS" ? "ALL" : args.logging.level,
+          level,
           includeExecutionData: args.logging.includeExecutionData,
           logDestination: pulumi.interpolate`${logGroup.arn}:*`,
         },

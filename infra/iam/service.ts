@@ -58,6 +58,33 @@ export function stateMachineKeyStatement(keyArn: string, stateMachineArn: string
   };
 }
 
+/** What a state machine's own configuration asks of its execution role, besides its Tasks' grants. */
+export interface ExecutionServiceOptions {
+  /** Whether the machine logs (`loggingConfiguration.level` other than `OFF`): log delivery. */
+  logging: boolean;
+  /** Whether X-Ray tracing is on. */
+  tracing: boolean;
+  /** The customer-managed key encrypting the machine's data, if any. */
+  keyArn?: string;
+  /** The machine's own ARN, the key's encryption context. */
+  stateMachineArn: string;
+}
+
+/**
+ * The statements an execution role needs for the state machine's own logging, tracing and encryption: log
+ * delivery when it logs, X-Ray when it traces, the customer-managed key in its own encryption context.
+ * @param options see {@link ExecutionServiceOptions}.
+ * @returns the statements, in that order.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
+ */
+export function executionServiceStatements(options: ExecutionServiceOptions): PolicyStatement[] {
+  return [
+    ...(options.logging ? [logDeliveryStatement()] : []),
+    ...(options.tracing ? [xrayStatement()] : []),
+    ...(options.keyArn ? [stateMachineKeyStatement(options.keyArn, options.stateMachineArn)] : []),
+  ];
+}
+
 /**
  * Use of the key that encrypts SNS topics, only through SNS: a publisher to an encrypted topic needs it.
  * @param keyArn the KMS key ARN.

@@ -1,0 +1,139 @@
+import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { AslStateMachine } from "../../infra/definition/asl";
+import { DefinitionError } from "../../infra/definition/errors";
+import { ArnContext, parseArn } from "../../infra/iam/arn";
+import { NeededStatement, compareGrants, wildcardMatches } from "../../infra/iam/compare";
+import { deriveExecutionPolicy } from "../../infra/iam/derive";
+import { PolicyStatement } from "../../infra/iam/policy";
+import { executionServiceStatements, snsKeyStatement } from "../../infra/iam/service";
+import { STATE_MACHINE, StackIndex } from "../stack";
+
+/** Configuration of {@link sfnRoleMatchesDefinition}. */
+export interface SfnRoleMatchesConfig {
+  /** Action patterns an execution role may grant beyond what its definition needs (e.g. through additional statements). @default [] */
+  allowedAdditionalActions: string[];
+}
+
+const DEFAULTS: SfnRoleMatchesConfig = { allowedAdditionalActions: [] };
+
+/**
+ * Checks whether the execution role of each state machine grants exactly what the machine needs: what
+ * {@link deriveExecutionPolicy} derives from its definition (the same derivation that built the role), log
+ * delivery when it logs, X-Ray when it traces, its customer-managed key, and the key of any encrypted SNS topic
+ * it publishes to. It reads the role's inline policies, role policies and attached managed policies, and reports
+ * each missing grant (naming the States that need it) and each excess one (naming the policy that grants it).
+ * Machines sharing a role are compared with the union of their needs (sfn-role-not-shared reports the sharing).
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
+ */
+export const sfnRoleMatchesDefinition: StackValidationPolicy = {
+  name: "sfn-role-matches-definition",
+  description: "Checks whether each state machine's execution role grants what its definition needs and nothing beyond.",
+  severity: "high",
+  remediationSteps:
+    "Derive the role from the definition (statecraft's Workflow does; `npm run -s iam -- <file>` prints the policy): add each missing grant, remove each excess one, or list a deliberate extra action in allowedAdditionalActions.",
+  url: "https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html",
+  configSchema: { properties: { allowedAdditionalActions: { type: "array", items: { type: "string" }, default: [] } } },
+  validateStack: (args, report) => {
+    const config = { ...DEFAULTS, ...args.getConfig<Partial<SfnRoleMatchesConfig>>() };
+    const index = new StackIndex(args.resources);
+    const machinesByRole = new Map<string, PolicyResource[]>();
+    for (const machine of index.ofType(STATE_MACHINE)) {
+      const roleArn = machine.props.roleArn as string;
+      machinesByRole.set(roleArn, [...(machinesByRole.get(roleArn) ?? []), machine]);
+    }
+    for (const [roleArn, machines] of machinesByRole) {
+      const names = machines.map((m) => `state machine ${m.props.name ?? m.name}`).join(" and ");
+      const need = machines.length > 1 ? "need" : "needs";
+      const role = index.roleByArn(roleArn);
+      if (!role) {
+        report(`Manage the execution role ${roleArn} of ${names} in this stack: its grants cannot be compared with the definition.`);
+        continue;
+      }
+      // A machine whose needs cannot be derived was reported; comparing without it would call its grants excess.
+      const perMachine = machines.map((machine) => neededStatements(machine, index, report));
+      if (perMachine.some((needs) => needs === undefined)) continue;
+      const needs = perMachine.flatMap((n) => n ?? []);
+      const roleName = role.props.name as string;
+      const grants = index.grantsOf(role);
+      for (const arn of grants.foreignPolicies) report(`Detach ${arn} from role ${roleName}: its grants are not derived from the definition of ${names}.`);
+      for (const { source, index: i } of grants.negated) report(`Replace NotAction/NotResource in Statement[${i}] of ${source} on role ${roleName} with the actions and resources ${names} ${need}.`);
+      const { missing, excess } = compareGrants(needs, grants.statements, { ignoreActions: config.allowedAdditionalActions });
+      for (const gap of missing) {
+        const condition = gap.condition ? ` with Condition ${JSON.stringify(gap.condition)}` : "";
+        report(`Grant ${gap.actions.join(", ")} on ${gap.resource}${condition} to role ${roleName}: ${gap.neededBy.join(", ")} of ${names} need${gap.neededBy.length > 1 ? "" : "s"} it.`);
+      }
+      for (const extra of excess) {
+        if (extra.kind === "unconditioned") {
+          report(`Add Condition ${JSON.stringify(extra.condition)} to ${extra.actions.join(", ")} on ${extra.resource} in ${extra.source} of role ${roleName}: ${names} ${need} it only under that condition.`);
+        } else {
+          report(`Remove ${extra.actions.join(", ")} on ${extra.resource} from ${extra.source} of role ${roleName}: nothing in the definition or configuration of ${names} needs it.`);
+        }
+      }
+    }
+  },
+};
+
+/**
+ * What one state machine needs of its role, each statement labelled with who needs it; `undefined` (after
+ * reporting why) when the definition cannot be derived.
+ */
+function neededStatements(machine: PolicyResource, index: StackIndex, report: ReportViolation): NeededStatement[] | undefined {
+  const props = machine.props;
+  const name = (props.name as string | undefined) ?? machine.name;
+  const context = contextOf(props);
+  if (!context) {
+    report(`Set the arn or loggingConfiguration.logDestination of state machine ${name}: its partition, Region and account are needed to derive its role.`);
+    return undefined;
+  }
+  let definition: AslStateMachine;
+  try {
+    definition = (typeof props.definition === "string" ? JSON.parse(props.definition) : props.definition) as AslStateMachine;
+  } catch (error) {
+    report(`Fix the definition of state machine ${name}: it is not JSON (${(error as Error).message}).`);
+    return undefined;
+  }
+  let needs: NeededStatement[];
+  try {
+    const derivation = deriveExecutionPolicy(`state machine ${name}`, definition, context, { stateMachineName: name });
+    needs = derivation.states.flatMap((state) => state.statements.map((statement) => ({ statement, neededBy: `State "${state.state}"` })));
+  } catch (error) {
+    if (!(error instanceof DefinitionError)) throw error;
+    report(`Fix the definition of state machine ${name}: ${error.message}`);
+    return undefined;
+  }
+
+  const logging = (props.loggingConfiguration?.level ?? "OFF") !== "OFF";
+  const tracing = props.tracingConfiguration?.enabled === true;
+  const encryption = props.encryptionConfiguration;
+  const keyArn = encryption?.type === "CUSTOMER_MANAGED_KMS_KEY" && encryption.kmsKeyId ? (index.keyArn(encryption.kmsKeyId) ?? encryption.kmsKeyId) : undefined;
+  const stateMachineArn = (props.arn as string | undefined) ?? `arn:${context.partition}:states:${context.region}:${context.account}:stateMachine:${name}`;
+  // executionServiceStatements returns log delivery, X-Ray and the key, in that order, each only when configured.
+  const labels = [logging && "loggingConfiguration", tracing && "tracingConfiguration", keyArn && "encryptionConfiguration"].filter((l): l is string => Boolean(l));
+  executionServiceStatements({ logging, tracing, keyArn, stateMachineArn }).forEach((statement, i) => needs.push({ statement, neededBy: labels[i] }));
+  needs.push(...topicKeyNeeds(needs, index, context));
+  return needs;
+}
+
+/** The key of each encrypted SNS topic of the stack that a needed `sns:Publish` reaches (only through SNS). */
+function topicKeyNeeds(needs: NeededStatement[], index: StackIndex, context: ArnContext): NeededStatement[] {
+  const published = needs.flatMap(({ statement }) => (statement.Action.includes("sns:Publish") ? statement.Resource : []));
+  const keys = new Map<string, string>();
+  for (const topic of index.ofType("aws:sns/topic:Topic")) {
+    const topicArn = topic.props.arn as string | undefined;
+    const key = topic.props.kmsMasterKeyId as string | undefined;
+    if (!topicArn || !key || key.endsWith("alias/aws/sns") || !published.some((pattern) => wildcardMatches(pattern, topicArn, false))) continue;
+    keys.set(index.keyArn(key) ?? key, topic.props.name ?? topic.name);
+  }
+  return [...keys].map(([keyArn, topicName]): NeededStatement => ({ statement: snsKeyStatement(keyArn, context.region) as PolicyStatement, neededBy: `the key of topic ${topicName}` }));
+}
+
+/** The partition, Region and account of a state machine, from its ARN or else its log destination. */
+function contextOf(props: Record<string, any>): ArnContext | undefined {
+  for (const candidate of [props.arn, props.loggingConfiguration?.logDestination]) {
+    const arn = typeof candidate === "string" ? parseArn(candidate) : undefined;
+    if (arn?.region && arn.account) return { partition: arn.partition, region: arn.region, account: arn.account };
+  }
+  return undefined;
+}
