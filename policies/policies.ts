@@ -6,6 +6,14 @@ import { sfnExpressLogAll } from "./rules/sfn-express-log-all";
 import { sfnLoggingEnabled } from "./rules/sfn-logging-enabled";
 import { sfnRoleConfusedDeputy } from "./rules/sfn-role-confused-deputy";
 // imports: workflow and IAM rules
+import { iamNoElevatedManaged } from "./rules/iam-no-elevated-managed";
+import { iamNoNotElements } from "./rules/iam-no-not-elements";
+import { iamNoServiceWildcard } from "./rules/iam-no-service-wildcard";
+import { iamNoStarResource } from "./rules/iam-no-star-resource";
+import { iamTrustNoPublic } from "./rules/iam-trust-no-public";
+import { sfnCmkEncryption } from "./rules/sfn-cmk-encryption";
+import { sfnExecutionData } from "./rules/sfn-execution-data";
+import { sfnXrayTracing } from "./rules/sfn-xray-tracing";
 // imports: account and service rules
 import { lambdaPermInvokeOnly } from "./rules/lambda-perm-invoke-only";
 import { lambdaPermSourceScoped } from "./rules/lambda-perm-source-scoped";
@@ -33,6 +41,14 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   lambdaPermNoPublic,
   ddbPitr,
   // workflow and IAM rules
+  sfnExecutionData,
+  sfnXrayTracing,
+  sfnCmkEncryption,
+  iamNoServiceWildcard,
+  iamNoStarResource,
+  iamNoNotElements,
+  iamNoElevatedManaged,
+  iamTrustNoPublic,
   // account and service rules
   xacctTrustConditions,
   xacctAllowlist,
