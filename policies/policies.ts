@@ -24,6 +24,8 @@ import { snsTopicKms } from "./rules/sns-topic-kms";
 import { xacctAllowlist } from "./rules/xacct-allowlist";
 import { xacctTrustConditions } from "./rules/xacct-trust-conditions";
 // imports: stack rules
+import { sfnRoleMatchesDefinition } from "./rules/sfn-role-matches-definition";
+import { sfnRoleNotShared } from "./rules/sfn-role-not-shared";
 
 /**
  * Every rule of the pack, registered explicitly. `index.ts` builds the PolicyPack from these lists; tests and the
@@ -63,4 +65,6 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
 /** Rules applied to the whole stack at once. */
 export const stackPolicies: StackValidationPolicy[] = [
   // stack rules
+  sfnRoleNotShared,
+  sfnRoleMatchesDefinition,
 ];
