@@ -1,31 +1,28 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ddbPitr } from "./rules/ddb-pitr";
-import { iamNoAdmin, iamNoPassroleStar, iamNoStarAction } from "./rules/iam-statements";
-import { lambdaPermNoPublic } from "./rules/lambda-perm-no-public";
-import { sfnExpressLogAll } from "./rules/sfn-express-log-all";
-import { sfnLoggingEnabled } from "./rules/sfn-logging-enabled";
-import { sfnRoleConfusedDeputy } from "./rules/sfn-role-confused-deputy";
-// imports: workflow and IAM rules
 import { iamNoElevatedManaged } from "./rules/iam-no-elevated-managed";
 import { iamNoNotElements } from "./rules/iam-no-not-elements";
 import { iamNoServiceWildcard } from "./rules/iam-no-service-wildcard";
 import { iamNoStarResource } from "./rules/iam-no-star-resource";
+import { iamNoAdmin, iamNoPassroleStar, iamNoStarAction } from "./rules/iam-statements";
 import { iamTrustNoPublic } from "./rules/iam-trust-no-public";
-import { sfnCmkEncryption } from "./rules/sfn-cmk-encryption";
-import { sfnExecutionData } from "./rules/sfn-execution-data";
-import { sfnXrayTracing } from "./rules/sfn-xray-tracing";
-// imports: account and service rules
 import { lambdaPermInvokeOnly } from "./rules/lambda-perm-invoke-only";
+import { lambdaPermNoPublic } from "./rules/lambda-perm-no-public";
 import { lambdaPermSourceScoped } from "./rules/lambda-perm-source-scoped";
 import { lambdaTracing } from "./rules/lambda-tracing";
 import { logsRetention } from "./rules/logs-retention";
+import { sfnCmkEncryption } from "./rules/sfn-cmk-encryption";
+import { sfnExecutionData } from "./rules/sfn-execution-data";
+import { sfnExpressLogAll } from "./rules/sfn-express-log-all";
+import { sfnLoggingEnabled } from "./rules/sfn-logging-enabled";
+import { sfnRoleConfusedDeputy } from "./rules/sfn-role-confused-deputy";
+import { sfnRoleMatchesDefinition } from "./rules/sfn-role-matches-definition";
+import { sfnRoleNotShared } from "./rules/sfn-role-not-shared";
+import { sfnXrayTracing } from "./rules/sfn-xray-tracing";
 import { snsPolicyRestricted } from "./rules/sns-policy-restricted";
 import { snsTopicKms } from "./rules/sns-topic-kms";
 import { xacctAllowlist } from "./rules/xacct-allowlist";
 import { xacctTrustConditions } from "./rules/xacct-trust-conditions";
-// imports: stack rules
-import { sfnRoleMatchesDefinition } from "./rules/sfn-role-matches-definition";
-import { sfnRoleNotShared } from "./rules/sfn-role-not-shared";
 
 /**
  * Every rule of the pack, registered explicitly. `index.ts` builds the PolicyPack from these lists; tests and the
@@ -34,37 +31,38 @@ import { sfnRoleNotShared } from "./rules/sfn-role-not-shared";
 
 /** Rules applied to each resource. */
 export const resourcePolicies: ResourceValidationPolicy[] = [
+  // State machines
   sfnLoggingEnabled,
   sfnExpressLogAll,
-  sfnRoleConfusedDeputy,
-  iamNoAdmin,
-  iamNoStarAction,
-  iamNoPassroleStar,
-  lambdaPermNoPublic,
-  ddbPitr,
-  // workflow and IAM rules
   sfnExecutionData,
   sfnXrayTracing,
   sfnCmkEncryption,
+  sfnRoleConfusedDeputy,
+  // IAM policies, attachments and trusts
+  iamNoAdmin,
+  iamNoStarAction,
   iamNoServiceWildcard,
   iamNoStarResource,
+  iamNoPassroleStar,
   iamNoNotElements,
   iamNoElevatedManaged,
   iamTrustNoPublic,
-  // account and service rules
+  // Cross-account access
   xacctTrustConditions,
   xacctAllowlist,
+  // Lambda, SNS, DynamoDB, CloudWatch Logs
+  lambdaPermNoPublic,
   lambdaPermSourceScoped,
   lambdaPermInvokeOnly,
   lambdaTracing,
   snsTopicKms,
   snsPolicyRestricted,
+  ddbPitr,
   logsRetention,
 ];
 
 /** Rules applied to the whole stack at once. */
 export const stackPolicies: StackValidationPolicy[] = [
-  // stack rules
   sfnRoleNotShared,
   sfnRoleMatchesDefinition,
 ];
