@@ -1,13 +1,6 @@
-// Entry point of `pulumi up`: the stack outputs are the program's.
+// Entry point of `pulumi up`: Pulumi calls the exported function and awaits it; the properties of its result are
+// the stack outputs: `workflows` (per workflow `{stateMachineArn, roleArn, logGroupName, type}`), `topicArns`,
+// `tableNames`, `functionArns` and `sharedWorkflows` (per shared workflow `{stateMachineArn, invokerRoleArn, type}`).
 import { statecraftProgram } from "./program";
 
-const outputs = statecraftProgram();
-
-/** Per workflow: `{stateMachineArn, roleArn, logGroupName, type}`. */
-export const workflows = outputs.workflows;
-/** SNS topic ARNs by logical name. */
-export const topicArns = outputs.topicArns;
-/** DynamoDB table names by logical name. */
-export const tableNames = outputs.tableNames;
-/** Lambda function ARNs by handler name. */
-export const functionArns = outputs.functionArns;
+export = statecraftProgram;

@@ -19,8 +19,8 @@ export type HandlerGrant =
   /** `states:SendTaskSuccess` and `states:SendTaskFailure` on one workflow's state machine. */
   | { kind: "answerTaskTokens"; workflow: WorkflowName };
 
-/** The seed workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events";
+/** The workflows, by name (each a row of {@link WORKFLOWS}). */
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -48,6 +48,13 @@ export const HANDLERS = {
     memoryMb: 256,
     grants: [{ kind: "answerTaskTokens", workflow: "credit-approval" }],
   },
+  "collect-application": {
+    entry: "handlers/collect-application.ts",
+    description: "Checks a loan application and shapes the credit request the shared credit-approval workflow takes.",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: [],
+  },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
 
@@ -71,6 +78,7 @@ export const TABLES = {
     hashKey: "bureau_name",
     seedItems: [{ bureau_name: { S: "Equifax" } }, { bureau_name: { S: "Experian" } }, { bureau_name: { S: "TransUnion" } }],
   },
+  "loan-applications": { hashKey: "applicationId", seedItems: [] },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
 
@@ -80,7 +88,12 @@ export type Reference =
   | { topicArn: TopicName }
   | { tableName: TableName }
   /** The stack's backup tables, comma-separated physical names. */
-  | { backupTableNames: true };
+  | { backupTableNames: true }
+  /**
+   * An output of a workflow another stack shares with this one (`statecraft:producerStack`'s `sharedWorkflows`):
+   * its state machine ARN, or the invoker role a Task assumes through `Credentials.RoleArn` to run it.
+   */
+  | { sharedWorkflow: WorkflowName; output: "stateMachineArn" | "invokerRoleArn" };
 
 /** A workflow: its definition file, its type and the value of each of its placeholders. */
 export interface WorkflowSpec {
@@ -125,7 +138,57 @@ export const WORKFLOWS = {
       OrdersTableName: { tableName: "orders" },
     },
   },
+  "loan-intake": {
+    file: "loan-intake.asl.json",
+    type: "STANDARD",
+    description: "Collects a loan application, runs the credit-approval workflow shared by another account, and records the decision.",
+    substitutions: {
+      CollectApplicationFunctionArn: { functionArn: "collect-application" },
+      CreditApprovalStateMachineArn: { sharedWorkflow: "credit-approval", output: "stateMachineArn" },
+      CreditApprovalInvokerRoleArn: { sharedWorkflow: "credit-approval", output: "invokerRoleArn" },
+      LoanApplicationsTableName: { tableName: "loan-applications" },
+    },
+  },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;
+
+/** What a stack deploys for its workflows: the handlers, topics and tables they use. */
+export interface StackContents {
+  workflows: WorkflowName[];
+  handlers: HandlerName[];
+  topics: TopicName[];
+  tables: TableName[];
+  /** The shared workflows (of the producer stack) the workflows call. */
+  sharedWorkflows: WorkflowName[];
+}
+
+/**
+ * What a stack deploying these workflows deploys: every handler, topic and table a workflow's placeholders name,
+ * the handlers whose grants name one of the workflows (the approval callback), and the stack's own tables among
+ * its backup tables.
+ *
+ * @param workflows the workflows the stack deploys (`statecraft:workflows`).
+ * @param backupTables the stack's `statecraft:backupTables`.
+ * @returns the stack's contents, each list in manifest order.
+ */
+export function stackContents(workflows: readonly WorkflowName[], backupTables: readonly string[]): StackContents {
+  const references = workflows.flatMap((workflow) => Object.values<Reference>(WORKFLOWS[workflow].substitutions));
+  const handlers = new Set<string>(references.flatMap((r) => ("functionArn" in r ? [r.functionArn] : [])));
+  for (const [name, spec] of Object.entries<HandlerSpec>(HANDLERS)) {
+    if (spec.grants.some((grant) => grant.kind === "answerTaskTokens" && workflows.includes(grant.workflow))) handlers.add(name);
+  }
+  const topics = new Set<string>(references.flatMap((r) => ("topicArn" in r ? [r.topicArn] : [])));
+  const tables = new Set<string>(references.flatMap((r) => ("tableName" in r ? [r.tableName] : [])));
+  if (references.some((r) => "backupTableNames" in r)) backupTables.filter((table) => table in TABLES).forEach((table) => tables.add(table));
+  const shared = new Set<string>(references.flatMap((r) => ("sharedWorkflow" in r ? [r.sharedWorkflow] : [])));
+  const inOrder = <T extends string>(record: Record<T, unknown>, set: Set<string>) => (Object.keys(record) as T[]).filter((name) => set.has(name));
+  return {
+    workflows: inOrder(WORKFLOWS, new Set(workflows)),
+    handlers: inOrder(HANDLERS, handlers),
+    topics: inOrder(TOPICS, topics),
+    tables: inOrder(TABLES, tables),
+    sharedWorkflows: inOrder(WORKFLOWS, shared),
+  };
+}
 
 /** The absolute path of a workflow's definition file. */
 export function definitionPath(workflow: WorkflowName): string {

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { AslStateMachine } from "./definition/asl";
 import { LoadedDefinition, loadDefinitionFile } from "./definition/load";
 import { substitutePlaceholders } from "./definition/placeholders";
@@ -6,8 +7,9 @@ import { DefinitionError } from "./definition/errors";
 import { ArnContext } from "./iam/arn";
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_LIMIT, policySize, splitStatements } from "./iam/policy";
 import { DeriveOptions, Derivation, deriveExecutionPolicy } from "./iam/derive";
-import { Reference, TABLES, WORKFLOWS, WorkflowName, definitionPath } from "./manifest";
+import { PROJECT_ROOT, Reference, TABLES, WORKFLOWS, WorkflowName, definitionPath } from "./manifest";
 import { Naming } from "./naming";
+import type { SharedWorkflows } from "./sharing";
 
 /** A definition after substitution, validation and IAM derivation. */
 export interface RenderedDefinition {
@@ -74,27 +76,48 @@ export function backupTableNames(naming: Naming, backupTables: readonly string[]
 }
 
 /**
- * The value of each placeholder of a workflow in a stack: ARNs and names of the stack's own resources.
+ * The value of each placeholder of a workflow in a stack: ARNs and names of the stack's own resources, and the
+ * outputs of the workflows another stack shares with it.
  * @param workflow the workflow's name in the manifest.
  * @param backupTables the stack's `statecraft:backupTables`.
+ * @param shared the producer stack's shared workflows (its `sharedWorkflows` output), for a workflow that calls one.
+ * @throws DefinitionError naming the definition file and placeholder when it stands for a shared workflow that
+ *   `shared` does not hold.
  */
-export function workflowSubstitutions(workflow: WorkflowName, naming: Naming, backupTables: readonly string[]): Record<string, string> {
+export function workflowSubstitutions(workflow: WorkflowName, naming: Naming, backupTables: readonly string[], shared: SharedWorkflows = {}): Record<string, string> {
   const substitutions: Record<string, Reference> = WORKFLOWS[workflow].substitutions;
   return Object.fromEntries(
-    Object.entries(substitutions).map(([placeholder, reference]) => [placeholder, resolveReference(reference, naming, backupTables)]),
+    Object.entries(substitutions).map(([placeholder, reference]) => {
+      if ("sharedWorkflow" in reference) {
+        const value = shared[reference.sharedWorkflow]?.[reference.output];
+        if (value === undefined) {
+          throw new DefinitionError(path.relative(PROJECT_ROOT, definitionPath(workflow)), `\${${placeholder}} stands for the ${reference.output} of the shared workflow ${reference.sharedWorkflow}, which the producer stack does not share with this stack.`, {
+            field: placeholder,
+          });
+        }
+        return [placeholder, value];
+      }
+      return [placeholder, resolveReference(reference, naming, backupTables)];
+    }),
   );
 }
 
 /**
- * Renders a seed workflow for a stack: {@link workflowSubstitutions} then {@link renderDefinition}.
- * @throws DefinitionError as {@link renderDefinition} does.
+ * Renders a workflow for a stack: {@link workflowSubstitutions} then {@link renderDefinition}.
+ * @param shared the producer stack's shared workflows, for a workflow that calls one.
+ * @throws DefinitionError as {@link renderDefinition} and {@link workflowSubstitutions} do.
  */
-export function renderWorkflow(workflow: WorkflowName, naming: Naming, backupTables: readonly string[]): RenderedDefinition & { substitutions: Record<string, string> } {
-  const substitutions = workflowSubstitutions(workflow, naming, backupTables);
+export function renderWorkflow(
+  workflow: WorkflowName,
+  naming: Naming,
+  backupTables: readonly string[],
+  shared: SharedWorkflows = {},
+): RenderedDefinition & { substitutions: Record<string, string> } {
+  const substitutions = workflowSubstitutions(workflow, naming, backupTables, shared);
   return { ...renderDefinition(definitionPath(workflow), substitutions, naming.context, { stateMachineName: naming.physical(workflow) }), substitutions };
 }
 
-function resolveReference(reference: Reference, naming: Naming, backupTables: readonly string[]): string {
+function resolveReference(reference: Exclude<Reference, { sharedWorkflow: WorkflowName }>, naming: Naming, backupTables: readonly string[]): string {
   if ("functionArn" in reference) return naming.functionArn(reference.functionArn);
   if ("topicArn" in reference) return naming.topicArn(reference.topicArn);
   if ("tableName" in reference) return naming.tableName(reference.tableName);

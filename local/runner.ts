@@ -146,7 +146,7 @@ export class LocalStack {
    * @throws DefinitionError when the definition does not render; LocalRunError as {@link runDefinition}.
    */
   async runWorkflow(workflow: WorkflowName, options: WorkflowRunOptions): Promise<ExecutionReport> {
-    const { definition } = renderWorkflow(workflow, this.naming, options.backupTables ?? this.config.backupTables);
+    const { definition } = renderWorkflow(workflow, this.naming, options.backupTables ?? this.config.backupTables ?? []);
     return this.runDefinition(definition, { validate: false, ...options, stateMachine: this.naming.physical(workflow), type: WORKFLOWS[workflow].type });
   }
 

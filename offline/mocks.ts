@@ -17,6 +17,24 @@ export interface RegisteredResource {
   outputs?: Record<string, unknown>;
   /** Resource options mocks never see, recorded by the plan: `retainOnDelete` and `dependsOn` (as `type::name`). */
   options?: { retainOnDelete?: boolean; dependsOn?: string[] };
+  /**
+   * The inputs the program marked secret (`pulumi.secret`, secret config): their values are recorded in `inputs`
+   * and `outputs` unwrapped, as a policy pack sees them, and stay secret in the program's outputs.
+   */
+  secretInputs?: string[];
+}
+
+/** The marker of a serialized secret value (`{[SECRET_SIG]: SECRET_VALUE, value}`), as the Pulumi SDK writes it. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Options of {@link AwsMocks}. */
+export interface AwsMocksOptions {
+  /**
+   * The outputs of each stack a StackReference may name, by fully-qualified stack name
+   * (`<organization>/<project>/<stack>`). A StackReference to any other stack throws.
+   */
+  stackReferences?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -31,8 +49,14 @@ export class AwsMocks implements pulumi.runtime.Mocks {
   readonly resources: RegisteredResource[] = [];
   private readonly seen = new Set<string>();
 
-  /** @param context the partition, Region and account the ARNs are built in. */
-  constructor(private readonly context: ArnContext) {}
+  /**
+   * @param context the partition, Region and account the ARNs are built in.
+   * @param options the outputs StackReferences are answered with.
+   */
+  constructor(
+    private readonly context: ArnContext,
+    private readonly options: AwsMocksOptions = {},
+  ) {}
 
   /**
    * Answers a resource registration with realistic state.
@@ -42,11 +66,14 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     const key = `${args.type}::${args.name}`;
     if (this.seen.has(key)) throw new Error(`duplicate resource ${key}: two resources of one type share a name`);
     this.seen.add(key);
-    const registered: RegisteredResource = { type: args.type, name: args.name, inputs: args.inputs };
+    const secretInputs = Object.keys(args.inputs).filter((key) => isSecret(args.inputs[key]));
+    const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+    const registered: RegisteredResource = { type: args.type, name: args.name, inputs, ...(secretInputs.length ? { secretInputs } : {}) };
     this.resources.push(registered);
     if (!args.custom && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: {} };
-    const { id, state } = this.answer(args.type, args.name, args.inputs);
-    registered.outputs = { ...args.inputs, ...state, id };
+    const { id, state } = this.answer(args.type, args.name, inputs);
+    registered.outputs = { ...inputs, ...state, id };
+    // The state handed back keeps the secret markers, so the program's outputs stay secret.
     return { id, state: { ...args.inputs, ...state } };
   }
 
@@ -61,6 +88,15 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     switch (type) {
       case "pulumi:providers:aws":
         return { id: `${name}-provider-id`, state: {} };
+      case "pulumi:pulumi:StackReference": {
+        // A read of another stack: id and `name` are its fully-qualified name, `outputs` its stack outputs.
+        const stack = String(inputs.name ?? name);
+        const outputs = this.options.stackReferences?.[stack];
+        if (!outputs) {
+          throw new Error(`no mocked outputs for StackReference ${stack}: the plan answers only ${JSON.stringify(Object.keys(this.options.stackReferences ?? {}))}`);
+        }
+        return { id: stack, state: { name: stack, outputs, secretOutputNames: [] } };
+      }
       case "aws:kms/key:Key": {
         const keyId = uuidFrom(name);
         return { id: keyId, state: { keyId, arn: buildArn(c, "kms", `key/${keyId}`) } };
@@ -89,6 +125,15 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         const arn = buildArn(c, "lambda", `function:${physical}`);
         return { id: physical, state: { arn, name: physical, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:${c.partition}:apigateway:${c.region}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" } };
       }
+      case "aws:lambda/permission:Permission": {
+        // The id is the statement id; AWS adds the statement to the function's resource-based policy.
+        const statementId = (inputs.statementId as string | undefined) ?? `terraform-${uuidFrom(name).replace(/-/g, "").slice(0, 26)}`;
+        return { id: statementId, state: { statementId } };
+      }
+      case "aws:sns/topicPolicy:TopicPolicy":
+        return { id: String(inputs.arn), state: { owner: c.account } };
+      case "aws:dynamodb/resourcePolicy:ResourcePolicy":
+        return { id: String(inputs.resourceArn), state: { revisionId: String(1_700_000_000_000 + (parseInt(uuidFrom(name).slice(0, 8), 16) % 100_000_000_000)) } };
       case "aws:sfn/stateMachine:StateMachine": {
         const arn = buildArn(c, "states", `stateMachine:${physical}`);
         return { id: arn, state: { arn, name: physical, status: "ACTIVE", stateMachineVersionArn: "" } };
@@ -97,6 +142,19 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         throw new Error(`no mock answer for resource type ${type} (${name}): add one to offline/mocks.ts`);
     }
   }
+}
+
+/** Whether a value is a serialized secret. */
+function isSecret(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/** The value with every serialized secret replaced by its plain value, at any depth. */
+function unwrapSecrets(value: unknown): unknown {
+  if (isSecret(value)) return unwrapSecrets((value as { value: unknown }).value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  return value;
 }
 
 /** A stable UUID-shaped id from a name, so plans are identical between runs. */

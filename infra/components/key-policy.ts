@@ -1,17 +1,21 @@
 import { ArnContext, buildArn } from "../iam/arn";
+import { ResourcePolicyStatement } from "../sharing";
 
 /**
  * The key policy of the platform's customer-managed key: the account administers it through IAM (every use by a
  * role is then granted in that role's policy, scoped by encryption context or `kms:ViaService`), CloudWatch Logs
- * may encrypt this account's log groups with it, and log delivery may use it for vended logs.
+ * may encrypt this account's log groups with it, log delivery may use it for vended logs, and consumers reading
+ * the stack's shared tables may decrypt through DynamoDB (`consumerKeyStatements` of `infra/sharing.ts`).
  *
  * @param context the stack's partition, Region and account.
+ * @param consumerStatements statements for other accounts' principals, appended as they are.
  * @returns the key policy document.
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
  */
-export function platformKeyPolicy(context: ArnContext) {
+export function platformKeyPolicy(context: ArnContext, consumerStatements: ResourcePolicyStatement[] = []) {
   const { partition, region, account } = context;
   return {
     Version: "2012-10-17",
@@ -39,6 +43,7 @@ export function platformKeyPolicy(context: ArnContext) {
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": account } },
       },
+      ...consumerStatements,
     ],
   };
 }

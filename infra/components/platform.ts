@@ -2,15 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { StackConfig } from "../config";
-import { HANDLERS, HandlerGrant, HandlerName, PROJECT_ROOT, Reference, TABLES, TOPICS, TableName, TopicName, WORKFLOWS, WorkflowName, definitionPath } from "../manifest";
+import { HANDLERS, HandlerGrant, HandlerName, PROJECT_ROOT, Reference, TABLES, TOPICS, TableName, TopicName, WORKFLOWS, WorkflowName, definitionPath, stackContents } from "../manifest";
 import { Naming } from "../naming";
 import { PolicyStatement } from "../iam/policy";
 import { snsKeyStatement } from "../iam/service";
 import { backupTableNames, workflowSubstitutions } from "../render";
+import { SharedWorkflows, consumerKeyStatements } from "../sharing";
 import { DefinitionSource, definitionFromFile } from "./definition-source";
 import { HandlerFunction } from "./handler-function";
 import { Workflow } from "./workflow";
 import { platformKeyPolicy } from "./key-policy";
+import { SharedWorkflowOutputs, WorkflowSharing } from "./workflow-sharing";
 
 /** Arguments of a {@link Platform}. */
 export interface PlatformArgs {
@@ -18,24 +20,28 @@ export interface PlatformArgs {
   config: StackConfig;
   /** Physical names and ARNs for this project and stack. */
   naming: Naming;
-  /** Every workflow's definition, loaded and checked: from {@link workflowSources}. */
-  sources: Record<WorkflowName, DefinitionSource>;
+  /** The definition of every workflow the stack deploys, loaded and checked: from {@link workflowSources}. */
+  sources: Partial<Record<WorkflowName, DefinitionSource>>;
 }
 
 /**
- * Loads, substitutes, validates and derives the IAM of every seed workflow for a stack. Call it before
- * registering any resource, so a bad definition leaves nothing half-made.
+ * Loads, substitutes, validates and derives the IAM of every workflow a stack deploys (`statecraft:workflows`).
+ * Call it before registering any resource, so a bad definition leaves nothing half-made.
  *
  * @param naming the stack's names and ARNs.
  * @param config the stack's configuration.
+ * @param shared the workflows the producer stack shares (its `sharedWorkflows` output), for workflows calling one.
  * @returns workflow name → its checked definition.
  * @throws DefinitionError naming the file, State and field of the first problem.
  */
-export function workflowSources(naming: Naming, config: StackConfig): Record<WorkflowName, DefinitionSource> {
-  return mapValues(WORKFLOWS, (_spec, workflow) =>
-    definitionFromFile(definitionPath(workflow), workflowSubstitutions(workflow, naming, config.backupTables), naming.context, {
-      stateMachineName: naming.physical(workflow),
-    }),
+export function workflowSources(naming: Naming, config: StackConfig, shared: SharedWorkflows = {}): Partial<Record<WorkflowName, DefinitionSource>> {
+  return Object.fromEntries(
+    config.workflows.map((workflow) => [
+      workflow,
+      definitionFromFile(definitionPath(workflow), workflowSubstitutions(workflow, naming, config.backupTables ?? [], shared), naming.context, {
+        stateMachineName: naming.physical(workflow),
+      }),
+    ]),
   );
 }
 
@@ -48,9 +54,10 @@ export interface WorkflowOutputs {
 }
 
 /**
- * Everything a stack deploys from the manifest (`infra/manifest.ts`): a customer-managed KMS key when the stack
- * asks for one, the SNS topics, the DynamoDB tables (seeded), one {@link HandlerFunction} per handler and one
- * {@link Workflow} per seed workflow.
+ * Everything a stack deploys from the manifest (`infra/manifest.ts`) for its workflows (`statecraft:workflows`):
+ * a customer-managed KMS key when the stack asks for one, the SNS topics, the DynamoDB tables (seeded) and the
+ * {@link HandlerFunction}s the workflows use, one {@link Workflow} per workflow, and, when the stack shares
+ * workflows with other accounts (`statecraft:sharing`), a {@link WorkflowSharing}.
  *
  * The definitions arrive already checked ({@link workflowSources}), so a bad definition fails before the first
  * resource is registered and leaves nothing half-made.
@@ -59,13 +66,15 @@ export interface WorkflowOutputs {
  */
 export class Platform extends pulumi.ComponentResource {
   /** Per workflow: state machine ARN, role ARN, log group name, type. */
-  readonly workflows: Record<WorkflowName, WorkflowOutputs>;
+  readonly workflows: Partial<Record<WorkflowName, WorkflowOutputs>>;
   /** Topic ARNs by logical name. */
-  readonly topicArns: Record<TopicName, pulumi.Output<string>>;
+  readonly topicArns: Partial<Record<TopicName, pulumi.Output<string>>>;
   /** Table names by logical name. */
-  readonly tableNames: Record<TableName, pulumi.Output<string>>;
+  readonly tableNames: Partial<Record<TableName, pulumi.Output<string>>>;
   /** Function ARNs by handler name. */
-  readonly functionArns: Record<HandlerName, pulumi.Output<string>>;
+  readonly functionArns: Partial<Record<HandlerName, pulumi.Output<string>>>;
+  /** Per shared workflow: state machine ARN, invoker role ARN, type; empty when the stack shares nothing. */
+  readonly sharedWorkflows: Partial<Record<WorkflowName, SharedWorkflowOutputs>>;
   /** The customer-managed key's ARN, when the stack creates or names one. */
   readonly kmsKeyArn?: pulumi.Output<string>;
 
@@ -78,6 +87,8 @@ export class Platform extends pulumi.ComponentResource {
     super("statecraft:index:Platform", name, {}, opts);
     const { config, naming, sources } = args;
     const child = { parent: this };
+    const contents = stackContents(config.workflows, config.backupTables ?? []);
+    const consumers = Object.entries(config.sharing?.consumers ?? {});
 
     let keyArn: pulumi.Output<string> | undefined;
     if (config.kmsKey === "create") {
@@ -87,7 +98,7 @@ export class Platform extends pulumi.ComponentResource {
           description: `Encrypts the ${naming.physical("platform")} state machines, logs, topics and tables.`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
-          policy: JSON.stringify(platformKeyPolicy(naming.context)),
+          policy: JSON.stringify(platformKeyPolicy(naming.context, consumerKeyStatements(consumers.filter(([, c]) => c.tables.length > 0), naming.context))),
         },
         child,
       );
@@ -95,13 +106,16 @@ export class Platform extends pulumi.ComponentResource {
       keyArn = key.arn;
     } else if (config.kmsKey !== "none") {
       keyArn = pulumi.output(config.kmsKey);
+      if (consumers.some(([, c]) => c.tables.length > 0)) {
+        pulumi.log.warn(`statecraft:kmsKey names an existing key: its key policy must let the consumers reading shared tables use it (kms:Decrypt through dynamodb.${config.region}.amazonaws.com).`, this);
+      }
     }
     this.kmsKeyArn = keyArn;
 
-    const topics = mapValues(TOPICS, (spec, topic) =>
+    const topics = pick(TOPICS, contents.topics, (spec, topic) =>
       new aws.sns.Topic(topic, { name: naming.physical(topic), displayName: spec.displayName, kmsMasterKeyId: keyArn }, child),
     );
-    const tables = mapValues(TABLES, (spec, table) => {
+    const tables = pick(TABLES, contents.tables, (spec: (typeof TABLES)[TableName], table) => {
       const resource = new aws.dynamodb.Table(
         table,
         {
@@ -115,13 +129,13 @@ export class Platform extends pulumi.ComponentResource {
         },
         { ...child, retainOnDelete: config.tableProtection.retainOnDelete },
       );
-      spec.seedItems.forEach((item, index) => {
+      spec.seedItems.forEach((item: Record<string, { S: string }>, index: number) => {
         new aws.dynamodb.TableItem(`${table}-seed-${index}`, { tableName: resource.name, hashKey: spec.hashKey, item: JSON.stringify(item) }, child);
       });
       return resource;
     });
 
-    const handlers = mapValues(HANDLERS, (spec, handler) =>
+    const handlers = pick(HANDLERS, contents.handlers, (spec, handler) =>
       new HandlerFunction(
         handler,
         {
@@ -144,13 +158,16 @@ export class Platform extends pulumi.ComponentResource {
     /** The resources a workflow's placeholders name: deploy them first, delete them last. */
     const referenced = (workflow: WorkflowName): pulumi.Resource[] =>
       Object.values<Reference>(WORKFLOWS[workflow].substitutions).flatMap((reference): pulumi.Resource[] => {
-        if ("functionArn" in reference) return [handlers[reference.functionArn]];
-        if ("topicArn" in reference) return [topics[reference.topicArn]];
-        if ("tableName" in reference) return [tables[reference.tableName]];
-        return config.backupTables.filter((table): table is TableName => table in tables).map((table) => tables[table]);
+        if ("functionArn" in reference) return [handlers[reference.functionArn]!];
+        if ("topicArn" in reference) return [topics[reference.topicArn]!];
+        if ("tableName" in reference) return [tables[reference.tableName]!];
+        // A shared workflow is another stack's: nothing of this stack to wait for.
+        if ("sharedWorkflow" in reference) return [];
+        return (config.backupTables ?? []).filter((table): table is TableName => table in tables).map((table) => tables[table]!);
       });
-    this.workflows = mapValues(WORKFLOWS, (spec, workflow) => {
+    this.workflows = pick(WORKFLOWS, contents.workflows, (spec, workflow) => {
       const source = sources[workflow];
+      if (!source) throw new Error(`Platform: no definition source for ${workflow}: build them with workflowSources()`);
       const publishes = source.rendered?.derivation.document.Statement.some((s) => s.Action.includes("sns:Publish"));
       const resource = new Workflow(
         workflow,
@@ -176,7 +193,31 @@ export class Platform extends pulumi.ComponentResource {
     this.topicArns = mapValues(topics, (topic) => topic.arn);
     this.tableNames = mapValues(tables, (table) => table.name);
     this.functionArns = mapValues(handlers, (handler) => handler.functionArn);
-    this.registerOutputs({ workflows: this.workflows, topicArns: this.topicArns, tableNames: this.tableNames, functionArns: this.functionArns });
+
+    this.sharedWorkflows = {};
+    if (consumers.length > 0) {
+      const sharing = new WorkflowSharing(
+        "sharing",
+        {
+          consumers: Object.fromEntries(consumers),
+          naming,
+          workflows: this.workflows,
+          functionArns: this.functionArns,
+          topicArns: this.topicArns,
+          tableArns: mapValues(tables, (table) => table.arn),
+          kmsKeyArn: keyArn,
+        },
+        child,
+      );
+      this.sharedWorkflows = sharing.sharedWorkflows;
+    }
+    this.registerOutputs({
+      workflows: this.workflows,
+      topicArns: this.topicArns,
+      tableNames: this.tableNames,
+      functionArns: this.functionArns,
+      sharedWorkflows: this.sharedWorkflows,
+    });
   }
 }
 
@@ -184,12 +225,17 @@ export class Platform extends pulumi.ComponentResource {
 export function handlerStatement(grant: HandlerGrant, naming: Naming, config: StackConfig): PolicyStatement {
   switch (grant.kind) {
     case "createBackups":
-      return { Effect: "Allow", Action: ["dynamodb:CreateBackup"], Resource: backupTableNames(naming, config.backupTables).map((table) => naming.tableArn(table)) };
+      return { Effect: "Allow", Action: ["dynamodb:CreateBackup"], Resource: backupTableNames(naming, config.backupTables ?? []).map((table) => naming.tableArn(table)) };
     case "answerTaskTokens":
       return { Effect: "Allow", Action: ["states:SendTaskFailure", "states:SendTaskSuccess"], Resource: [naming.stateMachineArn(grant.workflow)] };
   }
 }
 
-function mapValues<K extends string, V, R>(record: Record<K, V>, map: (value: V, key: K) => R): Record<K, R> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value as V, key as K)])) as Record<K, R>;
+function mapValues<K extends string, V, R>(record: Partial<Record<K, V>>, map: (value: V, key: K) => R): Partial<Record<K, R>> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value as V, key as K)])) as Partial<Record<K, R>>;
+}
+
+/** Maps the entries of `record` named in `keys` (in that order). */
+function pick<K extends string, V, R>(record: Record<K, V>, keys: readonly K[], map: (value: V, key: K) => R): Partial<Record<K, R>> {
+  return Object.fromEntries(keys.map((key) => [key, map(record[key], key)])) as Partial<Record<K, R>>;
 }

@@ -1,0 +1,337 @@
+import { SharingConsumer, StackConfig, StackConfigError, stackFileName } from "./config";
+import { ArnContext, buildArn, parseArn } from "./iam/arn";
+import { PolicyCondition, PolicyDocument, PolicyStatement, TrustPolicyDocument, policyDocument } from "./iam/policy";
+import { WORKFLOWS, WorkflowName } from "./manifest";
+import { Naming } from "./naming";
+
+/**
+ * Cross-account sharing of workflows, as plain functions of the stack configuration: the names, trust and
+ * permission policies of the producer's invoker roles, the resource-based policies of what the workflows use, and
+ * the consumer's check of what a producer stack shares with it.
+ *
+ * Step Functions has no resource-based policy on state machines, so another account runs a workflow by assuming
+ * a role of the owner account (the invoker role) that may start it: a Task with `Credentials.RoleArn` does exactly
+ * that, and for `.sync` Step Functions passes the calling state machine's ARN as `sts:ExternalId`.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html
+ */
+
+/** One shared workflow, as the producer's `sharedWorkflows` stack output holds it. */
+export interface SharedWorkflow {
+  /** The state machine's ARN. */
+  stateMachineArn: string;
+  /** The role a consumer assumes to run it (`Credentials.RoleArn`). */
+  invokerRoleArn: string;
+  /** `STANDARD` (start with `states:startExecution[.sync[:2]]`) or `EXPRESS` (`aws-sdk:sfn:startSyncExecution`). */
+  type: "STANDARD" | "EXPRESS";
+}
+
+/** The `sharedWorkflows` stack output: workflow name → {@link SharedWorkflow}. */
+export type SharedWorkflows = Partial<Record<WorkflowName, SharedWorkflow>>;
+
+/** A state machine an invoker role may run. */
+export interface SharedMachine {
+  arn: string;
+  type: "STANDARD" | "EXPRESS";
+}
+
+/** A statement of a resource-based policy (SNS topic policy, DynamoDB resource policy, KMS key policy). */
+export interface ResourcePolicyStatement {
+  Sid: string;
+  Effect: "Allow";
+  Principal: { AWS: string[] };
+  Action: string[];
+  Resource: string | string[];
+  Condition?: PolicyCondition;
+}
+
+/** A resource-based policy document. */
+export interface ResourcePolicyDocument {
+  Version: "2012-10-17";
+  Statement: ResourcePolicyStatement[];
+}
+
+/** `statecraft-<stack>-invoker-<consumer>`: the physical name of a consumer's invoker role (at most 64 characters). */
+export function invokerRoleName(naming: Naming, consumer: string): string {
+  return naming.physical(`invoker-${consumer}`);
+}
+
+/**
+ * Checks that every consumer's invoker role name fits IAM's 64 characters.
+ * @throws StackConfigError naming the consumer's key.
+ */
+export function checkInvokerRoleNames(config: StackConfig, naming: Naming): void {
+  const problems = Object.keys(config.sharing?.consumers ?? {})
+    .filter((name) => invokerRoleName(naming, name).length > 64)
+    .map((name) => `statecraft:sharing.consumers.${name}: the invoker role name ${invokerRoleName(naming, name)} is longer than IAM's 64 characters; use a shorter consumer name`);
+  if (problems.length > 0) throw new StackConfigError(stackFileName(naming.stack), problems);
+}
+
+/** The ARN of a consumer's invoker role in the producer's account. */
+export function invokerRoleArn(naming: Naming, consumer: string): string {
+  return buildArn(naming.context, "iam", `role/${invokerRoleName(naming, consumer)}`, "global");
+}
+
+/** `lending` → `Lending`, `acme-lending` → `AcmeLending`: a consumer's name as part of a statement id. */
+export function sidOf(consumer: string): string {
+  return consumer
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/**
+ * The principals a consumer is named by in a policy: its roles, or, for a consumer admitted by organization only,
+ * its account's root (`arn:<partition>:iam::<account>:root`), always together with {@link organizationCondition}.
+ * @param partition the producer's partition (principals do not cross partitions).
+ */
+export function consumerPrincipals(consumer: SharingConsumer, partition: string): string[] {
+  return consumer.principals ? [...consumer.principals].sort() : [`arn:${partition}:iam::${consumer.accountId}:root`];
+}
+
+/** `{StringEquals: {"aws:PrincipalOrgID": …}}` for a consumer with an organization, else undefined. */
+export function organizationCondition(consumer: SharingConsumer): PolicyCondition | undefined {
+  return consumer.organizationId ? { StringEquals: { "aws:PrincipalOrgID": consumer.organizationId } } : undefined;
+}
+
+/**
+ * The trust policy of a consumer's invoker role: only the consumer's principals may assume it, and only with the
+ * external id (`sts:ExternalId`) and/or from the consumer's organization (`aws:PrincipalOrgID`).
+ *
+ * @param consumer the consumer's configuration.
+ * @param externalId the external id (a secret: pass the resolved value inside an Output marked secret).
+ * @param partition the producer's partition.
+ * @returns the trust policy, one statement.
+ * @throws Error when the consumer has neither an external id nor an organization (the configuration rejects that).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html
+ */
+export function invokerTrustPolicy(consumer: SharingConsumer, externalId: string | undefined, partition: string): TrustPolicyDocument {
+  const conditions: Record<string, string> = {};
+  if (externalId !== undefined) conditions["sts:ExternalId"] = externalId;
+  if (consumer.organizationId) conditions["aws:PrincipalOrgID"] = consumer.organizationId;
+  if (Object.keys(conditions).length === 0) throw new Error(`consumer of account ${consumer.accountId} needs an external id or an organization id`);
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { AWS: consumerPrincipals(consumer, partition) },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEquals: conditions },
+      },
+    ],
+  };
+}
+
+/**
+ * The permissions of a consumer's invoker role: start exactly the shared state machines (`states:StartExecution`,
+ * and `states:StartSyncExecution` for Express ones), follow and stop their executions (`states:DescribeExecution`,
+ * `states:StopExecution` on `…:execution:<machine>:*`), and, when the machines are encrypted with a
+ * customer-managed key, use that key in their encryption context (`kms:GenerateDataKey` to start, `kms:Decrypt` to
+ * describe).
+ *
+ * Express executions (`…:express:<machine>:<name>:<id>`) support neither DescribeExecution nor StopExecution, so
+ * they get neither; a consumer runs them with StartSyncExecution, whose answer carries the result.
+ *
+ * @param machines the shared state machines.
+ * @param keyArn the customer-managed key encrypting them, if any.
+ * @returns the policy document (statements merged as every derived policy is).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+ */
+export function invokerPolicy(machines: readonly SharedMachine[], keyArn?: string): PolicyDocument {
+  const arns = machines.map((m) => m.arn);
+  const standard = machines.filter((m) => m.type === "STANDARD").map((m) => m.arn);
+  const express = machines.filter((m) => m.type === "EXPRESS").map((m) => m.arn);
+  const statements: PolicyStatement[] = [{ Effect: "Allow", Action: ["states:StartExecution"], Resource: arns }];
+  if (express.length > 0) statements.push({ Effect: "Allow", Action: ["states:StartSyncExecution"], Resource: express });
+  if (standard.length > 0) {
+    statements.push({ Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: standard.map(executionsOf) });
+  }
+  if (keyArn) {
+    statements.push({
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [keyArn],
+      Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": arns.length === 1 ? arns[0] : [...arns].sort() } },
+    });
+  }
+  return policyDocument(statements);
+}
+
+/** `arn:…:stateMachine:<name>` → `arn:…:execution:<name>:*`, the ARNs of a Standard machine's executions. */
+export function executionsOf(stateMachineArn: string): string {
+  return stateMachineArn.replace(/:stateMachine:([^:]+)$/, (_, name: string) => `:execution:${name}:*`);
+}
+
+/**
+ * The statements of a topic policy letting consumers subscribe to a topic (`sns:Subscribe`, e.g. an SQS queue or
+ * a function of their own account): one statement per consumer, scoped to its principals (and organization).
+ * @param topicArn the topic.
+ * @param consumers the consumers that listed the topic, by name.
+ * @param partition the producer's partition.
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+ */
+export function topicSubscribePolicy(topicArn: string, consumers: [string, SharingConsumer][], partition: string): ResourcePolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: consumers.map(([name, consumer]) => withCondition(consumer, {
+      Sid: `${sidOf(name)}Subscribes`,
+      Effect: "Allow",
+      Principal: { AWS: consumerPrincipals(consumer, partition) },
+      Action: ["sns:Subscribe"],
+      Resource: topicArn,
+    })),
+  };
+}
+
+/** What a consumer may do on a shared table: read items and describe the table. */
+export const TABLE_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"];
+
+/**
+ * The resource-based policy of a table consumers may read ({@link TABLE_READ_ACTIONS}): one statement per
+ * consumer, scoped to its principals (and organization). The consumer's own identity policy must allow the same.
+ * @param tableArn the table.
+ * @param consumers the consumers that listed the table, by name.
+ * @param partition the producer's partition.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html
+ */
+export function tableReadPolicy(tableArn: string, consumers: [string, SharingConsumer][], partition: string): ResourcePolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: consumers.map(([name, consumer]) => withCondition(consumer, {
+      Sid: `${sidOf(name)}Reads`,
+      Effect: "Allow",
+      Principal: { AWS: consumerPrincipals(consumer, partition) },
+      Action: TABLE_READ_ACTIONS,
+      Resource: tableArn,
+    })),
+  };
+}
+
+/**
+ * The key policy statements a customer-managed key needs for consumers that read tables encrypted with it:
+ * `kms:Decrypt` and `kms:DescribeKey`, only through DynamoDB in the stack's Region. A cross-account caller can
+ * use a key only if its key policy names it.
+ * @param consumers the consumers reading at least one table, by name.
+ * @param context the producer's partition, Region and account.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+ */
+export function consumerKeyStatements(consumers: [string, SharingConsumer][], context: ArnContext): ResourcePolicyStatement[] {
+  return consumers.map(([name, consumer]) => {
+    const statement: ResourcePolicyStatement = {
+      Sid: `${sidOf(name)}DecryptsSharedTables`,
+      Effect: "Allow",
+      Principal: { AWS: consumerPrincipals(consumer, context.partition) },
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": `dynamodb.${context.region}.amazonaws.com` } },
+    };
+    if (consumer.organizationId) statement.Condition!.StringEquals["aws:PrincipalOrgID"] = consumer.organizationId;
+    return statement;
+  });
+}
+
+/** One Lambda permission of a consumer on one function. */
+export interface SharedInvokePermission {
+  /** `share-<consumer>-<n>`. */
+  statementId: string;
+  /** A role ARN, or the consumer's account id when it is admitted by organization only. */
+  principal: string;
+  principalOrgId?: string;
+}
+
+/**
+ * The Lambda permissions that let a consumer invoke a function: one per principal role (the role ARN pins the
+ * account), or, for a consumer admitted by organization only, its account id with `principalOrgId`.
+ * `sourceAccount` is not set: it is a condition on `aws:SourceAccount`, which only service principals' requests
+ * carry, so it would deny the consumer's roles.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
+ */
+export function invokePermissions(name: string, consumer: SharingConsumer): SharedInvokePermission[] {
+  const principals = consumer.principals ? [...consumer.principals].sort() : [consumer.accountId];
+  return principals.map((principal, i) => ({
+    statementId: `share-${name}-${i + 1}`,
+    principal,
+    ...(consumer.organizationId ? { principalOrgId: consumer.organizationId } : {}),
+  }));
+}
+
+/**
+ * What a stack shares, from its configuration alone: per shared workflow its state machine ARN, the invoker role
+ * of the consumer it is shared with, and its type. The program exports the same values from the deployed
+ * resources as `sharedWorkflows`; the local runner uses these.
+ * @param config the producer's configuration.
+ * @param naming the producer's naming.
+ */
+export function sharedWorkflowsOf(config: StackConfig, naming: Naming): SharedWorkflows {
+  const shared: SharedWorkflows = {};
+  for (const [name, consumer] of Object.entries(config.sharing?.consumers ?? {})) {
+    for (const workflow of consumer.workflows) {
+      shared[workflow] = { stateMachineArn: naming.stateMachineArn(workflow), invokerRoleArn: invokerRoleArn(naming, name), type: WORKFLOWS[workflow].type };
+    }
+  }
+  return shared;
+}
+
+/**
+ * Checks a producer stack's `sharedWorkflows` output (read through a StackReference) for the shared workflows a
+ * consumer stack calls: each is shared, its state machine and invoker role are in one account of the consumer's
+ * allow-list (`statecraft:trustedAccounts`), in the consumer's partition and Region (Step Functions does not reach
+ * across Regions), with well-formed ARNs.
+ *
+ * @param config the consumer's configuration (with `producerStack`).
+ * @param output the producer's `sharedWorkflows` output value.
+ * @param needed the shared workflows the consumer's workflows call.
+ * @returns the shared workflows, validated.
+ * @throws StackConfigError naming `Pulumi.<stack>.yaml` and `statecraft:producerStack`, with every problem.
+ */
+export function resolveSharedWorkflows(stack: string, config: StackConfig, output: unknown, needed: readonly WorkflowName[]): SharedWorkflows {
+  const where = `statecraft:producerStack (${config.producerStack})`;
+  if (output === undefined || output === null || typeof output !== "object" || Array.isArray(output)) {
+    throw new StackConfigError(stackFileName(stack), [`${where}: the stack exports no sharedWorkflows object: is it a statecraft stack, deployed? (got ${JSON.stringify(output)})`]);
+  }
+  const offered = output as Record<string, Partial<SharedWorkflow> | undefined>;
+  const problems: string[] = [];
+  const shared: SharedWorkflows = {};
+  for (const workflow of needed) {
+    const entry = offered[workflow];
+    if (!entry) {
+      problems.push(
+        `${where}: does not share ${workflow} (it shares: ${JSON.stringify(Object.keys(offered))}). List account ${config.accountId} as a consumer of ${workflow} in that stack's statecraft:sharing and run pulumi up there first.`,
+      );
+      continue;
+    }
+    const machine = typeof entry.stateMachineArn === "string" ? parseArn(entry.stateMachineArn) : undefined;
+    const role = typeof entry.invokerRoleArn === "string" ? parseArn(entry.invokerRoleArn) : undefined;
+    if (!machine || machine.service !== "states" || !/^stateMachine:[A-Za-z0-9_-]+$/.test(machine.resource)) {
+      problems.push(`${where}: sharedWorkflows.${workflow}.stateMachineArn is not a state machine ARN (got ${JSON.stringify(entry.stateMachineArn)})`);
+      continue;
+    }
+    if (!role || role.service !== "iam" || !role.resource.startsWith("role/") || role.account !== machine.account) {
+      problems.push(`${where}: sharedWorkflows.${workflow}.invokerRoleArn is not a role of the state machine's account ${machine.account} (got ${JSON.stringify(entry.invokerRoleArn)})`);
+      continue;
+    }
+    if (!config.trustedAccounts.includes(machine.account)) {
+      problems.push(`${where}: ${workflow} runs in account ${machine.account}, which is not on the allow-list statecraft:trustedAccounts (${JSON.stringify(config.trustedAccounts)})`);
+    }
+    if (machine.partition !== config.partition || machine.region !== config.region) {
+      problems.push(`${where}: ${workflow} runs in ${machine.partition}/${machine.region}, this stack in ${config.partition}/${config.region}: Step Functions calls another account only in the same Region`);
+    }
+    if (entry.type !== "STANDARD" && entry.type !== "EXPRESS") {
+      problems.push(`${where}: sharedWorkflows.${workflow}.type must be STANDARD or EXPRESS (got ${JSON.stringify(entry.type)})`);
+    }
+    shared[workflow] = { stateMachineArn: entry.stateMachineArn as string, invokerRoleArn: entry.invokerRoleArn as string, type: entry.type as SharedWorkflow["type"] };
+  }
+  if (problems.length > 0) throw new StackConfigError(stackFileName(stack), problems);
+  return shared;
+}
+
+function withCondition(consumer: SharingConsumer, statement: ResourcePolicyStatement): ResourcePolicyStatement {
+  const condition = organizationCondition(consumer);
+  return condition ? { ...statement, Condition: condition } : statement;
+}
