@@ -58,9 +58,19 @@ export interface GrantComparison {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards
  */
 export function wildcardMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+  if (!/[*?]/.test(pattern)) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  const key = `${ignoreCase ? "i" : "s"}${pattern}`;
+  let regex = PATTERNS.get(key);
+  if (!regex) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    regex = new RegExp(`^${source}$`, ignoreCase ? "is" : "s");
+    PATTERNS.set(key, regex);
+  }
+  return regex.test(value);
 }
+
+/** Compiled patterns: a platform's policies repeat the same few hundred. */
+const PATTERNS = new Map<string, RegExp>();
 
 /**
  * Compares the grants a role needs with those it has.
