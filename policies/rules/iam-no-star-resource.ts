@@ -20,6 +20,11 @@ export interface IamNoStarResourceConfig {
   allowedActionsOnStar: string[];
 }
 
+/** Whether an action is written for iam:PassRole (`iam:PassRole`, `iam:Pass*`), not a service or full wildcard. */
+function isPassRoleGrant(action: string): boolean {
+  return actionMatches(action, "iam:PassRole") && !["*", "iam:*"].includes(action.toLowerCase());
+}
+
 /** Whether a policy's action may be granted on `*` given the allowed list. */
 function allowedOnStar(action: string, allowed: string[]): boolean {
   if (/[*?]/.test(action)) return allowed.some((entry) => entry.toLowerCase() === action.toLowerCase());
@@ -28,7 +33,8 @@ function allowedOnStar(action: string, allowed: string[]): boolean {
 
 /**
  * Checks whether an identity policy allows, on Resource `*`, actions that IAM can scope to resources. A bare
- * Action `*` on `*` is left to iam-no-admin, so that each misconfiguration is reported by one rule.
+ * Action `*` on `*` is left to iam-no-admin and iam:PassRole to iam-no-passrole-star, so that each
+ * misconfiguration is reported by one rule.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
@@ -42,7 +48,8 @@ export const iamNoStarResource: ResourceValidationPolicy = {
   validateResource: forTypes<IamNoStarResourceConfig>(IDENTITY_POLICY_TYPES, { allowedActionsOnStar: DEFAULT_ALLOWED_ACTIONS_ON_STAR }, (props, config, report) => {
     statementsOf(props.policy).forEach((statement, index) => {
       if (statement.Effect !== "Allow" || !statement.Resource.includes("*")) return;
-      const offending = statement.Action.filter((action) => action !== "*" && !allowedOnStar(action, config.allowedActionsOnStar));
+      // A bare "*" is iam-no-admin's finding, iam:PassRole on "*" iam-no-passrole-star's.
+      const offending = statement.Action.filter((action) => action !== "*" && !isPassRoleGrant(action) && !allowedOnStar(action, config.allowedActionsOnStar));
       if (offending.length > 0) {
         report(`Name the resources of ${offending.join(", ")} in Statement[${index}] instead of Resource "*"; only the actions in allowedActionsOnStar may use it.`);
       }

@@ -15,6 +15,9 @@ function forAllowStatements<TConfig extends object>(defaults: TConfig, check: (s
 
 const docs = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege";
 
+/** Actions that cover iam:PassRole among everything else, which other rules report. */
+const BROAD_ACTIONS = ["*", "iam:*"];
+
 /** Checks whether any identity policy allows every action on every resource. */
 export const iamNoAdmin: ResourceValidationPolicy = {
   name: "iam-no-admin",
@@ -27,7 +30,7 @@ export const iamNoAdmin: ResourceValidationPolicy = {
   }),
 };
 
-/** Checks whether any identity policy allows the action `*`. */
+/** Checks whether any identity policy allows the action `*` (on Resource `*`, iam-no-admin reports it). */
 export const iamNoStarAction: ResourceValidationPolicy = {
   name: "iam-no-star-action",
   description: "Checks whether an IAM policy allows the action '*'.",
@@ -35,7 +38,8 @@ export const iamNoStarAction: ResourceValidationPolicy = {
   remediationSteps: "List the actions the role needs instead of '*'.",
   url: docs,
   validateResource: forAllowStatements({}, (statement, _config, report, index) => {
-    if (statement.Action.includes("*")) report(`Replace Action "*" in Statement[${index}] with the actions the role needs.`);
+    // Action "*" on Resource "*" is iam-no-admin's finding: one misconfiguration, one rule.
+    if (statement.Action.includes("*") && !statement.Resource.includes("*")) report(`Replace Action "*" in Statement[${index}] with the actions the role needs.`);
   }),
 };
 
@@ -47,7 +51,9 @@ export const iamNoPassroleStar: ResourceValidationPolicy = {
   remediationSteps: "Grant iam:PassRole on the named roles only, with the condition iam:PassedToService naming the service.",
   url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
   validateResource: forAllowStatements({}, (statement, _config, report, index) => {
-    if (!statement.Action.some((action) => actionMatches(action, "iam:PassRole"))) return;
+    // "*" and "iam:*" are iam-no-star-action's and iam-no-service-wildcard's findings; this rule is about grants
+    // written for iam:PassRole.
+    if (!statement.Action.some((action) => actionMatches(action, "iam:PassRole") && !BROAD_ACTIONS.includes(action.toLowerCase()))) return;
     if (statement.Resource.includes("*")) report(`Scope iam:PassRole in Statement[${index}] to the roles passed; its Resource is "*".`);
     const passedTo = Object.values(statement.Condition ?? {}).some((keys) => Object.keys(keys).some((key) => key.toLowerCase() === "iam:passedtoservice"));
     if (!passedTo) report(`Add the condition iam:PassedToService to Statement[${index}], which allows iam:PassRole to any service.`);

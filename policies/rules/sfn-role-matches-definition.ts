@@ -54,7 +54,10 @@ export const sfnRoleMatchesDefinition: StackValidationPolicy = {
       // A machine whose needs cannot be derived was reported; comparing without it would call its grants excess.
       const perMachine = machines.map((machine) => neededStatements(machine, index, report));
       if (perMachine.some((needs) => needs === undefined)) continue;
-      const needs = perMachine.flatMap((n) => n ?? []);
+      // With one machine, "State X of state machine M needs it"; with several, each need names its own machine.
+      const needs = perMachine.flatMap((machineNeeds, i) =>
+        (machineNeeds ?? []).map((need) => (machines.length > 1 ? { ...need, neededBy: `${need.neededBy} of state machine ${machines[i].props.name ?? machines[i].name}` } : need)),
+      );
       const roleName = role.props.name as string;
       const grants = index.grantsOf(role);
       for (const arn of grants.foreignPolicies) report(`Detach ${arn} from role ${roleName}: its grants are not derived from the definition of ${names}.`);
@@ -62,7 +65,8 @@ export const sfnRoleMatchesDefinition: StackValidationPolicy = {
       const { missing, excess } = compareGrants(needs, grants.statements, { ignoreActions: config.allowedAdditionalActions });
       for (const gap of missing) {
         const condition = gap.condition ? ` with Condition ${JSON.stringify(gap.condition)}` : "";
-        report(`Grant ${gap.actions.join(", ")} on ${gap.resource}${condition} to role ${roleName}: ${gap.neededBy.join(", ")} of ${names} need${gap.neededBy.length > 1 ? "" : "s"} it.`);
+        const who = machines.length > 1 ? gap.neededBy.join(", ") : `${gap.neededBy.join(", ")} of ${names}`;
+        report(`Grant ${gap.actions.join(", ")} on ${gap.resource}${condition} to role ${roleName}: ${who} need${gap.neededBy.length > 1 ? "" : "s"} it.`);
       }
       for (const extra of excess) {
         if (extra.kind === "unconditioned") {

@@ -11,7 +11,7 @@ const CONFIG_DIR = path.join(__dirname, "..", "..", "policies", "config");
 const ALL_POLICIES = [...resourcePolicies, ...stackPolicies];
 
 /** A stack's shipped policy-pack config, resolved for the whole pack. */
-function stackConfig(stack: "dev" | "prod"): Map<string, ResolvedPolicyConfig> {
+function stackConfig(stack: "dev" | "prod" | "consumer"): Map<string, ResolvedPolicyConfig> {
   const file = path.join(CONFIG_DIR, `${stack}.json`);
   return resolvePolicyConfig(JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig, file, ALL_POLICIES);
 }
@@ -39,6 +39,13 @@ describe("misconfiguration gallery: the whole pack over broken copies of the pro
 
   it("passes the unbroken prod plan with no violation", () => {
     const result = checkResources(prod, prodConfig, { stack: "prod" });
+    expect(result.violations, describeViolations(result)).to.deep.equal([]);
+    expect(result.skipped).to.deep.equal([]);
+  });
+
+  it("passes the consumer plan (its StackReference answered by the prod plan) with consumer.json", async () => {
+    const consumer = (await runPlan("consumer")).resources;
+    const result = checkResources(consumer, stackConfig("consumer"), { stack: "consumer" });
     expect(result.violations, describeViolations(result)).to.deep.equal([]);
     expect(result.skipped).to.deep.equal([]);
   });

@@ -136,20 +136,18 @@ interface Definition {
 export const GALLERY: GalleryCase[] = [
   // ---- identity policies ------------------------------------------------------------------------------------
   {
-    // Action "*" includes iam:PassRole, so iam-no-passrole-star also reports it (no iam:PassedToService
-    // condition), although the pack leaves a bare "*" to iam-no-star-action elsewhere (iam-no-service-wildcard,
-    // iam-no-star-resource): listed here as the pack behaves, flagged in the gallery's report.
+    // Action "*" covers iam:PassRole too, but iam-no-passrole-star leaves a bare "*" to iam-no-star-action.
     name: "a handler role policy allows Action * on its table",
-    rules: ["iam-no-star-action", "iam-no-passrole-star"],
+    rules: ["iam-no-star-action"],
     message: 'Replace Action "*"',
     resource: "validate-order-role-policy",
     apply: (plan) => plan.editJson(ROLE_POLICY, "validate-order-role-policy", "policy", (doc) => doc.Statement.push(allow("*", tableArn("statecraft-prod-orders")))),
   },
   {
-    // Action * on Resource * is the full-admin grant (iam-no-admin) and, being Action *, also what
-    // iam-no-star-action forbids anywhere; as above, the "*" covers iam:PassRole on "*" (iam-no-passrole-star).
+    // Action * on Resource * is the full-admin grant: iam-no-star-action and iam-no-passrole-star leave it to
+    // iam-no-admin.
     name: "a handler role policy allows Action * on Resource *",
-    rules: ["iam-no-admin", "iam-no-star-action", "iam-no-passrole-star"],
+    rules: ["iam-no-admin"],
     message: 'allows Action "*" on Resource "*"',
     resource: "backup-tables-role-policy",
     apply: (plan) => plan.editJson(ROLE_POLICY, "backup-tables-role-policy", "policy", (doc) => doc.Statement.push(allow("*", "*"))),
@@ -193,10 +191,9 @@ export const GALLERY: GalleryCase[] = [
     apply: (plan) => plan.editJson(ROLE_POLICY, "validate-order-role-policy", "policy", (doc) => doc.Statement.push({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })),
   },
   {
-    // iam:PassRole on "*" is iam-no-passrole-star's, and also a resource-scoped action on "*" for
-    // iam-no-star-resource (which, unlike for Action "*", does not leave PassRole to the dedicated rule).
+    // iam:PassRole on "*" is iam-no-passrole-star's; iam-no-star-resource leaves it to that rule.
     name: "the approval-callback role may pass any role",
-    rules: ["iam-no-passrole-star", "iam-no-star-resource"],
+    rules: ["iam-no-passrole-star"],
     message: 'to the roles passed; its Resource is "*"',
     resource: "approval-callback-role-policy",
     apply: (plan) => plan.editJson(ROLE_POLICY, "approval-callback-role-policy", "policy", (doc) => doc.Statement.push(allow("iam:PassRole", "*"))),

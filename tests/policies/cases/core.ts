@@ -71,6 +71,7 @@ export const CORE_CASES: Record<string, Case[]> = {
     { policy: iamNoStarAction, resource: ROLE_POLICY({}), violations: [] },
     { policy: iamNoStarAction, resource: ROLE_POLICY({ Action: ["*"] }), violations: ['Replace Action "*" in Statement[0]'] },
     { policy: iamNoStarAction, resource: ROLE_POLICY({ Effect: "Deny", Action: ["*"] }), violations: [] },
+    { policy: iamNoStarAction, resource: ROLE_POLICY({ Action: ["*"], Resource: ["*"] }), violations: [] },
   ],
   "iam-no-passrole-star": [
     {
@@ -80,6 +81,8 @@ export const CORE_CASES: Record<string, Case[]> = {
     },
     { policy: iamNoPassroleStar, resource: ROLE_POLICY({ Action: ["iam:PassRole"], Resource: ["*"] }), violations: ['its Resource is "*"', "Add the condition iam:PassedToService"] },
     { policy: iamNoPassroleStar, resource: ROLE_POLICY({ Action: ["iam:Pass*"], Resource: ["arn:aws:iam::111111111111:role/task"] }), violations: ["Add the condition iam:PassedToService to Statement[0]"] },
+    { policy: iamNoPassroleStar, resource: ROLE_POLICY({ Action: ["*"], Resource: ["*"] }), violations: [] },
+    { policy: iamNoPassroleStar, resource: ROLE_POLICY({ Action: ["iam:*"], Resource: ["*"] }), violations: [] },
   ],
   "sfn-role-confused-deputy": [
     { policy: sfnRoleConfusedDeputy, resource: TRUST({ StringEquals: { "aws:SourceAccount": "111111111111" } }), violations: [] },

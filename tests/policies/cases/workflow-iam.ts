@@ -6,43 +6,9 @@ import { iamTrustNoPublic } from "../../../policies/rules/iam-trust-no-public";
 import { sfnCmkEncryption } from "../../../policies/rules/sfn-cmk-encryption";
 import { sfnExecutionData } from "../../../policies/rules/sfn-execution-data";
 import { sfnXrayTracing } from "../../../policies/rules/sfn-xray-tracing";
-import { ResourceValidationPolicy } from "@pulumi/policy";
 import { logDeliveryStatement, xrayStatement } from "../../../infra/iam/service";
 import { FakeResource } from "../harness";
 import { Case, MACHINE, ROLE_POLICY, TRUST, with_ } from "./core";
-
-/** The rules of this group, in registration order. */
-export const WORKFLOW_IAM_RULES: ResourceValidationPolicy[] = [
-  sfnExecutionData,
-  sfnXrayTracing,
-  sfnCmkEncryption,
-  iamNoServiceWildcard,
-  iamNoStarResource,
-  iamNoNotElements,
-  iamNoElevatedManaged,
-  iamTrustNoPublic,
-];
-
-/**
- * The configuration recommended per stack (rule name → config), over the rules' defaults. Prod runs every rule
- * with its defaults. Dev logs execution data on purpose, so it does not check it; dev's tracing and AWS-owned key
- * are on purpose too, and the rules without configuration (sfn-xray-tracing, sfn-cmk-encryption) are meant to run
- * there as advisory or disabled (see {@link DEV_FINDINGS}).
- */
-export const STACK_CONFIGS: Record<"dev" | "prod", Record<string, Record<string, unknown>>> = {
-  prod: {},
-  dev: { "sfn-execution-data": { includeExecutionData: "any" } },
-};
-
-/**
- * What dev violates with prod's configuration (rule name → state machine names): its three state machines log
- * execution data, trace nothing and use the AWS-owned key, by design. Nothing else in dev is reported.
- */
-export const DEV_FINDINGS: Record<string, string[]> = {
-  "sfn-execution-data": ["backup-orchestration", "credit-approval", "order-events"],
-  "sfn-xray-tracing": ["backup-orchestration", "credit-approval", "order-events"],
-  "sfn-cmk-encryption": ["backup-orchestration", "credit-approval", "order-events"],
-};
 
 /** A state machine as the prod stack registers it (definition left out). */
 const PROD_MACHINE: FakeResource = {
@@ -127,6 +93,7 @@ export const WORKFLOW_IAM_CASES: Record<string, Case[]> = {
     { policy: iamNoStarResource, resource: EXECUTION_POLICY, violations: [] },
     { policy: iamNoStarResource, resource: UNSCOPED_TASK, violations: [] },
     { policy: iamNoStarResource, resource: ROLE_POLICY({}), violations: [] },
+    { policy: iamNoStarResource, resource: ROLE_POLICY({ Action: ["iam:PassRole"], Resource: ["*"] }), violations: [] },
     {
       policy: iamNoStarResource,
       resource: ROLE_POLICY({ Action: ["dynamodb:Scan", "xray:PutTraceSegments", "sns:Publish"], Resource: ["*"] }),
