@@ -36,9 +36,12 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  // exitCode, not exit(): exit() would cut off standard output to a pipe after its first 64 KiB.
+  (code) => {
+    process.exitCode = code;
+  },
   (error: Error) => {
     console.error(`check failed: ${error.message}`);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

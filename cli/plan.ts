@@ -58,10 +58,13 @@ function indent(text: string, spaces: number): string {
 
 if (require.main === module) {
   main().then(
-    (code) => process.exit(code),
+    // exitCode, not exit(): exit() would cut off standard output to a pipe after its first 64 KiB.
+  (code) => {
+    process.exitCode = code;
+  },
     (error: Error) => {
       console.error(`plan failed: ${error.message}`);
-      process.exit(1);
+      process.exitCode = 1;
     },
   );
 }

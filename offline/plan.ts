@@ -1,11 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import { readStackFile } from "../infra/config";
 import { statecraftProgram } from "../infra/program";
 import { AwsMocks, RegisteredResource } from "./mocks";
-
-// Not in the SDK's typings; the SDK's own tests use it to let a program's outstanding RPCs settle.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+import { runProgram } from "./program";
 
 /** The offline plan of a stack: what `pulumi up` would register, with inputs resolved. */
 export interface Plan {
@@ -64,40 +60,11 @@ export async function runPlan(stack: string, options: PlanOptions = {}): Promise
     stackReferences[config.producerStack] = (await runPlan(producerStack, { project, root: options.root })).outputs;
   }
   const mocks = new AwsMocks({ partition: config.partition, region: config.region, account: config.accountId }, { stackReferences });
-  await pulumi.runtime.setMocks(mocks, project, stack, false);
-  pulumi.runtime.setAllConfig(raw, secretKeys);
-
-  const parents = new Map<pulumi.Resource, string>();
-  const parentOf = new Map<string, string>();
-  const optionsOf = new Map<string, RegisteredResource["options"]>();
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation((args) => {
-      const key = `${args.type}::${args.name}`;
-      parents.set(args.resource, key);
-      const parent = args.opts.parent && parents.get(args.opts.parent);
-      if (parent) parentOf.set(key, parent);
-      const dependsOn = ([] as unknown[]).concat(args.opts.dependsOn ?? []).map((r) => parents.get(r as pulumi.Resource) ?? "?");
-      if (args.opts.retainOnDelete !== undefined || dependsOn.length > 0) {
-        optionsOf.set(key, { ...(args.opts.retainOnDelete !== undefined ? { retainOnDelete: args.opts.retainOnDelete } : {}), ...(dependsOn.length ? { dependsOn } : {}) });
-      }
-      return undefined;
-    });
-    return statecraftProgram();
-  });
-  // Every registration has reached the mocks once every resource's URN has resolved; the outputs of the stack
-  // resource are registered last, and must settle before the next plan resets the mocks.
-  await Promise.all([...parents.keys()].map((resource) => new Promise((resolve) => resource.urn.apply(resolve))));
-  await waitForRPCs();
-  const resources = mocks.resources.map((resource) => {
-    const key = `${resource.type}::${resource.name}`;
-    const parent = parentOf.get(key);
-    const recorded = optionsOf.get(key);
-    return { ...resource, ...(parent ? { parent } : {}), ...(recorded ? { options: recorded } : {}) };
-  });
+  const { resources, outputs } = await runProgram(statecraftProgram, { project, stack, mocks, config: raw, secretKeys });
   return {
     stack,
     resources,
-    outputs: (outputs ?? {}) as Record<string, unknown>,
+    outputs,
     ...(Object.keys(stackReferences).length ? { stackReferences } : {}),
   };
 }
