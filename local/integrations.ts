@@ -17,11 +17,13 @@ import { type AslStateMachine, type Json, walkStates } from "../infra/definition
 import { INTEGRATIONS, type IntegrationPattern } from "../infra/iam/catalog";
 import { parseResource } from "../infra/iam/derive";
 import type { Naming } from "../infra/naming";
-import { LocalStepFunctionsClient, type PendingTask, type TaskTokenResponder, type TaskTokens } from "./approvals";
+import { type ApprovalDecision, LocalStepFunctionsClient, type PendingTask, type TaskTokenResponder, type TaskTokens } from "./approvals";
 import type { LocalDynamoDb } from "./dynamodb";
 import { LocalRunError, TaskFailure } from "./errors";
 import type { LocalLambda } from "./lambda";
 import type { NotificationLog } from "./notifications";
+import { type LocalCaller, type LocalStateMachines, startExecutionSync } from "./executions";
+import type { ExecutionReport } from "./runner";
 
 /**
  * The local integration table: how each Task Resource is served when a workflow runs locally, keyed like the IAM
@@ -44,6 +46,13 @@ export interface LocalServices {
   tokens: TaskTokens;
   /** Answers `.waitForTaskToken` Tasks; without one, such a Task fails the run at once. */
   responder?: TaskTokenResponder;
+  /** The scenario's approver, handed on to nested executions. */
+  approver?: ApprovalDecision;
+  /** The state machines a `states:startExecution` Task may run, and who runs them. */
+  stateMachines?: LocalStateMachines;
+  caller?: LocalCaller;
+  /** Nested executions' reports, collected for the parent's report. */
+  children?: ExecutionReport[];
 }
 
 /** One Task invocation. */
@@ -56,6 +65,10 @@ export interface TaskCall {
   functionArn?: string;
   /** For `.waitForTaskToken`: the token `$$.Task.Token` gave this Task. */
   taskToken?: string;
+  /** The integration pattern of the Resource (`""`, `.sync`, `.sync:2`, `.waitForTaskToken`). */
+  pattern?: IntegrationPattern;
+  /** The role the Task assumes (`Credentials.RoleArn`), if any. */
+  roleArn?: string;
 }
 
 /** One row of the local integration table. */
@@ -221,6 +234,7 @@ export const LOCAL_INTEGRATIONS: Readonly<Record<string, LocalIntegration>> = {
   "aws-sdk:dynamodb:deleteItem": dynamodbAction("deleteItem", "aws-sdk"),
   "aws-sdk:dynamodb:query": dynamodbAction("query", "aws-sdk"),
   "aws-sdk:dynamodb:scan": dynamodbAction("scan", "aws-sdk"),
+  "states:startExecution": startExecutionSync,
 };
 
 /** True when `value` holds the string `needle` anywhere (as a value, at any depth). */
@@ -295,14 +309,28 @@ export function localTaskHandlers(definition: AslStateMachine, services: LocalSe
         name,
       );
     }
+    const roleArn = credentialsRole(name, state.Credentials);
     handlers[name] = async (input) => {
       // Synchronously, before any await: the token `$$.Task.Token` issued for this Task's Parameters.
       const taskToken = services.tokens.take();
-      const call: TaskCall = { state: name, resource, parameters: input, functionArn: parsed.functionArn, taskToken };
+      const call: TaskCall = { state: name, resource, parameters: input, functionArn: parsed.functionArn, taskToken, pattern: parsed.pattern, roleArn };
       return parsed.pattern === ".waitForTaskToken" ? waitForTaskToken(call, integration, services) : integration.run(call, services);
     };
   }
   return handlers;
+}
+
+/**
+ * The role of a Task's `Credentials`, which must be static locally.
+ * @throws LocalRunError naming the State for `RoleArn.$` (a path) or a missing RoleArn.
+ */
+function credentialsRole(state: string, credentials: unknown): string | undefined {
+  if (credentials === undefined) return undefined;
+  const roleArn = typeof credentials === "object" && credentials !== null ? (credentials as Record<string, unknown>).RoleArn : undefined;
+  if (typeof roleArn !== "string") {
+    throw new LocalRunError(`Credentials needs a static RoleArn locally (RoleArn.$ is not emulated). Received: ${JSON.stringify(credentials)}`, state);
+  }
+  return roleArn;
 }
 
 /**

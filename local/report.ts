@@ -103,6 +103,12 @@ export function formatReport(report: ExecutionReport): string[] {
         : `   task token: ${t.state} ← SendTaskFailure ${t.error}: ${JSON.stringify(t.cause)}`,
     );
   }
+  for (const child of report.children) {
+    const [assumed] = child.assumedRoles;
+    lines.push(`   started: ${child.executionArn}${assumed ? ` (${assumed.state}, as ${assumed.roleArn})` : ""}`);
+    for (const check of assumed?.checks ?? []) lines.push(`     ${check}`);
+    lines.push(...formatReport(child).map((line) => `     ${line}`));
+  }
   if (report.backups.length > 0) {
     lines.push(`   backups (local stand-in for CreateBackup): ${report.backups.length}`);
     for (const b of report.backups) lines.push(`     ${b.backupArn}`);

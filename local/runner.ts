@@ -2,11 +2,14 @@ import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
-import { buildArn } from "../infra/iam/arn";
+import { buildArn, parseArn } from "../infra/iam/arn";
 import { readStackFile, type StackConfig } from "../infra/config";
-import { WORKFLOWS, type WorkflowName } from "../infra/manifest";
+import { TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
 import { Naming } from "../infra/naming";
 import { renderWorkflow } from "../infra/render";
+import { type SharedWorkflows, consumerPrincipals, invokerPolicy, invokerRoleArn, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
+import { type PolicyDocument } from "../infra/iam/policy";
+import { type LocalStartRequest, type LocalStateMachines } from "./executions";
 import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokens, type TokenAnswer } from "./approvals";
 import { type LocalBackup, LocalBackupService } from "./backups";
 import { LocalDynamoDb } from "./dynamodb";
@@ -60,8 +63,22 @@ export interface ExecutionReport {
   invocations: Invocation[];
   /** Backups the local backup service answered. */
   backups: LocalBackup[];
+  /** Executions this one started (`states:startExecution.sync[:2]`), in order. */
+  children: ExecutionReport[];
+  /** Roles Tasks assumed (`Credentials.RoleArn`), with what the local run checked. */
+  assumedRoles: AssumedRole[];
   /** Wall-clock duration, in ms. */
   durationMs: number;
+}
+
+/** A role a Task assumed to start another account's state machine, and what the local run checked. */
+export interface AssumedRole {
+  state: string;
+  roleArn: string;
+  /** The caller's execution role. */
+  by: string;
+  /** One sentence per check made, and what was not checked. */
+  checks: string[];
 }
 
 /** Options for one run of a definition. */
@@ -72,6 +89,8 @@ export interface DefinitionRunOptions {
   stateMachine?: string;
   /** @default "STANDARD" */
   type?: "STANDARD" | "EXPRESS";
+  /** The execution's name. @default `local-<uuid>` */
+  executionName?: string;
   /** Decides `.waitForTaskToken` approval requests through the approval-callback handler. */
   approver?: ApprovalDecision;
   /** Answers `.waitForTaskToken` Tasks in any other way; takes precedence over `approver`. */
@@ -95,7 +114,11 @@ export interface WorkflowRunOptions extends Omit<DefinitionRunOptions, "stateMac
 
 /** Options for {@link LocalStack.start}. */
 export interface LocalStackOptions {
-  /** The stack whose `Pulumi.<stack>.yaml` gives the Region, account and backup tables. @default "dev" */
+  /**
+   * The stack whose `Pulumi.<stack>.yaml` gives the Region, account, workflows and backup tables. A stack with
+   * `statecraft:producerStack` also starts that stack (the last part of its name, from the same directory), whose
+   * shared workflows it calls. @default "dev"
+   */
   stack?: string;
   /** The directory holding the stack file. @default the project root */
   root?: string;
@@ -115,39 +138,131 @@ export function assertRunnableLocally(definition: AslStateMachine): void {
   }
 }
 
-/** A stack's local resources: its naming and configuration, and a dynalite database holding its tables. */
-export class LocalStack {
+/**
+ * A stack's local resources: its naming and configuration, a dynalite database holding its tables and, for a
+ * stack calling workflows another stack shares, that producer stack (its own account, naming and database).
+ */
+export class LocalStack implements LocalStateMachines {
   private constructor(
     /** The stack's name, e.g. `dev`. */
     readonly stack: string,
     readonly config: StackConfig,
     readonly naming: Naming,
     readonly dynamodb: LocalDynamoDb,
+    /** The producer stack, when this stack calls its shared workflows. */
+    readonly producer?: LocalStack,
+    /** What the producer shares that this stack's workflows call, checked as the program checks its StackReference. */
+    readonly shared: SharedWorkflows = {},
   ) {}
 
   /**
-   * Reads the stack file and starts the local database with the stack's tables, seeded.
+   * Reads the stack file and starts the local database with the stack's tables, seeded; for a stack with
+   * `statecraft:producerStack`, starts the producer stack too and checks what it shares, as the program checks
+   * the producer's `sharedWorkflows` (the local answer is the one the producer's configuration gives).
    * @param options which stack.
    * @returns the running stack; call {@link stop} when done.
-   * @throws StackConfigError for a bad stack file; the SDK's error when the tables cannot be created.
+   * @throws StackConfigError for a bad stack file or a producer that does not share what is needed; the SDK's
+   *   error when the tables cannot be created.
    */
   static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
     const stack = options.stack ?? "dev";
     const { config } = readStackFile(stack, options.root);
     const naming = new Naming(PROJECT_NAME, stack, { partition: config.partition, region: config.region, account: config.accountId });
-    return new LocalStack(stack, config, naming, await LocalDynamoDb.start(naming));
+    const contents = stackContents(config.workflows, config.backupTables ?? []);
+    let producer: LocalStack | undefined;
+    let shared: SharedWorkflows = {};
+    if (config.producerStack) {
+      const producerStack = config.producerStack.split("/")[2];
+      if (producerStack === stack) throw new LocalRunError(`${stack}: statecraft:producerStack ${config.producerStack} names the stack itself.`);
+      producer = await LocalStack.start({ stack: producerStack, root: options.root });
+      try {
+        shared = resolveSharedWorkflows(stack, config, sharedWorkflowsOf(producer.config, producer.naming), contents.sharedWorkflows);
+      } catch (error) {
+        await producer.stop();
+        throw error;
+      }
+    }
+    const tables = Object.fromEntries(contents.tables.map((table) => [table, TABLES[table] as TableSpec]));
+    try {
+      return new LocalStack(stack, config, naming, await LocalDynamoDb.start(naming, { tables }), producer, shared);
+    } catch (error) {
+      await producer?.stop();
+      throw error;
+    }
   }
 
   /**
-   * Runs a seed workflow, rendered for this stack as it is deployed (`renderWorkflow`).
-   * @param workflow the workflow's name in the manifest.
+   * Runs one of the stack's workflows, rendered for this stack as it is deployed (`renderWorkflow`, with the
+   * producer's shared workflows for one that calls them).
+   * @param workflow the workflow's name in the manifest; the stack must deploy it (`statecraft:workflows`).
    * @param options input, approver, backup tables, local timings.
    * @returns the execution report; a failed execution is a report with status FAILED, not a throw.
-   * @throws DefinitionError when the definition does not render; LocalRunError as {@link runDefinition}.
+   * @throws LocalRunError when the stack does not deploy the workflow; DefinitionError when the definition does
+   *   not render; LocalRunError as {@link runDefinition}.
    */
   async runWorkflow(workflow: WorkflowName, options: WorkflowRunOptions): Promise<ExecutionReport> {
-    const { definition } = renderWorkflow(workflow, this.naming, options.backupTables ?? this.config.backupTables ?? []);
+    if (!this.config.workflows.includes(workflow)) {
+      throw new LocalRunError(`the ${this.stack} stack does not deploy ${workflow} (statecraft:workflows: ${this.config.workflows.join(", ")}).`);
+    }
+    const { definition } = renderWorkflow(workflow, this.naming, options.backupTables ?? this.config.backupTables ?? [], this.shared);
     return this.runDefinition(definition, { validate: false, ...options, stateMachine: this.naming.physical(workflow), type: WORKFLOWS[workflow].type });
+  }
+
+  /**
+   * Runs a state machine to completion for a `states:startExecution.sync[:2]` Task: one of this stack's
+   * workflows, or a workflow the producer stack shares. Starting another account's machine needs the Task's
+   * `Credentials.RoleArn`, which must be the producer's invoker role for this stack: its trust must name the
+   * calling execution role (or admit its account through the organization) and its policy must allow
+   * `states:StartExecution` on the machine and `states:DescribeExecution` on its executions, as in AWS.
+   * The external id is a secret the local run does not know: it is not checked (Step Functions passes the
+   * calling state machine's ARN).
+   *
+   * @param request see {@link LocalStartRequest}.
+   * @returns the child's report, its assumed role recorded.
+   * @throws LocalRunError naming the State for a machine no local stack runs, a missing or wrong role, or a trust
+   *   or permission that does not allow the call.
+   */
+  async startExecution(request: LocalStartRequest): Promise<ExecutionReport> {
+    const { state, stateMachineArn, roleArn, caller } = request;
+    const own = this.config.workflows.find((workflow) => this.naming.stateMachineArn(workflow) === stateMachineArn);
+    const options = { input: request.input, approver: request.approver, responder: request.responder, executionName: request.name };
+    if (own) return this.runWorkflow(own, options);
+    const producer = this.producer;
+    const sharedWorkflow = producer?.config.workflows.find((workflow) => producer.naming.stateMachineArn(workflow) === stateMachineArn);
+    if (!producer || !sharedWorkflow) {
+      throw new LocalRunError(`no local stack runs ${stateMachineArn}: the ${this.stack} stack runs ${this.config.workflows.join(", ")}${producer ? `, its producer ${producer.stack} ${producer.config.workflows.join(", ")}` : ""}.`, state);
+    }
+    if (!roleArn) {
+      throw new LocalRunError(`${stateMachineArn} is in account ${producer.config.accountId}: Step Functions has no resource-based policy on state machines, so the Task needs Credentials.RoleArn, the producer's invoker role.`, state);
+    }
+    const entry = Object.entries(producer.config.sharing?.consumers ?? {}).find(([name]) => invokerRoleArn(producer.naming, name) === roleArn);
+    if (!entry) throw new LocalRunError(`Credentials.RoleArn ${roleArn} is not an invoker role of the ${producer.stack} stack.`, state);
+    const [consumerName, consumer] = entry;
+    const checks: string[] = [];
+    const callerAccount = parseArn(caller.executionRoleArn)?.account;
+    if (consumer.principals) {
+      if (!consumer.principals.includes(caller.executionRoleArn)) {
+        throw new LocalRunError(`the trust of ${roleArn} names ${consumerPrincipals(consumer, producer.config.partition).join(", ")}, not the caller's execution role ${caller.executionRoleArn}.`, state);
+      }
+      checks.push(`trust: names the caller's execution role ${caller.executionRoleArn}`);
+    } else if (callerAccount !== consumer.accountId) {
+      throw new LocalRunError(`the trust of ${roleArn} admits account ${consumer.accountId}, not the caller's account ${callerAccount}.`, state);
+    } else {
+      checks.push(`trust: admits account ${consumer.accountId}; aws:PrincipalOrgID ${consumer.organizationId} not checked locally`);
+    }
+    if (consumer.externalId !== undefined) checks.push(`trust: sts:ExternalId not checked locally (a secret; Step Functions passes the calling state machine's ARN ${caller.stateMachineArn})`);
+    const policy = invokerPolicy(consumer.workflows.map((workflow) => ({ arn: producer.naming.stateMachineArn(workflow), type: WORKFLOWS[workflow].type })));
+    const executionArn = stateMachineArn.replace(":stateMachine:", ":execution:") + `:${request.name ?? "local"}`;
+    for (const [action, resource] of [
+      ["states:StartExecution", stateMachineArn],
+      ["states:DescribeExecution", executionArn],
+    ]) {
+      if (!allows(policy, action, resource)) throw new LocalRunError(`the policy of ${roleArn} (consumer ${consumerName}) does not allow ${action} on ${resource}.`, state);
+      checks.push(`policy: allows ${action} on ${resource}`);
+    }
+    const report = await producer.runWorkflow(sharedWorkflow, options);
+    report.assumedRoles.unshift({ state, roleArn, by: caller.executionRoleArn, checks });
+    return report;
   }
 
   /**
@@ -165,6 +280,9 @@ export class LocalStack {
     const tokens = new TaskTokens();
     const backups = new LocalBackupService(this.dynamodb, this.naming);
     const lambda = new LocalLambda(this.naming, { backups, stepFunctions: new LocalStepFunctionsClient(tokens) });
+    const stateMachine = options.stateMachine ?? "local";
+    const stateMachineArn = buildArn(this.naming.context, "states", `stateMachine:${stateMachine}`);
+    const children: ExecutionReport[] = [];
     const services: LocalServices = {
       naming: this.naming,
       lambda,
@@ -172,6 +290,11 @@ export class LocalStack {
       dynamodb: this.dynamodb,
       tokens,
       responder: options.responder ?? (options.approver ? approverResponder(options.approver, (event) => lambda.invoke("approval-callback", event)) : undefined),
+      approver: options.approver,
+      stateMachines: this,
+      // The Workflow component names a machine's execution role `<machine>-role`.
+      caller: { stateMachineArn, executionRoleArn: buildArn(this.naming.context, "iam", `role/${stateMachine}-role`, "global") },
+      children,
     };
     const taskResourceLocalHandlers = localTaskHandlers(definition, services);
     const states = walkStates(definition);
@@ -179,8 +302,7 @@ export class LocalStack {
     const retryMs = Object.fromEntries(states.filter((s) => Array.isArray(s.state.Retry)).map((s) => [s.name, options.retryMs ?? DEFAULT_RETRY_MS]));
     const trace = new ExecutionTrace(definition, { waitMs, retryMs });
 
-    const stateMachine = options.stateMachine ?? "local";
-    const executionName = `local-${randomUUID()}`;
+    const executionName = options.executionName ?? `local-${randomUUID()}`;
     const executionArn =
       options.type === "EXPRESS"
         ? buildArn(this.naming.context, "states", `express:${stateMachine}:${executionName}:${randomUUID()}`)
@@ -189,7 +311,7 @@ export class LocalStack {
       overrides: { taskResourceLocalHandlers, waitTimeOverrides: waitMs, retryIntervalOverrides: retryMs },
       context: {
         Execution: { Id: executionArn, Name: executionName },
-        StateMachine: { Id: buildArn(this.naming.context, "states", `stateMachine:${stateMachine}`), Name: stateMachine },
+        StateMachine: { Id: stateMachineArn, Name: stateMachine },
         Task: tokens.contextTask,
       },
     };
@@ -210,6 +332,8 @@ export class LocalStack {
       taskTokens: tokens.answers,
       invocations: lambda.invocations,
       backups: backups.backups,
+      children,
+      assumedRoles: [] as AssumedRole[],
     };
     let outcome: Pick<ExecutionReport, "status" | "output" | "error" | "cause">;
     try {
@@ -229,10 +353,27 @@ export class LocalStack {
     return { ...report, ...outcome, durationMs: Date.now() - started };
   }
 
-  /** Stops the local database; the process can then exit. Safe to call twice. */
+  /** Puts every table of this stack and of its producer back to its seed items. */
+  async reset(): Promise<void> {
+    await this.dynamodb.reset();
+    await this.producer?.reset();
+  }
+
+  /** Stops the local databases (this stack's and its producer's); the process can then exit. Safe to call twice. */
   async stop(): Promise<void> {
     await this.dynamodb.stop();
+    await this.producer?.stop();
   }
+}
+
+/**
+ * Whether a policy's Allow statements grant an action on a resource (`*` and `?` wildcards in both; conditions
+ * are not evaluated, and no statement here denies).
+ */
+function allows(policy: PolicyDocument, action: string, resource: string): boolean {
+  const matches = (pattern: string, value: string) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(value);
+  return policy.Statement.some((s) => s.Effect === "Allow" && !s.Condition && s.Action.some((a) => matches(a, action)) && s.Resource.some((r) => matches(r, resource)));
 }
 
 /** The Error and Cause of a failed execution, leaving out the interpreter's defaults for a bare Fail state. */

@@ -23,6 +23,8 @@ export const scenarioSchema = z
   .object({
     /** The workflow's name in the manifest. */
     workflow: z.enum(names(WORKFLOWS)),
+    /** The stack the workflow runs in (it must deploy the workflow). @default "dev" */
+    stack: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
     /** What the scenario shows, one sentence. */
     description: z.string().min(1),
     /** The execution input. */
@@ -56,6 +58,24 @@ export const scenarioSchema = z
         items: z.array(z.object({ table: z.enum(names(TABLES)), key: dynamodbItem, item: dynamodbItem.nullable() }).strict()).optional(),
         /** Logical or physical names of the tables that must have been backed up at least once. */
         backups: z.array(z.string()).optional(),
+        /**
+         * The executions the workflow started (`states:startExecution.sync[:2]`), in order: the state machine's
+         * physical name, its status and, optionally, its Error, States it entered in order, and the role assumed to
+         * start it (`Credentials.RoleArn`).
+         */
+        children: z
+          .array(
+            z
+              .object({
+                stateMachine: z.string(),
+                status: z.enum(["SUCCEEDED", "FAILED", "TIMED_OUT"]),
+                error: z.string().optional(),
+                path: z.array(z.string()).optional(),
+                assumedRole: z.string().optional(),
+              })
+              .strict(),
+          )
+          .optional(),
       })
       .strict(),
   })
@@ -125,19 +145,25 @@ export function loadScenarios(dir: string = SAMPLES_DIR): Scenario[] {
     .map((file) => loadScenario(path.join(dir, file)));
 }
 
+/** The stack a scenario runs in: its `stack`, or `dev`. */
+export function scenarioStack(scenario: Scenario): string {
+  return scenario.stack ?? "dev";
+}
+
 /**
- * Runs one scenario: resets the stack's tables to their seed items, puts the scenario's own items, runs the
- * workflow with the scenario's input, approver and backup tables, and checks the expectation (DynamoDB items are
- * read back from the local tables).
+ * Runs one scenario: resets the stack's tables (and its producer's) to their seed items, puts the scenario's own
+ * items, runs the workflow with the scenario's input, approver and backup tables, and checks the expectation
+ * (DynamoDB items are read back from the local tables).
  *
- * @param stack a started local stack.
+ * @param stack a started local stack: the scenario's ({@link scenarioStack}).
  * @param scenario the scenario.
  * @returns the outcome; a run that throws (e.g. a Task with no local integration) is a failed result carrying the
  *   error, not a throw.
  */
 export async function runScenario(stack: LocalStack, scenario: Scenario): Promise<ScenarioResult> {
   try {
-    await stack.dynamodb.reset();
+    if (scenarioStack(scenario) !== stack.stack) throw new Error(`the scenario runs in the ${scenarioStack(scenario)} stack, not ${stack.stack}`);
+    await stack.reset();
     for (const [table, items] of Object.entries(scenario.seed ?? {})) {
       await stack.dynamodb.putItems(stack.dynamodb.tableName(table), items as unknown as Item[]);
     }
@@ -208,6 +234,32 @@ export async function checkExpectations(scenario: Scenario, report: ExecutionRep
       problems.push(`${where}: expected an item, found none`);
     } else {
       problems.push(...subsetMismatches(item, actual, where));
+    }
+  }
+  if (expected.children) {
+    const actual = report.children;
+    if (actual.length !== expected.children.length) {
+      problems.push(`children: expected ${expected.children.length} started execution(s), got ${actual.length} (${show(actual.map((c) => c.stateMachine))})`);
+    } else {
+      expected.children.forEach((child, i) => {
+        const got = actual[i];
+        const at = `children[${i}]`;
+        if (got.stateMachine !== child.stateMachine) problems.push(`${at}: expected state machine ${child.stateMachine}, got ${got.stateMachine}`);
+        if (got.status !== child.status) problems.push(`${at}: expected status ${child.status}, got ${got.status}`);
+        if (child.error !== undefined && got.error !== child.error) problems.push(`${at}: expected error ${show(child.error)}, got ${show(got.error)}`);
+        const entered = got.path.map((step) => step.state);
+        let from = 0;
+        for (const state of child.path ?? []) {
+          const found = entered.indexOf(state, from);
+          if (found < 0) {
+            problems.push(`${at}.path: expected "${state}" to be entered; entered: ${entered.join(" → ")}`);
+            break;
+          }
+          from = found + 1;
+        }
+        const assumed = got.assumedRoles[0]?.roleArn;
+        if (child.assumedRole !== undefined && assumed !== child.assumedRole) problems.push(`${at}: expected to be started as ${child.assumedRole}, got ${assumed ?? "the execution role"}`);
+      });
     }
   }
   for (const table of expected.backups ?? []) {

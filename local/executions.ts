@@ -1,0 +1,134 @@
+import type { Json } from "../infra/definition/asl";
+import { parseArn } from "../infra/iam/arn";
+import type { ApprovalDecision, TaskTokenResponder } from "./approvals";
+import { LocalRunError, TaskFailure } from "./errors";
+import type { LocalIntegration, LocalServices, TaskCall } from "./integrations";
+import type { ExecutionReport } from "./runner";
+
+/**
+ * Nested executions, run locally: the `states:startExecution.sync` and `.sync:2` integrations start another state
+ * machine's definition on the same interpreter (one of this stack's workflows, or one a producer stack shares
+ * with it, run against that stack's own local resources) and answer with what Step Functions answers.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html
+ */
+
+/** Who starts a nested execution: the calling state machine and its execution role. */
+export interface LocalCaller {
+  stateMachineArn: string;
+  executionRoleArn: string;
+}
+
+/** A request to run a state machine to completion. */
+export interface LocalStartRequest {
+  /** The Task starting it. */
+  state: string;
+  stateMachineArn: string;
+  /** The execution input. */
+  input: Json;
+  /** The execution name (`Name`), when the Task gives one. */
+  name?: string;
+  /** The role the Task assumes (`Credentials.RoleArn`), if any. */
+  roleArn?: string;
+  caller: LocalCaller;
+  /** Decides the child's `.waitForTaskToken` approvals, as the parent's scenario says. */
+  approver?: ApprovalDecision;
+  responder?: TaskTokenResponder;
+}
+
+/** Runs the state machines a workflow may start; {@link LocalStack} is one. */
+export interface LocalStateMachines {
+  /**
+   * Runs a state machine to completion.
+   * @returns the child execution's report (a failed child is a report, not a throw).
+   * @throws LocalRunError when no local stack runs that state machine, or the caller may not run it (no
+   *   `Credentials.RoleArn` for another account, a role that is not the producer's invoker role for it, a trust or
+   *   permission that does not allow it).
+   */
+  startExecution(request: LocalStartRequest): Promise<ExecutionReport>;
+}
+
+/** The fields of DescribeExecution that `.sync` returns for a finished child, Input and Output as text. */
+function describeExecution(request: LocalStartRequest, report: ExecutionReport, started: number, stopped: number): Record<string, Json> {
+  const name = report.executionArn.split(":").pop() as string;
+  const base: Record<string, Json> = {
+    ExecutionArn: report.executionArn,
+    Input: JSON.stringify(request.input),
+    InputDetails: { Included: true },
+    Name: name,
+    RedriveCount: 0,
+    StartDate: started,
+    StateMachineArn: request.stateMachineArn,
+    Status: report.status,
+    StopDate: stopped,
+  };
+  if (report.status === "SUCCEEDED") {
+    return {
+      ...base,
+      Output: JSON.stringify(report.output ?? null),
+      OutputDetails: { Included: true },
+      RedriveStatus: "NOT_REDRIVABLE",
+      RedriveStatusReason: "Execution is SUCCEEDED and cannot be redriven",
+    };
+  }
+  return {
+    ...base,
+    RedriveStatus: "REDRIVABLE",
+    ...(report.error !== undefined ? { Error: report.error } : {}),
+    ...(report.cause !== undefined ? { Cause: report.cause } : {}),
+  };
+}
+
+function parameters(call: TaskCall): Record<string, Json> {
+  if (typeof call.parameters !== "object" || call.parameters === null || Array.isArray(call.parameters)) {
+    throw new LocalRunError(`states:startExecution needs Parameters that are a JSON object. Received: ${JSON.stringify(call.parameters)}`, call.state);
+  }
+  return call.parameters;
+}
+
+/**
+ * `states:startExecution.sync` and `.sync:2`: runs the child to completion and answers with its DescribeExecution
+ * result, `Input` and `Output` as JSON text for `.sync` and parsed JSON for `.sync:2`; a child that does not
+ * succeed fails the Task with `States.TaskFailed`, the Cause being the DescribeExecution result as JSON text (its
+ * `Error` and `Cause` the child's), as in AWS. `Input` may be JSON or JSON text, as Step Functions accepts.
+ */
+export const startExecutionSync: LocalIntegration = {
+  patterns: [".sync", ".sync:2"],
+  local:
+    "runs the child state machine locally to completion (one of the stack's workflows, or one a producer stack shares with it, on that stack's local resources; another account only through Credentials.RoleArn, checked against the producer's invoker role trust and policy); returns DescribeExecution with Input and Output as text (.sync) or JSON (.sync:2); a failed child fails the Task with States.TaskFailed",
+  async run(call, services: LocalServices) {
+    const { stateMachines, caller } = services;
+    if (!stateMachines || !caller) throw new LocalRunError("this run has no local state machines to start (run it through LocalStack.runWorkflow or runDefinition).", call.state);
+    const { StateMachineArn, Input, Name } = parameters(call);
+    if (typeof StateMachineArn !== "string" || parseArn(StateMachineArn)?.service !== "states") {
+      throw new TaskFailure("StepFunctions.InvalidArnException", `Invalid Arn: '${String(StateMachineArn)}' (Service: Sfn, Status Code: 400)`);
+    }
+    let input: Json = Input === undefined ? {} : Input;
+    if (typeof input === "string") {
+      try {
+        input = JSON.parse(input) as Json;
+      } catch {
+        throw new TaskFailure("StepFunctions.InvalidExecutionInputException", `Invalid State Machine Execution Input: '${input}' (Service: Sfn, Status Code: 400)`);
+      }
+    }
+    if (Name !== undefined && (typeof Name !== "string" || !/^[A-Za-z0-9_-]{1,80}$/.test(Name))) {
+      throw new TaskFailure("StepFunctions.InvalidNameException", `Invalid Name: '${String(Name)}' (Service: Sfn, Status Code: 400)`);
+    }
+    const request: LocalStartRequest = {
+      state: call.state,
+      stateMachineArn: StateMachineArn,
+      input,
+      name: Name as string | undefined,
+      roleArn: call.roleArn,
+      caller,
+      approver: services.approver,
+    };
+    const started = Date.now();
+    const report = await stateMachines.startExecution(request);
+    services.children?.push(report);
+    const described = describeExecution(request, report, started, Date.now());
+    if (report.status !== "SUCCEEDED") throw new TaskFailure("States.TaskFailed", JSON.stringify(described));
+    if (call.pattern === ".sync:2") return { ...described, Input: input, Output: report.output ?? null };
+    return described;
+  },
+};

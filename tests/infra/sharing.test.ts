@@ -1,0 +1,214 @@
+import { expect } from "chai";
+import { SharingConsumer, readStackFile } from "../../infra/config";
+import { Naming } from "../../infra/naming";
+import {
+  consumerKeyStatements,
+  invokePermissions,
+  invokerPolicy,
+  invokerTrustPolicy,
+  resolveSharedWorkflows,
+  sharedWorkflowsOf,
+  tableReadPolicy,
+  topicSubscribePolicy,
+} from "../../infra/sharing";
+import { RegisteredResource } from "../../offline/mocks";
+import { Plan, runPlan } from "../../offline/plan";
+
+const PROD = "222222222222";
+const CONSUMER = "333333333333";
+const CALLER_ROLE = `arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role`;
+const MACHINE = `arn:aws:states:eu-west-1:${PROD}:stateMachine:statecraft-prod-credit-approval`;
+const INVOKER = `arn:aws:iam::${PROD}:role/statecraft-prod-invoker-lending`;
+const EXTERNAL_ID = "offline-secret:statecraft:sharing.consumers.lending.externalId";
+
+function find(plan: Plan, type: string, name: string): RegisteredResource {
+  const found = plan.resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`${type} ${name} was not registered`);
+  return found;
+}
+const json = (resource: RegisteredResource, field: string) => JSON.parse(resource.inputs[field] as string);
+
+describe("workflow sharing, producer side (prod stack)", function () {
+  this.timeout(60_000);
+  let plan: Plan;
+  let keyArn: string;
+  before(async () => {
+    plan = await runPlan("prod");
+    keyArn = find(plan, "aws:kms/key:Key", "platform-key").outputs?.arn as string;
+  });
+
+  it("creates the invoker role with a predictable name, trusted only by the named principal with the external id", () => {
+    const role = find(plan, "aws:iam/role:Role", "lending-invoker");
+    expect(role.parent).to.equal("statecraft:index:WorkflowSharing::sharing");
+    expect(role.inputs.name).to.equal("statecraft-prod-invoker-lending");
+    expect(role.inputs.maxSessionDuration).to.equal(3600);
+    expect(json(role, "assumeRolePolicy")).to.deep.equal({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: [CALLER_ROLE] },
+          Action: ["sts:AssumeRole"],
+          Condition: { StringEquals: { "sts:ExternalId": EXTERNAL_ID } },
+        },
+      ],
+    });
+  });
+
+  it("keeps the external id a secret: the trust policy is a secret input and no output holds it", () => {
+    expect(find(plan, "aws:iam/role:Role", "lending-invoker").secretInputs).to.deep.equal(["assumeRolePolicy"]);
+    expect(JSON.stringify(plan.outputs)).not.to.contain("offline-secret");
+  });
+
+  it("lets the invoker start exactly the shared machine, follow and stop its executions, and use its key in its context", () => {
+    const policy = find(plan, "aws:iam/rolePolicy:RolePolicy", "lending-invoker-policy");
+    expect(policy.inputs.role).to.equal("statecraft-prod-invoker-lending");
+    expect(json(policy, "policy")).to.deep.equal({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: [keyArn],
+          Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": MACHINE } },
+        },
+        { Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:*`] },
+        { Effect: "Allow", Action: ["states:StartExecution"], Resource: [MACHINE] },
+      ],
+    });
+  });
+
+  it("scopes the Lambda permission, the topic policy and the table policy to the named principal", () => {
+    expect(find(plan, "aws:lambda/permission:Permission", "credit-limit-lending-1").inputs).to.deep.equal({
+      statementId: "share-lending-1",
+      action: "lambda:InvokeFunction",
+      function: `arn:aws:lambda:eu-west-1:${PROD}:function:statecraft-prod-credit-limit`,
+      principal: CALLER_ROLE,
+    });
+    const topicArn = `arn:aws:sns:eu-west-1:${PROD}:statecraft-prod-credit-approval-requests`;
+    const topicPolicy = find(plan, "aws:sns/topicPolicy:TopicPolicy", "credit-approval-requests-policy");
+    expect(topicPolicy.inputs.arn).to.equal(topicArn);
+    expect(json(topicPolicy, "policy").Statement).to.deep.equal([
+      { Sid: "LendingSubscribes", Effect: "Allow", Principal: { AWS: [CALLER_ROLE] }, Action: ["sns:Subscribe"], Resource: topicArn },
+    ]);
+    const tableArn = `arn:aws:dynamodb:eu-west-1:${PROD}:table/statecraft-prod-credit-bureaus`;
+    const tablePolicy = find(plan, "aws:dynamodb/resourcePolicy:ResourcePolicy", "credit-bureaus-policy");
+    expect(tablePolicy.inputs.resourceArn).to.equal(tableArn);
+    expect(json(tablePolicy, "policy").Statement).to.deep.equal([
+      {
+        Sid: "LendingReads",
+        Effect: "Allow",
+        Principal: { AWS: [CALLER_ROLE] },
+        Action: ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
+        Resource: tableArn,
+      },
+    ]);
+  });
+
+  it("lets the consumer decrypt the shared table's key through DynamoDB only", () => {
+    const statements = json(find(plan, "aws:kms/key:Key", "platform-key"), "policy").Statement;
+    expect(statements.find((s: { Sid: string }) => s.Sid === "LendingDecryptsSharedTables")).to.deep.equal({
+      Sid: "LendingDecryptsSharedTables",
+      Effect: "Allow",
+      Principal: { AWS: [CALLER_ROLE] },
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } },
+    });
+  });
+
+  it("exports sharedWorkflows exactly, and as the configuration alone predicts", () => {
+    expect(plan.outputs.sharedWorkflows).to.deep.equal({ "credit-approval": { stateMachineArn: MACHINE, invokerRoleArn: INVOKER, type: "STANDARD" } });
+    const { config } = readStackFile("prod");
+    const naming = new Naming("statecraft", "prod", { partition: "aws", region: "eu-west-1", account: PROD });
+    expect(sharedWorkflowsOf(config, naming)).to.deep.equal(plan.outputs.sharedWorkflows);
+  });
+
+  it("shares nothing from dev: no sharing resources, an empty sharedWorkflows", async () => {
+    const dev = await runPlan("dev");
+    expect(dev.resources.filter((r) => r.type === "statecraft:index:WorkflowSharing")).to.be.empty;
+    expect(dev.outputs.sharedWorkflows).to.deep.equal({});
+  });
+});
+
+describe("sharing policies", () => {
+  const roles: SharingConsumer = {
+    accountId: CONSUMER,
+    principals: [CALLER_ROLE],
+    externalId: "ext-1",
+    workflows: ["credit-approval"],
+    functions: ["credit-limit"],
+    topics: [],
+    tables: [],
+  };
+  const organization: SharingConsumer = { accountId: CONSUMER, organizationId: "o-a1b2c3d4e5", workflows: ["order-events"], functions: ["validate-order"], topics: ["backup-success"], tables: ["orders"] };
+
+  it("trusts an organization consumer's account root only from its organization", () => {
+    expect(invokerTrustPolicy(organization, undefined, "aws").Statement).to.deep.equal([
+      {
+        Effect: "Allow",
+        Principal: { AWS: [`arn:aws:iam::${CONSUMER}:root`] },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+      },
+    ]);
+    expect(invokerTrustPolicy({ ...organization, externalId: "ext-2" }, "ext-2", "aws").Statement[0].Condition).to.deep.equal({
+      StringEquals: { "sts:ExternalId": "ext-2", "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
+    });
+  });
+
+  it("refuses a trust with neither an external id nor an organization", () => {
+    expect(() => invokerTrustPolicy({ ...roles, externalId: undefined }, undefined, "aws")).to.throw(/external id or an organization id/);
+  });
+
+  it("grants StartSyncExecution for Express machines, and no Describe/Stop, which Express executions do not support", () => {
+    const express = "arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-order-events";
+    expect(invokerPolicy([{ arn: express, type: "EXPRESS" }]).Statement).to.deep.equal([
+      { Effect: "Allow", Action: ["states:StartExecution", "states:StartSyncExecution"], Resource: [express] },
+    ]);
+  });
+
+  it("admits an organization consumer to a function by account and principalOrgId, and a role consumer by role", () => {
+    expect(invokePermissions("lending", roles)).to.deep.equal([{ statementId: "share-lending-1", principal: CALLER_ROLE }]);
+    expect(invokePermissions("group", organization)).to.deep.equal([{ statementId: "share-group-1", principal: CONSUMER, principalOrgId: "o-a1b2c3d4e5" }]);
+  });
+
+  it("conditions an organization consumer's topic, table and key statements on its organization", () => {
+    const condition = { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } };
+    expect(topicSubscribePolicy("arn:aws:sns:eu-west-1:222222222222:t", [["group", organization]], "aws").Statement[0]).to.deep.include({
+      Sid: "GroupSubscribes",
+      Principal: { AWS: [`arn:aws:iam::${CONSUMER}:root`] },
+      Condition: condition,
+    });
+    expect(tableReadPolicy("arn:aws:dynamodb:eu-west-1:222222222222:table/t", [["group", organization]], "aws").Statement[0].Condition).to.deep.equal(condition);
+    expect(consumerKeyStatements([["group", organization]], { partition: "aws", region: "eu-west-1", account: PROD })[0].Condition).to.deep.equal({
+      StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com", "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
+    });
+  });
+});
+
+describe("resolveSharedWorkflows (the consumer's check of the producer's output)", () => {
+  const { config } = readStackFile("consumer");
+  const good = { "credit-approval": { stateMachineArn: MACHINE, invokerRoleArn: INVOKER, type: "STANDARD" } };
+
+  it("accepts what prod shares", () => {
+    expect(resolveSharedWorkflows("consumer", config, good, ["credit-approval"])).to.deep.equal(good);
+  });
+
+  it("names statecraft:producerStack when the workflow is not shared", () => {
+    expect(() => resolveSharedWorkflows("consumer", config, {}, ["credit-approval"])).to.throw(/Pulumi\.consumer\.yaml: .*statecraft:producerStack \(acme\/statecraft\/prod\): does not share credit-approval/s);
+    expect(() => resolveSharedWorkflows("consumer", config, undefined, ["credit-approval"])).to.throw(/exports no sharedWorkflows/);
+  });
+
+  it("refuses a workflow shared from an account not on statecraft:trustedAccounts, or from another Region", () => {
+    const elsewhere = { "credit-approval": { stateMachineArn: MACHINE.replace(PROD, "444444444444"), invokerRoleArn: INVOKER.replace(PROD, "444444444444"), type: "STANDARD" } };
+    expect(() => resolveSharedWorkflows("consumer", config, elsewhere, ["credit-approval"])).to.throw(/account 444444444444, which is not on the allow-list statecraft:trustedAccounts/);
+    const otherRegion = { "credit-approval": { ...good["credit-approval"], stateMachineArn: MACHINE.replace("eu-west-1", "us-east-1") } };
+    expect(() => resolveSharedWorkflows("consumer", config, otherRegion, ["credit-approval"])).to.throw(/only in the same Region/);
+  });
+
+  it("refuses an invoker role of another account than the machine's", () => {
+    const mixed = { "credit-approval": { ...good["credit-approval"], invokerRoleArn: INVOKER.replace(PROD, CONSUMER) } };
+    expect(() => resolveSharedWorkflows("consumer", config, mixed, ["credit-approval"])).to.throw(/invokerRoleArn is not a role of the state machine's account 222222222222/);
+  });
+});

@@ -1,0 +1,158 @@
+import { expect } from "chai";
+import * as path from "node:path";
+import type { AslStateMachine, Json } from "../../infra/definition/asl";
+import { LocalRunError } from "../../local/errors";
+import { LocalStack } from "../../local/runner";
+import { loadScenario, runScenario, SAMPLES_DIR } from "../../local/scenarios";
+
+const PROD = "222222222222";
+const CONSUMER = "333333333333";
+const MACHINE = `arn:aws:states:eu-west-1:${PROD}:stateMachine:statecraft-prod-credit-approval`;
+const INVOKER = `arn:aws:iam::${PROD}:role/statecraft-prod-invoker-lending`;
+
+const APPLICATION = {
+  applicantId: "app-3000",
+  name: "Ada Lovelace",
+  email: "ada@example.com",
+  ssn: "123-45-6789",
+  address: { street: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "GB" },
+  creditRequested: 3000,
+};
+
+/** One Task starting the shared machine, with its raw result as the output. */
+function caller(resource: string, credentials?: Record<string, string>, parameters: Record<string, Json> = {}): AslStateMachine {
+  return {
+    StartAt: "Start",
+    States: {
+      Start: {
+        Type: "Task",
+        Resource: resource,
+        ...(credentials ? { Credentials: credentials } : {}),
+        Parameters: { StateMachineArn: MACHINE, "Input.$": "$", ...parameters },
+        End: true,
+      },
+    },
+  } as unknown as AslStateMachine;
+}
+
+describe("local cross-account runs (consumer stack calling prod's shared credit-approval)", function () {
+  this.timeout(60_000);
+  let stack: LocalStack;
+  before(async () => {
+    stack = await LocalStack.start({ stack: "consumer" });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+  beforeEach(async () => {
+    await stack.reset();
+  });
+
+  it("starts the prod stack beside it and takes the shared workflow's ARNs from prod's configuration", () => {
+    expect(stack.producer?.stack).to.equal("prod");
+    expect(stack.producer?.config.accountId).to.equal(PROD);
+    expect(stack.shared).to.deep.equal({ "credit-approval": { stateMachineArn: MACHINE, invokerRoleArn: INVOKER, type: "STANDARD" } });
+  });
+
+  for (const name of ["loan-intake-3000-approved", "loan-intake-7500-rejected", "loan-intake-invalid"]) {
+    it(`runs the ${name} sample as expected`, async () => {
+      const result = await runScenario(stack, loadScenario(path.join(SAMPLES_DIR, `${name}.json`)));
+      expect(result.mismatches).to.deep.equal([]);
+    });
+  }
+
+  it("runs the child in prod's account on prod's resources, and the intake in the consumer's", async () => {
+    const result = await runScenario(stack, loadScenario(path.join(SAMPLES_DIR, "loan-intake-3000-approved.json")));
+    const report = result.report!;
+    expect(report.executionArn).to.match(new RegExp(`^arn:aws:states:eu-west-1:${CONSUMER}:execution:statecraft-consumer-loan-intake:`));
+    expect(report.invocations.map((i) => i.function)).to.deep.equal(["collect-application"]);
+    const [child] = report.children;
+    expect(child.executionArn).to.equal(`arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:loan-2025-0001`);
+    expect(child.invocations.map((i) => i.function)).to.include.members(["credit-limit", "verify-identity", "verify-address", "bureau-score"]);
+    expect(child.assumedRoles).to.deep.equal([
+      {
+        state: "Run shared credit approval",
+        roleArn: INVOKER,
+        by: `arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role`,
+        checks: [
+          `trust: names the caller's execution role arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role`,
+          `trust: sts:ExternalId not checked locally (a secret; Step Functions passes the calling state machine's ARN arn:aws:states:eu-west-1:${CONSUMER}:stateMachine:statecraft-consumer-loan-intake)`,
+          `policy: allows states:StartExecution on ${MACHINE}`,
+          `policy: allows states:DescribeExecution on arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:loan-2025-0001`,
+        ],
+      },
+    ]);
+    // The bureaus were scanned in prod's table: the consumer has no such table.
+    expect(await stack.producer!.dynamodb.scan("statecraft-prod-credit-bureaus")).to.have.length(3);
+    expect(() => stack.dynamodb.tableName("credit-bureaus")).to.throw(/No local table/);
+  });
+
+  it("answers .sync:2 with DescribeExecution, Input and Output as JSON", async () => {
+    const report = await stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: INVOKER }, { Name: "sync2" }), {
+      input: APPLICATION,
+      stateMachine: "statecraft-consumer-loan-intake",
+    });
+    expect(report.status).to.equal("SUCCEEDED");
+    const output = report.output as Record<string, Json>;
+    expect(output).to.deep.include({
+      ExecutionArn: `arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:sync2`,
+      Name: "sync2",
+      StateMachineArn: MACHINE,
+      Status: "SUCCEEDED",
+      Input: APPLICATION,
+      InputDetails: { Included: true },
+      OutputDetails: { Included: true },
+      RedriveCount: 0,
+      RedriveStatus: "NOT_REDRIVABLE",
+    });
+    expect((output.Output as { approval: Json }).approval).to.deep.include({ approved: true, approver: "auto" });
+    expect(output.StartDate).to.be.a("number");
+    expect(output.StopDate).to.be.a("number").and.at.least(output.StartDate as number);
+  });
+
+  it("answers .sync with Input and Output as JSON text", async () => {
+    const report = await stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync", { RoleArn: INVOKER }), { input: APPLICATION, stateMachine: "statecraft-consumer-loan-intake" });
+    const output = report.output as Record<string, Json>;
+    expect(output.Input).to.equal(JSON.stringify(APPLICATION));
+    expect(JSON.parse(output.Output as string).credit).to.deep.equal({ requested: 3000, applied: 3000 });
+  });
+
+  it("fails the Task with States.TaskFailed and the DescribeExecution JSON as cause when the child fails", async () => {
+    const report = await stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: INVOKER }), {
+      input: { ...APPLICATION, creditRequested: 6000 },
+      stateMachine: "statecraft-consumer-loan-intake",
+      approver: { approved: false, reason: "No." },
+    });
+    expect(report).to.deep.include({ status: "FAILED", error: "States.TaskFailed" });
+    const cause = JSON.parse(report.cause!);
+    expect(cause).to.deep.include({ Status: "FAILED", Error: "CreditRejected", Cause: "No.", StateMachineArn: MACHINE, RedriveStatus: "REDRIVABLE" });
+    expect(JSON.parse(cause.Input)).to.deep.include({ creditRequested: 6000 });
+  });
+
+  it("refuses to start another account's machine without Credentials.RoleArn, as Step Functions has no resource policy", async () => {
+    const run = stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2"), { input: APPLICATION, stateMachine: "statecraft-consumer-loan-intake" });
+    await run.then(
+      () => expect.fail("expected a LocalRunError"),
+      (error: Error) => {
+        expect(error).to.be.instanceOf(LocalRunError);
+        expect(error.message).to.match(/State "Start": .*is in account 222222222222: .*needs Credentials\.RoleArn/);
+      },
+    );
+  });
+
+  it("refuses a role that is not prod's invoker role, and a caller the invoker role does not trust", async () => {
+    const wrongRole = stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: `arn:aws:iam::${PROD}:role/statecraft-prod-credit-approval-role` }), {
+      input: APPLICATION,
+      stateMachine: "statecraft-consumer-loan-intake",
+    });
+    await wrongRole.then(
+      () => expect.fail("expected a LocalRunError"),
+      (error: Error) => expect(error.message).to.contain("is not an invoker role of the prod stack"),
+    );
+    const untrusted = stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: INVOKER }), { input: APPLICATION, stateMachine: "someone-else" });
+    await untrusted.then(
+      () => expect.fail("expected a LocalRunError"),
+      (error: Error) => expect(error.message).to.contain(`not the caller's execution role arn:aws:iam::${CONSUMER}:role/someone-else-role`),
+    );
+  });
+});
