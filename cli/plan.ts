@@ -1,8 +1,10 @@
 /**
- * `npm run plan -- --stack dev|prod [--json]`: the offline plan of a stack. Runs the real Pulumi program
+ * `npm run plan -- --stack dev|prod|consumer [--json]`: the offline plan of a stack. Runs the real Pulumi program
  * in-process under mocks, with the stack's `Pulumi.<stack>.yaml`, and prints every resource (type, name, parent)
- * and, per workflow, the rendered definition and the execution role's policy. `--json` prints one document
- * `{stack, resources: [{type, name, parent, inputs}], outputs}`. Exits 1 with the message on any error.
+ * and, per workflow, the rendered definition and the execution role's policy; for a producer, each invoker role's
+ * trust and policy; for a consumer, which stack answered its StackReference (the producer's own offline plan).
+ * `--json` prints one document `{stack, resources: [{type, name, parent, inputs}], outputs, stackReferences?}`.
+ * Exits 1 with the message on any error.
  */
 import { parseArgs } from "node:util";
 import { Plan, runPlan } from "../offline/plan";
@@ -48,6 +50,23 @@ export function formatPlan(plan: Plan): string {
       "  Role policy:",
       indent(JSON.stringify(JSON.parse((policy?.inputs.policy as string) ?? "null"), null, 2), 4),
     );
+  }
+  for (const role of plan.resources.filter((r) => r.type === "aws:iam/role:Role" && r.parent === "statecraft:index:WorkflowSharing::sharing")) {
+    const policy = plan.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === `${role.name}-policy`);
+    lines.push(
+      "",
+      `Invoker role ${role.inputs.name}: ${role.inputs.description}`,
+      `  Trust (a secret: ${role.secretInputs?.includes("assumeRolePolicy") ? "the external id is shown as its offline stand-in" : "no secret"}):`,
+      indent(JSON.stringify(JSON.parse(role.inputs.assumeRolePolicy as string), null, 2), 4),
+      "  Policy:",
+      indent(JSON.stringify(JSON.parse((policy?.inputs.policy as string) ?? "null"), null, 2), 4),
+    );
+  }
+  if (plan.outputs.sharedWorkflows && Object.keys(plan.outputs.sharedWorkflows).length > 0) {
+    lines.push("", "Output sharedWorkflows:", indent(JSON.stringify(plan.outputs.sharedWorkflows, null, 2), 2));
+  }
+  for (const [name, outputs] of Object.entries(plan.stackReferences ?? {})) {
+    lines.push("", `StackReference ${name}, answered with its sharedWorkflows:`, indent(JSON.stringify(outputs.sharedWorkflows ?? null, null, 2), 2));
   }
   return lines.join("\n");
 }

@@ -103,7 +103,7 @@ export class WorkflowSharing extends pulumi.ComponentResource {
         `${consumerName}-invoker`,
         transformed(args.transform?.invokerRole, {
           name: roleName,
-          description: `Lets account ${consumer.accountId} (consumer ${consumerName}) run ${consumer.workflows.join(", ")} of ${naming.physical("platform")}.`,
+          description: `Lets account ${consumer.accountId} (consumer ${consumerName}) run ${consumer.workflows.join(", ")} of the ${naming.project} ${naming.stack} stack in account ${naming.context.account}.`,
           assumeRolePolicy: trust,
           maxSessionDuration: 3600,
         }),
