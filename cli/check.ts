@@ -7,31 +7,16 @@
  * Exits 0 when no mandatory policy is violated, 1 when one is (or on any error: bad config file, bad stack
  * configuration, bad definition), 2 on bad usage.
  */
-import { parseArgs } from "node:util";
 import { formatCheck, runCheck } from "../offline/check";
+import { parseStackArgs } from "./stack-args";
 
 const USAGE = "usage: npm run check -- --stack <name> [--json] [--policy-pack-config <file>]";
 
 async function main(): Promise<number> {
-  let values: { stack?: string; json?: boolean; help?: boolean; "policy-pack-config"?: string };
-  try {
-    ({ values } = parseArgs({
-      options: { stack: { type: "string", short: "s" }, json: { type: "boolean" }, "policy-pack-config": { type: "string" }, help: { type: "boolean", short: "h" } },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.stack) {
-    console.error(`--stack is required\n${USAGE}`);
-    return 2;
-  }
-  const result = await runCheck(values.stack, { configFile: values["policy-pack-config"] });
-  console.log(values.json ? JSON.stringify(result, null, 2) : formatCheck(result));
+  const args = parseStackArgs(USAGE, ["policy-pack-config"]);
+  if (typeof args === "number") return args;
+  const result = await runCheck(args.stack, { configFile: args.options["policy-pack-config"] });
+  console.log(args.json ? JSON.stringify(result, null, 2) : formatCheck(result));
   return result.mandatory > 0 ? 1 : 0;
 }
 

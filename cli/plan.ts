@@ -6,29 +6,16 @@
  * `--json` prints one document `{stack, resources: [{type, name, parent, inputs}], outputs, stackReferences?}`.
  * Exits 1 with the message on any error.
  */
-import { parseArgs } from "node:util";
 import { Plan, runPlan } from "../offline/plan";
+import { parseStackArgs } from "./stack-args";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--json]";
 
 async function main(): Promise<number> {
-  let values: { stack?: string; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ options: { stack: { type: "string", short: "s" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.stack) {
-    console.error(`--stack is required\n${USAGE}`);
-    return 2;
-  }
-  const plan = await runPlan(values.stack);
-  console.log(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
+  const args = parseStackArgs(USAGE);
+  if (typeof args === "number") return args;
+  const plan = await runPlan(args.stack);
+  console.log(args.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
   return 0;
 }
 

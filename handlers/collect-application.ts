@@ -12,14 +12,9 @@
  */
 import { NamedError, renderValue } from "./lib/errors";
 import { isNonEmptyString, isRecord } from "./lib/guards";
+import type { Address, CreditApplication } from "./credit-limit";
 
-/** A postal address, as credit-approval's "Verify address" state checks it. */
-export interface Address {
-  street: string;
-  city: string;
-  postalCode: string;
-  country: string;
-}
+export type { Address };
 
 /** A loan application, the loan-intake workflow's execution input. */
 export interface LoanApplication {
@@ -38,15 +33,8 @@ export interface LoanApplication {
   creditRequested: number;
 }
 
-/** The credit request: the shared credit-approval workflow's execution input (its `CreditApplication`). */
-export interface CreditRequest {
-  applicantId: string;
-  name: string;
-  email: string;
-  ssn: string;
-  address: Address;
-  creditRequested: number;
-}
+/** The credit request: the shared credit-approval workflow's execution input, as its credit-limit handler reads it. */
+export type CreditRequest = CreditApplication;
 
 /** What the handler returns. */
 export interface CollectedApplication {
