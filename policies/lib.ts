@@ -89,3 +89,23 @@ function list(value: unknown): string[] {
 export function actionMatches(pattern: string, action: string): boolean {
   return wildcardMatches(pattern, action, true);
 }
+
+/** The resource types whose `policy` prop is an identity policy document. */
+export const IDENTITY_POLICY_TYPES = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"];
+
+/**
+ * A `validateResource` over every Allow statement of an identity policy ({@link IDENTITY_POLICY_TYPES}), with
+ * the statement's index for messages.
+ * @param defaults the rule's configuration defaults.
+ * @param check called per Allow statement.
+ */
+export function forAllowStatements<TConfig extends object>(
+  defaults: TConfig,
+  check: (statement: Statement, config: TConfig, report: ReportViolation, index: number) => void,
+): ResourceValidationPolicy["validateResource"] {
+  return forTypes<TConfig>(IDENTITY_POLICY_TYPES, defaults, (props, config, report) => {
+    statementsOf(props.policy).forEach((statement, index) => {
+      if (statement.Effect === "Allow") check(statement, config, report, index);
+    });
+  });
+}

@@ -1,10 +1,12 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ddbPitr } from "./rules/ddb-pitr";
+import { iamNoAdmin } from "./rules/iam-no-admin";
 import { iamNoElevatedManaged } from "./rules/iam-no-elevated-managed";
 import { iamNoNotElements } from "./rules/iam-no-not-elements";
+import { iamNoPassroleStar } from "./rules/iam-no-passrole-star";
 import { iamNoServiceWildcard } from "./rules/iam-no-service-wildcard";
+import { iamNoStarAction } from "./rules/iam-no-star-action";
 import { iamNoStarResource } from "./rules/iam-no-star-resource";
-import { iamNoAdmin, iamNoPassroleStar, iamNoStarAction } from "./rules/iam-statements";
 import { iamTrustNoPublic } from "./rules/iam-trust-no-public";
 import { lambdaPermInvokeOnly } from "./rules/lambda-perm-invoke-only";
 import { lambdaPermNoPublic } from "./rules/lambda-perm-no-public";

@@ -1,6 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, statementsOf } from "../lib";
-import { IDENTITY_POLICY_TYPES } from "./iam-statements";
+import { forTypes, IDENTITY_POLICY_TYPES, statementsOf } from "../lib";
 
 /** `service:*` (any spelling of the service prefix); the bare `*` is iam-no-star-action's. */
 const SERVICE_WILDCARD = /^[^:]+:\*+$/;

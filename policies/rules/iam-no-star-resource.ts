@@ -1,8 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { logDeliveryStatement, xrayStatement } from "../../infra/iam/service";
 import { UNSCOPED_ACTIONS } from "../../infra/iam/sdk-services";
-import { actionMatches, forTypes, statementsOf } from "../lib";
-import { IDENTITY_POLICY_TYPES } from "./iam-statements";
+import { actionMatches, forTypes, IDENTITY_POLICY_TYPES, statementsOf } from "../lib";
 
 /**
  * The actions IAM cannot scope to a resource, which statecraft grants on `*`: those of SDK integrations with no

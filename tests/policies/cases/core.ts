@@ -1,6 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { ddbPitr } from "../../../policies/rules/ddb-pitr";
-import { iamNoAdmin, iamNoPassroleStar, iamNoStarAction } from "../../../policies/rules/iam-statements";
+import { iamNoAdmin } from "../../../policies/rules/iam-no-admin";
+import { iamNoPassroleStar } from "../../../policies/rules/iam-no-passrole-star";
+import { iamNoStarAction } from "../../../policies/rules/iam-no-star-action";
 import { lambdaPermNoPublic } from "../../../policies/rules/lambda-perm-no-public";
 import { sfnExpressLogAll } from "../../../policies/rules/sfn-express-log-all";
 import { sfnLoggingEnabled } from "../../../policies/rules/sfn-logging-enabled";
