@@ -81,22 +81,47 @@ export function sidOf(consumer: string): string {
 }
 
 /**
- * The principals a consumer is named by in a policy: its roles, or, for a consumer admitted by organization only,
- * its account's root (`arn:<partition>:iam::<account>:root`), always together with {@link organizationCondition}.
+ * The principal a consumer is named by in every policy: its account's root (`arn:<partition>:iam::<account>:root`),
+ * always narrowed by {@link consumerConditions}. AWS refuses a policy whose principal is a role that does not exist
+ * yet ("Invalid principal in policy"), and a consumer's roles may only be created after the producer deployed (its
+ * definitions need the producer's outputs); a trust naming a role also silently stops matching when that role is
+ * deleted and recreated (IAM stores the role's unique id). Naming the account and pinning the roles with
+ * `aws:PrincipalArn`, which does not require them to exist, avoids both.
  * @param partition the producer's partition (principals do not cross partitions).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
-export function consumerPrincipals(consumer: SharingConsumer, partition: string): string[] {
-  return consumer.principals ? [...consumer.principals].sort() : [`arn:${partition}:iam::${consumer.accountId}:root`];
-}
-
-/** `{StringEquals: {"aws:PrincipalOrgID": …}}` for a consumer with an organization, else undefined. */
-export function organizationCondition(consumer: SharingConsumer): PolicyCondition | undefined {
-  return consumer.organizationId ? { StringEquals: { "aws:PrincipalOrgID": consumer.organizationId } } : undefined;
+export function consumerPrincipal(consumer: SharingConsumer, partition: string): string {
+  return `arn:${partition}:iam::${consumer.accountId}:root`;
 }
 
 /**
- * The trust policy of a consumer's invoker role: only the consumer's principals may assume it, and only with the
- * external id (`sts:ExternalId`) and/or from the consumer's organization (`aws:PrincipalOrgID`).
+ * What narrows {@link consumerPrincipal} to the consumer's principals: `{ArnEquals: {"aws:PrincipalArn": [roles,
+ * sorted]}}` for a consumer naming its roles, `{StringEquals: {"aws:PrincipalOrgID": …}}` for one with an
+ * organization, both when it has both.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+ */
+export function consumerConditions(consumer: SharingConsumer): PolicyCondition {
+  const conditions: PolicyCondition = {};
+  if (consumer.organizationId) conditions.StringEquals = { "aws:PrincipalOrgID": consumer.organizationId };
+  if (consumer.principals) conditions.ArnEquals = { "aws:PrincipalArn": [...consumer.principals].sort() };
+  return conditions;
+}
+
+/**
+ * The trust policy of a consumer's invoker role: the consumer's account root as principal, only for its roles
+ * (`aws:PrincipalArn`) and/or from its organization (`aws:PrincipalOrgID`), and only with the external id
+ * (`sts:ExternalId`) when it has one:
+ *
+ * ```json
+ * {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::333333333333:root"]}, "Action": ["sts:AssumeRole"],
+ *  "Condition": {"StringEquals": {"sts:ExternalId": "…"},
+ *                "ArnEquals": {"aws:PrincipalArn": ["arn:aws:iam::333333333333:role/…"]}}}
+ * ```
+ *
+ * A consumer admitted by organization alone keeps the root with `aws:PrincipalOrgID`, no `aws:PrincipalArn`. The
+ * consumer's roles need `sts:AssumeRole` on the invoker role in their own identity policies too.
  *
  * @param consumer the consumer's configuration.
  * @param externalId the external id (a secret: pass the resolved value inside an Output marked secret).
@@ -104,21 +129,21 @@ export function organizationCondition(consumer: SharingConsumer): PolicyConditio
  * @returns the trust policy, one statement.
  * @throws Error when the consumer has neither an external id nor an organization (the configuration rejects that).
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html
  */
 export function invokerTrustPolicy(consumer: SharingConsumer, externalId: string | undefined, partition: string): TrustPolicyDocument {
-  const conditions: Record<string, string> = {};
-  if (externalId !== undefined) conditions["sts:ExternalId"] = externalId;
-  if (consumer.organizationId) conditions["aws:PrincipalOrgID"] = consumer.organizationId;
-  if (Object.keys(conditions).length === 0) throw new Error(`consumer of account ${consumer.accountId} needs an external id or an organization id`);
+  if (externalId === undefined && !consumer.organizationId) throw new Error(`consumer of account ${consumer.accountId} needs an external id or an organization id`);
+  const { StringEquals, ...others } = consumerConditions(consumer);
+  const condition: PolicyCondition = { StringEquals: { ...(externalId !== undefined ? { "sts:ExternalId": externalId } : {}), ...StringEquals }, ...others };
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Effect: "Allow",
-        Principal: { AWS: consumerPrincipals(consumer, partition) },
+        Principal: { AWS: [consumerPrincipal(consumer, partition)] },
         Action: ["sts:AssumeRole"],
-        Condition: { StringEquals: conditions },
+        Condition: condition,
       },
     ],
   };
@@ -168,7 +193,8 @@ export function executionsOf(stateMachineArn: string): string {
 
 /**
  * The statements of a topic policy letting consumers subscribe to a topic (`sns:Subscribe`, e.g. an SQS queue or
- * a function of their own account): one statement per consumer, scoped to its principals (and organization).
+ * a function of their own account): one statement per consumer, its account root as principal, narrowed to its
+ * roles (`ArnEquals` `aws:PrincipalArn`) and/or organization (`aws:PrincipalOrgID`) as {@link consumerConditions}.
  * @param topicArn the topic.
  * @param consumers the consumers that listed the topic, by name.
  * @param partition the producer's partition.
@@ -180,7 +206,7 @@ export function topicSubscribePolicy(topicArn: string, consumers: [string, Shari
     Statement: consumers.map(([name, consumer]) => withCondition(consumer, {
       Sid: `${sidOf(name)}Subscribes`,
       Effect: "Allow",
-      Principal: { AWS: consumerPrincipals(consumer, partition) },
+      Principal: { AWS: [consumerPrincipal(consumer, partition)] },
       Action: ["sns:Subscribe"],
       Resource: topicArn,
     })),
@@ -192,7 +218,9 @@ export const TABLE_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:DescribeTa
 
 /**
  * The resource-based policy of a table consumers may read ({@link TABLE_READ_ACTIONS}): one statement per
- * consumer, scoped to its principals (and organization). The consumer's own identity policy must allow the same.
+ * consumer, its account root as principal, narrowed to its roles (`ArnEquals` `aws:PrincipalArn`) and/or
+ * organization (`aws:PrincipalOrgID`) as {@link consumerConditions}. The consumer's own identity policy must allow
+ * the same.
  * @param tableArn the table.
  * @param consumers the consumers that listed the table, by name.
  * @param partition the producer's partition.
@@ -204,7 +232,7 @@ export function tableReadPolicy(tableArn: string, consumers: [string, SharingCon
     Statement: consumers.map(([name, consumer]) => withCondition(consumer, {
       Sid: `${sidOf(name)}Reads`,
       Effect: "Allow",
-      Principal: { AWS: consumerPrincipals(consumer, partition) },
+      Principal: { AWS: [consumerPrincipal(consumer, partition)] },
       Action: TABLE_READ_ACTIONS,
       Resource: tableArn,
     })),
@@ -213,8 +241,9 @@ export function tableReadPolicy(tableArn: string, consumers: [string, SharingCon
 
 /**
  * The key policy statements a customer-managed key needs for consumers that read tables encrypted with it:
- * `kms:Decrypt` and `kms:DescribeKey`, only through DynamoDB in the stack's Region. A cross-account caller can
- * use a key only if its key policy names it.
+ * `kms:Decrypt` and `kms:DescribeKey`, only through DynamoDB in the stack's Region, for the consumer's account root
+ * narrowed as {@link consumerConditions} (a key policy naming a role that does not exist yet is refused too). A
+ * cross-account caller can use a key only if its key policy admits it.
  * @param consumers the consumers reading at least one table, by name.
  * @param context the producer's partition, Region and account.
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
@@ -225,40 +254,41 @@ export function consumerKeyStatements(consumers: [string, SharingConsumer][], co
     const statement: ResourcePolicyStatement = {
       Sid: `${sidOf(name)}DecryptsSharedTables`,
       Effect: "Allow",
-      Principal: { AWS: consumerPrincipals(consumer, context.partition) },
+      Principal: { AWS: [consumerPrincipal(consumer, context.partition)] },
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
-      Condition: { StringEquals: { "kms:ViaService": `dynamodb.${context.region}.amazonaws.com` } },
     };
-    if (consumer.organizationId) statement.Condition!.StringEquals["aws:PrincipalOrgID"] = consumer.organizationId;
-    return statement;
+    const { StringEquals, ...others } = consumerConditions(consumer);
+    return { ...statement, Condition: { StringEquals: { "kms:ViaService": `dynamodb.${context.region}.amazonaws.com`, ...StringEquals }, ...others } };
   });
 }
 
-/** One Lambda permission of a consumer on one function. */
+/** The Lambda permission of a consumer on one function. */
 export interface SharedInvokePermission {
-  /** `share-<consumer>-<n>`. */
+  /** `share-<consumer>`. */
   statementId: string;
-  /** A role ARN, or the consumer's account id when it is admitted by organization only. */
+  /** The consumer's account id. */
   principal: string;
+  /** The consumer's organization, when it has one. */
   principalOrgId?: string;
 }
 
 /**
- * The Lambda permissions that let a consumer invoke a function: one per principal role (the role ARN pins the
- * account), or, for a consumer admitted by organization only, its account id with `principalOrgId`.
- * `sourceAccount` is not set: it is a condition on `aws:SourceAccount`, which only service principals' requests
- * carry, so it would deny the consumer's roles.
+ * The Lambda permission that lets a consumer invoke a function: its account id as principal (AWS's cross-account
+ * pattern for AddPermission), with `principalOrgId` when it has an organization. A permission naming a role is
+ * refused while that role does not exist, and a Lambda permission takes no `aws:PrincipalArn` condition: the
+ * consumer account decides which of its roles may invoke, through their identity policies (which a cross-account
+ * call needs anyway). `sourceAccount` is not set: it is a condition on `aws:SourceAccount`, which only service
+ * principals' requests carry, so it would deny the consumer's roles.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
  */
-export function invokePermissions(name: string, consumer: SharingConsumer): SharedInvokePermission[] {
-  const principals = consumer.principals ? [...consumer.principals].sort() : [consumer.accountId];
-  return principals.map((principal, i) => ({
-    statementId: `share-${name}-${i + 1}`,
-    principal,
+export function invokePermission(name: string, consumer: SharingConsumer): SharedInvokePermission {
+  return {
+    statementId: `share-${name}`,
+    principal: consumer.accountId,
     ...(consumer.organizationId ? { principalOrgId: consumer.organizationId } : {}),
-  }));
+  };
 }
 
 /**
@@ -332,6 +362,5 @@ export function resolveSharedWorkflows(stack: string, config: StackConfig, outpu
 }
 
 function withCondition(consumer: SharingConsumer, statement: ResourcePolicyStatement): ResourcePolicyStatement {
-  const condition = organizationCondition(consumer);
-  return condition ? { ...statement, Condition: condition } : statement;
+  return { ...statement, Condition: consumerConditions(consumer) };
 }

@@ -7,7 +7,7 @@ import { readStackFile, type StackConfig } from "../infra/config";
 import { TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
 import { Naming } from "../infra/naming";
 import { renderWorkflow } from "../infra/render";
-import { type SharedWorkflows, consumerPrincipals, invokerPolicy, invokerRoleArn, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
+import { type SharedWorkflows, consumerConditions, consumerPrincipal, invokerPolicy, invokerRoleArn, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
 import { type PolicyDocument } from "../infra/iam/policy";
 import { type LocalStartRequest, type LocalStateMachines } from "./executions";
 import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokens, type TokenAnswer } from "./approvals";
@@ -211,8 +211,9 @@ export class LocalStack implements LocalStateMachines {
   /**
    * Runs a state machine to completion for a `states:startExecution.sync[:2]` Task: one of this stack's
    * workflows, or a workflow the producer stack shares. Starting another account's machine needs the Task's
-   * `Credentials.RoleArn`, which must be the producer's invoker role for this stack: its trust must name the
-   * calling execution role (or admit its account through the organization) and its policy must allow
+   * `Credentials.RoleArn`, which must be the producer's invoker role for this stack: its trust admits the caller's
+   * account root, and the calling execution role must be among its `aws:PrincipalArn` roles (a consumer admitted
+   * by organization alone: the account is enough, `aws:PrincipalOrgID` is not checked locally); its policy must allow
    * `states:StartExecution` on the machine and `states:DescribeExecution` on its executions, as in AWS.
    * The external id is a secret the local run does not know: it is not checked (Step Functions passes the
    * calling state machine's ARN).
@@ -240,16 +241,18 @@ export class LocalStack implements LocalStateMachines {
     const [consumerName, consumer] = entry;
     const checks: string[] = [];
     const callerAccount = parseArn(caller.executionRoleArn)?.account;
-    if (consumer.principals) {
-      if (!consumer.principals.includes(caller.executionRoleArn)) {
-        throw new LocalRunError(`the trust of ${roleArn} names ${consumerPrincipals(consumer, producer.config.partition).join(", ")}, not the caller's execution role ${caller.executionRoleArn}.`, state);
-      }
-      checks.push(`trust: names the caller's execution role ${caller.executionRoleArn}`);
-    } else if (callerAccount !== consumer.accountId) {
-      throw new LocalRunError(`the trust of ${roleArn} admits account ${consumer.accountId}, not the caller's account ${callerAccount}.`, state);
-    } else {
-      checks.push(`trust: admits account ${consumer.accountId}; aws:PrincipalOrgID ${consumer.organizationId} not checked locally`);
+    const principal = consumerPrincipal(consumer, producer.config.partition);
+    if (callerAccount !== consumer.accountId) {
+      throw new LocalRunError(`the trust of ${roleArn} admits account ${consumer.accountId} (${principal}), not the caller's account ${callerAccount}.`, state);
     }
+    const pinned = ([] as string[]).concat(consumerConditions(consumer).ArnEquals?.["aws:PrincipalArn"] ?? []);
+    if (pinned.length > 0) {
+      if (!pinned.includes(caller.executionRoleArn)) {
+        throw new LocalRunError(`the trust of ${roleArn} admits ${principal} only for aws:PrincipalArn ${pinned.join(", ")}, not the caller's execution role ${caller.executionRoleArn}.`, state);
+      }
+      checks.push(`trust: admits ${principal} with aws:PrincipalArn ${caller.executionRoleArn}, the caller's execution role`);
+    }
+    if (consumer.organizationId) checks.push(`trust: admits account ${consumer.accountId}; aws:PrincipalOrgID ${consumer.organizationId} not checked locally`);
     if (consumer.externalId !== undefined) checks.push(`trust: sts:ExternalId not checked locally (a secret; Step Functions passes the calling state machine's ARN ${caller.stateMachineArn})`);
     const policy = invokerPolicy(consumer.workflows.map((workflow) => ({ arn: producer.naming.stateMachineArn(workflow), type: WORKFLOWS[workflow].type })));
     const executionArn = stateMachineArn.replace(":stateMachine:", ":execution:") + `:${request.name ?? "local"}`;

@@ -51,3 +51,33 @@ export function hasConditionOn(statement: Statement, keys: string[]): boolean {
   const present = conditionKeysOf(statement);
   return keys.some((key) => present.includes(key.toLowerCase()));
 }
+
+/**
+ * Operators under which a condition admits only the principals it lists: `ArnEquals`, `ArnLike`, `StringEquals`,
+ * `StringEqualsIgnoreCase`, `StringLike` (with `IfExists` or `ForAnyValue:`), never their `Not` forms.
+ */
+const PINNING_OPERATOR = /^(ForAnyValue:)?(ArnEquals|ArnLike|StringEquals|StringEqualsIgnoreCase|StringLike)(IfExists)?$/i;
+
+/**
+ * The values a statement pins `aws:PrincipalArn` to, under any Arn or String operator that admits only the listed
+ * principals (key and operator compared case-insensitively).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+export function pinnedPrincipalArnsOf(statement: Statement): string[] {
+  return Object.entries(statement.Condition ?? {})
+    .filter(([operator]) => PINNING_OPERATOR.test(operator))
+    .flatMap(([, condition]) => Object.entries(condition ?? {}).filter(([key]) => key.toLowerCase() === "aws:principalarn"))
+    .flatMap(([, values]) => (Array.isArray(values) ? values : [values]))
+    .filter((value): value is string => typeof value === "string");
+}
+
+/**
+ * Whether a pinned `aws:PrincipalArn` value names roles or users of an account: an IAM `role/…` or `user/…` ARN
+ * (wildcards allowed in the name) of that account, not the account itself nor all of its roles or users.
+ */
+export function pinsPrincipalsOf(value: string, account: string): boolean {
+  const fields = value.split(":");
+  if (fields.length < 6 || fields[0] !== "arn" || fields[2] !== "iam" || fields[4] !== account) return false;
+  const resource = fields.slice(5).join(":");
+  return /^(role|user)\/./.test(resource) && !/^(role|user)\/\*$/.test(resource);
+}

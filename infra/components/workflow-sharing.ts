@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SharingConsumer } from "../config";
 import { HandlerName, TableName, TopicName, WorkflowName } from "../manifest";
 import { Naming } from "../naming";
-import { invokePermissions, invokerPolicy, invokerRoleName, invokerTrustPolicy, tableReadPolicy, topicSubscribePolicy } from "../sharing";
+import { invokePermission, invokerPolicy, invokerRoleName, invokerTrustPolicy, tableReadPolicy, topicSubscribePolicy } from "../sharing";
 import { Transform, transformed } from "./transform";
 
 /** A workflow of the stack as {@link WorkflowSharing} needs it. */
@@ -48,20 +48,27 @@ export interface SharedWorkflowOutputs {
 /**
  * The producer's half of cross-account workflow sharing, from `statecraft:sharing`:
  *
- * - per consumer, an invoker role `<project>-<stack>-invoker-<consumer>` trusted only by the consumer's principals
- *   and only with its external id (`sts:ExternalId`, a secret: the trust policy is a secret output) and/or from its
- *   organization (`aws:PrincipalOrgID`), allowed to start, describe and stop exactly the shared state machines'
- *   executions (and to use their customer-managed key in their encryption context);
- * - per function a consumer lists, one `aws.lambda.Permission` per consumer principal (`lambda:InvokeFunction`);
+ * - per consumer, an invoker role `<project>-<stack>-invoker-<consumer>` trusted by the consumer's account root,
+ *   only for its roles (`aws:PrincipalArn`) and/or from its organization (`aws:PrincipalOrgID`), and only with its
+ *   external id (`sts:ExternalId`, a secret: the trust policy is a secret output), allowed to start, describe and
+ *   stop exactly the shared state machines' executions (and to use their customer-managed key in their
+ *   encryption context);
+ * - per function a consumer lists, one `aws.lambda.Permission` for the consumer's account (`lambda:InvokeFunction`,
+ *   with `principalOrgId` for an organization): the consumer's identity policies decide which of its roles invoke;
  * - per topic a consumer lists, an `aws.sns.TopicPolicy` letting the consumers subscribe;
  * - per table a consumer lists, an `aws.dynamodb.ResourcePolicy` letting the consumers read.
  *
+ * Every policy names the consumer's account, never a role, so the producer deploys before the consumer's roles
+ * exist (AWS refuses a principal naming a role that does not exist); the roles are pinned with `aws:PrincipalArn`.
+ *
  * Children: `<consumer>-invoker` (aws.iam.Role), `<consumer>-invoker-policy` (aws.iam.RolePolicy),
- * `<handler>-<consumer>-<n>` (aws.lambda.Permission), `<topic>-policy` (aws.sns.TopicPolicy), `<table>-policy`
+ * `<handler>-<consumer>` (aws.lambda.Permission), `<topic>-policy` (aws.sns.TopicPolicy), `<table>-policy`
  * (aws.dynamodb.ResourcePolicy). A topic policy replaces the topic's default policy: the stack's own roles keep
  * their access through their identity policies.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html
  * @see https://www.pulumi.com/registry/packages/aws/api-docs/iam/role/
  * @see https://www.pulumi.com/registry/packages/aws/api-docs/lambda/permission/
  * @see https://www.pulumi.com/registry/packages/aws/api-docs/sns/topicpolicy/
@@ -121,19 +128,18 @@ export class WorkflowSharing extends pulumi.ComponentResource {
 
       for (const handler of consumer.functions) {
         const functionArn = need(`function ${handler}`, args.functionArns[handler]);
-        invokePermissions(consumerName, consumer).forEach((permission, i) => {
-          new aws.lambda.Permission(
-            `${handler}-${consumerName}-${i + 1}`,
-            transformed(args.transform?.permission, {
-              statementId: permission.statementId,
-              action: "lambda:InvokeFunction",
-              function: functionArn,
-              principal: permission.principal,
-              ...(permission.principalOrgId ? { principalOrgId: permission.principalOrgId } : {}),
-            }),
-            child,
-          );
-        });
+        const permission = invokePermission(consumerName, consumer);
+        new aws.lambda.Permission(
+          `${handler}-${consumerName}`,
+          transformed(args.transform?.permission, {
+            statementId: permission.statementId,
+            action: "lambda:InvokeFunction",
+            function: functionArn,
+            principal: permission.principal,
+            ...(permission.principalOrgId ? { principalOrgId: permission.principalOrgId } : {}),
+          }),
+          child,
+        );
       }
     }
 

@@ -3,7 +3,7 @@ import { SharingConsumer, readStackFile } from "../../infra/config";
 import { Naming } from "../../infra/naming";
 import {
   consumerKeyStatements,
-  invokePermissions,
+  invokePermission,
   invokerPolicy,
   invokerTrustPolicy,
   resolveSharedWorkflows,
@@ -20,6 +20,8 @@ const CALLER_ROLE = `arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-inta
 const MACHINE = `arn:aws:states:eu-west-1:${PROD}:stateMachine:statecraft-prod-credit-approval`;
 const INVOKER = `arn:aws:iam::${PROD}:role/statecraft-prod-invoker-lending`;
 const EXTERNAL_ID = "offline-secret:statecraft:sharing.consumers.lending.externalId";
+const CONSUMER_ROOT = `arn:aws:iam::${CONSUMER}:root`;
+const PINNED = { ArnEquals: { "aws:PrincipalArn": [CALLER_ROLE] } };
 
 function find(plan: Plan, type: string, name: string): RegisteredResource {
   const found = plan.resources.find((r) => r.type === type && r.name === name);
@@ -37,7 +39,7 @@ describe("workflow sharing, producer side (prod stack)", function () {
     keyArn = find(plan, "aws:kms/key:Key", "platform-key").outputs?.arn as string;
   });
 
-  it("creates the invoker role with a predictable name, trusted only by the named principal with the external id", () => {
+  it("creates the invoker role with a predictable name, trusted by the consumer's account only for the named role, with the external id", () => {
     const role = find(plan, "aws:iam/role:Role", "lending-invoker");
     expect(role.parent).to.equal("statecraft:index:WorkflowSharing::sharing");
     expect(role.inputs.name).to.equal("statecraft-prod-invoker-lending");
@@ -47,9 +49,9 @@ describe("workflow sharing, producer side (prod stack)", function () {
       Statement: [
         {
           Effect: "Allow",
-          Principal: { AWS: [CALLER_ROLE] },
+          Principal: { AWS: [CONSUMER_ROOT] },
           Action: ["sts:AssumeRole"],
-          Condition: { StringEquals: { "sts:ExternalId": EXTERNAL_ID } },
+          Condition: { StringEquals: { "sts:ExternalId": EXTERNAL_ID }, ArnEquals: { "aws:PrincipalArn": [CALLER_ROLE] } },
         },
       ],
     });
@@ -78,18 +80,32 @@ describe("workflow sharing, producer side (prod stack)", function () {
     });
   });
 
-  it("scopes the Lambda permission, the topic policy and the table policy to the named principal", () => {
-    expect(find(plan, "aws:lambda/permission:Permission", "credit-limit-lending-1").inputs).to.deep.equal({
-      statementId: "share-lending-1",
+  it("names the consumer's role in no principal, which AWS would refuse before the consumer deploys it", () => {
+    const principalsOf = (resource: RegisteredResource): unknown[] =>
+      Object.values(resource.inputs).flatMap((value) => {
+        if (typeof value !== "string" || !value.startsWith("{")) return [];
+        const statements = (JSON.parse(value) as { Statement?: { Principal?: unknown }[] }).Statement;
+        return Array.isArray(statements) ? statements.map((s) => s.Principal) : [];
+      });
+    const naming = plan.resources.filter((r) => r.inputs.principal === CALLER_ROLE || JSON.stringify(principalsOf(r)).includes(CALLER_ROLE));
+    expect(naming.map((r) => `${r.type} ${r.name}`)).to.deep.equal([]);
+    const pinning = plan.resources.filter((r) => JSON.stringify(r.inputs).includes(CALLER_ROLE)).map((r) => r.name);
+    expect(pinning).to.have.members(["lending-invoker", "credit-approval-requests-policy", "credit-bureaus-policy", "platform-key"]);
+  });
+
+  it("lets the consumer's account invoke the function, and its account root subscribe to the topic and read the table only as the named role", () => {
+    expect(plan.resources.filter((r) => r.type === "aws:lambda/permission:Permission" && r.parent === "statecraft:index:WorkflowSharing::sharing").map((r) => r.name)).to.deep.equal(["credit-limit-lending"]);
+    expect(find(plan, "aws:lambda/permission:Permission", "credit-limit-lending").inputs).to.deep.equal({
+      statementId: "share-lending",
       action: "lambda:InvokeFunction",
       function: `arn:aws:lambda:eu-west-1:${PROD}:function:statecraft-prod-credit-limit`,
-      principal: CALLER_ROLE,
+      principal: CONSUMER,
     });
     const topicArn = `arn:aws:sns:eu-west-1:${PROD}:statecraft-prod-credit-approval-requests`;
     const topicPolicy = find(plan, "aws:sns/topicPolicy:TopicPolicy", "credit-approval-requests-policy");
     expect(topicPolicy.inputs.arn).to.equal(topicArn);
     expect(json(topicPolicy, "policy").Statement).to.deep.equal([
-      { Sid: "LendingSubscribes", Effect: "Allow", Principal: { AWS: [CALLER_ROLE] }, Action: ["sns:Subscribe"], Resource: topicArn },
+      { Sid: "LendingSubscribes", Effect: "Allow", Principal: { AWS: [CONSUMER_ROOT] }, Action: ["sns:Subscribe"], Resource: topicArn, Condition: PINNED },
     ]);
     const tableArn = `arn:aws:dynamodb:eu-west-1:${PROD}:table/statecraft-prod-credit-bureaus`;
     const tablePolicy = find(plan, "aws:dynamodb/resourcePolicy:ResourcePolicy", "credit-bureaus-policy");
@@ -98,22 +114,23 @@ describe("workflow sharing, producer side (prod stack)", function () {
       {
         Sid: "LendingReads",
         Effect: "Allow",
-        Principal: { AWS: [CALLER_ROLE] },
+        Principal: { AWS: [CONSUMER_ROOT] },
         Action: ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
         Resource: tableArn,
+        Condition: PINNED,
       },
     ]);
   });
 
-  it("lets the consumer decrypt the shared table's key through DynamoDB only", () => {
+  it("lets the consumer's named role decrypt the shared table's key through DynamoDB only", () => {
     const statements = json(find(plan, "aws:kms/key:Key", "platform-key"), "policy").Statement;
     expect(statements.find((s: { Sid: string }) => s.Sid === "LendingDecryptsSharedTables")).to.deep.equal({
       Sid: "LendingDecryptsSharedTables",
       Effect: "Allow",
-      Principal: { AWS: [CALLER_ROLE] },
+      Principal: { AWS: [CONSUMER_ROOT] },
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
-      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } },
+      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" }, ArnEquals: { "aws:PrincipalArn": [CALLER_ROLE] } },
     });
   });
 
@@ -157,6 +174,24 @@ describe("sharing policies", () => {
     });
   });
 
+  it("pins several roles, sorted, and an organization besides them, under the account root", () => {
+    const other = `arn:aws:iam::${CONSUMER}:role/a-reviewer`;
+    const both: SharingConsumer = { ...roles, principals: [CALLER_ROLE, other], organizationId: "o-a1b2c3d4e5" };
+    expect(invokerTrustPolicy(both, "ext-1", "aws-cn").Statement).to.deep.equal([
+      {
+        Effect: "Allow",
+        Principal: { AWS: [`arn:aws-cn:iam::${CONSUMER}:root`] },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEquals: { "sts:ExternalId": "ext-1", "aws:PrincipalOrgID": "o-a1b2c3d4e5" }, ArnEquals: { "aws:PrincipalArn": [other, CALLER_ROLE] } },
+      },
+    ]);
+    expect(tableReadPolicy("arn:aws:dynamodb:eu-west-1:222222222222:table/t", [["both", both]], "aws").Statement[0]).to.deep.include({
+      Principal: { AWS: [`arn:aws:iam::${CONSUMER}:root`] },
+      Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" }, ArnEquals: { "aws:PrincipalArn": [other, CALLER_ROLE] } },
+    });
+    expect(invokePermission("both", both)).to.deep.equal({ statementId: "share-both", principal: CONSUMER, principalOrgId: "o-a1b2c3d4e5" });
+  });
+
   it("refuses a trust with neither an external id nor an organization", () => {
     expect(() => invokerTrustPolicy({ ...roles, externalId: undefined }, undefined, "aws")).to.throw(/external id or an organization id/);
   });
@@ -168,9 +203,9 @@ describe("sharing policies", () => {
     ]);
   });
 
-  it("admits an organization consumer to a function by account and principalOrgId, and a role consumer by role", () => {
-    expect(invokePermissions("lending", roles)).to.deep.equal([{ statementId: "share-lending-1", principal: CALLER_ROLE }]);
-    expect(invokePermissions("group", organization)).to.deep.equal([{ statementId: "share-group-1", principal: CONSUMER, principalOrgId: "o-a1b2c3d4e5" }]);
+  it("admits a consumer to a function by account, with principalOrgId for an organization consumer", () => {
+    expect(invokePermission("lending", roles)).to.deep.equal({ statementId: "share-lending", principal: CONSUMER });
+    expect(invokePermission("group", organization)).to.deep.equal({ statementId: "share-group", principal: CONSUMER, principalOrgId: "o-a1b2c3d4e5" });
   });
 
   it("conditions an organization consumer's topic, table and key statements on its organization", () => {

@@ -75,7 +75,7 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
         roleArn: INVOKER,
         by: `arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role`,
         checks: [
-          `trust: names the caller's execution role arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role`,
+          `trust: admits arn:aws:iam::${CONSUMER}:root with aws:PrincipalArn arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role, the caller's execution role`,
           `trust: sts:ExternalId not checked locally (a secret; Step Functions passes the calling state machine's ARN arn:aws:states:eu-west-1:${CONSUMER}:stateMachine:statecraft-consumer-loan-intake)`,
           `policy: allows states:StartExecution on ${MACHINE}`,
           `policy: allows states:DescribeExecution on arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:loan-2025-0001`,
@@ -152,7 +152,10 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
     const untrusted = stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: INVOKER }), { input: APPLICATION, stateMachine: "someone-else" });
     await untrusted.then(
       () => expect.fail("expected a LocalRunError"),
-      (error: Error) => expect(error.message).to.contain(`not the caller's execution role arn:aws:iam::${CONSUMER}:role/someone-else-role`),
+      (error: Error) =>
+        expect(error.message).to.contain(
+          `admits arn:aws:iam::${CONSUMER}:root only for aws:PrincipalArn arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role, not the caller's execution role arn:aws:iam::${CONSUMER}:role/someone-else-role`,
+        ),
     );
   });
 });

@@ -279,6 +279,28 @@ export const GALLERY: GalleryCase[] = [
       ]),
   },
   {
+    // The shared invoker role trusts the consumer's account root; its aws:PrincipalArn condition is what narrows
+    // that to the consumer's role (README "Sharing workflows across accounts").
+    name: "the shared invoker role's trust with its aws:PrincipalArn pin removed",
+    rules: ["xacct-trust-conditions"],
+    message: `Name the roles or users of account ${PARTNER} that assume the role instead of arn:aws:iam::${PARTNER}:root in assumeRolePolicy Statement[0], or pin them with an aws:PrincipalArn condition`,
+    resource: "lending-invoker",
+    apply: (plan) =>
+      plan.editJson(ROLE, "lending-invoker", "assumeRolePolicy", (doc) => {
+        delete doc.Statement[0].Condition.ArnEquals;
+      }),
+  },
+  {
+    name: "the shared invoker role's aws:PrincipalArn pin naming a role of another account",
+    rules: ["xacct-trust-conditions"],
+    message: `Name roles or users of account ${PARTNER} in the aws:PrincipalArn condition of assumeRolePolicy Statement[0], which lets arn:aws:iam::${PARTNER}:root assume the role; it names arn:aws:iam::${OUTSIDER}:role/statecraft-consumer-loan-intake-role.`,
+    resource: "lending-invoker",
+    apply: (plan) =>
+      plan.editJson(ROLE, "lending-invoker", "assumeRolePolicy", (doc) => {
+        doc.Statement[0].Condition.ArnEquals["aws:PrincipalArn"] = [`arn:aws:iam::${OUTSIDER}:role/statecraft-consumer-loan-intake-role`];
+      }),
+  },
+  {
     name: "a role trusted by an account not on the allow-list, with an external id",
     rules: ["xacct-allowlist"],
     message: `Remove account ${OUTSIDER} from assumeRolePolicy Statement[0]`,

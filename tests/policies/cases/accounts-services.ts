@@ -17,6 +17,9 @@ const ORG = "o-a1b2c3d4e5";
 const CONSUMER_ROLE = `arn:aws:iam::${CONSUMER}:role/loan-intake-role`;
 const EXTERNAL_ID = { StringEquals: { "sts:ExternalId": "loan-intake-7f3a" } };
 const IN_ORG = { StringEquals: { "aws:PrincipalOrgID": ORG } };
+const CONSUMER_ROOT = `arn:aws:iam::${CONSUMER}:root`;
+/** The consumer's root, pinned to its intake role with aws:PrincipalArn (the role need not exist yet). */
+const PINNED = { ...EXTERNAL_ID, ArnEquals: { "aws:PrincipalArn": [CONSUMER_ROLE] } };
 
 /** A role whose trust has the given statements, as a JSON string (or an object). */
 const ROLE = (statements: Record<string, unknown>[], asString = true): FakeResource => {
@@ -70,6 +73,15 @@ export const ACCOUNT_SERVICE_CASES: Record<string, Case[]> = {
     // A whole account of the organization, pinned with aws:PrincipalOrgID.
     { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: `arn:aws:iam::${CONSUMER}:root` }, Condition: IN_ORG }]), violations: [] },
     { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: CONSUMER }, Condition: { "ForAnyValue:StringEquals": { "aws:principalorgid": [ORG] } } }]), violations: [] },
+    // A whole account, its roles pinned with aws:PrincipalArn under any Arn or String operator (keys case-insensitive).
+    { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: [CONSUMER_ROOT] }, Condition: PINNED }]), violations: [] },
+    { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: CONSUMER }, Condition: { ...EXTERNAL_ID, ArnLike: { "AWS:principalarn": `arn:aws:iam::${CONSUMER}:role/loan-*` } } }], false), violations: [] },
+    { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: CONSUMER_ROOT }, Condition: { StringEquals: { "sts:ExternalId": "loan-intake-7f3a", "aws:PrincipalArn": CONSUMER_ROLE } } }]), violations: [] },
+    {
+      policy: xacctTrustConditions,
+      resource: ROLE([{ Principal: { AWS: [CONSUMER_ROOT, `arn:aws:iam::${STRANGER}:root`] }, Condition: { ...EXTERNAL_ID, ArnEquals: { "aws:PrincipalArn": [CONSUMER_ROLE, `arn:aws:iam::${STRANGER}:user/auditor`] } } }]),
+      violations: [],
+    },
     // Services and the stack's own accounts are not cross-account; a Deny grants nothing; `*` is the public-trust rule's.
     { policy: xacctTrustConditions, resource: TRUST({ StringEquals: { "aws:SourceAccount": HOME } }), violations: [] },
     { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: `arn:aws:iam::${HOME}:root` } }]), config: { homeAccountIds: [HOME] }, violations: [] },
@@ -86,10 +98,40 @@ export const ACCOUNT_SERVICE_CASES: Record<string, Case[]> = {
       policy: xacctTrustConditions,
       resource: ROLE([{ Principal: { AWS: `arn:aws:iam::${CONSUMER}:root` }, Condition: EXTERNAL_ID }]),
       config: { homeAccountIds: [HOME] },
-      violations: [`Name the roles or users of account ${CONSUMER} that assume the role instead of arn:aws:iam::${CONSUMER}:root in assumeRolePolicy Statement[0], or add an aws:PrincipalOrgID condition.`],
+      violations: [
+        `Name the roles or users of account ${CONSUMER} that assume the role instead of arn:aws:iam::${CONSUMER}:root in assumeRolePolicy Statement[0], or pin them with an aws:PrincipalArn condition (or the organization with aws:PrincipalOrgID).`,
+      ],
     },
     { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: [CONSUMER] }, Condition: EXTERNAL_ID }], false), config: { homeAccountIds: [HOME] }, violations: [`instead of ${CONSUMER} in assumeRolePolicy Statement[0]`] },
     { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: `arn:aws-cn:iam::${CONSUMER}:root` }, Condition: EXTERNAL_ID }]), violations: [`instead of arn:aws-cn:iam::${CONSUMER}:root`] },
+    // (a') a whole account whose aws:PrincipalArn names no role or user of it: another account's, the account
+    // itself, all of its roles; or pins nothing (a Not operator).
+    {
+      policy: xacctTrustConditions,
+      resource: ROLE([{ Principal: { AWS: CONSUMER_ROOT }, Condition: { ...EXTERNAL_ID, ArnEquals: { "aws:PrincipalArn": [`arn:aws:iam::${STRANGER}:role/loan-intake-role`] } } }]),
+      config: { homeAccountIds: [HOME] },
+      violations: [
+        `Name roles or users of account ${CONSUMER} in the aws:PrincipalArn condition of assumeRolePolicy Statement[0], which lets ${CONSUMER_ROOT} assume the role; it names arn:aws:iam::${STRANGER}:role/loan-intake-role.`,
+      ],
+    },
+    {
+      policy: xacctTrustConditions,
+      resource: ROLE([{ Principal: { AWS: [CONSUMER_ROOT, `arn:aws:iam::${STRANGER}:root`] }, Condition: PINNED }]),
+      violations: [`Name roles or users of account ${STRANGER} in the aws:PrincipalArn condition of assumeRolePolicy Statement[0], which lets arn:aws:iam::${STRANGER}:root assume the role; it names ${CONSUMER_ROLE}.`],
+    },
+    { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: CONSUMER }, Condition: { ...EXTERNAL_ID, ArnLike: { "aws:PrincipalArn": CONSUMER_ROOT } } }]), violations: [`in the aws:PrincipalArn condition of assumeRolePolicy Statement[0], which lets ${CONSUMER} assume the role; it names ${CONSUMER_ROOT}.`] },
+    { policy: xacctTrustConditions, resource: ROLE([{ Principal: { AWS: CONSUMER_ROOT }, Condition: { ...EXTERNAL_ID, ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${CONSUMER}:role/*` } } }]), violations: [`it names arn:aws:iam::${CONSUMER}:role/*.`] },
+    {
+      policy: xacctTrustConditions,
+      resource: ROLE([{ Principal: { AWS: CONSUMER_ROOT }, Condition: { ...EXTERNAL_ID, ArnNotEquals: { "aws:PrincipalArn": CONSUMER_ROLE } } }]),
+      violations: [`instead of ${CONSUMER_ROOT} in assumeRolePolicy Statement[0], or pin them with an aws:PrincipalArn condition`],
+    },
+    // Pinned, but without an external id: only the condition is missing.
+    {
+      policy: xacctTrustConditions,
+      resource: ROLE([{ Principal: { AWS: CONSUMER_ROOT }, Condition: { ArnEquals: { "aws:PrincipalArn": CONSUMER_ROLE } } }]),
+      violations: [`Add an sts:ExternalId or aws:PrincipalOrgID condition to assumeRolePolicy Statement[0], which lets ${CONSUMER_ROOT} assume the role unconditionally.`],
+    },
     // (b) a named role, without a condition.
     {
       policy: xacctTrustConditions,
