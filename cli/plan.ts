@@ -65,9 +65,9 @@ function indent(text: string, spaces: number): string {
 if (require.main === module) {
   main().then(
     // exitCode, not exit(): exit() would cut off standard output to a pipe after its first 64 KiB.
-  (code) => {
-    process.exitCode = code;
-  },
+    (code) => {
+      process.exitCode = code;
+    },
     (error: Error) => {
       console.error(`plan failed: ${error.message}`);
       process.exitCode = 1;

@@ -11,7 +11,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html (execution names)
  */
 import { NamedError, renderValue } from "./lib/errors";
-import { isNonEmptyString, isRecord } from "./lib/guards";
+import { EMAIL_PATTERN, isIsoDateTime, isNonEmptyString, isRecord } from "./lib/guards";
 import type { Address, CreditApplication } from "./credit-limit";
 
 export type { Address };
@@ -57,8 +57,6 @@ export class InvalidLoanApplication extends NamedError {
  */
 export const APPLICATION_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 const ADDRESS_FIELDS = ["street", "city", "postalCode", "country"] as const;
 
 /**
@@ -75,7 +73,7 @@ export function collectApplication(event: unknown): CollectedApplication {
   if (typeof applicationId !== "string" || !APPLICATION_ID.test(applicationId)) {
     problems.push(`applicationId must be 1-80 letters, digits, '-' or '_'. Received: ${renderValue(applicationId)}`);
   }
-  if (typeof submittedAt !== "string" || !ISO_DATE_TIME.test(submittedAt) || Number.isNaN(Date.parse(submittedAt))) {
+  if (typeof submittedAt !== "string" || !isIsoDateTime(submittedAt)) {
     problems.push(`submittedAt must be an ISO 8601 date-time with offset. Received: ${renderValue(submittedAt)}`);
   }
   if (typeof creditRequested !== "number" || !Number.isFinite(creditRequested) || creditRequested <= 0) {
@@ -91,7 +89,7 @@ export function collectApplication(event: unknown): CollectedApplication {
   const id = text("applicant.id", person.id);
   const name = text("applicant.name", person.name);
   const email = text("applicant.email", person.email).toLowerCase();
-  if (email && !EMAIL.test(email)) problems.push(`applicant.email must be an email address. Received: ${renderValue(person.email)}`);
+  if (email && !EMAIL_PATTERN.test(email)) problems.push(`applicant.email must be an email address. Received: ${renderValue(person.email)}`);
   const ssn = text("applicant.ssn", person.ssn);
   const address: Record<string, string> = {};
   if (isRecord(person.address)) {

@@ -10,7 +10,9 @@
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number
  */
 import { renderValue } from "./lib/errors";
-import { isNonEmptyString, isRecord } from "./lib/guards";
+import { isIsoDateTime, isNonEmptyString, isRecord } from "./lib/guards";
+
+export { isIsoDateTime };
 
 /** Event kinds the workflow routes. */
 export const ORDER_EVENT_KINDS = ["OrderPlaced", "OrderCancelled"] as const;
@@ -72,28 +74,6 @@ export const MAX_PROBLEMS = 50;
 
 /** Most significant digits a DynamoDB number holds. */
 export const DYNAMODB_MAX_DIGITS = 38;
-
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
-
-/**
- * Tells whether a string is an ISO 8601 / RFC 3339 date-time with a UTC offset and a real calendar date.
- *
- * @param value - Candidate, e.g. `2025-02-28T23:59:59.123+01:00`.
- * @returns `false` for dates without time or offset, and for impossible dates such as February 30. Never throws.
- * @see https://www.rfc-editor.org/rfc/rfc3339#section-5.6
- */
-export function isIsoDateTime(value: string): boolean {
-  const m = ISO_DATE_TIME.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = m
-    .slice(1)
-    .map((part) => (part === undefined ? undefined : Number(part))) as number[];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return (
-    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth &&
-    hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59
-  );
-}
 
 /** A non-negative decimal as `units / 10^scale`. */
 interface Decimal {

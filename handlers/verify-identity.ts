@@ -8,7 +8,7 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
  */
 import { NamedError, renderValue } from "./lib/errors";
-import { isNonEmptyString, isRecord } from "./lib/guards";
+import { EMAIL_PATTERN, isNonEmptyString, isRecord } from "./lib/guards";
 
 /** What the "Verify identity" state sends. */
 export interface IdentityRequest {
@@ -36,12 +36,6 @@ export class IdentityNotVerified extends NamedError {
 
 /** Shape of a US Social Security number: three, two and four digits separated by hyphens. */
 export const SSN_PATTERN = /^\d{3}-\d{2}-\d{4}$/;
-
-/**
- * A plausible email address: one `@`, no whitespace, a dot in the domain with text on both sides. Deliberately
- * looser than RFC 5322; it rejects typos, not exotic-but-valid addresses.
- */
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
 /** Longest email address accepted, in characters (RFC 5321's forward-path limit less the angle brackets). */
 export const MAX_EMAIL_LENGTH = 254;

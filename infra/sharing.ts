@@ -1,5 +1,5 @@
 import { SharingConsumer, StackConfig, StackConfigError, stackFileName } from "./config";
-import { ArnContext, buildArn, parseArn } from "./iam/arn";
+import { ArnContext, buildArn, executionArn, parseArn } from "./iam/arn";
 import { PolicyCondition, PolicyDocument, PolicyStatement, TrustPolicyDocument, policyDocument } from "./iam/policy";
 import { WORKFLOWS, WorkflowName } from "./manifest";
 import { Naming } from "./naming";
@@ -173,7 +173,7 @@ export function invokerPolicy(machines: readonly SharedMachine[], keyArn?: strin
   const statements: PolicyStatement[] = [{ Effect: "Allow", Action: ["states:StartExecution"], Resource: arns }];
   if (express.length > 0) statements.push({ Effect: "Allow", Action: ["states:StartSyncExecution"], Resource: express });
   if (standard.length > 0) {
-    statements.push({ Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: standard.map(executionsOf) });
+    statements.push({ Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: standard.map((arn) => executionArn(arn)) });
   }
   if (keyArn) {
     statements.push({
@@ -186,10 +186,6 @@ export function invokerPolicy(machines: readonly SharedMachine[], keyArn?: strin
   return policyDocument(statements);
 }
 
-/** `arn:…:stateMachine:<name>` → `arn:…:execution:<name>:*`, the ARNs of a Standard machine's executions. */
-export function executionsOf(stateMachineArn: string): string {
-  return stateMachineArn.replace(/:stateMachine:([^:]+)$/, (_, name: string) => `:execution:${name}:*`);
-}
 
 /**
  * The statements of a topic policy letting consumers subscribe to a topic (`sns:Subscribe`, e.g. an SQS queue or

@@ -2,7 +2,8 @@ import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
-import { buildArn, parseArn } from "../infra/iam/arn";
+import { buildArn, executionArn, parseArn } from "../infra/iam/arn";
+import { wildcardMatches } from "../infra/iam/compare";
 import { readStackFile, type StackConfig } from "../infra/config";
 import { TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
 import { Naming } from "../infra/naming";
@@ -255,10 +256,10 @@ export class LocalStack implements LocalStateMachines {
     if (consumer.organizationId) checks.push(`trust: admits account ${consumer.accountId}; aws:PrincipalOrgID ${consumer.organizationId} not checked locally`);
     if (consumer.externalId !== undefined) checks.push(`trust: sts:ExternalId not checked locally (a secret; Step Functions passes the calling state machine's ARN ${caller.stateMachineArn})`);
     const policy = invokerPolicy(consumer.workflows.map((workflow) => ({ arn: producer.naming.stateMachineArn(workflow), type: WORKFLOWS[workflow].type })));
-    const executionArn = stateMachineArn.replace(":stateMachine:", ":execution:") + `:${request.name ?? "local"}`;
+    const execution = executionArn(stateMachineArn, request.name ?? "local");
     for (const [action, resource] of [
       ["states:StartExecution", stateMachineArn],
-      ["states:DescribeExecution", executionArn],
+      ["states:DescribeExecution", execution],
     ]) {
       if (!allows(policy, action, resource)) throw new LocalRunError(`the policy of ${roleArn} (consumer ${consumerName}) does not allow ${action} on ${resource}.`, state);
       checks.push(`policy: allows ${action} on ${resource}`);
@@ -374,9 +375,9 @@ export class LocalStack implements LocalStateMachines {
  * are not evaluated, and no statement here denies).
  */
 function allows(policy: PolicyDocument, action: string, resource: string): boolean {
-  const matches = (pattern: string, value: string) =>
-    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(value);
-  return policy.Statement.some((s) => s.Effect === "Allow" && !s.Condition && s.Action.some((a) => matches(a, action)) && s.Resource.some((r) => matches(r, resource)));
+  return policy.Statement.some(
+    (s) => s.Effect === "Allow" && !s.Condition && s.Action.some((a) => wildcardMatches(a, action, true)) && s.Resource.some((r) => wildcardMatches(r, resource, false)),
+  );
 }
 
 /** The Error and Cause of a failed execution, leaving out the interpreter's defaults for a bare Fail state. */

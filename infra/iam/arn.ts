@@ -52,6 +52,18 @@ export function buildArn(context: ArnContext, service: string, resource: string,
 }
 
 /**
+ * The ARN of executions of a Standard state machine: `arn:…:stateMachine:<name>` becomes
+ * `arn:…:execution:<name>:<execution>`. A machine name that is itself a wildcard stays one.
+ * @param stateMachineArn the state machine's ARN.
+ * @param execution the execution's name; `*` (the default) for every execution.
+ * @returns the execution ARN; the input unchanged when it is not a state machine ARN.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html#awsstepfunctions-resources-for-iam-policies
+ */
+export function executionArn(stateMachineArn: string, execution = "*"): string {
+  return stateMachineArn.replace(/:stateMachine:([^:]+)$/, (_, name: string) => `:execution:${name}:${execution}`);
+}
+
+/**
  * The partition a Region belongs to.
  * @param region e.g. `eu-west-1`, `cn-north-1`, `us-gov-west-1`.
  * @see https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html

@@ -1,4 +1,4 @@
-import { ArnContext, buildArn, parseArn } from "./arn";
+import { ArnContext, buildArn, executionArn, parseArn } from "./arn";
 import { RESOURCE_KINDS, ResourceKind } from "./kinds";
 import { PolicyCondition } from "./policy";
 import { UNSCOPED_ACTIONS, iamActionsOf } from "./sdk-services";
@@ -319,7 +319,7 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
       { actions: ["states:StartExecution"], resources: arns("child"), reason: "the Task starts an execution of the child state machine" },
       {
         actions: ["states:DescribeExecution", "states:StopExecution"],
-        resources: ({ targets }) => targets.child.map((c) => c.arn.replace(/:stateMachine:([^:]+)$/, (_, name: string) => `:execution:${name}:*`)),
+        resources: ({ targets }) => targets.child.map((c) => executionArn(c.arn)),
         patterns: SYNC,
         reason: ".sync follows the child execution and stops it if the parent stops",
       },
