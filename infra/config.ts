@@ -32,7 +32,7 @@ export const sharingConsumerSchema = z
   .object({
     /** The consumer's 12-digit account; must be on `statecraft:trustedAccounts`. */
     accountId,
-    /** The roles (or users) of that account allowed to assume the invoker role and use the shared resources. */
+    /** The IAM roles of that account allowed to assume the invoker role and use the shared resources. */
     principals: z.array(roleArn).min(1).optional(),
     /** The consumer's AWS Organizations id: principals of the account are admitted only from that organization. */
     organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, "must be an AWS Organizations id such as o-a1b2c3d4e5").optional(),
@@ -133,6 +133,17 @@ export const stackConfigSchema = z.object({
     .optional(),
 });
 
+/**
+ * The stack `statecraft:producerStack` names, split into its parts.
+ * @returns `{organization, project, stack}`, or undefined when the key is not set.
+ * @see https://www.pulumi.com/docs/iac/concepts/stacks/#stackreferences
+ */
+export function producerStackOf(config: Pick<StackConfig, "producerStack">): { organization: string; project: string; stack: string } | undefined {
+  if (!config.producerStack) return undefined;
+  const [organization, project, stack] = config.producerStack.split("/");
+  return { organization, project, stack };
+}
+
 /** A validated stack configuration. */
 export type StackConfig = z.infer<typeof stackConfigSchema> & { partition: string };
 
@@ -184,7 +195,7 @@ export function parseStackConfig(stack: string, raw: Record<string, string | und
     const text = raw[key];
     if (text !== undefined) typed[field] = fromString(text, kind);
   }
-  return validate(stackFileName(stack), typed);
+  return validate(stack, typed);
 }
 
 /** What {@link readStackFile} returns. */
@@ -284,7 +295,8 @@ export function stackFileName(stack: string): string {
   return `Pulumi.${stack}.yaml`;
 }
 
-function validate(file: string, typed: Record<string, unknown>): StackConfig {
+function validate(stack: string, typed: Record<string, unknown>): StackConfig {
+  const file = stackFileName(stack);
   const result = stackConfigSchema.safeParse(typed);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
@@ -297,7 +309,7 @@ function validate(file: string, typed: Record<string, unknown>): StackConfig {
     throw new StackConfigError(file, problems);
   }
   const config: StackConfig = { ...result.data, partition: partitionOf(result.data.region) };
-  const problems = crossChecks(config);
+  const problems = crossChecks(config, stack);
   if (problems.length > 0) throw new StackConfigError(file, problems);
   return config;
 }
@@ -308,7 +320,7 @@ function validate(file: string, typed: Record<string, unknown>): StackConfig {
  * and the deployment role's account.
  * @returns one sentence per problem, each starting with the key path.
  */
-function crossChecks(config: StackConfig): string[] {
+function crossChecks(config: StackConfig, stack: string): string[] {
   const problems: string[] = [];
   const problem = (where: string, message: string, value?: unknown) => problems.push(`${where}: ${message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`);
   const deployed = stackContents(config.workflows, config.backupTables ?? []);
@@ -373,6 +385,7 @@ function crossChecks(config: StackConfig): string[] {
   }
 
   const callsShared = config.workflows.filter((workflow) => Object.values(WORKFLOWS[workflow].substitutions).some((reference) => "sharedWorkflow" in reference));
+  if (config.producerStack && producerStackOf(config)?.stack === stack) problem("statecraft:producerStack", "names this stack itself", config.producerStack);
   if (callsShared.length > 0 && !config.producerStack) {
     problem("statecraft:producerStack", `is required: ${callsShared.join(", ")} call${callsShared.length === 1 ? "s" : ""} a workflow shared by another stack (missing)`);
   }

@@ -1,6 +1,14 @@
 import { ArnContext, buildArn } from "./iam/arn";
 
 /**
+ * The name of a state machine's execution role, as the Workflow component creates it: `<state machine>-role`.
+ * @param stateMachineName the state machine's physical name.
+ */
+export function executionRoleName(stateMachineName: string): string {
+  return `${stateMachineName}-role`;
+}
+
+/**
  * Physical names and ARNs of everything a stack deploys, derived in one place from the project, the stack and
  * the logical name, so dev and prod stay predictable and a definition's ARNs are known before deployment.
  *

@@ -92,21 +92,24 @@ export function sidOf(consumer: string): string {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
 export function consumerPrincipal(consumer: SharingConsumer, partition: string): string {
-  return `arn:${partition}:iam::${consumer.accountId}:root`;
+  return buildArn({ partition, region: "", account: consumer.accountId }, "iam", "root", "global");
 }
 
 /**
  * What narrows {@link consumerPrincipal} to the consumer's principals: `{ArnEquals: {"aws:PrincipalArn": [roles,
  * sorted]}}` for a consumer naming its roles, `{StringEquals: {"aws:PrincipalOrgID": …}}` for one with an
  * organization, both when it has both.
+ * @param consumer the consumer's configuration.
+ * @param stringEquals further `StringEquals` keys the statement needs (`sts:ExternalId`, `kms:ViaService`).
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
  */
-export function consumerConditions(consumer: SharingConsumer): PolicyCondition {
-  const conditions: PolicyCondition = {};
-  if (consumer.organizationId) conditions.StringEquals = { "aws:PrincipalOrgID": consumer.organizationId };
-  if (consumer.principals) conditions.ArnEquals = { "aws:PrincipalArn": [...consumer.principals].sort() };
-  return conditions;
+export function consumerConditions(consumer: SharingConsumer, stringEquals: Record<string, string> = {}): PolicyCondition {
+  const equals = { ...stringEquals, ...(consumer.organizationId ? { "aws:PrincipalOrgID": consumer.organizationId } : {}) };
+  return {
+    ...(Object.keys(equals).length ? { StringEquals: equals } : {}),
+    ...(consumer.principals ? { ArnEquals: { "aws:PrincipalArn": [...consumer.principals].sort() } } : {}),
+  };
 }
 
 /**
@@ -134,8 +137,7 @@ export function consumerConditions(consumer: SharingConsumer): PolicyCondition {
  */
 export function invokerTrustPolicy(consumer: SharingConsumer, externalId: string | undefined, partition: string): TrustPolicyDocument {
   if (externalId === undefined && !consumer.organizationId) throw new Error(`consumer of account ${consumer.accountId} needs an external id or an organization id`);
-  const { StringEquals, ...others } = consumerConditions(consumer);
-  const condition: PolicyCondition = { StringEquals: { ...(externalId !== undefined ? { "sts:ExternalId": externalId } : {}), ...StringEquals }, ...others };
+  const condition = consumerConditions(consumer, externalId !== undefined ? { "sts:ExternalId": externalId } : {});
   return {
     Version: "2012-10-17",
     Statement: [
@@ -197,16 +199,7 @@ export function invokerPolicy(machines: readonly SharedMachine[], keyArn?: strin
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
  */
 export function topicSubscribePolicy(topicArn: string, consumers: [string, SharingConsumer][], partition: string): ResourcePolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: consumers.map(([name, consumer]) => withCondition(consumer, {
-      Sid: `${sidOf(name)}Subscribes`,
-      Effect: "Allow",
-      Principal: { AWS: [consumerPrincipal(consumer, partition)] },
-      Action: ["sns:Subscribe"],
-      Resource: topicArn,
-    })),
-  };
+  return consumerResourcePolicy(topicArn, consumers, partition, "Subscribes", ["sns:Subscribe"]);
 }
 
 /** What a consumer may do on a shared table: read items and describe the table. */
@@ -223,16 +216,7 @@ export const TABLE_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:DescribeTa
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html
  */
 export function tableReadPolicy(tableArn: string, consumers: [string, SharingConsumer][], partition: string): ResourcePolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: consumers.map(([name, consumer]) => withCondition(consumer, {
-      Sid: `${sidOf(name)}Reads`,
-      Effect: "Allow",
-      Principal: { AWS: [consumerPrincipal(consumer, partition)] },
-      Action: TABLE_READ_ACTIONS,
-      Resource: tableArn,
-    })),
-  };
+  return consumerResourcePolicy(tableArn, consumers, partition, "Reads", TABLE_READ_ACTIONS);
 }
 
 /**
@@ -254,8 +238,7 @@ export function consumerKeyStatements(consumers: [string, SharingConsumer][], co
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
     };
-    const { StringEquals, ...others } = consumerConditions(consumer);
-    return { ...statement, Condition: { StringEquals: { "kms:ViaService": `dynamodb.${context.region}.amazonaws.com`, ...StringEquals }, ...others } };
+    return { ...statement, Condition: consumerConditions(consumer, { "kms:ViaService": `dynamodb.${context.region}.amazonaws.com` }) };
   });
 }
 
@@ -357,6 +340,17 @@ export function resolveSharedWorkflows(stack: string, config: StackConfig, outpu
   return shared;
 }
 
-function withCondition(consumer: SharingConsumer, statement: ResourcePolicyStatement): ResourcePolicyStatement {
-  return { ...statement, Condition: consumerConditions(consumer) };
+/** A resource policy with one statement per consumer (`<Consumer><sid>`), its principal narrowed by {@link consumerConditions}. */
+function consumerResourcePolicy(resourceArn: string, consumers: [string, SharingConsumer][], partition: string, sid: string, actions: string[]): ResourcePolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: consumers.map(([name, consumer]) => ({
+      Sid: `${sidOf(name)}${sid}`,
+      Effect: "Allow",
+      Principal: { AWS: [consumerPrincipal(consumer, partition)] },
+      Action: actions,
+      Resource: resourceArn,
+      Condition: consumerConditions(consumer),
+    })),
+  };
 }

@@ -1,6 +1,6 @@
 import type { Json } from "../infra/definition/asl";
 import { parseArn } from "../infra/iam/arn";
-import type { ApprovalDecision, TaskTokenResponder } from "./approvals";
+import type { ApprovalDecision } from "./approvals";
 import { LocalRunError, TaskFailure } from "./errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "./integrations";
 import type { ExecutionReport } from "./runner";
@@ -33,7 +33,6 @@ export interface LocalStartRequest {
   caller: LocalCaller;
   /** Decides the child's `.waitForTaskToken` approvals, as the parent's scenario says. */
   approver?: ApprovalDecision;
-  responder?: TaskTokenResponder;
 }
 
 /** Runs the state machines a workflow may start; {@link LocalStack} is one. */

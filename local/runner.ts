@@ -4,9 +4,9 @@ import { ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, t
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
 import { buildArn, executionArn, parseArn } from "../infra/iam/arn";
 import { wildcardMatches } from "../infra/iam/compare";
-import { readStackFile, type StackConfig } from "../infra/config";
+import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
 import { TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
-import { Naming } from "../infra/naming";
+import { Naming, executionRoleName } from "../infra/naming";
 import { renderWorkflow } from "../infra/render";
 import { type SharedWorkflows, consumerConditions, consumerPrincipal, invokerPolicy, invokerRoleArn, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
 import { type PolicyDocument } from "../infra/iam/policy";
@@ -107,7 +107,7 @@ export interface DefinitionRunOptions {
   validate?: boolean;
 }
 
-/** Options for one run of a seed workflow. */
+/** Options for one run of a workflow of the stack. */
 export interface WorkflowRunOptions extends Omit<DefinitionRunOptions, "stateMachine" | "type"> {
   /** The stack's `statecraft:backupTables` for this run. @default the stack file's */
   backupTables?: string[];
@@ -173,9 +173,7 @@ export class LocalStack implements LocalStateMachines {
     let producer: LocalStack | undefined;
     let shared: SharedWorkflows = {};
     if (config.producerStack) {
-      const producerStack = config.producerStack.split("/")[2];
-      if (producerStack === stack) throw new LocalRunError(`${stack}: statecraft:producerStack ${config.producerStack} names the stack itself.`);
-      producer = await LocalStack.start({ stack: producerStack, root: options.root });
+      producer = await LocalStack.start({ stack: producerStackOf(config)!.stack, root: options.root });
       try {
         shared = resolveSharedWorkflows(stack, config, sharedWorkflowsOf(producer.config, producer.naming), contents.sharedWorkflows);
       } catch (error) {
@@ -227,7 +225,7 @@ export class LocalStack implements LocalStateMachines {
   async startExecution(request: LocalStartRequest): Promise<ExecutionReport> {
     const { state, stateMachineArn, roleArn, caller } = request;
     const own = this.config.workflows.find((workflow) => this.naming.stateMachineArn(workflow) === stateMachineArn);
-    const options = { input: request.input, approver: request.approver, responder: request.responder, executionName: request.name };
+    const options = { input: request.input, approver: request.approver, executionName: request.name };
     if (own) return this.runWorkflow(own, options);
     const producer = this.producer;
     const sharedWorkflow = producer?.config.workflows.find((workflow) => producer.naming.stateMachineArn(workflow) === stateMachineArn);
@@ -296,8 +294,7 @@ export class LocalStack implements LocalStateMachines {
       responder: options.responder ?? (options.approver ? approverResponder(options.approver, (event) => lambda.invoke("approval-callback", event)) : undefined),
       approver: options.approver,
       stateMachines: this,
-      // The Workflow component names a machine's execution role `<machine>-role`.
-      caller: { stateMachineArn, executionRoleArn: buildArn(this.naming.context, "iam", `role/${stateMachine}-role`, "global") },
+      caller: { stateMachineArn, executionRoleArn: buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global") },
       children,
     };
     const taskResourceLocalHandlers = localTaskHandlers(definition, services);

@@ -1,4 +1,4 @@
-import { readStackFile } from "../infra/config";
+import { producerStackOf, readStackFile } from "../infra/config";
 import { statecraftProgram } from "../infra/program";
 import { AwsMocks, RegisteredResource } from "./mocks";
 import { runProgram } from "./program";
@@ -52,12 +52,11 @@ export async function runPlan(stack: string, options: PlanOptions = {}): Promise
   const { config, raw, secretKeys } = readStackFile(stack, options.root);
   const stackReferences = { ...options.stackReferences };
   if (config.producerStack && !stackReferences[config.producerStack]) {
-    const [, producerProject, producerStack] = config.producerStack.split("/");
-    if (producerProject !== project) {
-      throw new Error(`${stack}: statecraft:producerStack ${config.producerStack} is a stack of project ${producerProject}: the offline plan answers StackReferences to stacks of ${project} only (pass its outputs in options.stackReferences)`);
+    const producer = producerStackOf(config)!;
+    if (producer.project !== project) {
+      throw new Error(`${stack}: statecraft:producerStack ${config.producerStack} is a stack of project ${producer.project}: the offline plan answers StackReferences to stacks of ${project} only (pass its outputs in options.stackReferences)`);
     }
-    if (producerStack === stack) throw new Error(`${stack}: statecraft:producerStack ${config.producerStack} names the stack itself`);
-    stackReferences[config.producerStack] = (await runPlan(producerStack, { project, root: options.root })).outputs;
+    stackReferences[config.producerStack] = (await runPlan(producer.stack, { project, root: options.root })).outputs;
   }
   const mocks = new AwsMocks({ partition: config.partition, region: config.region, account: config.accountId }, { stackReferences });
   const { resources, outputs } = await runProgram(statecraftProgram, { project, stack, mocks, config: raw, secretKeys });

@@ -4,6 +4,7 @@ import { buildArn } from "../iam/arn";
 import { INLINE_POLICY_LIMIT, PolicyDocument, PolicyStatement, policyDocument, policySize, splitStatements } from "../iam/policy";
 import { executionServiceStatements, stateMachineTrustPolicy } from "../iam/service";
 import { DefinitionSource, renderedOutput } from "./definition-source";
+import { executionRoleName } from "../naming";
 import { Transform, transformed } from "./transform";
 
 /**
@@ -118,7 +119,7 @@ export class Workflow extends pulumi.ComponentResource {
     this.role = new aws.iam.Role(
       `${name}-role`,
       transformed(args.transform?.role, {
-        name: `${args.stateMachineName}-role`,
+        name: executionRoleName(args.stateMachineName),
         description: `Execution role of the ${args.stateMachineName} state machine, derived from its definition.`,
         assumeRolePolicy: JSON.stringify(stateMachineTrustPolicy(args.definition.context)),
       }),

@@ -107,6 +107,12 @@ describe("sharing configuration", () => {
     expect(configError(prod).problems).to.deep.equal(["statecraft:backupTables: is required when the stack deploys backup-orchestration (missing)"]);
   });
 
+  it("rejects a producerStack naming the stack itself", () => {
+    const { raw } = readStackFile("consumer");
+    raw["statecraft:producerStack"] = "acme/statecraft/consumer";
+    expect(configError(raw, "consumer").problems).to.deep.equal(['statecraft:producerStack: names this stack itself (got "acme/statecraft/consumer")']);
+  });
+
   it("rejects a deployment role of another account than the stack's", () => {
     const { raw } = readStackFile("consumer");
     const error = configError({ ...raw, "statecraft:assumeRole": '{"roleArn":"arn:aws:iam::222222222222:role/statecraft-deployer"}' }, "consumer");
