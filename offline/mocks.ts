@@ -24,10 +24,6 @@ export interface RegisteredResource {
   secretInputs?: string[];
 }
 
-/** The marker of a serialized secret value (`{[SECRET_SIG]: SECRET_VALUE, value}`), as the Pulumi SDK writes it. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
 /** Options of {@link AwsMocks}. */
 export interface AwsMocksOptions {
   /**
@@ -66,7 +62,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     const key = `${args.type}::${args.name}`;
     if (this.seen.has(key)) throw new Error(`duplicate resource ${key}: two resources of one type share a name`);
     this.seen.add(key);
-    const secretInputs = Object.keys(args.inputs).filter((key) => isSecret(args.inputs[key]));
+    const secretInputs = Object.keys(args.inputs).filter((key) => pulumi.runtime.isRpcSecret(args.inputs[key]));
     const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
     const registered: RegisteredResource = { type: args.type, name: args.name, inputs, ...(secretInputs.length ? { secretInputs } : {}) };
     this.resources.push(registered);
@@ -144,14 +140,9 @@ export class AwsMocks implements pulumi.runtime.Mocks {
   }
 }
 
-/** Whether a value is a serialized secret. */
-function isSecret(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
-}
-
 /** The value with every serialized secret replaced by its plain value, at any depth. */
 function unwrapSecrets(value: unknown): unknown {
-  if (isSecret(value)) return unwrapSecrets((value as { value: unknown }).value);
+  if (pulumi.runtime.isRpcSecret(value)) return unwrapSecrets(pulumi.runtime.unwrapRpcSecret(value));
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   return value;
