@@ -145,7 +145,11 @@ export function producerStackOf(config: Pick<StackConfig, "producerStack">): { o
 }
 
 /** A validated stack configuration. */
-export type StackConfig = z.infer<typeof stackConfigSchema> & { partition: string };
+export type StackConfig = Omit<z.infer<typeof stackConfigSchema>, "backupTables"> & {
+  partition: string;
+  /** `statecraft:backupTables`, empty when the key is not set (the stack deploys no backup-orchestration). */
+  backupTables: string[];
+};
 
 /** Each field's Pulumi config key and how its string value is read. */
 const KEYS: Record<keyof z.infer<typeof stackConfigSchema>, { key: string; kind: "string" | "number" | "boolean" | "json" }> = {
@@ -308,7 +312,7 @@ function validate(stack: string, typed: Record<string, unknown>): StackConfig {
     });
     throw new StackConfigError(file, problems);
   }
-  const config: StackConfig = { ...result.data, partition: partitionOf(result.data.region) };
+  const config: StackConfig = { ...result.data, backupTables: result.data.backupTables ?? [], partition: partitionOf(result.data.region) };
   const problems = crossChecks(config, stack);
   if (problems.length > 0) throw new StackConfigError(file, problems);
   return config;
@@ -323,9 +327,9 @@ function validate(stack: string, typed: Record<string, unknown>): StackConfig {
 function crossChecks(config: StackConfig, stack: string): string[] {
   const problems: string[] = [];
   const problem = (where: string, message: string, value?: unknown) => problems.push(`${where}: ${message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`);
-  const deployed = stackContents(config.workflows, config.backupTables ?? []);
+  const deployed = stackContents(config.workflows, config.backupTables);
 
-  if (config.workflows.includes("backup-orchestration") && !config.backupTables) {
+  if (config.workflows.includes("backup-orchestration") && config.backupTables.length === 0) {
     problem("statecraft:backupTables", "is required when the stack deploys backup-orchestration (missing)");
   }
   config.trustedAccounts.forEach((account, i) => {

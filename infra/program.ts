@@ -34,7 +34,7 @@ export async function statecraftProgram() {
   const config = parseStackConfig(stack, pulumi.runtime.allConfig());
   const naming = new Naming(project, stack, { partition: config.partition, region: config.region, account: config.accountId });
   checkInvokerRoleNames(config, naming);
-  const contents = stackContents(config.workflows, config.backupTables ?? []);
+  const contents = stackContents(config.workflows, config.backupTables);
   const shared = contents.sharedWorkflows.length > 0 ? await producerSharedWorkflows(stack, config, contents.sharedWorkflows) : {};
   const sources = workflowSources(naming, config, shared);
   // Bundle every handler now (memoised), so a handler that does not compile also fails before any resource.

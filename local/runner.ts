@@ -169,7 +169,7 @@ export class LocalStack implements LocalStateMachines {
     const stack = options.stack ?? "dev";
     const { config } = readStackFile(stack, options.root);
     const naming = new Naming(PROJECT_NAME, stack, { partition: config.partition, region: config.region, account: config.accountId });
-    const contents = stackContents(config.workflows, config.backupTables ?? []);
+    const contents = stackContents(config.workflows, config.backupTables);
     let producer: LocalStack | undefined;
     let shared: SharedWorkflows = {};
     if (config.producerStack) {
@@ -203,7 +203,7 @@ export class LocalStack implements LocalStateMachines {
     if (!this.config.workflows.includes(workflow)) {
       throw new LocalRunError(`the ${this.stack} stack does not deploy ${workflow} (statecraft:workflows: ${this.config.workflows.join(", ")}).`);
     }
-    const { definition } = renderWorkflow(workflow, this.naming, options.backupTables ?? this.config.backupTables ?? [], this.shared);
+    const { definition } = renderWorkflow(workflow, this.naming, options.backupTables ?? this.config.backupTables, this.shared);
     return this.runDefinition(definition, { validate: false, ...options, stateMachine: this.naming.physical(workflow), type: WORKFLOWS[workflow].type });
   }
 

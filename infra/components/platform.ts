@@ -38,7 +38,7 @@ export function workflowSources(naming: Naming, config: StackConfig, shared: Sha
   return Object.fromEntries(
     config.workflows.map((workflow) => [
       workflow,
-      definitionFromFile(definitionPath(workflow), workflowSubstitutions(workflow, naming, config.backupTables ?? [], shared), naming.context, {
+      definitionFromFile(definitionPath(workflow), workflowSubstitutions(workflow, naming, config.backupTables, shared), naming.context, {
         stateMachineName: naming.physical(workflow),
       }),
     ]),
@@ -87,7 +87,7 @@ export class Platform extends pulumi.ComponentResource {
     super("statecraft:index:Platform", name, {}, opts);
     const { config, naming, sources } = args;
     const child = { parent: this };
-    const contents = stackContents(config.workflows, config.backupTables ?? []);
+    const contents = stackContents(config.workflows, config.backupTables);
     const consumers = Object.entries(config.sharing?.consumers ?? {});
 
     let keyArn: pulumi.Output<string> | undefined;
@@ -163,7 +163,7 @@ export class Platform extends pulumi.ComponentResource {
         if ("tableName" in reference) return [tables[reference.tableName]!];
         // A shared workflow is another stack's: nothing of this stack to wait for.
         if ("sharedWorkflow" in reference) return [];
-        return (config.backupTables ?? []).filter((table): table is TableName => table in tables).map((table) => tables[table]!);
+        return config.backupTables.filter((table): table is TableName => table in tables).map((table) => tables[table]!);
       });
     this.workflows = pick(WORKFLOWS, contents.workflows, (spec, workflow) => {
       const source = sources[workflow];
@@ -225,7 +225,7 @@ export class Platform extends pulumi.ComponentResource {
 export function handlerStatement(grant: HandlerGrant, naming: Naming, config: StackConfig): PolicyStatement {
   switch (grant.kind) {
     case "createBackups":
-      return { Effect: "Allow", Action: ["dynamodb:CreateBackup"], Resource: backupTableNames(naming, config.backupTables ?? []).map((table) => naming.tableArn(table)) };
+      return { Effect: "Allow", Action: ["dynamodb:CreateBackup"], Resource: backupTableNames(naming, config.backupTables).map((table) => naming.tableArn(table)) };
     case "answerTaskTokens":
       return { Effect: "Allow", Action: ["states:SendTaskFailure", "states:SendTaskSuccess"], Resource: [naming.stateMachineArn(grant.workflow)] };
   }

@@ -97,7 +97,7 @@ describe("the consumer stack under mocks", function () {
     const { config } = readStackFile("consumer");
     const naming = new Naming("statecraft", "consumer", { partition: "aws", region: "eu-west-1", account: CONSUMER });
     const shared = (plan.stackReferences?.[PRODUCER_STACK] as { sharedWorkflows: Record<string, never> }).sharedWorkflows;
-    const { derivation } = renderWorkflow("loan-intake", naming, config.backupTables ?? [], shared);
+    const { derivation } = renderWorkflow("loan-intake", naming, config.backupTables, shared);
     const task = derivation.states.find((s) => s.state === "Run shared credit approval");
     expect(task?.statements).to.deep.equal([{ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [INVOKER] }]);
     const invokerPolicy = JSON.parse(find(prod, "aws:iam/rolePolicy:RolePolicy", "lending-invoker-policy").inputs.policy as string);
