@@ -193,17 +193,7 @@ export async function checkExpectations(scenario: Scenario, report: ExecutionRep
   if (expected.cause !== undefined && report.cause !== expected.cause) problems.push(`cause: expected ${show(expected.cause)}, got ${show(report.cause)}`);
 
   const entered = report.path.map((step) => step.state);
-  if (expected.path) {
-    let from = 0;
-    for (const state of expected.path) {
-      const at = entered.indexOf(state, from);
-      if (at < 0) {
-        problems.push(`path: expected "${state}" to be entered${from > 0 ? ` after "${entered[from - 1]}"` : ""}; entered: ${entered.join(" → ")}`);
-        break;
-      }
-      from = at + 1;
-    }
-  }
+  problems.push(...pathMismatches(expected.path ?? [], entered, "path"));
   for (const state of expected.notEntered ?? []) {
     if (entered.includes(state)) problems.push(`path: expected "${state}" not to be entered`);
   }
@@ -247,16 +237,7 @@ export async function checkExpectations(scenario: Scenario, report: ExecutionRep
         if (got.stateMachine !== child.stateMachine) problems.push(`${at}: expected state machine ${child.stateMachine}, got ${got.stateMachine}`);
         if (got.status !== child.status) problems.push(`${at}: expected status ${child.status}, got ${got.status}`);
         if (child.error !== undefined && got.error !== child.error) problems.push(`${at}: expected error ${show(child.error)}, got ${show(got.error)}`);
-        const entered = got.path.map((step) => step.state);
-        let from = 0;
-        for (const state of child.path ?? []) {
-          const found = entered.indexOf(state, from);
-          if (found < 0) {
-            problems.push(`${at}.path: expected "${state}" to be entered; entered: ${entered.join(" → ")}`);
-            break;
-          }
-          from = found + 1;
-        }
+        problems.push(...pathMismatches(child.path ?? [], got.path.map((step) => step.state), `${at}.path`));
         const assumed = got.assumedRoles[0]?.roleArn;
         if (child.assumedRole !== undefined && assumed !== child.assumedRole) problems.push(`${at}: expected to be started as ${child.assumedRole}, got ${assumed ?? "the execution role"}`);
       });
@@ -286,4 +267,21 @@ export function subsetMismatches(expected: unknown, actual: unknown, where: stri
     return Object.entries(expected).flatMap(([key, value]) => subsetMismatches(value, (actual as Record<string, unknown>)[key], `${where}.${key}`));
   }
   return Object.is(expected, actual) ? [] : [`${where}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
+}
+
+/**
+ * Whether the States were entered in the expected order (others may come between them).
+ * @param expected the States, in order.
+ * @param entered the States the execution entered, in order.
+ * @param at the field the problem is reported on (`path`, `children[0].path`).
+ * @returns the first problem, or nothing.
+ */
+function pathMismatches(expected: readonly string[], entered: readonly string[], at: string): string[] {
+  let from = 0;
+  for (const state of expected) {
+    const found = entered.indexOf(state, from);
+    if (found < 0) return [`${at}: expected "${state}" to be entered${from > 0 ? ` after "${entered[from - 1]}"` : ""}; entered: ${entered.join(" → ")}`];
+    from = found + 1;
+  }
+  return [];
 }
