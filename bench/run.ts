@@ -15,6 +15,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { definitionFromFile } from "../infra/components/definition-source";
 import { Workflow } from "../infra/components/workflow";
 import { ArnContext } from "../infra/iam/arn";
+import { PROJECT_ROOT } from "../infra/manifest";
 import { checkResources, readPolicyConfig, resolvePolicyConfig } from "../offline/check";
 import { AwsMocks } from "../offline/mocks";
 import { runProgram } from "../offline/program";
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "statecraft-bench-"));
   const workflows = generatePlatform(count, directory, CONTEXT);
-  const configFile = path.join(__dirname, "..", "policies", "config", "prod.json");
+  const configFile = path.join(PROJECT_ROOT, "policies", "config", "prod.json");
   const configs = resolvePolicyConfig(readPolicyConfig(configFile), "policies/config/prod.json", [...resourcePolicies, ...stackPolicies]);
 
   const plans: number[] = [];

@@ -13,7 +13,7 @@ import {
   unknownCheckingProxy,
 } from "@pulumi/policy";
 import { PROJECT_ROOT } from "../infra/manifest";
-import { resourcePolicies, stackPolicies } from "../policies/policies";
+import { POLICY_PACK, resourcePolicies, stackPolicies } from "../policies/policies";
 import { RegisteredResource } from "./mocks";
 import { runPlan } from "./plan";
 
@@ -25,11 +25,8 @@ import { runPlan } from "./plan";
  * @see https://www.pulumi.com/docs/iac/using-pulumi/crossguard/configuration/
  */
 
-/** The pack's name, as `policies/index.ts` constructs it. */
-export const POLICY_PACK_NAME = "statecraft";
-
-/** The enforcement level of a policy no configuration names: the pack's default in `policies/index.ts`. */
-const PACK_ENFORCEMENT: EnforcementLevel = "advisory";
+/** The enforcement level of a policy no configuration names: the pack's default. */
+const PACK_ENFORCEMENT = POLICY_PACK.enforcementLevel;
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -110,7 +107,7 @@ export function resolvePolicyConfig(config: PolicyPackConfig, file: string, poli
   if (!config || typeof config !== "object" || Array.isArray(config)) throw new PolicyConfigError(file, "(root)", "expected an object of policy names");
   const names = new Set(policies.map((p) => p.name));
   for (const key of Object.keys(config)) {
-    if (key !== "all" && !names.has(key)) throw new PolicyConfigError(file, key, `no policy of the ${POLICY_PACK_NAME} pack has this name`);
+    if (key !== "all" && !names.has(key)) throw new PolicyConfigError(file, key, `no policy of the ${POLICY_PACK.name} pack has this name`);
   }
   const levelOf = (key: string, entry: PolicyConfigEntry | undefined): EnforcementLevel | undefined => {
     const level = typeof entry === "string" ? entry : entry?.enforcementLevel;
@@ -211,7 +208,7 @@ export function checkResources(
     try {
       run();
     } catch (error) {
-      if (error instanceof NotApplicable) return;
+      if (error === NOT_APPLICABLE) return;
       if (error instanceof UnknownValueError) skipped.push({ policyName: policy.name, ...(urn ? { urn } : {}), reason: (error as Error).message });
       else throw new Error(`policy ${policy.name} failed${urn ? ` on ${urn}` : ""}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -219,8 +216,9 @@ export function checkResources(
 
   for (const resource of checked) {
     const urn = urns.get(resource)!;
+    const props = unknownCheckingProxy(resource.inputs);
     for (const policy of runResource) {
-      const args = resourceArgs(resource, urn, configs.get(policy.name)?.properties ?? {});
+      const args = resourceArgs(resource, props, urn, configs.get(policy.name)?.properties ?? {});
       const validations: ResourceValidation[] = ([] as ResourceValidation[]).concat(policy.validateResource ?? []);
       guarded(policy, urn, () => validations.forEach((validate) => validate(args, (message, reportedUrn) => violation(policy, message, reportedUrn ?? urn))));
     }
@@ -241,7 +239,7 @@ export function checkResources(
   }
   return {
     stack: options.stack,
-    policyPack: { name: POLICY_PACK_NAME, version: options.version ?? packVersion() },
+    policyPack: { name: POLICY_PACK.name, version: options.version ?? packVersion() },
     resources: checked.length,
     policies: runResource.length + runStack.length,
     violations,
@@ -284,18 +282,22 @@ export function formatCheck(result: CheckResult): string {
   return lines.join("\n");
 }
 
-class NotApplicable extends Error {}
+/**
+ * What `args.notApplicable()` throws: one preallocated value, since most (resource, policy) pairs do not apply and
+ * the reason is not reported.
+ */
+const NOT_APPLICABLE = Symbol("not applicable");
 
-function notApplicable(reason?: string): never {
-  throw new NotApplicable(reason);
+function notApplicable(): never {
+  throw NOT_APPLICABLE;
 }
 
 const NO_OPTIONS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
 
-function resourceArgs(resource: RegisteredResource, urn: string, config: Record<string, unknown>): ResourceValidationArgs {
+function resourceArgs(resource: RegisteredResource, props: Record<string, unknown>, urn: string, config: Record<string, unknown>): ResourceValidationArgs {
   return {
     type: resource.type,
-    props: unknownCheckingProxy(resource.inputs),
+    props,
     urn,
     name: resource.name,
     opts: NO_OPTIONS,

@@ -1,3 +1,4 @@
+import { parseArn } from "../infra/iam/arn";
 import { Statement } from "./lib";
 
 /**
@@ -7,10 +8,10 @@ import { Statement } from "./lib";
  */
 
 /** A bare AWS account id. */
-export const ACCOUNT_ID = /^\d{12}$/;
+const ACCOUNT_ID = /^\d{12}$/;
 
 /** The JSON schema of a list of account ids, for a rule's `configSchema`. */
-export const ACCOUNT_IDS_SCHEMA = { type: "array", items: { type: "string", pattern: "^\\d{12}$" }, default: [] } as const;
+export const ACCOUNT_IDS_SCHEMA = { type: "array", items: { type: "string", pattern: "^\\d{12}$" }, default: [] as string[] };
 
 /**
  * The account a principal belongs to: a bare 12-digit id, or the account field of an ARN
@@ -19,9 +20,8 @@ export const ACCOUNT_IDS_SCHEMA = { type: "array", items: { type: "string", patt
  */
 export function accountOf(principal: string): string | undefined {
   if (ACCOUNT_ID.test(principal)) return principal;
-  const fields = principal.split(":");
-  if (fields.length >= 6 && fields[0] === "arn" && ACCOUNT_ID.test(fields[4])) return fields[4];
-  return undefined;
+  const account = parseArn(principal)?.account;
+  return account && ACCOUNT_ID.test(account) ? account : undefined;
 }
 
 /** Whether a principal names a whole account: a bare id or `arn:<partition>:iam::<account>:root`. */
@@ -39,17 +39,6 @@ export function awsPrincipalsOf(statement: Statement): string[] {
 export function accountPrincipalsOf(statement: Statement): string[] {
   if (statement.Principal === undefined || statement.Principal === "*") return [];
   return [...(statement.Principal.AWS ?? []), ...(statement.Principal.Federated ?? [])];
-}
-
-/** The condition keys of a statement, lower-cased, under any operator (`StringEquals`, `ForAnyValue:StringLike`, …). */
-export function conditionKeysOf(statement: Statement): string[] {
-  return Object.values(statement.Condition ?? {}).flatMap((condition) => Object.keys(condition ?? {}).map((key) => key.toLowerCase()));
-}
-
-/** Whether a statement has a condition on any of the keys (compared case-insensitively). */
-export function hasConditionOn(statement: Statement, keys: string[]): boolean {
-  const present = conditionKeysOf(statement);
-  return keys.some((key) => present.includes(key.toLowerCase()));
 }
 
 /**
@@ -76,8 +65,7 @@ export function pinnedPrincipalArnsOf(statement: Statement): string[] {
  * (wildcards allowed in the name) of that account, not the account itself nor all of its roles or users.
  */
 export function pinsPrincipalsOf(value: string, account: string): boolean {
-  const fields = value.split(":");
-  if (fields.length < 6 || fields[0] !== "arn" || fields[2] !== "iam" || fields[4] !== account) return false;
-  const resource = fields.slice(5).join(":");
-  return /^(role|user)\/./.test(resource) && !/^(role|user)\/\*$/.test(resource);
+  const arn = parseArn(value);
+  if (arn?.service !== "iam" || arn.account !== account) return false;
+  return /^(role|user)\/./.test(arn.resource) && !/^(role|user)\/\*$/.test(arn.resource);
 }

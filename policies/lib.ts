@@ -14,7 +14,7 @@ export type PropsValidation<TConfig> = (props: Record<string, any>, config: TCon
 /**
  * A `validateResource` that applies to the given Pulumi types only and calls `args.notApplicable()` for any other,
  * as `validateResourceOfType` does since @pulumi/policy 1.18. The rule's configuration is the engine's merged over
- * `defaults`: the engine applies `configSchema` defaults, unit tests and the offline gate do not.
+ * `defaults` ({@link configOf}): the engine and the offline gate apply `configSchema` defaults, unit tests do not.
  *
  * A value unknown at preview (an ARN not created yet) raises `UnknownValueError` through the engine's proxy; it is
  * left to propagate, and the engine reports it as an advisory "can't run during preview" (the offline gate does
@@ -26,15 +26,35 @@ export type PropsValidation<TConfig> = (props: Record<string, any>, config: TCon
 export function forTypes<TConfig extends object>(types: string[], defaults: TConfig, validate: PropsValidation<TConfig>): ResourceValidationPolicy["validateResource"] {
   return (args, report) => {
     if (!types.includes(args.type)) args.notApplicable(`applies to ${types.join(", ")}`);
-    const config = { ...defaults, ...withoutEnforcement(args.getConfig<Partial<TConfig>>()) } as TConfig;
-    validate(args.props, config, report, args);
+    validate(args.props, configOf(args.getConfig<Partial<TConfig>>(), defaults), report, args);
   };
 }
 
-function withoutEnforcement<T extends object>(config: T | undefined): Partial<T> {
-  if (!config || typeof config !== "object") return {};
-  const { enforcementLevel: _ignored, ...rest } = config as T & { enforcementLevel?: unknown };
-  return rest as Partial<T>;
+/**
+ * A rule's configuration: what the engine passes (`args.getConfig()`, without its `enforcementLevel`) merged over
+ * the rule's defaults, for resource and stack rules alike.
+ * @param given the configuration the engine or a test passes; may be empty.
+ * @param defaults the rule's defaults ({@link defaultsOf} its `configSchema`).
+ */
+export function configOf<TConfig extends object>(given: Partial<TConfig> | undefined, defaults: TConfig): TConfig {
+  if (!given || typeof given !== "object") return { ...defaults };
+  const { enforcementLevel: _ignored, ...rest } = given as Partial<TConfig> & { enforcementLevel?: unknown };
+  return { ...defaults, ...rest } as TConfig;
+}
+
+/** A rule's `configSchema`: JSON Schema properties, each with its default. */
+export interface ConfigSchema<TConfig> {
+  properties: { [K in keyof TConfig]: Record<string, unknown> & { default: TConfig[K] } };
+}
+
+/**
+ * The defaults of a rule's `configSchema`, which the engine applies itself but unit tests do not: the schema is
+ * the one place they are written.
+ * @param schema the rule's `configSchema`.
+ * @returns property → default.
+ */
+export function defaultsOf<TConfig extends object>(schema: ConfigSchema<TConfig>): TConfig {
+  return Object.fromEntries(Object.entries(schema.properties).map(([key, property]) => [key, (property as { default: unknown }).default])) as TConfig;
 }
 
 /** One IAM statement, with every list field as a list. */
@@ -108,4 +128,23 @@ export function forAllowStatements<TConfig extends object>(
       if (statement.Effect === "Allow") check(statement, config, report, index);
     });
   });
+}
+
+/** Whether a statement has a condition on any of the keys, under any operator (keys compared case-insensitively). */
+export function hasConditionOn(statement: Statement, keys: string[]): boolean {
+  const present = Object.values(statement.Condition ?? {}).flatMap((condition) => Object.keys(condition ?? {}).map((key) => key.toLowerCase()));
+  return keys.some((key) => present.includes(key.toLowerCase()));
+}
+
+/**
+ * Whether an action is written for iam:PassRole (`iam:PassRole`, `iam:Pass*`) rather than a service or full
+ * wildcard (`iam:*`, `*`), which iam-no-service-wildcard and iam-no-star-action report.
+ */
+export function isPassRoleGrant(action: string): boolean {
+  return actionMatches(action, "iam:PassRole") && !["*", "iam:*"].includes(action.toLowerCase());
+}
+
+/** Whether a KMS key reference is an AWS managed key (`alias/aws/<service>`, as an alias or an alias ARN). */
+export function isAwsManagedKey(key: string): boolean {
+  return /(^|:)alias\/aws\/[^/]+$/i.test(key);
 }

@@ -1,4 +1,4 @@
-import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ddbPitr } from "./rules/ddb-pitr";
 import { iamNoAdmin } from "./rules/iam-no-admin";
 import { iamNoElevatedManaged } from "./rules/iam-no-elevated-managed";
@@ -30,6 +30,13 @@ import { xacctTrustConditions } from "./rules/xacct-trust-conditions";
  * Every rule of the pack, registered explicitly. `index.ts` builds the PolicyPack from these lists; tests and the
  * offline gate import them from here, never from `index.ts` (whose PolicyPack starts a server).
  */
+
+/** The pack's name, description and default enforcement level (each stack's config file overrides it per rule). */
+export const POLICY_PACK: { name: string; description: string; enforcementLevel: EnforcementLevel } = {
+  name: "statecraft",
+  description: "Least privilege, logging and cross-account trust for Step Functions platforms built with statecraft.",
+  enforcementLevel: "advisory",
+};
 
 /** Rules applied to each resource. */
 export const resourcePolicies: ResourceValidationPolicy[] = [

@@ -41,6 +41,16 @@ export class StackIndex {
     return this.byType.get(type) ?? [];
   }
 
+  /** The state machines of the stack, grouped by their `roleArn`, in registration order. */
+  machinesByRole(): Map<string, PolicyResource[]> {
+    const byRole = new Map<string, PolicyResource[]>();
+    for (const machine of this.ofType(STATE_MACHINE)) {
+      const roleArn = machine.props.roleArn as string;
+      byRole.set(roleArn, [...(byRole.get(roleArn) ?? []), machine]);
+    }
+    return byRole;
+  }
+
   /**
    * The role with this ARN: by its `arn` output, or by its `name` (the ARN's last path segment) when the ARN is
    * not known to the role (a role created in the same deployment, read in preview).

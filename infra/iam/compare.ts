@@ -7,7 +7,7 @@ import { PolicyCondition, PolicyStatement } from "./policy";
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 
-/** A statement a role needs, and who needs it (a State's name, "log delivery", …). */
+/** A statement a role needs, and who needs it (`State "Save"`, `loggingConfiguration`, `the key of topic alerts`). */
 export interface NeededStatement {
   statement: PolicyStatement;
   neededBy: string;

@@ -78,10 +78,18 @@ export interface ExecutionServiceOptions {
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
  */
 export function executionServiceStatements(options: ExecutionServiceOptions): PolicyStatement[] {
+  return executionServiceNeeds(options).map((need) => need.statement);
+}
+
+/**
+ * {@link executionServiceStatements}, each with the state machine setting that needs it (`loggingConfiguration`,
+ * `tracingConfiguration`, `encryptionConfiguration`), for a check that names why a grant is needed.
+ */
+export function executionServiceNeeds(options: ExecutionServiceOptions): { statement: PolicyStatement; neededBy: string }[] {
   return [
-    ...(options.logging ? [logDeliveryStatement()] : []),
-    ...(options.tracing ? [xrayStatement()] : []),
-    ...(options.keyArn ? [stateMachineKeyStatement(options.keyArn, options.stateMachineArn)] : []),
+    ...(options.logging ? [{ statement: logDeliveryStatement(), neededBy: "loggingConfiguration" }] : []),
+    ...(options.tracing ? [{ statement: xrayStatement(), neededBy: "tracingConfiguration" }] : []),
+    ...(options.keyArn ? [{ statement: stateMachineKeyStatement(options.keyArn, options.stateMachineArn), neededBy: "encryptionConfiguration" }] : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes } from "../lib";
+import { ConfigSchema, defaultsOf, forTypes } from "../lib";
 
 /** Configuration of {@link ddbPitr}. */
 export interface DdbPitrConfig {
@@ -8,6 +8,10 @@ export interface DdbPitrConfig {
   /** Require server-side encryption with a customer-managed key. @default false */
   requireCustomerManagedKey: boolean;
 }
+
+const SCHEMA: ConfigSchema<DdbPitrConfig> = {
+    properties: { requireDeletionProtection: { type: "boolean", default: false }, requireCustomerManagedKey: { type: "boolean", default: false } },
+  };
 
 /**
  * Checks whether every DynamoDB table has point-in-time recovery and, as configured, deletion protection and a
@@ -20,10 +24,8 @@ export const ddbPitr: ResourceValidationPolicy = {
   severity: "medium",
   remediationSteps: "Set pointInTimeRecovery.enabled to true; in production also deletionProtectionEnabled and serverSideEncryption with a KMS key.",
   url: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html",
-  configSchema: {
-    properties: { requireDeletionProtection: { type: "boolean", default: false }, requireCustomerManagedKey: { type: "boolean", default: false } },
-  },
-  validateResource: forTypes<DdbPitrConfig>(["aws:dynamodb/table:Table"], { requireDeletionProtection: false, requireCustomerManagedKey: false }, (props, config, report) => {
+  configSchema: SCHEMA,
+  validateResource: forTypes<DdbPitrConfig>(["aws:dynamodb/table:Table"], defaultsOf(SCHEMA), (props, config, report) => {
     if (props.pointInTimeRecovery?.enabled !== true) report(`Set pointInTimeRecovery.enabled to true; it is ${JSON.stringify(props.pointInTimeRecovery?.enabled ?? null)}.`);
     if (config.requireDeletionProtection && props.deletionProtectionEnabled !== true) report("Set deletionProtectionEnabled to true.");
     if (config.requireCustomerManagedKey && !(props.serverSideEncryption?.enabled && props.serverSideEncryption?.kmsKeyArn)) {

@@ -9,7 +9,7 @@ const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
  * variants), PowerUserAccess, IAMFullAccess, or any service's *FullAccess (with versioned names such as
  * CloudWatchFullAccessV2 and AmazonDynamoDBFullAccess_v2).
  */
-export function elevatedManagedPolicy(arn: string): string | undefined {
+function elevatedManagedPolicy(arn: string): string | undefined {
   const name = AWS_MANAGED.exec(arn)?.[1];
   if (!name) return undefined;
   return /^AdministratorAccess($|-)|^PowerUserAccess$|FullAccess/i.test(name) ? name : undefined;

@@ -1,7 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { forTypes, IDENTITY_POLICY_TYPES, statementsOf } from "../lib";
-
-const ROLE = "aws:iam/role:Role";
+import { ROLE } from "../stack";
 
 /**
  * Checks whether an identity policy or a role's trust policy allows with NotAction, NotResource or NotPrincipal:

@@ -1,8 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { actionMatches, forAllowStatements } from "../lib";
-
-/** Actions that cover iam:PassRole among everything else, which other rules report. */
-const BROAD_ACTIONS = ["*", "iam:*"];
+import { forAllowStatements, hasConditionOn, isPassRoleGrant } from "../lib";
 
 /**
  * Checks whether any identity policy allows iam:PassRole on `*` or without `iam:PassedToService`: either lets the
@@ -18,9 +15,8 @@ export const iamNoPassroleStar: ResourceValidationPolicy = {
   validateResource: forAllowStatements({}, (statement, _config, report, index) => {
     // "*" and "iam:*" are iam-no-star-action's and iam-no-service-wildcard's findings; this rule is about grants
     // written for iam:PassRole.
-    if (!statement.Action.some((action) => actionMatches(action, "iam:PassRole") && !BROAD_ACTIONS.includes(action.toLowerCase()))) return;
+    if (!statement.Action.some(isPassRoleGrant)) return;
     if (statement.Resource.includes("*")) report(`Scope iam:PassRole in Statement[${index}] to the roles passed; its Resource is "*".`);
-    const passedTo = Object.values(statement.Condition ?? {}).some((keys) => Object.keys(keys).some((key) => key.toLowerCase() === "iam:passedtoservice"));
-    if (!passedTo) report(`Add the condition iam:PassedToService to Statement[${index}], which allows iam:PassRole to any service.`);
+    if (!hasConditionOn(statement, ["iam:PassedToService"])) report(`Add the condition iam:PassedToService to Statement[${index}], which allows iam:PassRole to any service.`);
   }),
 };

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, IDENTITY_POLICY_TYPES, statementsOf } from "../lib";
+import { forAllowStatements } from "../lib";
 
 /** `service:*` (any spelling of the service prefix); the bare `*` is iam-no-star-action's. */
 const SERVICE_WILDCARD = /^[^:]+:\*+$/;
@@ -16,12 +16,9 @@ export const iamNoServiceWildcard: ResourceValidationPolicy = {
   severity: "high",
   remediationSteps: "List the actions of the service the role needs instead of 'service:*'.",
   url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21",
-  validateResource: forTypes(IDENTITY_POLICY_TYPES, {}, (props, _config, report) => {
-    statementsOf(props.policy).forEach((statement, index) => {
-      if (statement.Effect !== "Allow") return;
-      for (const action of statement.Action.filter((a) => SERVICE_WILDCARD.test(a))) {
-        report(`Replace Action "${action}" in Statement[${index}] with the ${action.split(":")[0]} actions the role needs.`);
-      }
-    });
+  validateResource: forAllowStatements({}, (statement, _config, report, index) => {
+    for (const action of statement.Action.filter((a) => SERVICE_WILDCARD.test(a))) {
+      report(`Replace Action "${action}" in Statement[${index}] with the ${action.split(":")[0]} actions the role needs.`);
+    }
   }),
 };

@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { logDeliveryStatement, xrayStatement } from "../../infra/iam/service";
 import { UNSCOPED_ACTIONS } from "../../infra/iam/sdk-services";
-import { actionMatches, forTypes, IDENTITY_POLICY_TYPES, statementsOf } from "../lib";
+import { ConfigSchema, actionMatches, defaultsOf, forAllowStatements, isPassRoleGrant } from "../lib";
 
 /**
  * The actions IAM cannot scope to a resource, which statecraft grants on `*`: those of SDK integrations with no
@@ -19,16 +19,20 @@ export interface IamNoStarResourceConfig {
   allowedActionsOnStar: string[];
 }
 
-/** Whether an action is written for iam:PassRole (`iam:PassRole`, `iam:Pass*`), not a service or full wildcard. */
-function isPassRoleGrant(action: string): boolean {
-  return actionMatches(action, "iam:PassRole") && !["*", "iam:*"].includes(action.toLowerCase());
-}
+/** Each allowed list, lower-cased once: the same configuration serves every policy of a stack. */
+const LOWER_CASED = new WeakMap<string[], Set<string>>();
 
 /** Whether a policy's action may be granted on `*` given the allowed list. */
 function allowedOnStar(action: string, allowed: string[]): boolean {
-  if (/[*?]/.test(action)) return allowed.some((entry) => entry.toLowerCase() === action.toLowerCase());
-  return allowed.some((entry) => actionMatches(entry, action));
+  let exact = LOWER_CASED.get(allowed);
+  if (!exact) LOWER_CASED.set(allowed, (exact = new Set(allowed.map((entry) => entry.toLowerCase()))));
+  if (exact.has(action.toLowerCase())) return true;
+  return !/[*?]/.test(action) && allowed.some((entry) => /[*?]/.test(entry) && actionMatches(entry, action));
 }
+
+const SCHEMA: ConfigSchema<IamNoStarResourceConfig> = {
+  properties: { allowedActionsOnStar: { type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_ACTIONS_ON_STAR } },
+};
 
 /**
  * Checks whether an identity policy allows, on Resource `*`, actions that IAM can scope to resources. A bare
@@ -43,15 +47,13 @@ export const iamNoStarResource: ResourceValidationPolicy = {
   severity: "high",
   remediationSteps: "Name the resources (ARNs) of the statement's actions instead of '*'; keep '*' only for actions IAM cannot scope, listed in allowedActionsOnStar.",
   url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
-  configSchema: { properties: { allowedActionsOnStar: { type: "array", items: { type: "string" }, default: DEFAULT_ALLOWED_ACTIONS_ON_STAR } } },
-  validateResource: forTypes<IamNoStarResourceConfig>(IDENTITY_POLICY_TYPES, { allowedActionsOnStar: DEFAULT_ALLOWED_ACTIONS_ON_STAR }, (props, config, report) => {
-    statementsOf(props.policy).forEach((statement, index) => {
-      if (statement.Effect !== "Allow" || !statement.Resource.includes("*")) return;
-      // A bare "*" is iam-no-admin's finding, iam:PassRole on "*" iam-no-passrole-star's.
-      const offending = statement.Action.filter((action) => action !== "*" && !isPassRoleGrant(action) && !allowedOnStar(action, config.allowedActionsOnStar));
-      if (offending.length > 0) {
-        report(`Name the resources of ${offending.join(", ")} in Statement[${index}] instead of Resource "*"; only the actions in allowedActionsOnStar may use it.`);
-      }
-    });
+  configSchema: SCHEMA,
+  validateResource: forAllowStatements<IamNoStarResourceConfig>(defaultsOf(SCHEMA), (statement, config, report, index) => {
+    if (!statement.Resource.includes("*")) return;
+    // A bare "*" is iam-no-admin's finding, iam:PassRole on "*" iam-no-passrole-star's.
+    const offending = statement.Action.filter((action) => action !== "*" && !isPassRoleGrant(action) && !allowedOnStar(action, config.allowedActionsOnStar));
+    if (offending.length > 0) {
+      report(`Name the resources of ${offending.join(", ")} in Statement[${index}] instead of Resource "*"; only the actions in allowedActionsOnStar may use it.`);
+    }
   }),
 };

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes } from "../lib";
+import { ConfigSchema, defaultsOf, forTypes } from "../lib";
 
 /** Configuration of {@link lambdaPermSourceScoped}. */
 export interface LambdaPermSourceScopedConfig {
@@ -9,6 +9,8 @@ export interface LambdaPermSourceScopedConfig {
 
 /** A service principal, e.g. `sns.amazonaws.com` (or `.amazonaws.com.cn` in China). */
 const SERVICE = /\.amazonaws\.com(\.cn)?$/;
+
+const SCHEMA: ConfigSchema<LambdaPermSourceScopedConfig> = { properties: { requireSourceArn: { type: "boolean", default: false } } };
 
 /**
  * Checks whether every Lambda permission granted to an AWS service limits it to the expected source, with
@@ -23,8 +25,8 @@ export const lambdaPermSourceScoped: ResourceValidationPolicy = {
   severity: "high",
   remediationSteps: "Set sourceArn to the ARN of the resource that invokes the function (the topic, rule, bucket or API), and sourceAccount to its account.",
   url: "https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html",
-  configSchema: { properties: { requireSourceArn: { type: "boolean", default: false } } },
-  validateResource: forTypes<LambdaPermSourceScopedConfig>(["aws:lambda/permission:Permission"], { requireSourceArn: false }, (props, config, report) => {
+  configSchema: SCHEMA,
+  validateResource: forTypes<LambdaPermSourceScopedConfig>(["aws:lambda/permission:Permission"], defaultsOf(SCHEMA), (props, config, report) => {
     const principal = String(props.principal ?? "");
     if (!SERVICE.test(principal)) return;
     if (config.requireSourceArn && !props.sourceArn) {

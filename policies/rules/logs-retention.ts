@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes } from "../lib";
+import { ConfigSchema, defaultsOf, forTypes } from "../lib";
 
 /** Configuration of {@link logsRetention}. */
 export interface LogsRetentionConfig {
@@ -8,6 +8,8 @@ export interface LogsRetentionConfig {
   /** Require `kmsKeyId`, a customer-managed key. @default false */
   requireKmsKey: boolean;
 }
+
+const SCHEMA: ConfigSchema<LogsRetentionConfig> = { properties: { minimumRetentionDays: { type: "integer", minimum: 0, default: 365 }, requireKmsKey: { type: "boolean", default: false } } };
 
 /**
  * Checks whether every CloudWatch Logs log group keeps its events at least the minimum number of days and, as
@@ -21,8 +23,8 @@ export const logsRetention: ResourceValidationPolicy = {
   severity: "medium",
   remediationSteps: "Set retentionInDays to at least the minimum (e.g. 365), and kmsKeyId to a KMS key whose key policy lets the logs service use it.",
   url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html",
-  configSchema: { properties: { minimumRetentionDays: { type: "integer", minimum: 0, default: 365 }, requireKmsKey: { type: "boolean", default: false } } },
-  validateResource: forTypes<LogsRetentionConfig>(["aws:cloudwatch/logGroup:LogGroup"], { minimumRetentionDays: 365, requireKmsKey: false }, (props, config, report) => {
+  configSchema: SCHEMA,
+  validateResource: forTypes<LogsRetentionConfig>(["aws:cloudwatch/logGroup:LogGroup"], defaultsOf(SCHEMA), (props, config, report) => {
     const days = Number(props.retentionInDays ?? 0);
     if (days > 0 && days < config.minimumRetentionDays) report(`Set retentionInDays to at least ${config.minimumRetentionDays}; it is ${days}.`);
     if (config.requireKmsKey && !props.kmsKeyId) report("Set kmsKeyId to a KMS key ARN; it is not set.");

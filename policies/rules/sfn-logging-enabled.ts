@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes } from "../lib";
+import { ConfigSchema, defaultsOf, forTypes } from "../lib";
 
 /** Log levels of a state machine, least to most. */
 export const LOG_LEVELS = ["OFF", "FATAL", "ERROR", "ALL"] as const;
@@ -9,6 +9,8 @@ export interface SfnLoggingConfig {
   /** The lowest acceptable `loggingConfiguration.level`. @default "ERROR" */
   minimumLevel: (typeof LOG_LEVELS)[number];
 }
+
+const SCHEMA: ConfigSchema<SfnLoggingConfig> = { properties: { minimumLevel: { type: "string", enum: [...LOG_LEVELS], default: "ERROR" } } };
 
 /**
  * Checks whether every state machine logs at or above a minimum level, to a destination that ends `:*`.
@@ -21,8 +23,8 @@ export const sfnLoggingEnabled: ResourceValidationPolicy = {
   severity: "high",
   remediationSteps: "Set loggingConfiguration.level (ERROR or ALL) and loggingConfiguration.logDestination to the log group's ARN followed by ':*'.",
   url: "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html",
-  configSchema: { properties: { minimumLevel: { type: "string", enum: [...LOG_LEVELS], default: "ERROR" } } },
-  validateResource: forTypes<SfnLoggingConfig>(["aws:sfn/stateMachine:StateMachine"], { minimumLevel: "ERROR" }, (props, config, report) => {
+  configSchema: SCHEMA,
+  validateResource: forTypes<SfnLoggingConfig>(["aws:sfn/stateMachine:StateMachine"], defaultsOf(SCHEMA), (props, config, report) => {
     const logging = props.loggingConfiguration as { level?: string; logDestination?: string } | undefined;
     const level = logging?.level ?? "OFF";
     if (LOG_LEVELS.indexOf(level as never) < LOG_LEVELS.indexOf(config.minimumLevel)) {

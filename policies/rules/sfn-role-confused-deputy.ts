@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, statementsOf } from "../lib";
+import { forTypes, hasConditionOn, statementsOf } from "../lib";
 
-const KEYS = ["aws:sourceaccount", "aws:sourcearn"];
+const KEYS = ["aws:SourceAccount", "aws:SourceArn"];
 
 /**
  * Checks whether every role that `states.amazonaws.com` may assume limits it, with `aws:SourceAccount` or
@@ -18,8 +18,7 @@ export const sfnRoleConfusedDeputy: ResourceValidationPolicy = {
     statementsOf(props.assumeRolePolicy).forEach((statement, index) => {
       const services = statement.Principal === "*" ? [] : (statement.Principal?.Service ?? []);
       if (statement.Effect !== "Allow" || !services.some((s) => s.startsWith("states."))) return;
-      const keys = Object.values(statement.Condition ?? {}).flatMap((condition) => Object.keys(condition).map((k) => k.toLowerCase()));
-      if (!keys.some((k) => KEYS.includes(k))) {
+      if (!hasConditionOn(statement, KEYS)) {
         report(`Add an aws:SourceAccount or aws:SourceArn condition to assumeRolePolicy Statement[${index}], which lets ${services.join(", ")} assume the role for any account.`);
       }
     });

@@ -1,12 +1,12 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { AslStateMachine } from "../../infra/definition/asl";
 import { DefinitionError } from "../../infra/definition/errors";
-import { ArnContext, parseArn } from "../../infra/iam/arn";
+import { ArnContext, buildArn, parseArn } from "../../infra/iam/arn";
 import { NeededStatement, compareGrants, wildcardMatches } from "../../infra/iam/compare";
 import { deriveExecutionPolicy } from "../../infra/iam/derive";
-import { PolicyStatement } from "../../infra/iam/policy";
-import { executionServiceStatements, snsKeyStatement } from "../../infra/iam/service";
-import { STATE_MACHINE, StackIndex } from "../stack";
+import { executionServiceNeeds, snsKeyStatement } from "../../infra/iam/service";
+import { ConfigSchema, configOf, defaultsOf, isAwsManagedKey } from "../lib";
+import { StackIndex } from "../stack";
 
 /** Configuration of {@link sfnRoleMatchesDefinition}. */
 export interface SfnRoleMatchesConfig {
@@ -14,7 +14,7 @@ export interface SfnRoleMatchesConfig {
   allowedAdditionalActions: string[];
 }
 
-const DEFAULTS: SfnRoleMatchesConfig = { allowedAdditionalActions: [] };
+const SCHEMA: ConfigSchema<SfnRoleMatchesConfig> = { properties: { allowedAdditionalActions: { type: "array", items: { type: "string" }, default: [] as string[] } } };
 
 /**
  * Checks whether the execution role of each state machine grants exactly what the machine needs: what
@@ -34,16 +34,11 @@ export const sfnRoleMatchesDefinition: StackValidationPolicy = {
   remediationSteps:
     "Derive the role from the definition (statecraft's Workflow does; `npm run -s iam -- <file>` prints the policy): add each missing grant, remove each excess one, or list a deliberate extra action in allowedAdditionalActions.",
   url: "https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html",
-  configSchema: { properties: { allowedAdditionalActions: { type: "array", items: { type: "string" }, default: [] } } },
+  configSchema: SCHEMA,
   validateStack: (args, report) => {
-    const config = { ...DEFAULTS, ...args.getConfig<Partial<SfnRoleMatchesConfig>>() };
+    const config = configOf(args.getConfig<Partial<SfnRoleMatchesConfig>>(), defaultsOf(SCHEMA));
     const index = new StackIndex(args.resources);
-    const machinesByRole = new Map<string, PolicyResource[]>();
-    for (const machine of index.ofType(STATE_MACHINE)) {
-      const roleArn = machine.props.roleArn as string;
-      machinesByRole.set(roleArn, [...(machinesByRole.get(roleArn) ?? []), machine]);
-    }
-    for (const [roleArn, machines] of machinesByRole) {
+    for (const [roleArn, machines] of index.machinesByRole()) {
       const names = machines.map((m) => `state machine ${m.props.name ?? m.name}`).join(" and ");
       const need = machines.length > 1 ? "need" : "needs";
       const role = index.roleByArn(roleArn);
@@ -112,10 +107,8 @@ function neededStatements(machine: PolicyResource, index: StackIndex, report: Re
   const tracing = props.tracingConfiguration?.enabled === true;
   const encryption = props.encryptionConfiguration;
   const keyArn = encryption?.type === "CUSTOMER_MANAGED_KMS_KEY" && encryption.kmsKeyId ? (index.keyArn(encryption.kmsKeyId) ?? encryption.kmsKeyId) : undefined;
-  const stateMachineArn = (props.arn as string | undefined) ?? `arn:${context.partition}:states:${context.region}:${context.account}:stateMachine:${name}`;
-  // executionServiceStatements returns log delivery, X-Ray and the key, in that order, each only when configured.
-  const labels = [logging && "loggingConfiguration", tracing && "tracingConfiguration", keyArn && "encryptionConfiguration"].filter((l): l is string => Boolean(l));
-  executionServiceStatements({ logging, tracing, keyArn, stateMachineArn }).forEach((statement, i) => needs.push({ statement, neededBy: labels[i] }));
+  const stateMachineArn = (props.arn as string | undefined) ?? buildArn(context, "states", `stateMachine:${name}`);
+  needs.push(...executionServiceNeeds({ logging, tracing, keyArn, stateMachineArn }));
   needs.push(...topicKeyNeeds(needs, index, context));
   return needs;
 }
@@ -127,10 +120,10 @@ function topicKeyNeeds(needs: NeededStatement[], index: StackIndex, context: Arn
   for (const topic of index.ofType("aws:sns/topic:Topic")) {
     const topicArn = topic.props.arn as string | undefined;
     const key = topic.props.kmsMasterKeyId as string | undefined;
-    if (!topicArn || !key || key.endsWith("alias/aws/sns") || !published.some((pattern) => wildcardMatches(pattern, topicArn, false))) continue;
+    if (!topicArn || !key || isAwsManagedKey(key) || !published.some((pattern) => wildcardMatches(pattern, topicArn, false))) continue;
     keys.set(index.keyArn(key) ?? key, topic.props.name ?? topic.name);
   }
-  return [...keys].map(([keyArn, topicName]): NeededStatement => ({ statement: snsKeyStatement(keyArn, context.region) as PolicyStatement, neededBy: `the key of topic ${topicName}` }));
+  return [...keys].map(([keyArn, topicName]): NeededStatement => ({ statement: snsKeyStatement(keyArn, context.region), neededBy: `the key of topic ${topicName}` }));
 }
 
 /** The partition, Region and account of a state machine, from its ARN or else its log destination. */

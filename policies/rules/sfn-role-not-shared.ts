@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { statementsOf } from "../lib";
-import { LAMBDA_FUNCTION, STATE_MACHINE, StackIndex } from "../stack";
+import { LAMBDA_FUNCTION, StackIndex } from "../stack";
 
 /**
  * Checks whether each state machine's execution role is its own: trusted by `states.amazonaws.com` alone, used by
@@ -16,14 +16,16 @@ export const sfnRoleNotShared: StackValidationPolicy = {
   url: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
   validateStack: (args, report) => {
     const index = new StackIndex(args.resources);
-    const machines = index.ofType(STATE_MACHINE);
     const nameOf = (resource: PolicyResource) => (resource.props.name as string | undefined) ?? resource.name;
-    for (const machine of machines) {
-      const roleArn = machine.props.roleArn as string;
-      const others = machines.filter((other) => other !== machine && other.props.roleArn === roleArn);
-      if (others.length) report(`Give state machine ${nameOf(machine)} its own role: roleArn ${roleArn} also runs ${others.map(nameOf).join(", ")}.`);
+    // Per role: each machine that shares it is told so; its other users and its trust are reported once.
+    for (const [roleArn, machines] of index.machinesByRole()) {
+      for (const machine of machines) {
+        const others = machines.filter((other) => other !== machine);
+        if (others.length) report(`Give state machine ${nameOf(machine)} its own role: roleArn ${roleArn} also runs ${others.map(nameOf).join(", ")}.`);
+      }
+      const names = machines.map((m) => `state machine ${nameOf(m)}`).join(" and ");
       for (const fn of index.ofType(LAMBDA_FUNCTION).filter((f) => f.props.role === roleArn)) {
-        report(`Give Lambda function ${nameOf(fn)} its own role: its role ${roleArn} is the execution role of state machine ${nameOf(machine)}.`);
+        report(`Give Lambda function ${nameOf(fn)} its own role: its role ${roleArn} is the execution role of ${names}.`);
       }
       const role = index.roleByArn(roleArn);
       if (!role) continue;
@@ -31,7 +33,7 @@ export const sfnRoleNotShared: StackValidationPolicy = {
         if (statement.Effect !== "Allow") return;
         const principals = statement.Principal === "*" ? ["*"] : Object.entries(statement.Principal ?? {}).flatMap(([kind, values]) => values.map((v) => `${kind} ${v}`));
         const foreign = principals.filter((p) => p !== "Service states.amazonaws.com");
-        if (foreign.length) report(`Remove ${foreign.join(", ")} from assumeRolePolicy Statement[${i}] of role ${role.props.name}: it is the execution role of state machine ${nameOf(machine)}.`);
+        if (foreign.length) report(`Remove ${foreign.join(", ")} from assumeRolePolicy Statement[${i}] of role ${role.props.name}: it is the execution role of ${names}.`);
       });
     }
   },

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { awsPrincipalsOf, hasConditionOn } from "../accounts";
-import { forTypes, statementsOf } from "../lib";
+import { awsPrincipalsOf } from "../accounts";
+import { forTypes, hasConditionOn, statementsOf } from "../lib";
 
 /** The condition keys that limit a `*` principal to known accounts, resources or an organization. */
 const KEYS = ["aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:PrincipalOrgID", "aws:PrincipalAccount"];

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes } from "../lib";
+import { ConfigSchema, defaultsOf, forTypes, isAwsManagedKey } from "../lib";
 
 /** Configuration of {@link snsTopicKms}. */
 export interface SnsTopicKmsConfig {
@@ -7,8 +7,7 @@ export interface SnsTopicKmsConfig {
   forbidAwsManagedKey: boolean;
 }
 
-/** An AWS managed key by alias: `alias/aws/sns`, or an alias ARN ending so. */
-const AWS_MANAGED = /(^|:)alias\/aws\/[^/]+$/i;
+const SCHEMA: ConfigSchema<SnsTopicKmsConfig> = { properties: { forbidAwsManagedKey: { type: "boolean", default: false } } };
 
 /**
  * Checks whether every SNS topic is encrypted at rest with a KMS key and, as configured, not with the AWS managed
@@ -22,10 +21,10 @@ export const snsTopicKms: ResourceValidationPolicy = {
   severity: "medium",
   remediationSteps: "Set kmsMasterKeyId to a customer-managed KMS key whose key policy lets the publishers use it (alias/aws/sns only where AWS services do not publish).",
   url: "https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html",
-  configSchema: { properties: { forbidAwsManagedKey: { type: "boolean", default: false } } },
-  validateResource: forTypes<SnsTopicKmsConfig>(["aws:sns/topic:Topic"], { forbidAwsManagedKey: false }, (props, config, report) => {
+  configSchema: SCHEMA,
+  validateResource: forTypes<SnsTopicKmsConfig>(["aws:sns/topic:Topic"], defaultsOf(SCHEMA), (props, config, report) => {
     const key = props.kmsMasterKeyId as string | undefined;
     if (!key) report("Set kmsMasterKeyId to a KMS key; it is not set.");
-    else if (config.forbidAwsManagedKey && AWS_MANAGED.test(key)) report(`Set kmsMasterKeyId to a customer-managed key; it is the AWS managed key ${key}.`);
+    else if (config.forbidAwsManagedKey && isAwsManagedKey(key)) report(`Set kmsMasterKeyId to a customer-managed key; it is the AWS managed key ${key}.`);
   }),
 };

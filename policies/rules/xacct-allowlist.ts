@@ -1,6 +1,6 @@
 import { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { ACCOUNT_IDS_SCHEMA, accountOf, accountPrincipalsOf } from "../accounts";
-import { forTypes, statementsOf } from "../lib";
+import { ConfigSchema, defaultsOf, forTypes, statementsOf } from "../lib";
 
 /** Configuration of {@link xacctAllowlist}. */
 export interface XacctAllowlistConfig {
@@ -17,6 +17,8 @@ const DOCUMENTS: Record<string, string> = {
 };
 const PERMISSION = "aws:lambda/permission:Permission";
 
+const SCHEMA: ConfigSchema<XacctAllowlistConfig> = { properties: { allowedAccountIds: ACCOUNT_IDS_SCHEMA } };
+
 /**
  * Checks whether every account named in a principal (an ARN's account or a bare account id, in a role's trust, a
  * topic policy, a DynamoDB resource policy or a Lambda permission) is on the stack's allow-list. `*` and service
@@ -30,8 +32,8 @@ export const xacctAllowlist: ResourceValidationPolicy = {
   severity: "critical",
   remediationSteps: "Remove principals of unknown accounts, or add the account to the rule's allowedAccountIds in the stack's policy configuration once the access is approved.",
   url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html",
-  configSchema: { properties: { allowedAccountIds: ACCOUNT_IDS_SCHEMA } },
-  validateResource: forTypes<XacctAllowlistConfig>([...Object.keys(DOCUMENTS), PERMISSION], { allowedAccountIds: [] }, (props, config, report, args) => {
+  configSchema: SCHEMA,
+  validateResource: forTypes<XacctAllowlistConfig>([...Object.keys(DOCUMENTS), PERMISSION], defaultsOf(SCHEMA), (props, config, report, args) => {
     const allowed = (account: string) => config.allowedAccountIds.includes(account);
     if (args.type === PERMISSION) {
       const principal = String(props.principal ?? "");

@@ -1,12 +1,14 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ACCOUNT_IDS_SCHEMA, accountOf, awsPrincipalsOf, hasConditionOn, isAccountPrincipal, pinnedPrincipalArnsOf, pinsPrincipalsOf } from "../accounts";
-import { forTypes, statementsOf } from "../lib";
+import { ACCOUNT_IDS_SCHEMA, accountOf, awsPrincipalsOf, isAccountPrincipal, pinnedPrincipalArnsOf, pinsPrincipalsOf } from "../accounts";
+import { ConfigSchema, defaultsOf, forTypes, hasConditionOn, statementsOf } from "../lib";
 
 /** Configuration of {@link xacctTrustConditions}. */
 export interface XacctTrustConditionsConfig {
   /** The stack's own accounts: their principals are exempt. @default [] */
   homeAccountIds: string[];
 }
+
+const SCHEMA: ConfigSchema<XacctTrustConditionsConfig> = { properties: { homeAccountIds: ACCOUNT_IDS_SCHEMA } };
 
 /**
  * Checks whether every role another account may assume names the roles or users that assume it: by their ARNs, or
@@ -26,8 +28,8 @@ export const xacctTrustConditions: ResourceValidationPolicy = {
   remediationSteps:
     "In assumeRolePolicy, replace another account's root or id with the role or user ARNs that assume the role, or keep the root and pin those ARNs with Condition ArnEquals aws:PrincipalArn (or pin the organization with aws:PrincipalOrgID), and add Condition StringEquals sts:ExternalId (third parties) or aws:PrincipalOrgID (your organization).",
   url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
-  configSchema: { properties: { homeAccountIds: ACCOUNT_IDS_SCHEMA } },
-  validateResource: forTypes<XacctTrustConditionsConfig>(["aws:iam/role:Role"], { homeAccountIds: [] }, (props, config, report) => {
+  configSchema: SCHEMA,
+  validateResource: forTypes<XacctTrustConditionsConfig>(["aws:iam/role:Role"], defaultsOf(SCHEMA), (props, config, report) => {
     statementsOf(props.assumeRolePolicy).forEach((statement, index) => {
       if (statement.Effect !== "Allow") return;
       const foreign = awsPrincipalsOf(statement).filter((principal) => {
