@@ -1,28 +1,59 @@
 /**
- * `npm start`: runs every scenario in samples/ on the local interpreter against its stack's rendered definitions
- * (`dev` unless the scenario names another, e.g. `consumer`, whose loan-intake calls the credit-approval workflow
- * the prod stack shares), prints each execution and the summary line `N passed, M failed`, and exits non-zero when
- * any outcome differs from its scenario's expectation. Usage: `tsx cli/run-local.ts [scenario-name ...]`.
+ * `npm start`: runs every scenario in samples/ on the local interpreter against its stack's rendered definitions,
+ * every call authorized against the policies of the stack's offline plan, prints each execution and the summary
+ * line `N passed, M failed`, and exits non-zero when any outcome differs from its scenario's expectation.
+ *
+ * Usage: `tsx cli/run-local.ts [--stack <name>] [scenario-name ...]`. Scenarios run in their own stack (`dev`
+ * unless the scenario names another, e.g. `consumer`, whose loan-intake calls the credit-approval workflow the
+ * prod stack shares); `--stack prod` runs the scenarios that name no stack in `prod` instead of `dev`.
  * @see local/runner.ts for what runs for real and what is emulated.
  */
+import { runPlan } from "../offline/plan";
 import { formatScenarioResult, formatSummary } from "../local/report";
 import { LocalStack } from "../local/runner";
+import type { StackPlan } from "../local/authz/plan-index";
 import { loadScenarios, runScenario, scenarioStack, type ScenarioResult } from "../local/scenarios";
 
-async function main(names: string[]): Promise<number> {
+/** Each stack's offline plan, computed once per process (the program runs under mocks, one stack at a time). */
+export function planCache(): (stack: string) => Promise<StackPlan> {
+  const plans = new Map<string, StackPlan>();
+  let queue: Promise<unknown> = Promise.resolve();
+  return (stack) => {
+    const cached = plans.get(stack);
+    if (cached) return Promise.resolve(cached);
+    const next = queue.then(async () => plans.get(stack) ?? (await runPlan(stack)));
+    queue = next.catch(() => undefined);
+    return next.then((plan) => {
+      plans.set(stack, plan);
+      return plan;
+    });
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  const at = args.indexOf("--stack");
+  const defaultStack = at >= 0 ? args[at + 1] : undefined;
+  if (at >= 0 && !defaultStack) {
+    console.error("Usage: npm start -- [--stack <name>] [scenario-name ...]");
+    return 2;
+  }
+  const names = args.filter((_, i) => i !== at && i !== at + 1);
   const scenarios = loadScenarios().filter((scenario) => names.length === 0 || names.includes(scenario.name));
   if (scenarios.length === 0) {
     console.error(`No scenario matches ${names.join(", ")}.`);
     return 2;
   }
+  const stackOf = (scenario: (typeof scenarios)[number]) => (scenario.stack === undefined && defaultStack ? defaultStack : scenarioStack(scenario));
+  const plans = planCache();
   const results: ScenarioResult[] = [];
-  for (const stackName of [...new Set(scenarios.map(scenarioStack))]) {
-    const stack = await LocalStack.start({ stack: stackName });
+  for (const stackName of [...new Set(scenarios.map(stackOf))]) {
+    const stack = await LocalStack.start({ stack: stackName, plans });
     try {
       const producer = stack.producer ? `; calls the ${stack.producer.stack} stack (account ${stack.producer.config.accountId}), DynamoDB on ${stack.producer.dynamodb.endpoint}` : "";
-      console.log(`Local runs of the ${stack.stack} stack (${stack.config.region}, account ${stack.config.accountId}); DynamoDB on ${stack.dynamodb.endpoint}${producer}\n`);
-      for (const scenario of scenarios.filter((s) => scenarioStack(s) === stackName)) {
-        const result = await runScenario(stack, scenario);
+      const http = stack.httpApi ?? stack.producer?.httpApi;
+      console.log(`Local runs of the ${stack.stack} stack (${stack.config.region}, account ${stack.config.accountId}); DynamoDB on ${stack.dynamodb.endpoint}${producer}${http ? `; HTTP API on ${http.url}` : ""}; every call authorized against the plan's policies\n`);
+      for (const scenario of scenarios.filter((s) => stackOf(s) === stackName)) {
+        const result = await runScenario(stack, { ...scenario, stack: stackName });
         results.push(result);
         console.log(formatScenarioResult(result).join("\n") + "\n");
       }
@@ -34,12 +65,14 @@ async function main(names: string[]): Promise<number> {
   return results.every((result) => result.passed) ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 2;
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 2;
+    },
+  );
+}

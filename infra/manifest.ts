@@ -16,8 +16,17 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export type HandlerGrant =
   /** `dynamodb:CreateBackup` on the stack's configured backup tables. */
   | { kind: "createBackups" }
-  /** `states:SendTaskSuccess` and `states:SendTaskFailure` on one workflow's state machine. */
-  | { kind: "answerTaskTokens"; workflow: WorkflowName };
+  /**
+   * `states:SendTaskSuccess` and `states:SendTaskFailure` for the task tokens of one workflow. The Service
+   * Authorization Reference gives these actions no resource type, so IAM grants them on `*` only.
+   */
+  | { kind: "answerTaskTokens"; workflow: WorkflowName }
+  /** DynamoDB item actions on one of the stack's tables (and its key through DynamoDB, when encrypted). */
+  | { kind: "tableItems"; table: TableName; actions: readonly ("GetItem" | "PutItem" | "UpdateItem" | "DeleteItem")[] }
+  /** `sns:Publish` on one of the stack's topics (and its key through SNS, when encrypted). */
+  | { kind: "publish"; topic: TopicName }
+  /** `secretsmanager:GetSecretValue` on one of the stack's secrets (and its key through Secrets Manager). */
+  | { kind: "readSecret"; secret: SecretName };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
 export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake";
@@ -32,7 +41,39 @@ export interface HandlerSpec {
   /** Lambda memory, in MB. */
   memoryMb: number;
   grants: HandlerGrant[];
+  /** The HTTP API (a key of {@link HTTP_APIS}) whose routes invoke the function. */
+  httpApi?: HttpApiName;
+  /** Environment variables, each the name or ARN of one of the stack's resources. */
+  environment?: Record<string, EnvironmentReference>;
 }
+
+/** What a handler's environment variable holds. */
+export type EnvironmentReference = { tableName: TableName } | { topicArn: TopicName } | { secretArn: SecretName } | { httpApiUrl: HttpApiName };
+
+/**
+ * Secrets the stack creates, by logical name: a random value in Secrets Manager (encrypted with the stack's key
+ * when it has one), readable only by the handlers granted `readSecret` on it.
+ */
+export const SECRETS = {
+  "approval-signing-key": { description: "Signs and verifies the approve and reject links of credit approvals (HMAC-SHA256).", length: 64 },
+} as const satisfies Record<string, { description: string; length: number }>;
+export type SecretName = keyof typeof SECRETS;
+
+/**
+ * HTTP APIs (API Gateway v2) the stack creates, by logical name: each route invokes the handler that names the
+ * API in its `httpApi`. Routes carry no IAM or JWT authorizer when `public`: the handler checks every request itself
+ * (the approval links are signed).
+ */
+export const HTTP_APIS = {
+  approvals: {
+    description: "Approve and reject links of credit approvals: GET shows the decision to confirm, POST records it.",
+    routes: ["GET /approvals/{requestId}/{decision}", "POST /approvals/{requestId}/{decision}"],
+    public: true,
+    /** Steady-state requests per second and burst, for the whole stage. */
+    throttling: { rateLimit: 5, burstLimit: 10 },
+  },
+} as const satisfies Record<string, { description: string; routes: readonly string[]; public: boolean; throttling: { rateLimit: number; burstLimit: number } }>;
+export type HttpApiName = keyof typeof HTTP_APIS;
 
 export const HANDLERS = {
   "credit-limit": { entry: "handlers/credit-limit.ts", description: "Works out the credit limit to apply for an application.", timeoutSeconds: 10, memoryMb: 256, grants: [] },
@@ -43,10 +84,23 @@ export const HANDLERS = {
   "validate-order": { entry: "handlers/validate-order.ts", description: "Validates an incoming order event.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "approval-callback": {
     entry: "handlers/approval-callback.ts",
-    description: "Answers a credit approval's task token with the approver's decision.",
+    description: "Sends a credit approval request with signed approve and reject links, and answers its task token when one is followed.",
     timeoutSeconds: 10,
     memoryMb: 256,
-    grants: [{ kind: "answerTaskTokens", workflow: "credit-approval" }],
+    grants: [
+      { kind: "answerTaskTokens", workflow: "credit-approval" },
+      { kind: "tableItems", table: "approval-requests", actions: ["GetItem", "PutItem", "UpdateItem"] },
+      { kind: "publish", topic: "credit-approval-requests" },
+      { kind: "readSecret", secret: "approval-signing-key" },
+    ],
+    /** Served by the stack's HTTP API `approvals` (its links), with these environment variables. */
+    httpApi: "approvals",
+    environment: {
+      APPROVALS_TABLE_NAME: { tableName: "approval-requests" },
+      APPROVAL_TOPIC_ARN: { topicArn: "credit-approval-requests" },
+      APPROVAL_SECRET_ARN: { secretArn: "approval-signing-key" },
+      APPROVAL_ENDPOINT_URL: { httpApiUrl: "approvals" },
+    },
   },
   "collect-application": {
     entry: "handlers/collect-application.ts",
@@ -70,6 +124,8 @@ export type TopicName = keyof typeof TOPICS;
 export interface TableSpec {
   hashKey: string;
   seedItems: Record<string, { S: string }>[];
+  /** The attribute holding an item's expiry (epoch seconds) for DynamoDB's time to live. */
+  ttlAttribute?: string;
 }
 
 export const TABLES = {
@@ -79,6 +135,8 @@ export const TABLES = {
     seedItems: [{ bureau_name: { S: "Equifax" } }, { bureau_name: { S: "Experian" } }, { bureau_name: { S: "TransUnion" } }],
   },
   "loan-applications": { hashKey: "applicationId", seedItems: [] },
+  /** Pending and decided approval requests: the task token, kept out of every link, and the decision. */
+  "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt" },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
 
@@ -111,7 +169,7 @@ export const WORKFLOWS = {
     description: "Credit-limit approval with a human decision at 5000 and above.",
     substitutions: {
       CreditLimitFunctionArn: { functionArn: "credit-limit" },
-      ApprovalTopicArn: { topicArn: "credit-approval-requests" },
+      ApprovalFunctionArn: { functionArn: "approval-callback" },
       VerifyIdentityFunctionArn: { functionArn: "verify-identity" },
       VerifyAddressFunctionArn: { functionArn: "verify-address" },
       CreditBureausTableName: { tableName: "credit-bureaus" },
@@ -157,14 +215,18 @@ export interface StackContents {
   handlers: HandlerName[];
   topics: TopicName[];
   tables: TableName[];
+  /** The secrets the handlers read. */
+  secrets: SecretName[];
+  /** The HTTP APIs serving the handlers. */
+  httpApis: HttpApiName[];
   /** The shared workflows (of the producer stack) the workflows call. */
   sharedWorkflows: WorkflowName[];
 }
 
 /**
  * What a stack deploying these workflows deploys: every handler, topic and table a workflow's placeholders name,
- * the handlers whose grants name one of the workflows (the approval callback), and the stack's own tables among
- * its backup tables.
+ * the handlers whose grants name one of the workflows (the approval callback), the tables, topics, secrets and
+ * HTTP APIs those handlers use, and the stack's own tables among its backup tables.
  *
  * @param workflows the workflows the stack deploys (`statecraft:workflows`).
  * @param backupTables the stack's `statecraft:backupTables`.
@@ -178,6 +240,17 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
   }
   const topics = new Set<string>(references.flatMap((r) => ("topicArn" in r ? [r.topicArn] : [])));
   const tables = new Set<string>(references.flatMap((r) => ("tableName" in r ? [r.tableName] : [])));
+  const secrets = new Set<string>();
+  const httpApis = new Set<string>();
+  for (const name of handlers) {
+    const spec: HandlerSpec = HANDLERS[name as HandlerName];
+    for (const grant of spec.grants) {
+      if (grant.kind === "tableItems") tables.add(grant.table);
+      if (grant.kind === "publish") topics.add(grant.topic);
+      if (grant.kind === "readSecret") secrets.add(grant.secret);
+    }
+    if (spec.httpApi) httpApis.add(spec.httpApi);
+  }
   if (references.some((r) => "backupTableNames" in r)) backupTables.filter((table) => table in TABLES).forEach((table) => tables.add(table));
   const shared = new Set<string>(references.flatMap((r) => ("sharedWorkflow" in r ? [r.sharedWorkflow] : [])));
   const inOrder = <T extends string>(record: Record<T, unknown>, set: Set<string>) => (Object.keys(record) as T[]).filter((name) => set.has(name));
@@ -186,6 +259,8 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
     handlers: inOrder(HANDLERS, handlers),
     topics: inOrder(TOPICS, topics),
     tables: inOrder(TABLES, tables),
+    secrets: inOrder(SECRETS, secrets),
+    httpApis: inOrder(HTTP_APIS, httpApis),
     sharedWorkflows: inOrder(WORKFLOWS, shared),
   };
 }

@@ -60,6 +60,24 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+/**
+ * Which execution issued each task token, for a whole local stack: SendTaskSuccess carries only the token, and
+ * Step Functions finds the execution from it. Each execution's {@link TaskTokens} registers the tokens it issues.
+ */
+export class TaskTokenRegistry {
+  private readonly owners = new Map<string, TaskTokens>();
+
+  /** Records that `tokens` issued `token`. */
+  register(token: string, tokens: TaskTokens): void {
+    this.owners.set(token, tokens);
+  }
+
+  /** The execution's tokens that issued `token`, or `undefined` for a token never issued. */
+  ownerOf(token: string): TaskTokens | undefined {
+    return this.owners.get(token);
+  }
+}
+
 /** Issues task tokens and settles the Tasks waiting on them. One instance per execution. */
 export class TaskTokens {
   /** Every answer given so far, in order. */
@@ -73,13 +91,15 @@ export class TaskTokens {
   private readonly issued = new Set<string>();
   private readonly waiters = new Map<string, Waiter>();
 
-  constructor() {
+  /** @param registry the stack's registry, told of every token issued. */
+  constructor(registry?: TaskTokenRegistry) {
     const tokens = this;
     this.contextTask = {
       get Token(): string {
         if (tokens.current === undefined) {
           tokens.current = randomBytes(96).toString("base64");
           tokens.issued.add(tokens.current);
+          registry?.register(tokens.current, tokens);
         }
         return tokens.current;
       },
@@ -174,12 +194,20 @@ export class TaskTokens {
 export type TaskTokenCommand = SendTaskSuccessCommand | SendTaskFailureCommand | SendTaskHeartbeatCommand;
 
 /**
- * A stand-in for `SFNClient` that answers the task-token API against a local execution's {@link TaskTokens}.
- * It satisfies the approval-callback handler's `ApprovalClient`.
+ * A stand-in for `SFNClient` that answers the task-token API against the executions of a local stack: each token
+ * is routed to the execution that issued it ({@link TaskTokenRegistry}), or to one execution's {@link TaskTokens}.
+ * It satisfies the approval-callback handler's Step Functions client.
  */
 export class LocalStepFunctionsClient {
-  /** @param tokens the execution's tokens. */
-  constructor(private readonly tokens: TaskTokens) {}
+  /** @param tokens one execution's tokens, or the stack's registry. */
+  constructor(private readonly source: TaskTokens | TaskTokenRegistry) {}
+
+  private tokensFor(token: string): TaskTokens {
+    if (this.source instanceof TaskTokens) return this.source;
+    const owner = this.source.ownerOf(token);
+    if (!owner) throw serviceError("InvalidToken", `Invalid Token: '${token.slice(0, 16)}…' was not issued by any local execution.`);
+    return owner;
+  }
 
   /**
    * Answers one command, as `SFNClient.send` does.
@@ -191,11 +219,11 @@ export class LocalStepFunctionsClient {
    */
   async send(command: TaskTokenCommand): Promise<{ $metadata: { httpStatusCode: number } }> {
     if (command instanceof SendTaskSuccessCommand) {
-      this.tokens.succeed(command.input.taskToken ?? "", command.input.output ?? "");
+      this.tokensFor(command.input.taskToken ?? "").succeed(command.input.taskToken ?? "", command.input.output ?? "");
     } else if (command instanceof SendTaskFailureCommand) {
-      this.tokens.fail(command.input.taskToken ?? "", command.input.error, command.input.cause);
+      this.tokensFor(command.input.taskToken ?? "").fail(command.input.taskToken ?? "", command.input.error, command.input.cause);
     } else if (command instanceof SendTaskHeartbeatCommand) {
-      this.tokens.heartbeat(command.input.taskToken ?? "");
+      this.tokensFor(command.input.taskToken ?? "").heartbeat(command.input.taskToken ?? "");
     } else {
       throw serviceError("UnknownOperationException", `LocalStepFunctionsClient answers the task-token API only. Received: ${(command as object)?.constructor?.name}`);
     }
@@ -204,32 +232,47 @@ export class LocalStepFunctionsClient {
 }
 
 /**
- * A responder playing the approver: reads the `taskToken` from the JSON message the Task published (as the
- * approver's link would carry it), and hands the decision to the approval-callback function, which answers the
- * token through its Step Functions client.
+ * A responder playing the approver at the other end of the approval email: it reads the message the Task had
+ * published (the approval topic's email text), takes the approve or reject link the decision calls for, follows it
+ * (GET, the confirmation page), then submits the page's form (POST, with the approver's name and reason) through
+ * the stack's local HTTP API, where the approval-callback handler answers the task token, exactly as a person's
+ * browser would.
  *
  * @param decision approve, or reject with a reason.
- * @param invokeCallback invokes the approval-callback function with `{taskToken, approved, reason?, approver?}`.
  * @returns the responder.
- * @throws LocalRunError (from the responder) when the Task published no message, or a message without a
- *   `taskToken` field.
+ * @throws LocalRunError (from the responder) when no message with the link was published, or a page answers with
+ *   anything but 200 (its status and text in the message).
  */
-export function approverResponder(decision: ApprovalDecision, invokeCallback: (event: Json) => Promise<Json>): TaskTokenResponder {
+export function approverResponder(decision: ApprovalDecision): TaskTokenResponder {
   return async (task) => {
-    const message = task.notifications[0]?.message;
-    let parsed: unknown;
-    try {
-      parsed = message === undefined ? undefined : JSON.parse(message);
-    } catch {
-      parsed = undefined;
+    const texts = task.notifications.map((n) => emailText(n.message));
+    const label = decision.approved ? "Approve" : "Reject";
+    const link = texts.map((text) => new RegExp(`^${label}: (\\S+)$`, "m").exec(text)?.[1]).find((url) => url !== undefined);
+    if (!link) {
+      throw new LocalRunError(`the approver found no "${label}: <link>" line in the messages published (${task.notifications.length}), so it cannot answer. Received: ${JSON.stringify(texts)}`, task.state);
     }
-    const taskToken = (parsed as { taskToken?: unknown } | undefined)?.taskToken;
-    if (typeof taskToken !== "string") {
-      throw new LocalRunError(`the approver found no "taskToken" field in the published message, so it cannot answer. Received: ${message}`, task.state);
-    }
-    const event: Record<string, Json> = { taskToken, approved: decision.approved };
-    if (decision.reason !== undefined) event.reason = decision.reason;
-    if (decision.approver !== undefined) event.approver = decision.approver;
-    await invokeCallback(event);
+    const page = await fetch(link);
+    if (page.status !== 200) throw new LocalRunError(`following ${label.toLowerCase()} link ${link} answered ${page.status}: ${textOf(await page.text())}`, task.state);
+    const form = new URLSearchParams();
+    if (decision.approver !== undefined) form.set("approver", decision.approver);
+    if (decision.reason !== undefined) form.set("reason", decision.reason);
+    const answer = await fetch(link, { method: "POST", body: form, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    if (answer.status !== 200) throw new LocalRunError(`submitting the ${label.toLowerCase()} form at ${link} answered ${answer.status}: ${textOf(await answer.text())}`, task.state);
   };
+}
+
+/** The email text of an SNS message: its `email` (or `default`) part when published with MessageStructure json. */
+export function emailText(message: string): string {
+  try {
+    const parsed = JSON.parse(message) as Record<string, unknown>;
+    const text = parsed.email ?? parsed.default;
+    return typeof text === "string" ? text : message;
+  } catch {
+    return message;
+  }
+}
+
+/** An HTML page's text, tags stripped and whitespace folded, for messages. */
+function textOf(html: string): string {
+  return html.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 500);
 }

@@ -24,6 +24,8 @@ import type { LocalLambda } from "./lambda";
 import type { NotificationLog } from "./notifications";
 import { type LocalCaller, type LocalStateMachines, startExecutionSync } from "./executions";
 import type { ExecutionReport } from "./runner";
+import type { Authorizer } from "./authz/authorizer";
+import { withServiceKeyCalls } from "./authz/service-calls";
 
 /**
  * The local integration table: how each Task Resource is served when a workflow runs locally, keyed like the IAM
@@ -53,6 +55,11 @@ export interface LocalServices {
   caller?: LocalCaller;
   /** Nested executions' reports, collected for the parent's report. */
   children?: ExecutionReport[];
+  /**
+   * Authorizes each Task's calls against the stack's planned policies; absent only for an ad-hoc definition run
+   * without an execution role (`executionRoleArn: null`).
+   */
+  authorizer?: Authorizer;
 }
 
 /** One Task invocation. */
@@ -69,6 +76,35 @@ export interface TaskCall {
   pattern?: IntegrationPattern;
   /** The role the Task assumes (`Credentials.RoleArn`), if any. */
   roleArn?: string;
+  /** Who makes the Task's calls: the execution role, or the role it assumed through `Credentials.RoleArn`. */
+  principal?: string;
+}
+
+/**
+ * Authorizes the calls a Task makes, with the KMS calls the service makes on the caller's behalf, as the Task's
+ * principal; a denial fails the Task as the integration surfaces it: the Error is `errors.call` (or `errors.kms`
+ * for a KMS call), the Cause AWS's access-denied message with the service's suffix.
+ * @param calls the API calls, without principal.
+ * @param errors the Error names of a denial, and the service name of the Cause's suffix.
+ * @throws TaskFailure for the first call not allowed.
+ */
+export async function authorizeTask(
+  call: TaskCall,
+  services: LocalServices,
+  calls: { action: string; resource: string; context?: Record<string, string | string[]> }[],
+  errors: { call: string; kms: string; service: string },
+): Promise<void> {
+  const { authorizer } = services;
+  if (!authorizer || !call.principal) return;
+  for (const api of calls) {
+    for (const needed of withServiceKeyCalls(authorizer.index, { principal: call.principal, ...api })) {
+      const decision = await authorizer.authorize(needed);
+      if (decision.allowed) continue;
+      const viaKms = needed.action.startsWith("kms:") && !api.action.startsWith("kms:");
+      const code = viaKms ? "KMSAccessDeniedException" : "AccessDeniedException";
+      throw new TaskFailure(viaKms ? errors.kms : errors.call, `${decision.message} (Service: ${errors.service}; Status Code: ${viaKms ? 400 : 403}; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`);
+    }
+  }
 }
 
 /** One row of the local integration table. */
@@ -124,9 +160,10 @@ function parametersObject(call: TaskCall): Record<string, Json> {
 }
 
 const lambdaInvoke: LocalIntegration = {
-  patterns: [""],
-  local: "runs the stack's handler in-process (function ARN → handlers/<name>.ts); `lambda:invoke` returns {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode: 200}, a function ARN as Resource returns the payload itself",
-  async run(call, { lambda }) {
+  patterns: ["", ".waitForTaskToken"],
+  local: "runs the stack's handler in-process (function ARN → handlers/<name>.ts) after authorizing lambda:InvokeFunction; `lambda:invoke` returns {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode: 200}, a function ARN as Resource returns the payload itself",
+  async run(call, services) {
+    const { lambda } = services;
     const target = call.functionArn ?? parametersObject(call).FunctionName;
     if (typeof target !== "string") {
       throw new TaskFailure("Lambda.InvalidParameterValueException", `FunctionName must be a string. Received: ${JSON.stringify(target)}`);
@@ -135,6 +172,7 @@ const lambdaInvoke: LocalIntegration = {
     if (name === undefined) {
       throw new TaskFailure("Lambda.ResourceNotFoundException", `Function not found: ${target} (Service: Lambda, Status Code: 404, Request ID: ${randomUUID()})`);
     }
+    await authorizeTask(call, services, [{ action: "lambda:InvokeFunction", resource: lambda.arnOf(name) }], { call: "Lambda.AWSLambdaException", kms: "Lambda.KMSAccessDeniedException", service: "AWSLambda" });
     if (call.functionArn !== undefined) return lambda.invoke(name, call.parameters);
     const { Payload, InvocationType } = parametersObject(call);
     if (InvocationType !== undefined && InvocationType !== "RequestResponse") {
@@ -150,8 +188,9 @@ const MAX_SNS_MESSAGE_BYTES = 256 * 1024;
 
 const snsPublish: LocalIntegration = {
   patterns: ["", ".waitForTaskToken"],
-  local: "captured in memory (topic, subject, message), not delivered; the topic must be one of the stack's; returns {MessageId, SdkHttpMetadata, SdkResponseMetadata}",
-  async run(call, { notifications }) {
+  local: "captured in memory (topic, subject, message), not delivered, after authorizing sns:Publish (and the topic's key); the topic must be one of the stack's; returns {MessageId, SdkHttpMetadata, SdkResponseMetadata}",
+  async run(call, services) {
+    const { notifications } = services;
     const { TopicArn, TargetArn, PhoneNumber, Subject, Message } = parametersObject(call);
     if (PhoneNumber !== undefined) throw new LocalRunError("SMS publishing (PhoneNumber) is not emulated locally.", call.state);
     const topicArn = TopicArn ?? TargetArn;
@@ -160,6 +199,7 @@ const snsPublish: LocalIntegration = {
     }
     const topic = notifications.topicFor(topicArn);
     if (topic === undefined) throw new TaskFailure("SNS.NotFoundException", `Topic does not exist: ${topicArn} (Service: Sns, Status Code: 404)`);
+    await authorizeTask(call, services, [{ action: "sns:Publish", resource: topicArn }], { call: "SNS.AuthorizationErrorException", kms: "SNS.KMSAccessDeniedException", service: "AmazonSNS" });
     if (Message === undefined || Message === null || Message === "") {
       throw new TaskFailure("SNS.InvalidParameterException", "Invalid parameter: Message Reason: Empty message (Service: Sns, Status Code: 400)");
     }
@@ -193,9 +233,18 @@ const DYNAMODB_COMMANDS = {
 function dynamodbAction(action: keyof typeof DYNAMODB_COMMANDS, flavour: "optimized" | "aws-sdk"): LocalIntegration {
   return {
     patterns: [""],
-    local: `a real ${action} call through @aws-sdk/client-dynamodb to the in-process dynalite server; errors named ${flavour === "optimized" ? "DynamoDB" : "DynamoDb"}.<Exception>`,
-    async run(call, { dynamodb }) {
-      const command = DYNAMODB_COMMANDS[action](parametersObject(call));
+    local: `a real ${action} call through @aws-sdk/client-dynamodb to the in-process dynalite server, after authorizing it (and the table's key through DynamoDB); errors named ${flavour === "optimized" ? "DynamoDB" : "DynamoDb"}.<Exception>`,
+    async run(call, services) {
+      const { dynamodb } = services;
+      const parameters = parametersObject(call);
+      if (typeof parameters.TableName === "string") {
+        const operation = action.charAt(0).toUpperCase() + action.slice(1);
+        const table = parameters.TableName.startsWith("arn:") ? parameters.TableName : services.naming.tableArn(parameters.TableName);
+        await authorizeTask(call, services, [{ action: `dynamodb:${operation}`, resource: table }], flavour === "optimized"
+          ? { call: "DynamoDB.AmazonDynamoDBException", kms: "DynamoDB.AmazonDynamoDBException", service: "AmazonDynamoDBv2" }
+          : { call: "DynamoDb.DynamoDbException", kms: "DynamoDb.DynamoDbException", service: "DynamoDb" });
+      }
+      const command = DYNAMODB_COMMANDS[action](parameters);
       let output: Record<string, unknown>;
       try {
         output = (await dynamodb.client.send(command as GetItemCommand)) as unknown as Record<string, unknown>;
@@ -313,7 +362,7 @@ export function localTaskHandlers(definition: AslStateMachine, services: LocalSe
     handlers[name] = async (input) => {
       // Synchronously, before any await: the token `$$.Task.Token` issued for this Task's Parameters.
       const taskToken = services.tokens.take();
-      const call: TaskCall = { state: name, resource, parameters: input, functionArn: parsed.functionArn, taskToken, pattern: parsed.pattern, roleArn };
+      const call: TaskCall = { state: name, resource, parameters: input, functionArn: parsed.functionArn, taskToken, pattern: parsed.pattern, roleArn, principal: services.caller?.executionRoleArn };
       return parsed.pattern === ".waitForTaskToken" ? waitForTaskToken(call, integration, services) : integration.run(call, services);
     };
   }

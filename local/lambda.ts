@@ -3,8 +3,9 @@ import type { Json } from "../infra/definition/asl";
 import { RESOURCE_KINDS } from "../infra/iam/catalog";
 import { HANDLERS, type HandlerName, PROJECT_ROOT } from "../infra/manifest";
 import type { Naming } from "../infra/naming";
-import { type ApprovalClient, createHandler as createApprovalCallback } from "../handlers/approval-callback";
+import { type ApprovalClients, type ApprovalSettings, createHandler as createApprovalCallback } from "../handlers/approval-callback";
 import { type BackupClient, createHandler as createBackupTables } from "../handlers/backup-tables";
+import type { Authorizer } from "./authz/authorizer";
 import { LocalRunError, TaskFailure } from "./errors";
 
 /**
@@ -24,18 +25,33 @@ import { LocalRunError, TaskFailure } from "./errors";
 /** A Lambda handler as the project writes them: one event in, a JSON-able result out. */
 export type LambdaHandler = (event: unknown) => Promise<unknown>;
 
-/** The local stand-ins for the AWS clients handlers are built with. */
+/**
+ * What a handler that calls AWS is built with locally: its clients (local services behind an authorization
+ * check for the function's role) and its environment variables as the plan deploys them.
+ */
 export interface LocalClients {
   /** For backup-tables: answers CreateBackup. */
   backups: BackupClient;
-  /** For approval-callback: answers SendTaskSuccess / SendTaskFailure. */
-  stepFunctions: ApprovalClient;
+  /** For approval-callback: DynamoDB, SNS, Secrets Manager and the task-token API. */
+  approvals: ApprovalClients;
+  /** The function's environment variables (`Function.environment.variables` of the plan), local values swapped in. */
+  environment: Record<string, string>;
+}
+
+/** The approval-callback's settings from its environment variables. */
+function approvalSettings(environment: Record<string, string>): ApprovalSettings {
+  return {
+    tableName: environment.APPROVALS_TABLE_NAME,
+    topicArn: environment.APPROVAL_TOPIC_ARN,
+    secretArn: environment.APPROVAL_SECRET_ARN,
+    endpointUrl: environment.APPROVAL_ENDPOINT_URL,
+  };
 }
 
 /** Handlers that take an AWS client, built around a local one. Any other handler module's `handler` is used. */
 export const LOCAL_HANDLER_FACTORIES: Partial<Record<HandlerName, (clients: LocalClients) => LambdaHandler>> = {
   "backup-tables": (clients) => createBackupTables(clients.backups),
-  "approval-callback": (clients) => createApprovalCallback(clients.stepFunctions),
+  "approval-callback": (clients) => createApprovalCallback(clients.approvals, approvalSettings(clients.environment)),
 };
 
 /** One invocation, for the execution report. */
@@ -75,11 +91,14 @@ export class LocalLambda {
 
   /**
    * @param naming the stack's naming, for function ARNs.
-   * @param clients the local clients for handlers that need AWS.
+   * @param clientsFor the local clients of one handler that needs AWS, authorized as its role.
+   * @param authorizer when given, every invocation first checks that `lambda.amazonaws.com` may assume the
+   *   function's role (its trust policy), as Lambda does.
    */
   constructor(
     private readonly naming: Naming,
-    private readonly clients: LocalClients,
+    private readonly clientsFor: (name: HandlerName) => LocalClients,
+    private readonly authorizer?: Authorizer,
   ) {
     this.arns = new Map((Object.keys(HANDLERS) as HandlerName[]).map((name) => [naming.functionArn(name), name]));
   }
@@ -95,6 +114,11 @@ export class LocalLambda {
     return arn === undefined ? undefined : this.arns.get(arn);
   }
 
+  /** The ARN of one of the stack's functions. */
+  arnOf(name: HandlerName): string {
+    return this.naming.functionArn(name);
+  }
+
   /**
    * Invokes a function synchronously (RequestResponse).
    * @param name the handler.
@@ -104,6 +128,11 @@ export class LocalLambda {
    * @throws LocalRunError when the handler module exports no usable handler.
    */
   async invoke(name: HandlerName, event: Json): Promise<Json> {
+    const planned = this.authorizer?.index.functionFor(this.arnOf(name));
+    if (this.authorizer && planned) {
+      const decision = await this.authorizer.authorize({ principal: "lambda.amazonaws.com", action: "sts:AssumeRole", resource: planned.roleArn, context: { "aws:SourceAccount": this.naming.context.account, "aws:SourceArn": planned.arn } });
+      if (!decision.allowed) throw new TaskFailure("Lambda.AWSLambdaException", `The role defined for the function cannot be assumed by Lambda: ${decision.message} (Service: AWSLambda; Status Code: 400; Error Code: InvalidParameterValueException)`);
+    }
     const handler = this.handlerFor(name);
     const invocation: Invocation = { function: name, event };
     this.invocations.push(invocation);
@@ -123,7 +152,7 @@ export class LocalLambda {
     if (handler) return handler;
     const factory = LOCAL_HANDLER_FACTORIES[name];
     if (factory) {
-      handler = factory(this.clients);
+      handler = factory(this.clientsFor(name));
     } else {
       const loaded = loadModule(name);
       if (typeof loaded.createHandler === "function") {

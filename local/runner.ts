@@ -3,20 +3,30 @@ import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
 import { buildArn, executionArn, parseArn } from "../infra/iam/arn";
-import { wildcardMatches } from "../infra/iam/compare";
 import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
 import { TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
 import { Naming, executionRoleName } from "../infra/naming";
 import { renderWorkflow } from "../infra/render";
-import { type SharedWorkflows, consumerConditions, consumerPrincipal, invokerPolicy, invokerRoleArn, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
-import { type PolicyDocument } from "../infra/iam/policy";
+import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
 import { type LocalStartRequest, type LocalStateMachines } from "./executions";
-import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokens, type TokenAnswer } from "./approvals";
+import { CreateBackupCommand } from "@aws-sdk/client-dynamodb";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { SECRETS, type HandlerName } from "../infra/manifest";
+import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens, type TokenAnswer } from "./approvals";
+import { AccessDenied, Authorizer, type Decision, type IamCall } from "./authz/authorizer";
+import { authorizedClient, dynamodbAuthorization, operationOf } from "./authz/clients";
+import type { StackPlan } from "./authz/plan-index";
+import { executionStartCalls, withServiceKeyCalls } from "./authz/service-calls";
+import { LocalHttpApi, routesOf } from "./services/http-api";
+import { LocalSecrets } from "./services/secrets";
+import { LocalSns } from "./services/sns";
 import { type LocalBackup, LocalBackupService } from "./backups";
 import { LocalDynamoDb } from "./dynamodb";
 import { LocalRunError } from "./errors";
 import { localTaskHandlers, type LocalServices } from "./integrations";
-import { type Invocation, LocalLambda } from "./lambda";
+import { TaskFailure } from "./errors";
+import { type Invocation, type LocalClients, LocalLambda } from "./lambda";
 import { type CapturedNotification, NotificationLog } from "./notifications";
 import { type CatchRecord, ExecutionTrace, type PathStep, type RetryRecord, type TraceEvent, type WaitRecord } from "./trace";
 
@@ -68,6 +78,8 @@ export interface ExecutionReport {
   children: ExecutionReport[];
   /** Roles Tasks assumed (`Credentials.RoleArn`), with what the local run checked. */
   assumedRoles: AssumedRole[];
+  /** Every call the execution (its Tasks, handlers, start and KMS) had authorized, allowed or denied, in order. */
+  authorizations: Decision[];
   /** Wall-clock duration, in ms. */
   durationMs: number;
 }
@@ -101,6 +113,12 @@ export interface DefinitionRunOptions {
   /** Local interval before every retry, in ms. @default 1 */
   retryMs?: number;
   /**
+   * The role the execution runs with. @default the role of `stateMachine` in the stack's plan. `null` runs an
+   * ad-hoc definition (one the stack does not deploy) with no authorization at all: only for tests of the
+   * integrations' semantics.
+   */
+  executionRoleArn?: string | null;
+  /**
    * Validate the definition with the interpreter's own asl-validator (3.x) first; about 0.2 s per run.
    * @default true (false from {@link LocalStack.runWorkflow}: `renderWorkflow` has validated it with asl-validator 4)
    */
@@ -123,6 +141,13 @@ export interface LocalStackOptions {
   stack?: string;
   /** The directory holding the stack file. @default the project root */
   root?: string;
+  /**
+   * The offline plan of a stack (`offline/plan.ts` `runPlan`, or any plan of the same shape): the policies every
+   * call is authorized against. Called for this stack and, for a consumer, for its producer.
+   */
+  plans: (stack: string) => Promise<StackPlan>;
+  /** Shared by a consumer and its producer: set by {@link LocalStack.start} itself. */
+  authorizer?: Authorizer;
 }
 
 /**
@@ -151,10 +176,25 @@ export class LocalStack implements LocalStateMachines {
     readonly naming: Naming,
     readonly dynamodb: LocalDynamoDb,
     /** The producer stack, when this stack calls its shared workflows. */
-    readonly producer?: LocalStack,
+    readonly producer: LocalStack | undefined,
     /** What the producer shares that this stack's workflows call, checked as the program checks its StackReference. */
-    readonly shared: SharedWorkflows = {},
-  ) {}
+    readonly shared: SharedWorkflows,
+    /** Authorizes every call against the plans of this stack (and its producer). */
+    readonly authorizer: Authorizer,
+    /** The stack's secrets, with local random values. */
+    private readonly secrets: LocalSecrets,
+  ) {
+    this.backupService = new LocalBackupService(dynamodb, naming);
+  }
+
+  /** The stack's HTTP APIs on 127.0.0.1, when its plan has routes. */
+  httpApi?: LocalHttpApi;
+  /** Which execution issued each task token, for the task-token API the HTTP handlers call. */
+  readonly taskTokens = new TaskTokenRegistry();
+  /** The functions HTTP requests invoke (stack-wide: they answer any execution's tokens). */
+  private httpLambda?: LocalLambda;
+  /** CreateBackup answered for the stack's handlers. */
+  private readonly backupService: LocalBackupService;
 
   /**
    * Reads the stack file and starts the local database with the stack's tables, seeded; for a stack with
@@ -165,15 +205,17 @@ export class LocalStack implements LocalStateMachines {
    * @throws StackConfigError for a bad stack file or a producer that does not share what is needed; the SDK's
    *   error when the tables cannot be created.
    */
-  static async start(options: LocalStackOptions = {}): Promise<LocalStack> {
+  static async start(options: LocalStackOptions): Promise<LocalStack> {
     const stack = options.stack ?? "dev";
     const { config } = readStackFile(stack, options.root);
     const naming = new Naming(PROJECT_NAME, stack, { partition: config.partition, region: config.region, account: config.accountId });
     const contents = stackContents(config.workflows, config.backupTables);
+    const producerName = config.producerStack ? producerStackOf(config)!.stack : undefined;
+    const authorizer = options.authorizer ?? new Authorizer(await Promise.all([stack, ...(producerName ? [producerName] : [])].map((name) => options.plans(name))));
     let producer: LocalStack | undefined;
     let shared: SharedWorkflows = {};
-    if (config.producerStack) {
-      producer = await LocalStack.start({ stack: producerStackOf(config)!.stack, root: options.root });
+    if (producerName) {
+      producer = await LocalStack.start({ stack: producerName, root: options.root, plans: options.plans, authorizer });
       try {
         shared = resolveSharedWorkflows(stack, config, sharedWorkflowsOf(producer.config, producer.naming), contents.sharedWorkflows);
       } catch (error) {
@@ -182,12 +224,63 @@ export class LocalStack implements LocalStateMachines {
       }
     }
     const tables = Object.fromEntries(contents.tables.map((table) => [table, TABLES[table] as TableSpec]));
+    const resources = authorizer.index.plans.get(stack) ?? [];
+    const secrets = new LocalSecrets(
+      Object.fromEntries(
+        resources
+          .filter((r) => r.type === "aws:secretsmanager/secret:Secret")
+          .map((r) => [String(r.outputs?.arn), Object.values(SECRETS).find((_, i) => String(r.inputs.name) === naming.physical(Object.keys(SECRETS)[i]))?.length ?? 64]),
+      ),
+    );
+    let local: LocalStack | undefined;
     try {
-      return new LocalStack(stack, config, naming, await LocalDynamoDb.start(naming, { tables }), producer, shared);
+      local = new LocalStack(stack, config, naming, await LocalDynamoDb.start(naming, { tables }), producer, shared, authorizer, secrets);
+      const routes = routesOf(resources);
+      if (routes.length > 0) {
+        const httpLambda = new LocalLambda(naming, (name) => local!.clientsFor(name, new NotificationLog(naming)), authorizer);
+        local.httpLambda = httpLambda;
+        local.httpApi = await LocalHttpApi.start(routes, (arn, event) => local!.invokeByArn(httpLambda, arn, event), authorizer, config.accountId);
+      }
+      return local;
     } catch (error) {
+      await local?.stop();
       await producer?.stop();
       throw error;
     }
+  }
+
+  /**
+   * The clients and environment of one of the stack's functions, run locally: each AWS client serves through a
+   * local service (dynalite, the execution's notification log, the stack's secrets, its task tokens) and authorizes
+   * every command as the function's role from the plan; the environment is the plan's, with every HTTP API
+   * endpoint replaced by the local server's URL.
+   * @throws LocalRunError when the plan registers no such function.
+   */
+  clientsFor(name: HandlerName, notifications: NotificationLog): LocalClients {
+    const planned = this.authorizer.index.functionFor(this.naming.functionArn(name));
+    if (!planned) throw new LocalRunError(`the ${this.stack} stack's plan registers no function ${this.naming.physical(name)}.`);
+    const role = planned.roleArn;
+    const endpoints = new Set(this.authorizer.index.ofType("aws:apigatewayv2/api:Api").map((api) => String(api.outputs?.apiEndpoint)));
+    const environment = Object.fromEntries(Object.entries(planned.environment).map(([key, value]) => [key, endpoints.has(value) && this.httpApi ? this.httpApi.url : value]));
+    const denied = { call: "AccessDeniedException", kms: "AccessDeniedException" };
+    const dynamodb = authorizedClient(this.dynamodb.client, this.authorizer, role, dynamodbAuthorization(role, this.config.region), denied);
+    return {
+      environment,
+      backups: authorizedClient(this.backupService, this.authorizer, role, dynamodbAuthorization(role, this.config.region), denied),
+      approvals: {
+        dynamodb,
+        sns: authorizedClient(new LocalSns(notifications, name), this.authorizer, role, (command) => (command instanceof PublishCommand ? { action: "sns:Publish", resource: command.input.TopicArn ?? "" } : undefined), { call: "AuthorizationErrorException", kms: "KMSAccessDeniedException" }),
+        secrets: authorizedClient(this.secrets, this.authorizer, role, (command) => (command instanceof GetSecretValueCommand ? { action: "secretsmanager:GetSecretValue", resource: command.input.SecretId ?? "" } : undefined), denied),
+        stepFunctions: authorizedClient(new LocalStepFunctionsClient(this.taskTokens), this.authorizer, role, (command) => ({ action: `states:${operationOf(command)}`, resource: "*" }), denied),
+      },
+    };
+  }
+
+  /** Invokes one of the stack's functions by ARN (for the HTTP API). */
+  private async invokeByArn(lambda: LocalLambda, arn: string, event: Json): Promise<Json> {
+    const name = lambda.functionFor(arn);
+    if (!name) throw new LocalRunError(`no local function ${arn}`);
+    return lambda.invoke(name, event);
   }
 
   /**
@@ -226,7 +319,14 @@ export class LocalStack implements LocalStateMachines {
     const { state, stateMachineArn, roleArn, caller } = request;
     const own = this.config.workflows.find((workflow) => this.naming.stateMachineArn(workflow) === stateMachineArn);
     const options = { input: request.input, approver: request.approver, executionName: request.name };
-    if (own) return this.runWorkflow(own, options);
+    const stateMachineCalls = (principal: string): IamCall[] => [
+      { principal, action: "states:StartExecution", resource: stateMachineArn },
+      ...withServiceKeyCalls(this.authorizer.index, { principal, action: "states:DescribeExecution", resource: executionArn(stateMachineArn, request.name ?? "local") }),
+    ];
+    if (own) {
+      await this.requireForTask(stateMachineCalls(caller.executionRoleArn));
+      return this.runWorkflow(own, options);
+    }
     const producer = this.producer;
     const sharedWorkflow = producer?.config.workflows.find((workflow) => producer.naming.stateMachineArn(workflow) === stateMachineArn);
     if (!producer || !sharedWorkflow) {
@@ -235,36 +335,32 @@ export class LocalStack implements LocalStateMachines {
     if (!roleArn) {
       throw new LocalRunError(`${stateMachineArn} is in account ${producer.config.accountId}: Step Functions has no resource-based policy on state machines, so the Task needs Credentials.RoleArn, the producer's invoker role.`, state);
     }
-    const entry = Object.entries(producer.config.sharing?.consumers ?? {}).find(([name]) => invokerRoleArn(producer.naming, name) === roleArn);
-    if (!entry) throw new LocalRunError(`Credentials.RoleArn ${roleArn} is not an invoker role of the ${producer.stack} stack.`, state);
-    const [consumerName, consumer] = entry;
-    const checks: string[] = [];
-    const callerAccount = parseArn(caller.executionRoleArn)?.account;
-    const principal = consumerPrincipal(consumer, producer.config.partition);
-    if (callerAccount !== consumer.accountId) {
-      throw new LocalRunError(`the trust of ${roleArn} admits account ${consumer.accountId} (${principal}), not the caller's account ${callerAccount}.`, state);
-    }
-    const pinned = ([] as string[]).concat(consumerConditions(consumer).ArnEquals?.["aws:PrincipalArn"] ?? []);
-    if (pinned.length > 0) {
-      if (!pinned.includes(caller.executionRoleArn)) {
-        throw new LocalRunError(`the trust of ${roleArn} admits ${principal} only for aws:PrincipalArn ${pinned.join(", ")}, not the caller's execution role ${caller.executionRoleArn}.`, state);
-      }
-      checks.push(`trust: admits ${principal} with aws:PrincipalArn ${caller.executionRoleArn}, the caller's execution role`);
-    }
-    if (consumer.organizationId) checks.push(`trust: admits account ${consumer.accountId}; aws:PrincipalOrgID ${consumer.organizationId} not checked locally`);
-    if (consumer.externalId !== undefined) checks.push(`trust: sts:ExternalId not checked locally (a secret; Step Functions passes the calling state machine's ARN ${caller.stateMachineArn})`);
-    const policy = invokerPolicy(consumer.workflows.map((workflow) => ({ arn: producer.naming.stateMachineArn(workflow), type: WORKFLOWS[workflow].type })));
-    const execution = executionArn(stateMachineArn, request.name ?? "local");
-    for (const [action, resource] of [
-      ["states:StartExecution", stateMachineArn],
-      ["states:DescribeExecution", execution],
-    ]) {
-      if (!allows(policy, action, resource)) throw new LocalRunError(`the policy of ${roleArn} (consumer ${consumerName}) does not allow ${action} on ${resource}.`, state);
-      checks.push(`policy: allows ${action} on ${resource}`);
-    }
+    const assumed = await this.requireForTask([{ principal: caller.executionRoleArn, action: "sts:AssumeRole", resource: roleArn, context: { "sts:ExternalId": caller.stateMachineArn } }]);
+    const checks = [...assumed, ...(await this.requireForTask(stateMachineCalls(roleArn)))];
+    const unchecked = this.authorizer.index.role(roleArn)?.uncheckedSecrets ?? [];
+    if (unchecked.length > 0) checks.push(`trust: ${unchecked.join(", ")} not checked locally (a secret the offline plan knows only as a stand-in; Step Functions passes the calling state machine's ARN ${caller.stateMachineArn})`);
     const report = await producer.runWorkflow(sharedWorkflow, options);
     report.assumedRoles.unshift({ state, roleArn, by: caller.executionRoleArn, checks });
     return report;
+  }
+
+  /**
+   * Authorizes a Task's calls on Step Functions (and STS) and describes each allowed one for the report.
+   * @returns one line per call allowed: action, resource, principal and the policies that allowed it.
+   * @throws TaskFailure as the Task surfaces a denial: `States.TaskFailed` for `sts:AssumeRole`,
+   *   `StepFunctions.KmsAccessDeniedException` for a KMS call, `StepFunctions.AWSStepFunctionsException` otherwise.
+   */
+  private async requireForTask(calls: IamCall[]): Promise<string[]> {
+    const lines: string[] = [];
+    for (const call of calls) {
+      const decision = await this.authorizer.authorize(call);
+      if (!decision.allowed) {
+        const error = call.action === "sts:AssumeRole" ? "States.TaskFailed" : call.action.startsWith("kms:") ? "StepFunctions.KmsAccessDeniedException" : "StepFunctions.AWSStepFunctionsException";
+        throw new TaskFailure(error, `${decision.message} (Service: ${call.action.split(":")[0] === "sts" ? "AWSSecurityTokenService" : "AWSStepFunctions"}; Status Code: 400; Error Code: AccessDeniedException)`);
+      }
+      lines.push(`${call.action === "sts:AssumeRole" ? "trust" : "policy"}: allows ${call.action} on ${call.resource} to ${call.principal} (${(decision.grants ?? []).join(", ")})`);
+    }
+    return lines;
   }
 
   /**
@@ -279,23 +375,40 @@ export class LocalStack implements LocalStateMachines {
   async runDefinition(definition: AslStateMachine, options: DefinitionRunOptions): Promise<ExecutionReport> {
     const started = Date.now();
     assertRunnableLocally(definition);
-    const tokens = new TaskTokens();
-    const backups = new LocalBackupService(this.dynamodb, this.naming);
-    const lambda = new LocalLambda(this.naming, { backups, stepFunctions: new LocalStepFunctionsClient(tokens) });
+    const firstDecision = this.authorizer.decisions.length;
+    const backupsBefore = this.backupService.backups.length;
+    const tokens = new TaskTokens(this.taskTokens);
+    const notifications = new NotificationLog(this.naming);
+    const authorized = options.executionRoleArn !== null;
+    const lambda = new LocalLambda(this.naming, (name) => this.clientsFor(name, notifications), authorized ? this.authorizer : undefined);
     const stateMachine = options.stateMachine ?? "local";
     const stateMachineArn = buildArn(this.naming.context, "states", `stateMachine:${stateMachine}`);
+    const planned = this.authorizer.index.stateMachines.get(stateMachineArn);
+    const executionRoleArn = options.executionRoleArn ?? planned?.roleArn;
+    if (authorized && !executionRoleArn) {
+      throw new LocalRunError(`the ${this.stack} stack's plan registers no state machine ${stateMachine}, so no execution role or policy applies: pass executionRoleArn (or null for an unauthorized ad-hoc run).`);
+    }
+    if (authorized && planned) {
+      for (const call of executionStartCalls(planned)) {
+        const decision = await this.authorizer.authorize(call);
+        if (!decision.allowed) {
+          throw new TaskFailure(call.action.startsWith("kms:") ? "StepFunctions.KmsAccessDeniedException" : "StepFunctions.AWSStepFunctionsException", `${stateMachine} cannot run: ${decision.message}`);
+        }
+      }
+    }
     const children: ExecutionReport[] = [];
     const services: LocalServices = {
       naming: this.naming,
       lambda,
-      notifications: new NotificationLog(this.naming),
+      notifications,
       dynamodb: this.dynamodb,
       tokens,
-      responder: options.responder ?? (options.approver ? approverResponder(options.approver, (event) => lambda.invoke("approval-callback", event)) : undefined),
+      responder: options.responder ?? (options.approver ? approverResponder(options.approver) : undefined),
       approver: options.approver,
       stateMachines: this,
-      caller: { stateMachineArn, executionRoleArn: buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global") },
+      caller: { stateMachineArn, executionRoleArn: executionRoleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global") },
       children,
+      ...(authorized ? { authorizer: this.authorizer } : {}),
     };
     const taskResourceLocalHandlers = localTaskHandlers(definition, services);
     const states = walkStates(definition);
@@ -332,9 +445,10 @@ export class LocalStack implements LocalStateMachines {
       notifications: services.notifications.notifications,
       taskTokens: tokens.answers,
       invocations: lambda.invocations,
-      backups: backups.backups,
+      backups: [] as LocalBackup[],
       children,
       assumedRoles: [] as AssumedRole[],
+      authorizations: [] as Decision[],
     };
     let outcome: Pick<ExecutionReport, "status" | "output" | "error" | "cause">;
     try {
@@ -351,6 +465,8 @@ export class LocalStack implements LocalStateMachines {
       }
     }
     await events;
+    report.authorizations = this.authorizer.decisions.slice(firstDecision);
+    report.backups = this.backupService.backups.slice(backupsBefore);
     return { ...report, ...outcome, durationMs: Date.now() - started };
   }
 
@@ -360,21 +476,12 @@ export class LocalStack implements LocalStateMachines {
     await this.producer?.reset();
   }
 
-  /** Stops the local databases (this stack's and its producer's); the process can then exit. Safe to call twice. */
+  /** Stops the local databases and HTTP APIs (this stack's and its producer's); the process can then exit. Safe to call twice. */
   async stop(): Promise<void> {
+    await this.httpApi?.stop();
     await this.dynamodb.stop();
     await this.producer?.stop();
   }
-}
-
-/**
- * Whether a policy's Allow statements grant an action on a resource (`*` and `?` wildcards in both; conditions
- * are not evaluated, and no statement here denies).
- */
-function allows(policy: PolicyDocument, action: string, resource: string): boolean {
-  return policy.Statement.some(
-    (s) => s.Effect === "Allow" && !s.Condition && s.Action.some((a) => wildcardMatches(a, action, true)) && s.Resource.some((r) => wildcardMatches(r, resource, false)),
-  );
 }
 
 /** The Error and Cause of a failed execution, leaving out the interpreter's defaults for a bare Fail state. */

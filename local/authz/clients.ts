@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { parseArn } from "../../infra/iam/arn";
+import { AccessDenied, type Authorizer, type IamCall } from "./authorizer";
+import { withServiceKeyCalls } from "./service-calls";
+
+/**
+ * AWS SDK clients for handlers run locally, authorized call by call: each command is mapped to the IAM action and
+ * resource AWS authorizes it as, evaluated for the function's role (with the KMS calls the service makes on the
+ * caller's behalf) before the local service answers it. A denial rejects as the SDK does, with the service's
+ * error name (`AccessDeniedException`, SNS's `AuthorizationErrorException`, `KMSAccessDeniedException`) and AWS's
+ * message.
+ */
+
+/** Anything with the SDK's `send(command)`. */
+export interface SendsCommands {
+  send(command: never): Promise<unknown>;
+}
+
+/** How one command is authorized: its IAM call (without principal) and the error names its service uses. */
+export interface CommandAuthorization {
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+}
+
+/** The error names of a service's access denials: for the call itself, and for a KMS call made on its behalf. */
+export interface DenialNames {
+  call: string;
+  kms: string;
+}
+
+/**
+ * An SDK-shaped service error, as `client.send` rejects with.
+ * @param name the exception name, e.g. `AccessDeniedException`.
+ */
+export function sdkError(name: string, message: string, status = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: "client" as const, $metadata: { httpStatusCode: status, requestId: randomUUID() } });
+}
+
+/**
+ * Wraps a client (real, pointed at a local endpoint, or a local stand-in) so that every command is authorized
+ * first.
+ * @param target the client that serves allowed commands.
+ * @param authorizer the run's authorizer.
+ * @param principal the role the handler runs with.
+ * @param authorization maps a command to its IAM call; `undefined` for a command the target refuses anyway.
+ * @param names the service's error names for a denied call and a denied KMS call.
+ * @returns a client with the same `send`.
+ */
+export function authorizedClient<T extends SendsCommands>(
+  target: T,
+  authorizer: Authorizer,
+  principal: string,
+  authorization: (command: object) => CommandAuthorization | undefined,
+  names: DenialNames,
+): T {
+  return {
+    async send(command: object) {
+      const call = authorization(command);
+      if (call) {
+        for (const needed of withServiceKeyCalls(authorizer.index, { principal, ...call })) {
+          const decision = await authorizer.authorize(needed);
+          if (!decision.allowed) throw sdkError(needed.action.startsWith("kms:") && !call.action.startsWith("kms:") ? names.kms : names.call, decision.message!);
+        }
+      }
+      return (target.send as (command: object) => Promise<unknown>)(command);
+    },
+  } as T;
+}
+
+/** The SDK command's name without `Command`, e.g. `PutItem`. */
+export function operationOf(command: object): string {
+  return command.constructor.name.replace(/Command$/, "");
+}
+
+/**
+ * A DynamoDB command's IAM call: `dynamodb:<Operation>` on the table its `TableName` names (a name, in the
+ * principal's account and the given Region, or an ARN).
+ */
+export function dynamodbAuthorization(principal: string, region: string): (command: object) => CommandAuthorization | undefined {
+  return (command) => {
+    const table = (command as { input?: { TableName?: string } }).input?.TableName;
+    if (!table) return undefined;
+    const account = parseArn(principal)?.account ?? "";
+    const partition = parseArn(principal)?.partition ?? "aws";
+    return { action: `dynamodb:${operationOf(command)}`, resource: table.startsWith("arn:") ? table : `arn:${partition}:dynamodb:${region}:${account}:table/${table}` };
+  };
+}
+
+/** Throws the denial of the first call not allowed, as {@link AccessDenied}. */
+export async function requireAll(authorizer: Authorizer, calls: IamCall[]): Promise<void> {
+  for (const call of calls) {
+    const decision = await authorizer.authorize(call);
+    if (!decision.allowed) throw new AccessDenied(decision);
+  }
+}

@@ -1,0 +1,86 @@
+import { buildArn, parseArn } from "../../infra/iam/arn";
+import type { IamCall } from "./authorizer";
+import type { PlanIndex, PlannedStateMachine } from "./plan-index";
+
+/**
+ * The calls AWS makes *with the caller's permissions* around an API call, beyond the call itself: the KMS calls
+ * a service makes when the resource is encrypted with a customer-managed key, and what Step Functions checks
+ * before an execution runs. Each list is what the AWS page cited says; nothing is derived from our own grants.
+ */
+
+/** DynamoDB item and table-read actions: each decrypts the table key with the caller's permissions. */
+const DYNAMODB_DATA = /^dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem|TransactGetItems|TransactWriteItems|ConditionCheckItem)$/;
+
+/**
+ * The call followed by the KMS calls the service makes with the caller's permissions when the resource is
+ * encrypted with a customer-managed key the plan registers:
+ * - DynamoDB item actions: `kms:Decrypt` via `dynamodb.<region>.amazonaws.com` (encryption context
+ *   `aws:dynamodb:tableName`) — kms/latest/developerguide/services-dynamodb.html;
+ * - `sns:Publish`: `kms:GenerateDataKey` and `kms:Decrypt` via `sns.<region>.amazonaws.com` —
+ *   sns/latest/dg/sns-key-management.html;
+ * - `secretsmanager:GetSecretValue`: `kms:Decrypt` via `secretsmanager.<region>.amazonaws.com` (encryption context
+ *   `SecretARN`) — secretsmanager/latest/userguide/security-encryption.html;
+ * - `states:DescribeExecution`, `states:StartSyncExecution`: `kms:Decrypt` in the state machine's encryption
+ *   context — step-functions/latest/dg/encryption-at-rest.html (StartExecution needs none).
+ * @param index the plans' facts (which key encrypts what).
+ * @param call the API call.
+ * @returns `[call, ...kms calls]`.
+ */
+export function withServiceKeyCalls(index: PlanIndex, call: IamCall): IamCall[] {
+  const arn = parseArn(call.resource);
+  const kms = (key: string, actions: string[], viaService: string, context: Record<string, string>): IamCall[] =>
+    actions.map((action) => ({ principal: call.principal, action, resource: key, context: { "kms:ViaService": `${viaService}.${arn?.region}.amazonaws.com`, "kms:CallerAccount": parseArn(call.principal)?.account ?? "", ...context } }));
+  if (DYNAMODB_DATA.test(call.action)) {
+    const key = index.keys.get(call.resource);
+    return key ? [call, ...kms(key, ["kms:Decrypt"], "dynamodb", { "kms:EncryptionContext:aws:dynamodb:tableName": arn?.resource.replace(/^table\//, "").split("/")[0] ?? "" })] : [call];
+  }
+  if (call.action === "sns:Publish") {
+    const key = index.keys.get(call.resource);
+    return key ? [call, ...kms(key, ["kms:GenerateDataKey", "kms:Decrypt"], "sns", { "kms:EncryptionContext:aws:sns:topicArn": call.resource })] : [call];
+  }
+  if (call.action === "secretsmanager:GetSecretValue") {
+    const key = index.keys.get(call.resource);
+    return key ? [call, ...kms(key, ["kms:Decrypt"], "secretsmanager", { "kms:EncryptionContext:SecretARN": call.resource })] : [call];
+  }
+  if (call.action === "states:DescribeExecution" || call.action === "states:StartSyncExecution") {
+    const machineArn = call.action === "states:DescribeExecution" ? stateMachineOfExecution(call.resource) : call.resource;
+    const key = index.stateMachines.get(machineArn)?.keyArn;
+    return key ? [call, ...kms(key, ["kms:Decrypt"], "states", { "kms:EncryptionContext:aws:states:stateMachineArn": machineArn })] : [call];
+  }
+  return [call];
+}
+
+/** `arn:…:execution:<machine>:<name>` → `arn:…:stateMachine:<machine>`. */
+export function stateMachineOfExecution(executionArn: string): string {
+  const parts = executionArn.split(":");
+  return [...parts.slice(0, 5), "stateMachine", parts[6]].join(":");
+}
+
+/**
+ * What must be allowed for an execution of a state machine to run, checked when it starts:
+ * - `states.amazonaws.com` assumes the execution role (its trust, with `aws:SourceAccount` and `aws:SourceArn`);
+ * - with a customer-managed key, the execution role uses it in the machine's encryption context
+ *   (`kms:GenerateDataKey`, `kms:Decrypt`);
+ * - with logging on as well, the execution role may `kms:GenerateDataKey` for log delivery
+ *   (`kms:EncryptionContext:SourceArn` = `arn:<partition>:logs:<region>:<account>:*`) and the key policy lets
+ *   `delivery.logs.amazonaws.com` decrypt.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html
+ */
+export function executionStartCalls(machine: PlannedStateMachine): IamCall[] {
+  const arn = parseArn(machine.arn)!;
+  const context = { partition: arn.partition, region: arn.region, account: arn.account };
+  const calls: IamCall[] = [
+    { principal: "states.amazonaws.com", action: "sts:AssumeRole", resource: machine.roleArn, context: { "aws:SourceAccount": arn.account, "aws:SourceArn": machine.arn } },
+  ];
+  if (!machine.keyArn) return calls;
+  for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
+    calls.push({ principal: machine.roleArn, action, resource: machine.keyArn, context: { "kms:EncryptionContext:aws:states:stateMachineArn": machine.arn, "kms:CallerAccount": arn.account } });
+  }
+  if (machine.logs) {
+    const logs = buildArn(context, "logs", "*");
+    calls.push({ principal: machine.roleArn, action: "kms:GenerateDataKey", resource: machine.keyArn, context: { "kms:EncryptionContext:SourceArn": logs, "kms:CallerAccount": arn.account } });
+    calls.push({ principal: "delivery.logs.amazonaws.com", action: "kms:Decrypt", resource: machine.keyArn, context: { "aws:SourceAccount": arn.account, "aws:SourceArn": logs } });
+  }
+  return calls;
+}
