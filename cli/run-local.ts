@@ -8,27 +8,10 @@
  * prod stack shares); `--stack prod` runs the scenarios that name no stack in `prod` instead of `dev`.
  * @see local/runner.ts for what runs for real and what is emulated.
  */
-import { runPlan } from "../offline/plan";
+import { planCache } from "../offline/plan-cache";
 import { formatScenarioResult, formatSummary } from "../local/report";
 import { LocalStack } from "../local/runner";
-import type { StackPlan } from "../local/authz/plan-index";
 import { loadScenarios, runScenario, scenarioStack, type ScenarioResult } from "../local/scenarios";
-
-/** Each stack's offline plan, computed once per process (the program runs under mocks, one stack at a time). */
-export function planCache(): (stack: string) => Promise<StackPlan> {
-  const plans = new Map<string, StackPlan>();
-  let queue: Promise<unknown> = Promise.resolve();
-  return (stack) => {
-    const cached = plans.get(stack);
-    if (cached) return Promise.resolve(cached);
-    const next = queue.then(async () => plans.get(stack) ?? (await runPlan(stack)));
-    queue = next.catch(() => undefined);
-    return next.then((plan) => {
-      plans.set(stack, plan);
-      return plan;
-    });
-  };
-}
 
 async function main(args: string[]): Promise<number> {
   const at = args.indexOf("--stack");
@@ -65,14 +48,12 @@ async function main(args: string[]): Promise<number> {
   return results.every((result) => result.passed) ? 0 : 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 2;
-    },
-  );
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+  },
+);

@@ -247,7 +247,7 @@ export function approverResponder(decision: ApprovalDecision): TaskTokenResponde
   return async (task) => {
     const texts = task.notifications.map((n) => emailText(n.message));
     const label = decision.approved ? "Approve" : "Reject";
-    const link = texts.map((text) => new RegExp(`^${label}: (\\S+)$`, "m").exec(text)?.[1]).find((url) => url !== undefined);
+    const link = texts.map((text) => new RegExp(`^${label}:\\s*(https?://\\S+)`, "m").exec(text)?.[1]).find((url) => url !== undefined);
     if (!link) {
       throw new LocalRunError(`the approver found no "${label}: <link>" line in the messages published (${task.notifications.length}), so it cannot answer. Received: ${JSON.stringify(texts)}`, task.state);
     }

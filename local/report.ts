@@ -113,6 +113,13 @@ export function formatReport(report: ExecutionReport): string[] {
     lines.push(`   backups (local stand-in for CreateBackup): ${report.backups.length}`);
     for (const b of report.backups) lines.push(`     ${b.backupArn}`);
   }
+  const allowed = report.authorizations.filter((d) => d.allowed);
+  const denied = report.authorizations.filter((d) => !d.allowed);
+  if (report.authorizations.length > 0) {
+    const principals = new Set(allowed.map((d) => d.call.principal));
+    lines.push(`   authorized: ${allowed.length} call${allowed.length === 1 ? "" : "s"} by ${principals.size} principal${principals.size === 1 ? "" : "s"} (${[...new Set(allowed.map((d) => d.call.action))].sort().join(", ")})`);
+  }
+  for (const d of denied) lines.push(`   denied: ${cut(d.message ?? d.call.action)}`);
   lines.push(`   status: ${report.status} (${report.durationMs} ms)`);
   if (report.status === "SUCCEEDED") {
     lines.push(`   output: ${cut(JSON.stringify(report.output))}`);

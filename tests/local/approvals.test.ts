@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
-import { createHandler } from "../../handlers/approval-callback";
-import { approverResponder, LocalStepFunctionsClient, TaskTokens } from "../../local/approvals";
+import { approverResponder, emailText, LocalStepFunctionsClient, TaskTokenRegistry, TaskTokens } from "../../local/approvals";
 import { LocalRunError, TaskFailure } from "../../local/errors";
 
 /** Issues a token as `$$.Task.Token` would, and hands it to the Task. */
@@ -64,33 +63,47 @@ describe("TaskTokens", () => {
   });
 });
 
+describe("TaskTokenRegistry and LocalStepFunctionsClient", () => {
+  it("routes SendTaskSuccess to the execution that issued the token, as Step Functions does", async () => {
+    const registry = new TaskTokenRegistry();
+    const first = new TaskTokens(registry);
+    const second = new TaskTokens(registry);
+    const a = issue(first);
+    const b = issue(second);
+    const waitingA = first.wait(a, "A");
+    const waitingB = second.wait(b, "B");
+    const client = new LocalStepFunctionsClient(registry);
+    await client.send(new SendTaskSuccessCommand({ taskToken: b, output: '"to b"' }));
+    await client.send(new SendTaskSuccessCommand({ taskToken: a, output: '"to a"' }));
+    expect(await waitingA).to.equal("to a");
+    expect(await waitingB).to.equal("to b");
+    const unknown = await client.send(new SendTaskSuccessCommand({ taskToken: "made-up", output: "{}" })).then(() => undefined, (e: Error) => e);
+    expect(unknown?.name).to.equal("InvalidToken");
+  });
+});
+
 describe("approverResponder", () => {
   const pending = (message: string, tokens: TaskTokens, token: string) => ({
     state: "Wait for human approval",
-    resource: "arn:aws:states:::sns:publish.waitForTaskToken",
+    resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
     taskToken: token,
     parameters: {},
-    notifications: [{ state: "Wait for human approval", topicArn: "arn:aws:sns:eu-west-1:111111111111:t", topic: "credit-approval-requests" as const, message, messageId: "m" }],
+    notifications: [{ state: "approval-callback", topicArn: "arn:aws:sns:eu-west-1:111111111111:t", topic: "credit-approval-requests" as const, message, messageId: "m" }],
     stepFunctions: new LocalStepFunctionsClient(tokens),
   });
 
-  it("answers the token found in the message through the real approval-callback handler", async () => {
+  it("fails loudly, naming the State, when no published message carries the link it needs", async () => {
     const tokens = new TaskTokens();
     const token = issue(tokens);
-    const waiting = tokens.wait(token, "Wait for human approval");
-    const callback = createHandler(new LocalStepFunctionsClient(tokens));
-    const respond = approverResponder({ approved: false, reason: "no" }, async (event) => (await callback(event)) as never);
-    await respond(pending(JSON.stringify({ taskToken: token, applicantId: "a" }), tokens, token));
-    const error = await waiting.then(() => undefined, (e: Error) => e);
-    expect(error).to.include({ name: "CreditRejected", message: "no" });
+    const respond = approverResponder({ approved: true });
+    const error = await respond(pending(JSON.stringify({ default: "Reject:\nhttp://127.0.0.1:1/approvals/r/reject" }), tokens, token)).then(() => undefined, (e: Error) => e);
+    expect(error).to.be.instanceOf(LocalRunError);
+    expect(error?.message).to.match(/^State "Wait for human approval": .*no "Approve: <link>" line/);
   });
 
-  it("fails loudly when the message carries no taskToken", async () => {
-    const tokens = new TaskTokens();
-    const token = issue(tokens);
-    const respond = approverResponder({ approved: true }, async () => null);
-    const error = await respond(pending('{"applicantId":"a"}', tokens, token)).then(() => undefined, (e: Error) => e);
-    expect(error).to.be.instanceOf(LocalRunError);
-    expect(error?.message).to.match(/^State "Wait for human approval": .*no "taskToken" field/);
+  it("reads the email part of a message published with MessageStructure json", () => {
+    expect(emailText(JSON.stringify({ default: "d", email: "e", https: "{}" }))).to.equal("e");
+    expect(emailText(JSON.stringify({ default: "d" }))).to.equal("d");
+    expect(emailText("plain text")).to.equal("plain text");
   });
 });

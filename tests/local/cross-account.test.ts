@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as path from "node:path";
 import type { AslStateMachine, Json } from "../../infra/definition/asl";
 import { LocalRunError } from "../../local/errors";
+import { plans } from "./plans";
 import { LocalStack } from "../../local/runner";
 import { loadScenario, runScenario, SAMPLES_DIR } from "../../local/scenarios";
 
@@ -39,7 +40,7 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
   this.timeout(60_000);
   let stack: LocalStack;
   before(async () => {
-    stack = await LocalStack.start({ stack: "consumer" });
+    stack = await LocalStack.start({ stack: "consumer", plans });
   });
   after(async () => {
     await stack?.stop();
@@ -75,10 +76,11 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
         roleArn: INVOKER,
         by: `arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role`,
         checks: [
-          `trust: admits arn:aws:iam::${CONSUMER}:root with aws:PrincipalArn arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role, the caller's execution role`,
-          `trust: sts:ExternalId not checked locally (a secret; Step Functions passes the calling state machine's ARN arn:aws:states:eu-west-1:${CONSUMER}:stateMachine:statecraft-consumer-loan-intake)`,
-          `policy: allows states:StartExecution on ${MACHINE}`,
-          `policy: allows states:DescribeExecution on arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:loan-2025-0001`,
+          `trust: allows sts:AssumeRole on ${INVOKER} to arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role (identity statecraft-consumer-loan-intake-role/execution #7, resource #1)`,
+          `policy: allows states:StartExecution on ${MACHINE} to ${INVOKER} (identity statecraft-prod-invoker-lending/invoke-shared-workflows #3)`,
+          `policy: allows states:DescribeExecution on arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:loan-2025-0001 to ${INVOKER} (identity statecraft-prod-invoker-lending/invoke-shared-workflows #2)`,
+          `policy: allows kms:Decrypt on ${stack.authorizer.index.stateMachines.get(MACHINE)!.keyArn} to ${INVOKER} (identity statecraft-prod-invoker-lending/invoke-shared-workflows #1, resource #1)`,
+          `trust: sts:ExternalId not checked locally (a secret the offline plan knows only as a stand-in; Step Functions passes the calling state machine's ARN arn:aws:states:eu-west-1:${CONSUMER}:stateMachine:statecraft-consumer-loan-intake)`,
         ],
       },
     ]);
@@ -140,22 +142,29 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
     );
   });
 
-  it("refuses a role that is not prod's invoker role, and a caller the invoker role does not trust", async () => {
-    const wrongRole = stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: `arn:aws:iam::${PROD}:role/statecraft-prod-credit-approval-role` }), {
+  it("fails the Task with States.TaskFailed when the role is not one the caller may assume, naming the principal, action and trust", async () => {
+    const wrongRole = `arn:aws:iam::${PROD}:role/statecraft-prod-credit-approval-role`;
+    const report = await stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: wrongRole }), {
       input: APPLICATION,
       stateMachine: "statecraft-consumer-loan-intake",
     });
-    await wrongRole.then(
-      () => expect.fail("expected a LocalRunError"),
-      (error: Error) => expect(error.message).to.contain("is not an invoker role of the prod stack"),
+    expect(report).to.deep.include({ status: "FAILED", error: "States.TaskFailed" });
+    expect(report.cause).to.include(
+      `User: arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role is not authorized to perform: sts:AssumeRole on resource: ${wrongRole} because no identity-based policy allows the sts:AssumeRole action`,
     );
-    const untrusted = stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: INVOKER }), { input: APPLICATION, stateMachine: "someone-else" });
-    await untrusted.then(
-      () => expect.fail("expected a LocalRunError"),
-      (error: Error) =>
-        expect(error.message).to.contain(
-          `admits arn:aws:iam::${CONSUMER}:root only for aws:PrincipalArn arn:aws:iam::${CONSUMER}:role/statecraft-consumer-loan-intake-role, not the caller's execution role arn:aws:iam::${CONSUMER}:role/someone-else-role`,
-        ),
-    );
+    expect(report.cause).to.include(`no resource-based policy allows the sts:AssumeRole action (read: the trust policy of ${wrongRole})`);
+    expect(report.children).to.be.empty;
+  });
+
+  it("fails the Task when the invoker role's trust does not admit the calling role", async () => {
+    const someone = `arn:aws:iam::${CONSUMER}:role/someone-else-role`;
+    const report = await stack.runDefinition(caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: INVOKER }), {
+      input: APPLICATION,
+      stateMachine: "someone-else",
+      executionRoleArn: someone,
+    });
+    expect(report).to.deep.include({ status: "FAILED", error: "States.TaskFailed" });
+    expect(report.cause).to.include(`User: ${someone} is not authorized to perform: sts:AssumeRole on resource: ${INVOKER}`);
+    expect(report.cause).to.include(`read: the trust policy of ${INVOKER}`);
   });
 });

@@ -3,8 +3,9 @@ import { expect } from "chai";
 import type { AslStateMachine, Json } from "../../infra/definition/asl";
 import { INTEGRATIONS } from "../../infra/iam/catalog";
 import { LocalRunError } from "../../local/errors";
+import { plans } from "./plans";
 import { LOCAL_INTEGRATIONS, localCoverage, parseTaskResource } from "../../local/integrations";
-import { assertRunnableLocally, LocalStack } from "../../local/runner";
+import { assertRunnableLocally, type DefinitionRunOptions, LocalStack } from "../../local/runner";
 
 /** Awaits a promise that must reject, and returns the rejection. */
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
@@ -50,7 +51,7 @@ describe("assertRunnableLocally", () => {
 describe("LocalStack.runDefinition", () => {
   let stack: LocalStack;
   before(async () => {
-    stack = await LocalStack.start({ stack: "dev" });
+    stack = await LocalStack.start({ stack: "dev", plans });
   });
   after(async () => {
     await stack?.stop();
@@ -58,6 +59,9 @@ describe("LocalStack.runDefinition", () => {
   beforeEach(async () => {
     await stack.dynamodb.reset();
   });
+
+  /** Runs an ad-hoc definition (not one the stack deploys) without authorization: these tests are about semantics. */
+  const run = (definition: AslStateMachine, options: DefinitionRunOptions) => stack.runDefinition(definition, { executionRoleArn: null, ...options });
 
   /** `Work` (the Task under test) → `Done`, and `Caught` when the Task has a Catch. */
   const task = (state: Record<string, Json>): AslStateMachine => ({
@@ -82,15 +86,15 @@ describe("LocalStack.runDefinition", () => {
         },
       },
     };
-    const error = await rejectionOf(stack.runDefinition(definition, { input: { applicantId: "a", creditRequested: 100 } }));
+    const error = await rejectionOf(run(definition, { input: { applicantId: "a", creditRequested: 100 } }));
     expect(error).to.be.instanceOf(LocalRunError);
     expect(error.message).to.include('State "Enqueue"').and.include('"arn:aws:states:::sqs:sendMessage"');
     expect((error as LocalRunError).state).to.equal("Enqueue");
   });
 
   it("refuses an integration pattern not served locally", async () => {
-    const definition = task({ Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: "f" } });
-    const error = await rejectionOf(stack.runDefinition(definition, { input: {} }));
+    const definition = task({ Resource: "arn:aws:states:::dynamodb:putItem.waitForTaskToken", Parameters: { TableName: "t" } });
+    const error = await rejectionOf(run(definition, { input: {} }));
     expect(error.message).to.match(/State "Work": .*\.waitForTaskToken pattern/);
   });
 
@@ -99,7 +103,7 @@ describe("LocalStack.runDefinition", () => {
       Resource: stack.naming.functionArn("credit-limit"),
       Catch: [{ ErrorEquals: ["InvalidApplication"], ResultPath: "$.error", Next: "Caught" }],
     });
-    const report = await stack.runDefinition(definition, { input: { applicantId: "app-1", creditRequested: -5 } });
+    const report = await run(definition, { input: { applicantId: "app-1", creditRequested: -5 } });
     expect(report.status).to.equal("SUCCEEDED");
     expect(report.path.map((step) => step.state)).to.deep.equal(["Work", "Caught"]);
     const { error } = report.output as { error: { Error: string; Cause: string } };
@@ -115,7 +119,7 @@ describe("LocalStack.runDefinition", () => {
       Resource: stack.naming.functionArn("credit-limit"),
       Retry: [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 3, MaxAttempts: 2, BackoffRate: 1.5 }],
     });
-    const report = await stack.runDefinition(definition, { input: { applicantId: "app-1" } });
+    const report = await run(definition, { input: { applicantId: "app-1" } });
     expect(report).to.deep.include({ status: "FAILED", error: "InvalidApplication" });
     expect(report.retries.map((r) => [r.attempt, r.definedIntervalMs, r.localIntervalMs])).to.deep.equal([
       [1, 3000, 1],
@@ -128,20 +132,20 @@ describe("LocalStack.runDefinition", () => {
       Resource: "arn:aws:states:::lambda:invoke",
       Parameters: { FunctionName: "statecraft-dev-credit-limit", "Payload.$": "$" },
     });
-    const report = await stack.runDefinition(definition, { input: { applicantId: "app-1", creditRequested: 1234 } });
+    const report = await run(definition, { input: { applicantId: "app-1", creditRequested: 1234 } });
     expect(report.output).to.deep.include({ StatusCode: 200, ExecutedVersion: "$LATEST", Payload: { applicantId: "app-1", requested: 1234, applied: 1200 } });
     expect(report.output).to.have.nested.property("SdkResponseMetadata.RequestId");
   });
 
   it("fails an invocation of a function the stack does not have with Lambda.ResourceNotFoundException", async () => {
     const definition = task({ Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "statecraft-dev-nope", Payload: {} } });
-    const report = await stack.runDefinition(definition, { input: {} });
+    const report = await run(definition, { input: {} });
     expect(report).to.deep.include({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
   });
 
   it("fails a publish to a topic outside the stack with SNS.NotFoundException", async () => {
     const definition = task({ Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: "arn:aws:sns:eu-west-1:111111111111:other", Message: "hi" } });
-    const report = await stack.runDefinition(definition, { input: {} });
+    const report = await run(definition, { input: {} });
     expect(report).to.deep.include({ status: "FAILED", error: "SNS.NotFoundException" });
     expect(report.notifications).to.be.empty;
   });
@@ -153,10 +157,10 @@ describe("LocalStack.runDefinition", () => {
         Parameters: { TableName: table },
         Catch: [{ ErrorEquals: ["DynamoDb.ResourceNotFoundException"], ResultPath: "$.error", Next: "Caught" }],
       });
-    const missing = await stack.runDefinition(scanOf("statecraft-dev-missing"), { input: {} });
+    const missing = await run(scanOf("statecraft-dev-missing"), { input: {} });
     expect(missing.caught.map((c) => c.error)).to.deep.equal(["DynamoDb.ResourceNotFoundException"]);
     expect((missing.output as { error: { Cause: string } }).error.Cause).to.match(/\(Service: DynamoDb, Status Code: 400, Request ID: .+\)$/);
-    const found = await stack.runDefinition(scanOf("statecraft-dev-credit-bureaus"), { input: {} });
+    const found = await run(scanOf("statecraft-dev-credit-bureaus"), { input: {} });
     expect(found.output).to.have.all.keys("Count", "Items", "ScannedCount");
     expect(found.output).to.deep.include({ Count: 3, ScannedCount: 3 });
   });
@@ -166,7 +170,7 @@ describe("LocalStack.runDefinition", () => {
       Resource: "arn:aws:states:::dynamodb:putItem",
       Parameters: { TableName: "statecraft-dev-orders", Item: { orderId: { "S.$": "$.id" }, status: { S: "PLACED" } } },
     });
-    const report = await stack.runDefinition(definition, { input: { id: "o-77" } });
+    const report = await run(definition, { input: { id: "o-77" } });
     expect(report.output).to.have.all.keys("SdkHttpMetadata", "SdkResponseMetadata");
     expect(await stack.dynamodb.getItem("statecraft-dev-orders", { orderId: { S: "o-77" } })).to.deep.equal({ orderId: { S: "o-77" }, status: { S: "PLACED" } });
   });
@@ -178,7 +182,7 @@ describe("LocalStack.runDefinition", () => {
       ResultPath: "$.answer",
     });
     let message: { a: string; b: string } | undefined;
-    const report = await stack.runDefinition(definition, {
+    const report = await run(definition, {
       input: {},
       responder: async (pending) => {
         message = JSON.parse(pending.notifications[0].message) as { a: string; b: string };
@@ -196,7 +200,7 @@ describe("LocalStack.runDefinition", () => {
       Resource: "arn:aws:states:::sns:publish.waitForTaskToken",
       Parameters: { TopicArn: stack.naming.topicArn("backup-success"), Message: { "token.$": "$$.Task.Token" } },
     });
-    const error = await rejectionOf(stack.runDefinition(definition, { input: {} }));
+    const error = await rejectionOf(run(definition, { input: {} }));
     expect(error).to.be.instanceOf(LocalRunError);
     expect(error.message).to.match(/^State "Work": .*no responder/);
   });
@@ -206,7 +210,7 @@ describe("LocalStack.runDefinition", () => {
       Resource: "arn:aws:states:::sns:publish.waitForTaskToken",
       Parameters: { TopicArn: stack.naming.topicArn("backup-success"), Message: "no token here" },
     });
-    const error = await rejectionOf(stack.runDefinition(definition, { input: {}, approver: { approved: true } }));
+    const error = await rejectionOf(run(definition, { input: {}, approver: { approved: true } }));
     expect(error.message).to.match(/^State "Work": .*do not pass \$\$\.Task\.Token/);
   });
 });

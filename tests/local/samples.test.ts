@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as path from "node:path";
 import type { Json } from "../../infra/definition/asl";
+import { plans } from "./plans";
 import { LocalStack } from "../../local/runner";
 import { loadScenario, loadScenarios, runScenario, SAMPLES_DIR, type Scenario, scenarioStack } from "../../local/scenarios";
 
@@ -22,7 +23,7 @@ async function runSample(stack: LocalStack, name: string) {
 describe("local runs of the sample scenarios (dev stack)", () => {
   let stack: LocalStack;
   before(async () => {
-    stack = await LocalStack.start({ stack: "dev" });
+    stack = await LocalStack.start({ stack: "dev", plans });
   });
   after(async () => {
     await stack?.stop();
@@ -49,7 +50,7 @@ describe("local runs of the sample scenarios (dev stack)", () => {
       expect(report.notifications).to.be.empty;
     });
 
-    it("publishes a 6000 request with its task token and continues once the approver approves", async () => {
+    it("mails a 6000 request with signed links, no task token, and continues once the approver follows the approve link", async () => {
       const report = await runSample(stack, "credit-6000-approved");
       expect(report.status).to.equal("SUCCEEDED");
       const states = report.path.map((step) => step.state);
@@ -59,19 +60,32 @@ describe("local runs of the sample scenarios (dev stack)", () => {
       const [request] = report.notifications;
       expect(request.topicArn).to.equal(stack.naming.topicArn("credit-approval-requests"));
       expect(request.subject).to.equal("Credit limit approval needed");
-      const message = JSON.parse(request.message) as Record<string, unknown>;
-      expect(message).to.deep.include({ applicantId: "app-6000-a", name: "Grace Hopper", creditApplied: 6000 });
-      expect(message.taskToken).to.be.a("string").and.equal(request.taskToken);
-      expect(report.invocations.map((i) => i.function)).to.include("approval-callback");
-      expect(report.taskTokens).to.deep.equal([
-        {
-          state: "Wait for human approval",
-          taskToken: request.taskToken,
-          outcome: "success",
-          output: { approved: true, approver: "risk-officer@example.com", reason: "Long-standing customer with a clean record." },
-        },
+      const [answer] = report.taskTokens;
+      expect(answer).to.deep.include({ state: "Wait for human approval", outcome: "success" });
+      // The message carries the links, never the raw task token.
+      expect(request.message).not.to.include(answer.taskToken);
+      expect(request.message).not.to.include(encodeURIComponent(answer.taskToken));
+      const email = (JSON.parse(request.message) as { email: string }).email;
+      expect(email).to.include("Grace Hopper").and.match(new RegExp(`Approve:\\s*${stack.httpApi!.url}/approvals/[\\w-]+/approve\\?expires=\\d+&signature=[\\w-]+`));
+      // The approver's browser: GET shows the confirmation page, POST decides, both through the local HTTP API.
+      expect(stack.httpApi!.requests.slice(-2).map((r) => [r.method, r.routeKey, r.status])).to.deep.equal([
+        ["GET", "GET /approvals/{requestId}/{decision}", 200],
+        ["POST", "POST /approvals/{requestId}/{decision}", 200],
       ]);
+      expect(report.invocations.map((i) => i.function)).to.include("approval-callback");
+      expect(answer.outcome === "success" && answer.output).to.deep.equal({ approved: true, approver: "risk-officer@example.com", reason: "Long-standing customer with a clean record." });
       expect((report.output as { approval: Json }).approval).to.deep.equal({ approved: true, approver: "risk-officer@example.com", reason: "Long-standing customer with a clean record." });
+      // Every call on the way was authorized: the execution role's, the handler's, API Gateway's.
+      expect(report.authorizations.every((d) => d.allowed)).to.equal(true);
+      expect(report.authorizations.map((d) => `${d.call.principal.split("/").pop()} ${d.call.action}`)).to.include.members([
+        "statecraft-dev-credit-approval-role lambda:InvokeFunction",
+        "statecraft-dev-approval-callback-role dynamodb:PutItem",
+        "statecraft-dev-approval-callback-role sns:Publish",
+        "statecraft-dev-approval-callback-role secretsmanager:GetSecretValue",
+        "apigateway.amazonaws.com lambda:InvokeFunction",
+        "statecraft-dev-approval-callback-role dynamodb:UpdateItem",
+        "statecraft-dev-approval-callback-role states:SendTaskSuccess",
+      ]);
     });
 
     it("fails a rejected 6000 request with CreditRejected and the approver's reason as cause", async () => {
@@ -115,7 +129,11 @@ describe("local runs of the sample scenarios (dev stack)", () => {
       ]);
       expect(report.caught).to.deep.equal([{ state: "BackupTables", error: "BackupFailed", errorEquals: ["States.ALL"], next: "BackupFailureHandler" }]);
       expect(report.notifications.map((n) => [n.topic, n.subject])).to.deep.equal([["backup-failure", "DynamoDB backups failed"]]);
-      expect(report.notifications[0].message).to.include("statecraft-dev-legacy-invoices (TableNotFoundException");
+      // The backup role may back up only the stack's configured tables: IAM refuses the other one first.
+      expect(report.notifications[0].message).to.include("statecraft-dev-legacy-invoices (AccessDeniedException");
+      expect(report.authorizations.filter((d) => !d.allowed).map((d) => d.message)).to.have.length(4).and.satisfy((messages: string[]) =>
+        messages.every((m) => m.includes("not authorized to perform: dynamodb:CreateBackup on resource: arn:aws:dynamodb:eu-west-1:111111111111:table/statecraft-dev-legacy-invoices because no identity-based policy allows")),
+      );
       // Every attempt backs up the tables that exist again: 4 attempts × 2 tables.
       expect(report.backups).to.have.length(8);
     });
