@@ -3,6 +3,7 @@ import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessComman
 import type { Json } from "../infra/definition/asl";
 import { LocalRunError, TaskFailure } from "./errors";
 import type { CapturedNotification } from "./notifications";
+import { INTEGRATION_ERROR_HEADER } from "./services/http-api";
 
 /**
  * Task tokens for `.waitForTaskToken` Tasks, run locally.
@@ -252,12 +253,12 @@ export function approverResponder(decision: ApprovalDecision): TaskTokenResponde
       throw new LocalRunError(`the approver found no "${label}: <link>" line in the messages published (${task.notifications.length}), so it cannot answer. Received: ${JSON.stringify(texts)}`, task.state);
     }
     const page = await fetch(link);
-    if (page.status !== 200) throw new LocalRunError(`following ${label.toLowerCase()} link ${link} answered ${page.status}: ${textOf(await page.text())}`, task.state);
+    if (page.status !== 200) throw new LocalRunError(`following ${label.toLowerCase()} link ${link} answered ${page.status}: ${await explain(page)}`, task.state);
     const form = new URLSearchParams();
     if (decision.approver !== undefined) form.set("approver", decision.approver);
     if (decision.reason !== undefined) form.set("reason", decision.reason);
     const answer = await fetch(link, { method: "POST", body: form, headers: { "content-type": "application/x-www-form-urlencoded" } });
-    if (answer.status !== 200) throw new LocalRunError(`submitting the ${label.toLowerCase()} form at ${link} answered ${answer.status}: ${textOf(await answer.text())}`, task.state);
+    if (answer.status !== 200) throw new LocalRunError(`submitting the ${label.toLowerCase()} form at ${link} answered ${answer.status}: ${await explain(answer)}`, task.state);
   };
 }
 
@@ -270,6 +271,12 @@ export function emailText(message: string): string {
   } catch {
     return message;
   }
+}
+
+/** A failed response's page text, and the local API's integration error when it gives one. */
+async function explain(response: Response): Promise<string> {
+  const integration = response.headers.get(INTEGRATION_ERROR_HEADER);
+  return `${textOf(await response.text())}${integration ? ` (${integration})` : ""}`;
 }
 
 /** An HTML page's text, tags stripped and whitespace folded, for messages. */

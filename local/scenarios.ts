@@ -158,9 +158,11 @@ export function scenarioStack(scenario: Scenario): string {
  * @param stack a started local stack: the scenario's ({@link scenarioStack}).
  * @param scenario the scenario.
  * @returns the outcome; a run that throws (e.g. a Task with no local integration) is a failed result carrying the
- *   error, not a throw.
+ *   error and every call denied on the way (a handler's denied call stops a run without failing its Task), not a
+ *   throw.
  */
 export async function runScenario(stack: LocalStack, scenario: Scenario): Promise<ScenarioResult> {
+  const before = stack.authorizer.decisions.length;
   try {
     if (scenarioStack(scenario) !== stack.stack) throw new Error(`the scenario runs in the ${scenarioStack(scenario)} stack, not ${stack.stack}`);
     await stack.reset();
@@ -176,7 +178,9 @@ export async function runScenario(stack: LocalStack, scenario: Scenario): Promis
     return { scenario, report, mismatches, passed: mismatches.length === 0 };
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));
-    return { scenario, mismatches: [`the run stopped: ${thrown.message}`], error: thrown, passed: false };
+    // A denial inside a handler (logged by the function, not seen by the workflow) is why many runs stop: name it.
+    const denials = stack.authorizer.decisions.slice(before).filter((d) => !d.allowed).map((d) => `denied: ${d.message}`);
+    return { scenario, mismatches: [`the run stopped: ${thrown.message}`, ...denials], error: thrown, passed: false };
   }
 }
 

@@ -68,11 +68,24 @@ export class Authorizer {
   /** Every decision, in order. */
   readonly decisions: Decision[] = [];
   /** The plans' facts. */
-  readonly index: PlanIndex;
+  get index(): PlanIndex {
+    return this.current;
+  }
+  private current: PlanIndex;
 
   /** @param plans the plans of the stacks the run touches (a consumer's and its producer's). */
   constructor(plans: readonly StackPlan[]) {
-    this.index = new PlanIndex(plans);
+    this.current = new PlanIndex(plans);
+  }
+
+  /**
+   * Evaluates later calls against other versions of the same plans: the same resources with other policies (a
+   * what-if: "would the run still pass without this statement?"). Resources added or removed are not supported:
+   * the local services were set up from the original plans.
+   * @param plans the plans to read from now on.
+   */
+  usePlans(plans: readonly StackPlan[]): void {
+    this.current = new PlanIndex(plans);
   }
 
   /**

@@ -28,13 +28,21 @@ export interface LocalRoute {
   apiId: string;
 }
 
-/** A request served, for reports and tests. */
+/** A request served, for reports and tests: what API Gateway's access log would show. */
 export interface HttpRequestRecord {
   method: string;
   path: string;
   routeKey?: string;
   status: number;
+  /** Why the integration failed (API Gateway's `$context.integrationErrorMessage`), e.g. a denied invocation. */
+  integrationError?: string;
 }
+
+/**
+ * The response header that carries a failed integration's reason locally ({@link HttpRequestRecord.integrationError}),
+ * so a local client can say why it got a 500; API Gateway itself writes it only to the access log.
+ */
+export const INTEGRATION_ERROR_HEADER = "x-statecraft-integration-error";
 
 /** Invokes a function in-process (the stack's local Lambda). */
 export type FunctionInvoker = (functionArn: string, event: Json) => Promise<Json>;
@@ -129,7 +137,10 @@ export class LocalHttpApi {
       resource: route.functionArn,
       context: { "aws:SourceArn": `${route.executionArn}/$default/${method}${url.pathname}`, "aws:SourceAccount": account },
     });
-    if (!decision.allowed) return send(response, record, 500, { "content-type": "application/json", "x-local-denial": String(decision.message).slice(0, 500) }, JSON.stringify({ message: "Internal Server Error" }));
+    if (!decision.allowed) {
+      record.integrationError = `API Gateway may not invoke the function: ${decision.message}`;
+      return send(response, record, 500, { "content-type": "application/json", [INTEGRATION_ERROR_HEADER]: record.integrationError.replace(/[^\x20-\x7e]/g, "?") }, JSON.stringify({ message: "Internal Server Error" }));
+    }
     const now = new Date();
     const event = {
       version: "2.0",
@@ -156,8 +167,9 @@ export class LocalHttpApi {
     let result: Json;
     try {
       result = await invoke(route.functionArn, event as unknown as Json);
-    } catch {
-      return send(response, record, 500, { "content-type": "application/json" }, JSON.stringify({ message: "Internal Server Error" }));
+    } catch (error) {
+      record.integrationError = `the function failed: ${(error as Error).name}: ${(error as Error).message}`;
+      return send(response, record, 500, { "content-type": "application/json", [INTEGRATION_ERROR_HEADER]: record.integrationError.replace(/[^\x20-\x7e]/g, "?").slice(0, 2000) }, JSON.stringify({ message: "Internal Server Error" }));
     }
     // Payload format 2.0: an object with statusCode is the response; anything else is a 200 JSON body.
     if (result !== null && typeof result === "object" && !Array.isArray(result) && "statusCode" in result) {
