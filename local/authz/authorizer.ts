@@ -52,17 +52,6 @@ export function isServicePrincipal(principal: string): boolean {
   return /^[a-z0-9.-]+\.amazonaws\.com$/.test(principal);
 }
 
-/**
- * The ARN AWS shows for a role's session in an access-denied message.
- * @param roleArn `arn:aws:iam::<account>:role/<name>`.
- * @param session the session name (Step Functions and Lambda use their own).
- */
-export function assumedRoleArn(roleArn: string, session: string): string {
-  const parsed = parseArn(roleArn);
-  if (!parsed || !parsed.resource.startsWith("role/")) return roleArn;
-  return `arn:${parsed.partition}:sts::${parsed.account}:assumed-role/${parsed.resource.split("/").pop()}/${session}`;
-}
-
 /** Authorizes calls against the policies of one or more offline plans; records every decision. */
 export class Authorizer {
   /** Every decision, in order. */
