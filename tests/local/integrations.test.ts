@@ -214,3 +214,72 @@ describe("LocalStack.runDefinition", () => {
     expect(error.message).to.match(/^State "Work": .*do not pass \$\$\.Task\.Token/);
   });
 });
+
+describe("LocalStack.runDefinition, authorized as a role of the plan", () => {
+  let stack: LocalStack;
+  before(async () => {
+    stack = await LocalStack.start({ stack: "prod", plans });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  const role = (workflow: string) => `arn:aws:iam::222222222222:role/statecraft-prod-${workflow}-role`;
+  const caught = (resource: string, parameters: Record<string, Json>): AslStateMachine => ({
+    StartAt: "Work",
+    States: {
+      Work: {
+        Type: "Task",
+        Resource: resource,
+        Parameters: parameters,
+        Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 1, MaxAttempts: 1 }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "Denied" }],
+        End: true,
+      } as never,
+      Denied: { Type: "Pass", End: true },
+    },
+  });
+
+  for (const [integration, resource, parameters, error, action] of [
+    ["dynamodb:putItem", "arn:aws:states:::dynamodb:putItem", { TableName: "statecraft-prod-orders", Item: { orderId: { S: "o-1" } } }, "DynamoDB.AmazonDynamoDBException", "dynamodb:PutItem"],
+    ["aws-sdk:dynamodb:scan", "arn:aws:states:::aws-sdk:dynamodb:scan", { TableName: "statecraft-prod-orders" }, "DynamoDb.DynamoDbException", "dynamodb:Scan"],
+    ["sns:publish", "arn:aws:states:::sns:publish", { TopicArn: "arn:aws:sns:eu-west-1:222222222222:statecraft-prod-backup-success", Message: "hi" }, "SNS.AuthorizationErrorException", "sns:Publish"],
+    ["lambda:invoke", "arn:aws:states:::lambda:invoke", { FunctionName: "statecraft-prod-validate-order", Payload: {} }, "Lambda.AWSLambdaException", "lambda:InvokeFunction"],
+  ] as const) {
+    it(`fails a ${integration} Task the execution role may not make with ${error}, which Retry and Catch see`, async () => {
+      const report = await stack.runDefinition(caught(resource, parameters as unknown as Record<string, Json>), { input: {}, executionRoleArn: role("credit-approval") });
+      expect(report.retries.map((r) => r.error)).to.deep.equal([error]);
+      expect(report.caught.map((c) => c.error)).to.deep.equal([error]);
+      const { Cause } = (report.output as { error: { Cause: string } }).error;
+      expect(Cause).to.include(`User: ${role("credit-approval")} is not authorized to perform: ${action} on resource: `);
+      expect(Cause).to.include(`because no identity-based policy allows the ${action} action (policies read: statecraft-prod-credit-approval-role/execution)`);
+    });
+  }
+
+  it("fails a DynamoDB Task whose role may call the table but not use its key, naming kms:Decrypt and the key", async () => {
+    const plan = stack.authorizer.index.plans.get("prod")!;
+    const original = [{ stack: "prod", resources: plan }];
+    const keyless = JSON.parse(JSON.stringify(original)) as typeof original;
+    for (const resource of keyless[0].resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === "statecraft-prod-order-events-role")) {
+      const document = JSON.parse(String(resource.inputs.policy)) as { Statement: { Action: string[]; Condition?: Record<string, Record<string, string>> }[] };
+      document.Statement = document.Statement.filter((s) => !s.Condition?.StringEquals?.["kms:ViaService"]?.startsWith("dynamodb."));
+      resource.inputs.policy = JSON.stringify(document);
+    }
+    stack.authorizer.usePlans(keyless);
+    try {
+      const definition = caught("arn:aws:states:::dynamodb:putItem", { TableName: "statecraft-prod-orders", Item: { orderId: { S: "o-2" } } });
+      const report = await stack.runDefinition(definition, { input: {}, executionRoleArn: role("order-events") });
+      const { Cause } = (report.output as { error: { Error: string; Cause: string } }).error;
+      expect(report.caught.map((c) => c.error)).to.deep.equal(["DynamoDB.AmazonDynamoDBException"]);
+      expect(Cause).to.match(/is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-west-1:222222222222:key\/[0-9a-f-]+ because no identity-based policy allows the kms:Decrypt action/);
+      expect(Cause).to.include("Error Code: KMSAccessDeniedException");
+    } finally {
+      stack.authorizer.usePlans(original);
+    }
+  });
+
+  it("refuses to run an ad-hoc definition with no execution role, naming the state machine", async () => {
+    const error = await rejectionOf(stack.runDefinition(caught("arn:aws:states:::sns:publish", {}), { input: {}, stateMachine: "nobody" }));
+    expect(error.message).to.include("plan registers no state machine nobody");
+  });
+});
