@@ -2,19 +2,18 @@ import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
-import { buildArn, executionArn, parseArn } from "../infra/iam/arn";
+import { buildArn, executionArn } from "../infra/iam/arn";
 import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
 import { TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
 import { Naming, executionRoleName } from "../infra/naming";
 import { renderWorkflow } from "../infra/render";
 import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
 import { type LocalStartRequest, type LocalStateMachines } from "./executions";
-import { CreateBackupCommand } from "@aws-sdk/client-dynamodb";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { SECRETS, type HandlerName } from "../infra/manifest";
 import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens, type TokenAnswer } from "./approvals";
-import { AccessDenied, Authorizer, type Decision, type IamCall } from "./authz/authorizer";
+import { Authorizer, type Decision, type IamCall } from "./authz/authorizer";
 import { authorizedClient, dynamodbAuthorization, operationOf } from "./authz/clients";
 import type { StackPlan } from "./authz/plan-index";
 import { executionStartCalls, withServiceKeyCalls } from "./authz/service-calls";
@@ -191,8 +190,6 @@ export class LocalStack implements LocalStateMachines {
   httpApi?: LocalHttpApi;
   /** Which execution issued each task token, for the task-token API the HTTP handlers call. */
   readonly taskTokens = new TaskTokenRegistry();
-  /** The functions HTTP requests invoke (stack-wide: they answer any execution's tokens). */
-  private httpLambda?: LocalLambda;
   /** CreateBackup answered for the stack's handlers. */
   private readonly backupService: LocalBackupService;
 
@@ -237,8 +234,8 @@ export class LocalStack implements LocalStateMachines {
       local = new LocalStack(stack, config, naming, await LocalDynamoDb.start(naming, { tables }), producer, shared, authorizer, secrets);
       const routes = routesOf(resources);
       if (routes.length > 0) {
+        // Stack-wide: a request answers whichever execution issued the token.
         const httpLambda = new LocalLambda(naming, (name) => local!.clientsFor(name, new NotificationLog(naming)), authorizer);
-        local.httpLambda = httpLambda;
         local.httpApi = await LocalHttpApi.start(routes, (arn, event) => local!.invokeByArn(httpLambda, arn, event), authorizer, config.accountId);
       }
       return local;

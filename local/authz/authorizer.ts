@@ -38,15 +38,6 @@ export interface Decision {
   grants?: string[];
 }
 
-/** A call the plan's policies do not allow. */
-export class AccessDenied extends Error {
-  /** @param decision the denial. */
-  constructor(readonly decision: Decision) {
-    super(decision.message);
-    this.name = "AccessDenied";
-  }
-}
-
 /** Whether a principal is an AWS service (`<name>.amazonaws.com`). */
 export function isServicePrincipal(principal: string): boolean {
   return /^[a-z0-9.-]+\.amazonaws\.com$/.test(principal);
@@ -113,17 +104,6 @@ export class Authorizer {
       : { call, allowed, message: denialMessage(call, analysis, identityPolicies, resourcePolicy, role !== undefined || service) };
     this.decisions.push(decision);
     return decision;
-  }
-
-  /**
-   * Evaluates each call in order and stops at the first denial.
-   * @throws AccessDenied for the first call not allowed.
-   */
-  async require(...calls: IamCall[]): Promise<void> {
-    for (const call of calls) {
-      const decision = await this.authorize(call);
-      if (!decision.allowed) throw new AccessDenied(decision);
-    }
   }
 
   /** The resource-based policy that applies to a call: the target role's trust for `sts:AssumeRole`. */

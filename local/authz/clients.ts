@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../infra/iam/arn";
-import { AccessDenied, type Authorizer, type IamCall } from "./authorizer";
+import type { Authorizer } from "./authorizer";
 import { withServiceKeyCalls } from "./service-calls";
 
 /**
@@ -85,12 +85,4 @@ export function dynamodbAuthorization(principal: string, region: string): (comma
     const partition = parseArn(principal)?.partition ?? "aws";
     return { action: `dynamodb:${operationOf(command)}`, resource: table.startsWith("arn:") ? table : `arn:${partition}:dynamodb:${region}:${account}:table/${table}` };
   };
-}
-
-/** Throws the denial of the first call not allowed, as {@link AccessDenied}. */
-export async function requireAll(authorizer: Authorizer, calls: IamCall[]): Promise<void> {
-  for (const call of calls) {
-    const decision = await authorizer.authorize(call);
-    if (!decision.allowed) throw new AccessDenied(decision);
-  }
 }
