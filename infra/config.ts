@@ -3,6 +3,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
 import { parseArn, partitionOf } from "./iam/arn";
+import { APPROVAL_TOPIC } from "./approvals";
 import { HANDLERS, PROJECT_ROOT, TABLES, TOPICS, WORKFLOWS, type WorkflowName, stackContents } from "./manifest";
 
 /**
@@ -32,9 +33,25 @@ export const sharingConsumerSchema = z
   .object({
     /** The consumer's 12-digit account; must be on `statecraft:trustedAccounts`. */
     accountId,
-    /** The IAM roles of that account allowed to assume the invoker role and use the shared resources. */
-    principals: z.array(roleArn).min(1).optional(),
-    /** The consumer's AWS Organizations id: principals of the account are admitted only from that organization. */
+    /**
+     * The consumer's IAM roles that may assume the invoker role (its trust's `aws:PrincipalArn`). Required unless
+     * `organizationId` is set.
+     */
+    invokers: z.array(roleArn).min(1, "must list at least one role").optional(),
+    /**
+     * The consumer's IAM roles that may subscribe (`sns:Subscribe`) to the listed `topics`. Required when `topics`
+     * is set, unless `organizationId` is.
+     */
+    subscribers: z.array(roleArn).min(1, "must list at least one role").optional(),
+    /**
+     * The consumer's IAM roles that may read the listed `tables` (and decrypt them through DynamoDB with the stack's
+     * key). Required when `tables` is set, unless `organizationId` is.
+     */
+    readers: z.array(roleArn).min(1, "must list at least one role").optional(),
+    /**
+     * The consumer's AWS Organizations id: principals of the account are admitted only from that organization (with
+     * it, `invokers`, `subscribers` and `readers` may be left out to admit any of the account's principals).
+     */
     organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, "must be an AWS Organizations id such as o-a1b2c3d4e5").optional(),
     /**
      * The `sts:ExternalId` the invoker role requires: a Pulumi secret. Required unless `organizationId` is set. A
@@ -54,6 +71,37 @@ export const sharingConsumerSchema = z
 
 /** A consumer of this stack's workflows, validated. */
 export type SharingConsumer = z.infer<typeof sharingConsumerSchema>;
+
+/**
+ * Which of a consumer's role lists a grant is pinned to: `invokers` (the invoker role's trust), `subscribers` (the
+ * topic policies), `readers` (the table resource policies and the key policy).
+ */
+export type ConsumerPrincipals = "invokers" | "subscribers" | "readers";
+
+/**
+ * One approver of `statecraft:approvers`: where the approval topic sends each request with its signed approve and
+ * reject links, an e-mail address (`email`, confirmed by the recipient) or an HTTPS endpoint (`https`, a webhook
+ * that confirms the subscription).
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-create-subscribe-endpoint-to-topic.html
+ */
+export const approverSchema = z.discriminatedUnion("protocol", [
+  z.object({ protocol: z.literal("email"), endpoint: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an e-mail address") }).strict(),
+  z
+    .object({
+      protocol: z.literal("https"),
+      endpoint: z.string().refine((url) => {
+        try {
+          return new URL(url).protocol === "https:";
+        } catch {
+          return false;
+        }
+      }, "must be an https:// URL"),
+    })
+    .strict(),
+]);
+
+/** An approver, validated. */
+export type Approver = z.infer<typeof approverSchema>;
 
 /** The schema of a stack's configuration, with its Pulumi config key per field. */
 export const stackConfigSchema = z.object({
@@ -124,6 +172,11 @@ export const stackConfigSchema = z.object({
     .strict()
     .optional(),
   /**
+   * `statecraft:approvers`: who receives the credit approval requests (one SNS subscription each on the approval
+   * topic). Required, at least one, when the stack deploys credit-approval. @default []
+   */
+  approvers: z.array(approverSchema).default([]),
+  /**
    * `statecraft:producerStack`: the fully-qualified stack (`<organization>/<project>/<stack>`) whose shared
    * workflows this stack's workflows call, read through a StackReference.
    */
@@ -168,6 +221,7 @@ const KEYS: Record<keyof z.infer<typeof stackConfigSchema>, { key: string; kind:
   assumeRole: { key: "statecraft:assumeRole", kind: "json" },
   sharing: { key: "statecraft:sharing", kind: "json" },
   producerStack: { key: "statecraft:producerStack", kind: "string" },
+  approvers: { key: "statecraft:approvers", kind: "json" },
 };
 
 /** Config values that must be Pulumi secrets, as key paths (`*` for any map key). */
@@ -352,18 +406,27 @@ function crossChecks(config: StackConfig, stack: string): string[] {
     } else if (!config.trustedAccounts.includes(consumer.accountId)) {
       problem(`${at}.accountId`, `${consumer.accountId} is not on the allow-list statecraft:trustedAccounts (${JSON.stringify(config.trustedAccounts)}); add it there once the access is approved`, consumer.accountId);
     }
-    if (!consumer.principals && !consumer.organizationId) {
-      problem(`${at}.principals`, "is required: name the consumer's roles, or set organizationId to admit the account's principals from its organization (missing)");
+    const uses: Record<ConsumerPrincipals, string | undefined> = {
+      invokers: "to assume the invoker role",
+      subscribers: consumer.topics.length > 0 ? "to subscribe to its topics" : undefined,
+      readers: consumer.tables.length > 0 ? "to read its tables" : undefined,
+    };
+    for (const [field, use] of Object.entries(uses) as [ConsumerPrincipals, string | undefined][]) {
+      const roles = consumer[field];
+      if (use && !roles && !consumer.organizationId) {
+        problem(`${at}.${field}`, `is required: name the consumer's roles allowed ${use}, or set organizationId to admit the account's principals from its organization (missing)`);
+      }
+      if (!use && roles) problem(`${at}.${field}`, `grants nothing: the consumer lists no ${field === "subscribers" ? "topics" : "tables"}`, roles);
+      (roles ?? []).forEach((principal, i) => {
+        const arn = parseArn(principal);
+        if (arn?.account !== consumer.accountId) problem(`${at}.${field}.${i}`, `must be a role of the consumer's account ${consumer.accountId}`, principal);
+        else if (arn.partition !== config.partition) problem(`${at}.${field}.${i}`, `must be in the ${config.partition} partition: IAM roles do not cross partitions`, principal);
+      });
     }
-    (consumer.principals ?? []).forEach((principal, i) => {
-      const arn = parseArn(principal);
-      if (arn?.account !== consumer.accountId) problem(`${at}.principals.${i}`, `must be a role of the consumer's account ${consumer.accountId}`, principal);
-      else if (arn.partition !== config.partition) problem(`${at}.principals.${i}`, `must be in the ${config.partition} partition: IAM roles do not cross partitions`, principal);
-    });
     if (consumer.externalId === undefined && !consumer.organizationId) {
       problem(
         `${at}.externalId`,
-        `is required for a consumer named by principals, as a secret: pulumi config set --secret --path '${at}.externalId' <id> (a Step Functions caller passes its state machine's ARN) (missing)`,
+        `is required for a consumer named by invokers, as a secret: pulumi config set --secret --path '${at}.externalId' <id> (a Step Functions caller passes its state machine's ARN) (missing)`,
       );
     }
     const callerArn = consumer.externalId !== undefined ? parseArn(consumer.externalId) : undefined;
@@ -386,6 +449,15 @@ function crossChecks(config: StackConfig, stack: string): string[] {
     notDeployed("functions", deployed.handlers);
     notDeployed("topics", deployed.topics);
     notDeployed("tables", deployed.tables);
+  }
+
+  const approvalTopic = deployed.topics.find((topic) => topic === APPROVAL_TOPIC);
+  if (approvalTopic && config.approvers.length === 0) {
+    const deciders = config.workflows.filter((workflow) => stackContents([workflow], config.backupTables).topics.includes(approvalTopic));
+    problem(
+      "statecraft:approvers",
+      `is required: ${deciders.join(", ")} wait${deciders.length === 1 ? "s" : ""} for a human decision sent through topic ${approvalTopic}; list at least one {protocol: email | https, endpoint} (missing)`,
+    );
   }
 
   const callsShared = config.workflows.filter((workflow) => Object.values(WORKFLOWS[workflow].substitutions).some((reference) => "sharedWorkflow" in reference));

@@ -68,6 +68,14 @@ export class Naming {
     return `/aws/lambda/${this.physical(handler)}`;
   }
 
+  /**
+   * The access log group of an HTTP API: `/aws/vendedlogs/apigateway/<stack>-<api>` (the `/aws/vendedlogs/` prefix
+   * keeps CloudWatch Logs' resource policy small, as for state machines).
+   */
+  httpApiLogGroupName(api: string): string {
+    return `/aws/vendedlogs/apigateway/${this.stack}-${api}`;
+  }
+
   /** The ARN of a log group, without the `:*` suffix. */
   logGroupArn(logGroupName: string): string {
     return buildArn(this.context, "logs", `log-group:${logGroupName}`);

@@ -20,8 +20,9 @@ import { SharedWorkflows, checkInvokerRoleNames, resolveSharedWorkflows } from "
  * (the StackReference, a read of another stack's outputs, comes first for a consumer).
  *
  * @returns the stack outputs: per workflow its state machine ARN, role ARN, log group and type; topic ARNs;
- *   table names; function ARNs; and `sharedWorkflows`, per shared workflow `{stateMachineArn, invokerRoleArn,
- *   type}` (empty when the stack shares nothing).
+ *   table names; function ARNs; `sharedWorkflows`, per shared workflow `{stateMachineArn, invokerRoleArn,
+ *   type}` (empty when the stack shares nothing); and, for a stack with the approvals HTTP API, `approvalEndpoint`
+ *   (`https://<api id>.execute-api.<region>.amazonaws.com`).
  * @throws StackConfigError naming the key and `Pulumi.<stack>.yaml` (sharing misconfigured, a producer stack that
  *   does not share what is needed, …); DefinitionError naming file, State, field; an Error naming the handler
  *   entry that does not bundle. All before any cloud resource is registered.
@@ -63,6 +64,8 @@ export async function statecraftProgram() {
     tableNames: platform.tableNames,
     functionArns: platform.functionArns,
     sharedWorkflows: platform.sharedWorkflows,
+    // The base URL of the approve and reject links, for a stack that deploys credit-approval.
+    ...(platform.httpApiEndpoints.approvals ? { approvalEndpoint: platform.httpApiEndpoints.approvals } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
-import { SharingConsumer, StackConfig, StackConfigError, stackFileName } from "./config";
+import { ConsumerPrincipals, SharingConsumer, StackConfig, StackConfigError, stackFileName } from "./config";
 import { ArnContext, buildArn, executionArn, parseArn } from "./iam/arn";
 import { PolicyCondition, PolicyDocument, PolicyStatement, TrustPolicyDocument, policyDocument } from "./iam/policy";
+import { viaService } from "./iam/service";
 import { WORKFLOWS, WorkflowName } from "./manifest";
 import { Naming } from "./naming";
 
@@ -96,25 +97,41 @@ export function consumerPrincipal(consumer: SharingConsumer, partition: string):
 }
 
 /**
- * What narrows {@link consumerPrincipal} to the consumer's principals: `{ArnEquals: {"aws:PrincipalArn": [roles,
- * sorted]}}` for a consumer naming its roles, `{StringEquals: {"aws:PrincipalOrgID": …}}` for one with an
- * organization, both when it has both.
+ * The consumer's roles pinned for one kind of grant: `invokers` (may assume the invoker role), `subscribers` (may
+ * subscribe to the shared topics), `readers` (may read the shared tables); `undefined` when the consumer lists
+ * none (it is then admitted by organization, `organizationId`).
  * @param consumer the consumer's configuration.
+ * @param principals which list.
+ * @returns the role ARNs, sorted.
+ */
+export function consumerRoles(consumer: SharingConsumer, principals: ConsumerPrincipals): string[] | undefined {
+  const roles = consumer[principals];
+  return roles ? [...roles].sort() : undefined;
+}
+
+/**
+ * What narrows {@link consumerPrincipal} to the consumer's principals for one kind of grant: `{ArnEquals:
+ * {"aws:PrincipalArn": [roles, sorted]}}` for a consumer naming those roles ({@link consumerRoles}),
+ * `{StringEquals: {"aws:PrincipalOrgID": …}}` for one with an organization, both when it has both.
+ * @param consumer the consumer's configuration.
+ * @param principals which of its role lists the grant is for: `invokers` (the invoker role's trust),
+ *   `subscribers` (topic policies), `readers` (table resource policies, the key policy).
  * @param stringEquals further `StringEquals` keys the statement needs (`sts:ExternalId`, `kms:ViaService`).
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
  */
-export function consumerConditions(consumer: SharingConsumer, stringEquals: Record<string, string> = {}): PolicyCondition {
+export function consumerConditions(consumer: SharingConsumer, principals: ConsumerPrincipals, stringEquals: Record<string, string> = {}): PolicyCondition {
   const equals = { ...stringEquals, ...(consumer.organizationId ? { "aws:PrincipalOrgID": consumer.organizationId } : {}) };
+  const roles = consumerRoles(consumer, principals);
   return {
     ...(Object.keys(equals).length ? { StringEquals: equals } : {}),
-    ...(consumer.principals ? { ArnEquals: { "aws:PrincipalArn": [...consumer.principals].sort() } } : {}),
+    ...(roles ? { ArnEquals: { "aws:PrincipalArn": roles } } : {}),
   };
 }
 
 /**
- * The trust policy of a consumer's invoker role: the consumer's account root as principal, only for its roles
- * (`aws:PrincipalArn`) and/or from its organization (`aws:PrincipalOrgID`), and only with the external id
+ * The trust policy of a consumer's invoker role: the consumer's account root as principal, only for its
+ * `invokers` (`aws:PrincipalArn`) and/or from its organization (`aws:PrincipalOrgID`), and only with the external id
  * (`sts:ExternalId`) when it has one:
  *
  * ```json
@@ -137,7 +154,7 @@ export function consumerConditions(consumer: SharingConsumer, stringEquals: Reco
  */
 export function invokerTrustPolicy(consumer: SharingConsumer, externalId: string | undefined, partition: string): TrustPolicyDocument {
   if (externalId === undefined && !consumer.organizationId) throw new Error(`consumer of account ${consumer.accountId} needs an external id or an organization id`);
-  const condition = consumerConditions(consumer, externalId !== undefined ? { "sts:ExternalId": externalId } : {});
+  const condition = consumerConditions(consumer, "invokers", externalId !== undefined ? { "sts:ExternalId": externalId } : {});
   return {
     Version: "2012-10-17",
     Statement: [
@@ -155,8 +172,9 @@ export function invokerTrustPolicy(consumer: SharingConsumer, externalId: string
  * The permissions of a consumer's invoker role: start exactly the shared state machines (`states:StartExecution`,
  * and `states:StartSyncExecution` for Express ones), follow and stop their executions (`states:DescribeExecution`,
  * `states:StopExecution` on `…:execution:<machine>:*`), and, when the machines are encrypted with a
- * customer-managed key, use that key in their encryption context (`kms:GenerateDataKey` to start, `kms:Decrypt` to
- * describe).
+ * customer-managed key, `kms:Decrypt` on that key in their encryption context (DescribeExecution and
+ * StartSyncExecution return the decrypted input and output; StartExecution itself needs no KMS permission, as the
+ * AWS page's table of API permissions says).
  *
  * Express executions (`…:express:<machine>:<name>:<id>`) support neither DescribeExecution nor StopExecution, so
  * they get neither; a consumer runs them with StartSyncExecution, whose answer carries the result.
@@ -180,7 +198,7 @@ export function invokerPolicy(machines: readonly SharedMachine[], keyArn?: strin
   if (keyArn) {
     statements.push({
       Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Action: ["kms:Decrypt"],
       Resource: [keyArn],
       Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": arns.length === 1 ? arns[0] : [...arns].sort() } },
     });
@@ -192,14 +210,14 @@ export function invokerPolicy(machines: readonly SharedMachine[], keyArn?: strin
 /**
  * The statements of a topic policy letting consumers subscribe to a topic (`sns:Subscribe`, e.g. an SQS queue or
  * a function of their own account): one statement per consumer, its account root as principal, narrowed to its
- * roles (`ArnEquals` `aws:PrincipalArn`) and/or organization (`aws:PrincipalOrgID`) as {@link consumerConditions}.
+ * `subscribers` (`ArnEquals` `aws:PrincipalArn`) and/or organization (`aws:PrincipalOrgID`) as {@link consumerConditions}.
  * @param topicArn the topic.
  * @param consumers the consumers that listed the topic, by name.
  * @param partition the producer's partition.
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
  */
 export function topicSubscribePolicy(topicArn: string, consumers: [string, SharingConsumer][], partition: string): ResourcePolicyDocument {
-  return consumerResourcePolicy(topicArn, consumers, partition, "Subscribes", ["sns:Subscribe"]);
+  return consumerResourcePolicy(topicArn, consumers, partition, "Subscribes", ["sns:Subscribe"], "subscribers");
 }
 
 /** What a consumer may do on a shared table: read items and describe the table. */
@@ -207,7 +225,7 @@ export const TABLE_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:DescribeTa
 
 /**
  * The resource-based policy of a table consumers may read ({@link TABLE_READ_ACTIONS}): one statement per
- * consumer, its account root as principal, narrowed to its roles (`ArnEquals` `aws:PrincipalArn`) and/or
+ * consumer, its account root as principal, narrowed to its `readers` (`ArnEquals` `aws:PrincipalArn`) and/or
  * organization (`aws:PrincipalOrgID`) as {@link consumerConditions}. The consumer's own identity policy must allow
  * the same.
  * @param tableArn the table.
@@ -216,13 +234,13 @@ export const TABLE_READ_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:DescribeTa
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html
  */
 export function tableReadPolicy(tableArn: string, consumers: [string, SharingConsumer][], partition: string): ResourcePolicyDocument {
-  return consumerResourcePolicy(tableArn, consumers, partition, "Reads", TABLE_READ_ACTIONS);
+  return consumerResourcePolicy(tableArn, consumers, partition, "Reads", TABLE_READ_ACTIONS, "readers");
 }
 
 /**
  * The key policy statements a customer-managed key needs for consumers that read tables encrypted with it:
  * `kms:Decrypt` and `kms:DescribeKey`, only through DynamoDB in the stack's Region, for the consumer's account root
- * narrowed as {@link consumerConditions} (a key policy naming a role that does not exist yet is refused too). A
+ * narrowed to its `readers` as {@link consumerConditions} (a key policy naming a role that does not exist yet is refused too). A
  * cross-account caller can use a key only if its key policy admits it.
  * @param consumers the consumers reading at least one table, by name.
  * @param context the producer's partition, Region and account.
@@ -238,7 +256,7 @@ export function consumerKeyStatements(consumers: [string, SharingConsumer][], co
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
     };
-    return { ...statement, Condition: consumerConditions(consumer, { "kms:ViaService": `dynamodb.${context.region}.amazonaws.com` }) };
+    return { ...statement, Condition: consumerConditions(consumer, "readers", { "kms:ViaService": viaService("dynamodb", context.region) }) };
   });
 }
 
@@ -341,7 +359,7 @@ export function resolveSharedWorkflows(stack: string, config: StackConfig, outpu
 }
 
 /** A resource policy with one statement per consumer (`<Consumer><sid>`), its principal narrowed by {@link consumerConditions}. */
-function consumerResourcePolicy(resourceArn: string, consumers: [string, SharingConsumer][], partition: string, sid: string, actions: string[]): ResourcePolicyDocument {
+function consumerResourcePolicy(resourceArn: string, consumers: [string, SharingConsumer][], partition: string, sid: string, actions: string[], principals: ConsumerPrincipals): ResourcePolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: consumers.map(([name, consumer]) => ({
@@ -350,7 +368,7 @@ function consumerResourcePolicy(resourceArn: string, consumers: [string, Sharing
       Principal: { AWS: [consumerPrincipal(consumer, partition)] },
       Action: actions,
       Resource: resourceArn,
-      Condition: consumerConditions(consumer),
+      Condition: consumerConditions(consumer, principals),
     })),
   };
 }

@@ -293,6 +293,12 @@ function notApplicable(): never {
 }
 
 const NO_OPTIONS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+const PROTECTED = { ...NO_OPTIONS, protect: true };
+
+/** The resource options a policy sees: the engine's defaults, with `protect` as the program set it. */
+function optionsOf(resource: RegisteredResource) {
+  return resource.options?.protect ? PROTECTED : NO_OPTIONS;
+}
 
 function resourceArgs(resource: RegisteredResource, props: Record<string, unknown>, urn: string, config: Record<string, unknown>): ResourceValidationArgs {
   return {
@@ -300,7 +306,7 @@ function resourceArgs(resource: RegisteredResource, props: Record<string, unknow
     props,
     urn,
     name: resource.name,
-    opts: NO_OPTIONS,
+    opts: optionsOf(resource),
     stackTags: new Map(),
     isType: () => false,
     asType: () => undefined,
@@ -315,7 +321,7 @@ function policyResource(resource: RegisteredResource, urn: string): PolicyResour
     name: resource.name,
     urn,
     props: unknownCheckingProxy(resource.outputs ?? resource.inputs),
-    opts: NO_OPTIONS,
+    opts: optionsOf(resource),
     dependencies: [],
     propertyDependencies: {},
     isType: () => false,

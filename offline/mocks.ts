@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { ArnContext, buildArn } from "../infra/iam/arn";
+import { ArnContext, buildArn, dnsSuffixOf } from "../infra/iam/arn";
 
 /** One resource the program registered, as the offline plan reports it. */
 export interface RegisteredResource {
@@ -15,8 +15,11 @@ export interface RegisteredResource {
    * policy, where a resource policy gets the inputs.
    */
   outputs?: Record<string, unknown>;
-  /** Resource options mocks never see, recorded by the plan: `retainOnDelete` and `dependsOn` (as `type::name`). */
-  options?: { retainOnDelete?: boolean; dependsOn?: string[] };
+  /**
+   * Resource options mocks never see, recorded by the plan: `retainOnDelete`, `protect` and `dependsOn` (as
+   * `type::name`).
+   */
+  options?: { retainOnDelete?: boolean; protect?: boolean; dependsOn?: string[] };
   /**
    * The inputs the program marked secret (`pulumi.secret`, secret config): their values are recorded in `inputs`
    * and `outputs` unwrapped, as a policy pack sees them, and stay secret in the program's outputs.
@@ -68,7 +71,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     this.resources.push(registered);
     if (!args.custom && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: {} };
     const { id, state } = this.answer(args.type, args.name, inputs);
-    registered.outputs = { ...inputs, ...state, id };
+    registered.outputs = { ...inputs, ...(unwrapSecrets(state) as Record<string, unknown>), id };
     // The state handed back keeps the secret markers, so the program's outputs stay secret.
     return { id, state: { ...args.inputs, ...state } };
   }
@@ -130,6 +133,53 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return { id: String(inputs.arn), state: { owner: c.account } };
       case "aws:dynamodb/resourcePolicy:ResourcePolicy":
         return { id: String(inputs.resourceArn), state: { revisionId: String(1_700_000_000_000 + (parseInt(uuidFrom(name).slice(0, 8), 16) % 100_000_000_000)) } };
+      case "aws:sns/topicSubscription:TopicSubscription": {
+        // Created with ReturnSubscriptionArn: the ARN exists at once, the subscription waits for its confirmation.
+        const arn = `${inputs.topic}:${uuidFrom(`${inputs.topic}|${inputs.protocol}|${inputs.endpoint}`)}`;
+        return { id: arn, state: { arn, ownerId: c.account, pendingConfirmation: inputs.protocol === "email" || inputs.protocol === "https" || inputs.protocol === "http" } };
+      }
+      case "aws:secretsmanager/secret:Secret": {
+        // Secrets Manager appends "-" and six random characters to the name.
+        const arn = buildArn(c, "secretsmanager", `secret:${physical}-${alphanumeric(`secret|${physical}`, 6, true)}`);
+        return { id: arn, state: { arn, name: physical } };
+      }
+      case "aws:secretsmanager/secretVersion:SecretVersion": {
+        const versionId = uuidFrom(`${inputs.secretId}|${name}`);
+        return { id: `${inputs.secretId}|${versionId}`, state: { arn: String(inputs.secretId), versionId, versionStages: ["AWSCURRENT"] } };
+      }
+      case "random:index/randomPassword:RandomPassword": {
+        // Deterministic from the name, so plans are stable; a secret output, as the provider marks it.
+        const result = alphanumeric(`password|${name}`, Number(inputs.length ?? 16), true, inputs.special !== false);
+        return { id: "none", state: { result: secretValue(result), bcryptHash: secretValue(`$2a$10$${alphanumeric(`bcrypt|${name}`, 53, true)}`) } };
+      }
+      case "aws:apigatewayv2/api:Api": {
+        const apiId = alphanumeric(`api|${physical}`, 10, false);
+        return {
+          id: apiId,
+          state: {
+            apiEndpoint: `https://${apiId}.execute-api.${c.region}.${dnsSuffixOf(c.partition)}`,
+            executionArn: buildArn(c, "execute-api", apiId),
+            arn: `arn:${c.partition}:apigateway:${c.region}::/apis/${apiId}`,
+            routeSelectionExpression: "$request.method $request.path",
+            apiKeySelectionExpression: "$request.header.x-api-key",
+          },
+        };
+      }
+      case "aws:apigatewayv2/stage:Stage": {
+        const stage = String(inputs.name ?? name);
+        return {
+          id: stage,
+          state: {
+            arn: `arn:${c.partition}:apigateway:${c.region}::/apis/${inputs.apiId}/stages/${stage}`,
+            executionArn: `${buildArn(c, "execute-api", String(inputs.apiId))}/${stage}`,
+            invokeUrl: `https://${inputs.apiId}.execute-api.${c.region}.${dnsSuffixOf(c.partition)}/${stage === "$default" ? "" : stage}`,
+          },
+        };
+      }
+      case "aws:apigatewayv2/integration:Integration":
+        return { id: alphanumeric(`integration|${inputs.apiId}|${name}`, 7, false), state: { integrationResponseSelectionExpression: "" } };
+      case "aws:apigatewayv2/route:Route":
+        return { id: alphanumeric(`route|${inputs.apiId}|${inputs.routeKey}`, 7, false), state: {} };
       case "aws:sfn/stateMachine:StateMachine": {
         const arn = buildArn(c, "states", `stateMachine:${physical}`);
         return { id: arn, state: { arn, name: physical, status: "ACTIVE", stateMachineVersionArn: "" } };
@@ -146,6 +196,26 @@ function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   return value;
+}
+
+/** A value the program sees as a secret output, as a provider's `additionalSecretOutputs` makes it. */
+function secretValue(value: string): Record<string, unknown> {
+  return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
+}
+
+/**
+ * A stable string of `length` characters from a seed: lower-case letters and digits (an API Gateway id), with
+ * upper-case letters too when `mixedCase`, and punctuation when `special`.
+ */
+function alphanumeric(seed: string, length: number, mixedCase: boolean, special = false): string {
+  const alphabet = `abcdefghijklmnopqrstuvwxyz0123456789${mixedCase ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ" : ""}${special ? "!#$%&*()-_=+[]{}<>:?" : ""}`;
+  let out = "";
+  for (let round = 0; out.length < length; round++) {
+    for (const byte of createHash("sha256").update(`${seed}#${round}`).digest()) {
+      if (out.length < length) out += alphabet[byte % alphabet.length];
+    }
+  }
+  return out;
 }
 
 /** A stable UUID-shaped id from a name, so plans are identical between runs. */

@@ -28,7 +28,7 @@ export interface ProgramSettings {
 /**
  * Runs a Pulumi program in-process under mocks, as the engine would run it for `pulumi preview` with every value
  * known: sets the mocks and configuration, runs the program inside a stack, waits until every registration has
- * reached the mocks, and returns the registered resources (with parents, `retainOnDelete` and `dependsOn`
+ * reached the mocks, and returns the registered resources (with parents, `retainOnDelete`, `protect` and `dependsOn`
  * recorded by a stack transformation, since mocks never see resource options) and the outputs.
  *
  * One program at a time per process: each call resets the mocks and the configuration.
@@ -53,8 +53,12 @@ export async function runProgram(program: () => unknown, settings: ProgramSettin
       const parent = args.opts.parent && parents.get(args.opts.parent);
       if (parent) parentOf.set(key, parent);
       const dependsOn = ([] as unknown[]).concat(args.opts.dependsOn ?? []).map((r) => parents.get(r as pulumi.Resource) ?? "?");
-      if (args.opts.retainOnDelete !== undefined || dependsOn.length > 0) {
-        optionsOf.set(key, { ...(args.opts.retainOnDelete !== undefined ? { retainOnDelete: args.opts.retainOnDelete } : {}), ...(dependsOn.length ? { dependsOn } : {}) });
+      if (args.opts.retainOnDelete !== undefined || args.opts.protect !== undefined || dependsOn.length > 0) {
+        optionsOf.set(key, {
+          ...(args.opts.retainOnDelete !== undefined ? { retainOnDelete: args.opts.retainOnDelete } : {}),
+          ...(args.opts.protect !== undefined ? { protect: args.opts.protect } : {}),
+          ...(dependsOn.length ? { dependsOn } : {}),
+        });
       }
       return undefined;
     });

@@ -1,4 +1,5 @@
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { apigwStageLogsThrottling } from "./rules/apigw-stage-logs-throttling";
 import { ddbPitr } from "./rules/ddb-pitr";
 import { iamNoAdmin } from "./rules/iam-no-admin";
 import { iamNoElevatedManaged } from "./rules/iam-no-elevated-managed";
@@ -59,7 +60,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   // Cross-account access
   xacctTrustConditions,
   xacctAllowlist,
-  // Lambda, SNS, DynamoDB, CloudWatch Logs
+  // Lambda, SNS, DynamoDB, CloudWatch Logs, API Gateway
   lambdaPermNoPublic,
   lambdaPermSourceScoped,
   lambdaPermInvokeOnly,
@@ -68,6 +69,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   snsPolicyRestricted,
   ddbPitr,
   logsRetention,
+  apigwStageLogsThrottling,
 ];
 
 /** Rules applied to the whole stack at once. */

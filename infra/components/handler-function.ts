@@ -32,8 +32,8 @@ export interface HandlerFunctionArgs {
   /** A customer-managed KMS key for the log group. */
   kmsKeyArn?: pulumi.Input<string>;
   /** What the function may do beyond writing its own logs: exactly what the handler calls. */
-  statements?: pulumi.Input<PolicyStatement>[];
-  /** Environment variables. */
+  statements?: pulumi.Input<pulumi.Input<PolicyStatement>[]>;
+  /** Environment variables: names and ARNs of what the handler calls (`HANDLERS[…].environment`). */
   environment?: Record<string, pulumi.Input<string>>;
   /** Escape hatches: adjust any child's arguments. */
   transform?: {
@@ -87,7 +87,7 @@ export class HandlerFunction extends pulumi.ComponentResource {
       }),
       { parent: this },
     );
-    this.policy = pulumi.all(args.statements ?? []).apply((statements) =>
+    this.policy = pulumi.output(args.statements ?? []).apply((statements) =>
       JSON.stringify(
         policyDocument([
           { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${args.logGroupArn}:*`] },

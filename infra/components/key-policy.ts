@@ -4,8 +4,13 @@ import { ResourcePolicyStatement } from "../sharing";
 /**
  * The key policy of the platform's customer-managed key: the account administers it through IAM (every use by a
  * role is then granted in that role's policy, scoped by encryption context or `kms:ViaService`), CloudWatch Logs
- * may encrypt this account's log groups with it, log delivery may use it for vended logs, and consumers reading
- * the stack's shared tables may decrypt through DynamoDB (`consumerKeyStatements` of `infra/sharing.ts`).
+ * may encrypt this account's log groups with it, log delivery (`delivery.logs.amazonaws.com`) may use it for the
+ * vended logs of this account's log resources only (`aws:SourceAccount` and `aws:SourceArn`
+ * `arn:<partition>:logs:<region>:<account>:*`), and consumers' `readers` of the stack's shared tables may decrypt
+ * through DynamoDB (`consumerKeyStatements` of `infra/sharing.ts`).
+ *
+ * No other service principal needs the key: DynamoDB, SNS, Secrets Manager and Step Functions use it on behalf of
+ * their callers, whose roles are granted it through `kms:ViaService` or the encryption context.
  *
  * @param context the stack's partition, Region and account.
  * @param consumerStatements statements for other accounts' principals, appended as they are.
@@ -41,7 +46,7 @@ export function platformKeyPolicy(context: ArnContext, consumerStatements: Resou
         Principal: { Service: "delivery.logs.amazonaws.com" },
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": account } },
+        Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": buildArn(context, "logs", "*") } },
       },
       ...consumerStatements,
     ],

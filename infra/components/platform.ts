@@ -1,15 +1,38 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
+import { APPROVAL_TOPIC, approverSubscriptions } from "../approvals";
 import { StackConfig } from "../config";
-import { HANDLERS, HandlerGrant, HandlerName, PROJECT_ROOT, Reference, TABLES, TOPICS, TableName, TopicName, WORKFLOWS, WorkflowName, definitionPath, stackContents } from "../manifest";
+import {
+  EnvironmentReference,
+  HANDLERS,
+  HTTP_APIS,
+  HandlerName,
+  HandlerSpec,
+  HttpApiName,
+  PROJECT_ROOT,
+  Reference,
+  SECRETS,
+  SecretName,
+  TABLES,
+  TOPICS,
+  TableName,
+  TableSpec,
+  TopicName,
+  WORKFLOWS,
+  WorkflowName,
+  definitionPath,
+  stackContents,
+} from "../manifest";
 import { Naming } from "../naming";
-import { PolicyStatement } from "../iam/policy";
-import { snsKeyStatement } from "../iam/service";
+import { handlerPolicyStatements } from "../iam/handler-grants";
+import { EncryptedResource, keyUseNeeds } from "../iam/service";
 import { backupTableNames, workflowSubstitutions } from "../render";
 import { SharedWorkflows, consumerKeyStatements } from "../sharing";
 import { DefinitionSource, definitionFromFile } from "./definition-source";
+import { GeneratedSecret } from "./generated-secret";
 import { HandlerFunction } from "./handler-function";
+import { HttpApi, HttpApiLambdaRoutes } from "./http-api";
 import { Workflow } from "./workflow";
 import { platformKeyPolicy } from "./key-policy";
 import { SharedWorkflowOutputs, WorkflowSharing } from "./workflow-sharing";
@@ -55,9 +78,15 @@ export interface WorkflowOutputs {
 
 /**
  * Everything a stack deploys from the manifest (`infra/manifest.ts`) for its workflows (`statecraft:workflows`):
- * a customer-managed KMS key when the stack asks for one, the SNS topics, the DynamoDB tables (seeded) and the
- * {@link HandlerFunction}s the workflows use, one {@link Workflow} per workflow, and, when the stack shares
- * workflows with other accounts (`statecraft:sharing`), a {@link WorkflowSharing}.
+ * a customer-managed KMS key when the stack asks for one (kept, and protected, when the stack keeps its tables:
+ * `tableProtection.retainOnDelete`), the SNS topics (with a subscription per approver of `statecraft:approvers`
+ * on the approval topic), the DynamoDB tables (seeded, with time to live where the manifest names an attribute),
+ * the secrets ({@link GeneratedSecret}) and HTTP APIs ({@link HttpApi}, {@link HttpApiLambdaRoutes}) the handlers
+ * use, the {@link HandlerFunction}s with their grants and environment, one {@link Workflow} per workflow, and, when
+ * the stack shares workflows with other accounts (`statecraft:sharing`), a {@link WorkflowSharing}.
+ *
+ * Every role that reads or writes a table, publishes to a topic or reads a secret encrypted with the stack's
+ * customer-managed key also gets that key's use through the service ({@link keyUseNeeds}).
  *
  * The definitions arrive already checked ({@link workflowSources}), so a bad definition fails before the first
  * resource is registered and leaves nothing half-made.
@@ -73,6 +102,10 @@ export class Platform extends pulumi.ComponentResource {
   readonly tableNames: Partial<Record<TableName, pulumi.Output<string>>>;
   /** Function ARNs by handler name. */
   readonly functionArns: Partial<Record<HandlerName, pulumi.Output<string>>>;
+  /** Secret ARNs by logical name. */
+  readonly secretArns: Partial<Record<SecretName, pulumi.Output<string>>>;
+  /** HTTP API endpoint URLs (`https://<id>.execute-api.<region>.amazonaws.com`) by logical name. */
+  readonly httpApiEndpoints: Partial<Record<HttpApiName, pulumi.Output<string>>>;
   /** Per shared workflow: state machine ARN, invoker role ARN, type; empty when the stack shares nothing. */
   readonly sharedWorkflows: Partial<Record<WorkflowName, SharedWorkflowOutputs>>;
   /** The customer-managed key's ARN, when the stack creates or names one. */
@@ -82,6 +115,7 @@ export class Platform extends pulumi.ComponentResource {
    * @param name the platform's logical name (the project name).
    * @param args see {@link PlatformArgs}.
    * @param opts component resource options; pass the AWS provider through `providers`.
+   * @throws Error when `sources` lacks a workflow of the stack (build them with {@link workflowSources}).
    */
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("statecraft:index:Platform", name, {}, opts);
@@ -89,18 +123,21 @@ export class Platform extends pulumi.ComponentResource {
     const child = { parent: this };
     const contents = stackContents(config.workflows, config.backupTables);
     const consumers = Object.entries(config.sharing?.consumers ?? {});
+    // What the stack keeps when it leaves: its tables, and the key they (and their backups) are encrypted with.
+    const keep = config.tableProtection.retainOnDelete;
 
     let keyArn: pulumi.Output<string> | undefined;
     if (config.kmsKey === "create") {
       const key = new aws.kms.Key(
         "platform-key",
         {
-          description: `Encrypts the ${naming.physical("platform")} state machines, logs, topics and tables.`,
+          description: `Encrypts the ${naming.physical("platform")} state machines, logs, topics, tables and secrets.`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
           policy: JSON.stringify(platformKeyPolicy(naming.context, consumerKeyStatements(consumers.filter(([, c]) => c.tables.length > 0), naming.context))),
         },
-        child,
+        // A retained table stays encrypted with this key: the key must outlive it, and not be deleted by mistake.
+        { ...child, ...(keep ? { retainOnDelete: true, protect: true } : {}) },
       );
       new aws.kms.Alias("platform-key-alias", { name: `alias/${naming.physical("platform")}`, targetKeyId: key.keyId }, child);
       keyArn = key.arn;
@@ -115,7 +152,13 @@ export class Platform extends pulumi.ComponentResource {
     const topics = pick(TOPICS, contents.topics, (spec, topic) =>
       new aws.sns.Topic(topic, { name: naming.physical(topic), displayName: spec.displayName, kmsMasterKeyId: keyArn }, child),
     );
-    const tables = pick(TABLES, contents.tables, (spec: (typeof TABLES)[TableName], table) => {
+    const approvalTopic = topics[APPROVAL_TOPIC];
+    if (approvalTopic) {
+      for (const subscription of approverSubscriptions(config.approvers)) {
+        new aws.sns.TopicSubscription(subscription.name, { topic: approvalTopic.arn, protocol: subscription.protocol, endpoint: subscription.endpoint }, child);
+      }
+    }
+    const tables = pick(TABLES, contents.tables, (spec: TableSpec, table) => {
       const resource = new aws.dynamodb.Table(
         table,
         {
@@ -126,17 +169,58 @@ export class Platform extends pulumi.ComponentResource {
           pointInTimeRecovery: { enabled: config.tableProtection.pointInTimeRecovery },
           deletionProtectionEnabled: config.tableProtection.deletionProtection,
           serverSideEncryption: keyArn ? { enabled: true, kmsKeyArn: keyArn } : { enabled: false },
+          ...(spec.ttlAttribute ? { ttl: { attributeName: spec.ttlAttribute, enabled: true } } : {}),
         },
-        { ...child, retainOnDelete: config.tableProtection.retainOnDelete },
+        { ...child, retainOnDelete: keep },
       );
       spec.seedItems.forEach((item: Record<string, { S: string }>, index: number) => {
         new aws.dynamodb.TableItem(`${table}-seed-${index}`, { tableName: resource.name, hashKey: spec.hashKey, item: JSON.stringify(item) }, child);
       });
       return resource;
     });
+    const secrets = pick(SECRETS, contents.secrets, (spec, secret) =>
+      new GeneratedSecret(
+        secret,
+        { secretName: naming.physical(secret), description: spec.description, length: spec.length, kmsKeyArn: keyArn, recoveryWindowInDays: keep ? 30 : 7 },
+        child,
+      ),
+    );
+    // The APIs exist before the functions they invoke, which take their endpoint URL as an environment variable.
+    const httpApis = pick(HTTP_APIS, contents.httpApis, (spec, api) =>
+      new HttpApi(
+        api,
+        {
+          apiName: naming.physical(api),
+          description: spec.description,
+          logGroupName: naming.httpApiLogGroupName(api),
+          logRetentionDays: config.logRetentionDays,
+          kmsKeyArn: keyArn,
+          throttling: spec.throttling,
+        },
+        child,
+      ),
+    );
 
-    const handlers = pick(HANDLERS, contents.handlers, (spec, handler) =>
-      new HandlerFunction(
+    const secretArns = mapValues(secrets, (secret) => secret.secretArn);
+    const environmentValue = (reference: EnvironmentReference): pulumi.Input<string> => {
+      if ("tableName" in reference) return tables[reference.tableName]!.name;
+      if ("topicArn" in reference) return topics[reference.topicArn]!.arn;
+      if ("secretArn" in reference) return secretArns[reference.secretArn]!;
+      return httpApis[reference.httpApiUrl]!.apiEndpoint;
+    };
+    const handlers = pick(HANDLERS, contents.handlers, (spec: HandlerSpec, handler) => {
+      const secretsUsed = pulumi.all(mapValues(secretArns, (arn) => arn) as Record<string, pulumi.Output<string>>);
+      const statements = pulumi.all([keyArn, secretsUsed]).apply(([key, arns]) =>
+        handlerPolicyStatements(spec.grants, {
+          region: config.region,
+          tableArn: (table) => naming.tableArn(naming.tableName(table)),
+          topicArn: (topic) => naming.topicArn(topic),
+          secretArn: (secret) => arns[secret],
+          backupTableArns: backupTableNames(naming, config.backupTables).map((table) => naming.tableArn(table)),
+          keyArn: key,
+        }),
+      );
+      return new HandlerFunction(
         handler,
         {
           entry: path.join(PROJECT_ROOT, spec.entry),
@@ -149,12 +233,34 @@ export class Platform extends pulumi.ComponentResource {
           logRetentionDays: config.logRetentionDays,
           tracing: config.tracing,
           kmsKeyArn: keyArn,
-          statements: spec.grants.map((grant: HandlerGrant) => handlerStatement(grant, naming, config)),
+          statements,
+          ...(spec.environment ? { environment: mapValues(spec.environment, environmentValue) as Record<string, pulumi.Input<string>> } : {}),
         },
         child,
-      ),
-    );
+      );
+    });
+    for (const [handler, spec] of Object.entries(HANDLERS) as [HandlerName, HandlerSpec][]) {
+      const api = spec.httpApi && httpApis[spec.httpApi];
+      if (!api || !handlers[handler]) continue;
+      new HttpApiLambdaRoutes(
+        spec.httpApi!,
+        {
+          apiId: api.apiId,
+          executionArn: api.executionArn,
+          functionArn: handlers[handler]!.functionArn,
+          routes: HTTP_APIS[spec.httpApi!].routes,
+          // Public routes: the handler verifies each link's signature itself.
+          authorizationType: HTTP_APIS[spec.httpApi!].public ? "NONE" : "AWS_IAM",
+        },
+        child,
+      );
+    }
 
+    // The stack's resources encrypted with its customer-managed key, which a workflow's role may reach.
+    const encrypted = (key: string): EncryptedResource[] => [
+      ...contents.tables.map((table): EncryptedResource => ({ kind: "table", arn: naming.tableArn(naming.tableName(table)), name: table, keyArn: key })),
+      ...contents.topics.map((topic): EncryptedResource => ({ kind: "topic", arn: naming.topicArn(topic), name: topic, keyArn: key })),
+    ];
     /** The resources a workflow's placeholders name: deploy them first, delete them last. */
     const referenced = (workflow: WorkflowName): pulumi.Resource[] =>
       Object.values<Reference>(WORKFLOWS[workflow].substitutions).flatMap((reference): pulumi.Resource[] => {
@@ -168,7 +274,7 @@ export class Platform extends pulumi.ComponentResource {
     this.workflows = pick(WORKFLOWS, contents.workflows, (spec, workflow) => {
       const source = sources[workflow];
       if (!source) throw new Error(`Platform: no definition source for ${workflow}: build them with workflowSources()`);
-      const publishes = source.rendered?.derivation.document.Statement.some((s) => s.Action.includes("sns:Publish"));
+      const derived = source.rendered?.derivation.document.Statement ?? [];
       const resource = new Workflow(
         workflow,
         {
@@ -183,7 +289,8 @@ export class Platform extends pulumi.ComponentResource {
           },
           tracing: config.tracing,
           kmsKeyArn: keyArn,
-          additionalStatements: keyArn && publishes ? [keyArn.apply((arn) => snsKeyStatement(arn, naming.context.region))] : [],
+          // The key of the stack's tables and topics the definition reads, writes or publishes to, through each service.
+          additionalStatements: keyArn ? keyArn.apply((key) => keyUseNeeds(derived, encrypted(key), config.region).map((need) => need.statement)) : [],
         },
         { ...child, dependsOn: referenced(workflow) },
       );
@@ -193,6 +300,8 @@ export class Platform extends pulumi.ComponentResource {
     this.topicArns = mapValues(topics, (topic) => topic.arn);
     this.tableNames = mapValues(tables, (table) => table.name);
     this.functionArns = mapValues(handlers, (handler) => handler.functionArn);
+    this.secretArns = secretArns;
+    this.httpApiEndpoints = mapValues(httpApis, (api) => api.apiEndpoint);
 
     this.sharedWorkflows = {};
     if (consumers.length > 0) {
@@ -216,18 +325,10 @@ export class Platform extends pulumi.ComponentResource {
       topicArns: this.topicArns,
       tableNames: this.tableNames,
       functionArns: this.functionArns,
+      secretArns: this.secretArns,
+      httpApiEndpoints: this.httpApiEndpoints,
       sharedWorkflows: this.sharedWorkflows,
     });
-  }
-}
-
-/** The statements a handler grant stands for. */
-export function handlerStatement(grant: HandlerGrant, naming: Naming, config: StackConfig): PolicyStatement {
-  switch (grant.kind) {
-    case "createBackups":
-      return { Effect: "Allow", Action: ["dynamodb:CreateBackup"], Resource: backupTableNames(naming, config.backupTables).map((table) => naming.tableArn(table)) };
-    case "answerTaskTokens":
-      return { Effect: "Allow", Action: ["states:SendTaskFailure", "states:SendTaskSuccess"], Resource: [naming.stateMachineArn(grant.workflow)] };
   }
 }
 

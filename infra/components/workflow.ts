@@ -53,7 +53,7 @@ export interface WorkflowArgs {
    */
   kmsDataKeyReusePeriodSeconds?: number;
   /** Statements the role needs that the definition cannot show (e.g. a key the Tasks' targets are encrypted with). */
-  additionalStatements?: pulumi.Input<PolicyStatement>[];
+  additionalStatements?: pulumi.Input<pulumi.Input<PolicyStatement>[]>;
   /** Escape hatches: adjust any child's arguments. */
   transform?: {
     role?: Transform<aws.iam.RoleArgs>;
@@ -132,7 +132,7 @@ export class Workflow extends pulumi.ComponentResource {
     const derived = args.definition.rendered?.derivation.document.Statement;
     const managedDocuments = derived && policySize(policyDocument(derived)) > INLINE_POLICY_LIMIT - SERVICE_STATEMENTS_ALLOWANCE ? splitStatements(derived) : [];
     const policyDocumentOutput: pulumi.Output<PolicyDocument> = pulumi
-      .all([rendered, args.kmsKeyArn, pulumi.all(args.additionalStatements ?? [])])
+      .all([rendered, args.kmsKeyArn, pulumi.output(args.additionalStatements ?? [])])
       .apply(([definition, keyArn, extra]) =>
         policyDocument([
           ...(managedDocuments.length ? [] : definition.derivation.document.Statement),

@@ -1,4 +1,5 @@
-import { ArnContext, buildArn } from "./arn";
+import { ArnContext, buildArn, dnsSuffixOf, parseArn, partitionOf } from "./arn";
+import { wildcardMatches } from "./compare";
 import { PolicyStatement, TrustPolicyDocument } from "./policy";
 
 /**
@@ -58,6 +59,23 @@ export function stateMachineKeyStatement(keyArn: string, stateMachineArn: string
   };
 }
 
+/**
+ * Use of the customer-managed key by CloudWatch Logs delivery, when a state machine that logs is encrypted with
+ * it: the execution role needs `kms:GenerateDataKey` in the encryption context of the account's log resources
+ * (verbatim from the AWS page: `StringEquals` `kms:EncryptionContext:SourceArn` `arn:<partition>:logs:<region>:<account>:*`).
+ * @param keyArn the KMS key ARN.
+ * @param context the state machine's partition, Region and account.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+ */
+export function logDeliveryKeyStatement(keyArn: string, context: ArnContext): PolicyStatement {
+  return {
+    Effect: "Allow",
+    Action: ["kms:GenerateDataKey"],
+    Resource: [keyArn],
+    Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": buildArn(context, "logs", "*") } },
+  };
+}
+
 /** What a state machine's own configuration asks of its execution role, besides its Tasks' grants. */
 export interface ExecutionServiceOptions {
   /** Whether the machine logs (`loggingConfiguration.level` other than `OFF`): log delivery. */
@@ -72,7 +90,8 @@ export interface ExecutionServiceOptions {
 
 /**
  * The statements an execution role needs for the state machine's own logging, tracing and encryption: log
- * delivery when it logs, X-Ray when it traces, the customer-managed key in its own encryption context.
+ * delivery when it logs, X-Ray when it traces, the customer-managed key in its own encryption context, and that
+ * key for log delivery ({@link logDeliveryKeyStatement}) when it both logs and is encrypted.
  * @param options see {@link ExecutionServiceOptions}.
  * @returns the statements, in that order.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
@@ -86,11 +105,25 @@ export function executionServiceStatements(options: ExecutionServiceOptions): Po
  * `tracingConfiguration`, `encryptionConfiguration`), for a check that names why a grant is needed.
  */
 export function executionServiceNeeds(options: ExecutionServiceOptions): { statement: PolicyStatement; neededBy: string }[] {
+  const machine = parseArn(options.stateMachineArn);
+  const context = machine && { partition: machine.partition, region: machine.region, account: machine.account };
   return [
     ...(options.logging ? [{ statement: logDeliveryStatement(), neededBy: "loggingConfiguration" }] : []),
     ...(options.tracing ? [{ statement: xrayStatement(), neededBy: "tracingConfiguration" }] : []),
     ...(options.keyArn ? [{ statement: stateMachineKeyStatement(options.keyArn, options.stateMachineArn), neededBy: "encryptionConfiguration" }] : []),
+    ...(options.logging && options.keyArn && context
+      ? [{ statement: logDeliveryKeyStatement(options.keyArn, context), neededBy: "loggingConfiguration with encryptionConfiguration" }]
+      : []),
   ];
+}
+
+/**
+ * `kms:ViaService`'s value for a service in a Region: `<service>.<region>.amazonaws.com` (`.amazonaws.com.cn` in
+ * China).
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+export function viaService(service: string, region: string): string {
+  return `${service}.${region}.${dnsSuffixOf(partitionOf(region))}`;
 }
 
 /**
@@ -104,8 +137,119 @@ export function snsKeyStatement(keyArn: string, region: string): PolicyStatement
     Effect: "Allow",
     Action: ["kms:Decrypt", "kms:GenerateDataKey"],
     Resource: [keyArn],
-    Condition: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
+    Condition: { StringEquals: { "kms:ViaService": viaService("sns", region) } },
   };
+}
+
+/** DynamoDB actions that read items of a table encrypted with a customer-managed key: the caller needs `kms:Decrypt`. */
+export const DYNAMODB_READ_ACTIONS: readonly string[] = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DescribeTable",
+  "dynamodb:GetItem",
+  "dynamodb:PartiQLSelect",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+];
+
+/** DynamoDB actions that write items: the caller needs `kms:Decrypt`, `kms:Encrypt` and `kms:GenerateDataKey`. */
+export const DYNAMODB_WRITE_ACTIONS: readonly string[] = [
+  "dynamodb:BatchWriteItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:PartiQLDelete",
+  "dynamodb:PartiQLInsert",
+  "dynamodb:PartiQLUpdate",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+];
+
+/** A resource of the stack encrypted with a customer-managed key, as {@link keyUseNeeds} reads it. */
+export interface EncryptedResource {
+  /** `table` (DynamoDB), `topic` (SNS) or `secret` (Secrets Manager). */
+  kind: "table" | "topic" | "secret";
+  /** Its ARN (a secret's with the random suffix Secrets Manager appends). */
+  arn: string;
+  /** Its name, to say who needs a grant (`the key of table orders`). */
+  name: string;
+  /** The ARN of the customer-managed key encrypting it. */
+  keyArn: string;
+}
+
+/**
+ * The key grants a role needs for what its statements do to resources encrypted with a customer-managed key,
+ * each only through the service that uses the key (`kms:ViaService`), one statement per (key, service):
+ *
+ * - a DynamoDB table it reads ({@link DYNAMODB_READ_ACTIONS}): `kms:Decrypt`; one it writes
+ *   ({@link DYNAMODB_WRITE_ACTIONS}): `kms:Decrypt`, `kms:Encrypt`, `kms:GenerateDataKey` (the caller's Decrypt is
+ *   AWS's; the write extras mirror the AWS CDK's `Table.grantWriteData`), via `dynamodb.<region>.amazonaws.com`;
+ * - an SNS topic it publishes to: {@link snsKeyStatement};
+ * - a secret it reads (`secretsmanager:GetSecretValue`): `kms:Decrypt` via `secretsmanager.<region>.amazonaws.com`
+ *   and in the secret's encryption context (`kms:EncryptionContext:SecretARN`).
+ *
+ * A statement reaches a resource when one of its Allow actions and resource patterns matches it (a table's index
+ * or stream ARN counts as the table). Resources with AWS-owned or AWS managed keys need no grant: leave them out.
+ *
+ * @param statements the role's statements (derived from a definition, or a handler's grants).
+ * @param encrypted the stack's resources encrypted with a customer-managed key.
+ * @param region the stack's Region (the `kms:ViaService` endpoints).
+ * @returns each statement with who needs it (`the key of table orders`), sorted by key and service.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+ */
+export function keyUseNeeds(statements: readonly PolicyStatement[], encrypted: readonly EncryptedResource[], region: string): { statement: PolicyStatement; neededBy: string }[] {
+  const allows = statements.filter((s) => s.Effect === "Allow");
+  const reaches = (resource: EncryptedResource, actions: readonly string[]) =>
+    allows.some(
+      (s) =>
+        s.Action.some((granted) => actions.some((action) => wildcardMatches(granted, action, true))) &&
+        s.Resource.some((pattern) => wildcardMatches(pattern, resource.arn, false) || pattern.startsWith(`${resource.arn}/`)),
+    );
+  // (key, service) → the resources needing it, and whether any is written.
+  const needs = new Map<string, { keyArn: string; kind: EncryptedResource["kind"]; names: Set<string>; writes: boolean; secretArns: Set<string> }>();
+  const need = (resource: EncryptedResource, writes: boolean) => {
+    const key = JSON.stringify([resource.keyArn, resource.kind]);
+    const entry = needs.get(key) ?? { keyArn: resource.keyArn, kind: resource.kind, names: new Set<string>(), writes: false, secretArns: new Set<string>() };
+    entry.names.add(resource.name);
+    entry.writes ||= writes;
+    if (resource.kind === "secret") entry.secretArns.add(resource.arn);
+    needs.set(key, entry);
+  };
+  for (const resource of encrypted) {
+    if (resource.kind === "table") {
+      const writes = reaches(resource, DYNAMODB_WRITE_ACTIONS);
+      if (writes || reaches(resource, DYNAMODB_READ_ACTIONS)) need(resource, writes);
+    } else if (resource.kind === "topic" ? reaches(resource, ["sns:Publish"]) : reaches(resource, ["secretsmanager:GetSecretValue"])) {
+      need(resource, false);
+    }
+  }
+  return [...needs.values()]
+    .sort((a, b) => a.keyArn.localeCompare(b.keyArn) || a.kind.localeCompare(b.kind))
+    .map(({ keyArn, kind, names, writes, secretArns }) => {
+      const neededBy = `the key of ${kind} ${[...names].sort().join(`, ${kind} `)}`;
+      if (kind === "topic") return { statement: snsKeyStatement(keyArn, region), neededBy };
+      if (kind === "secret") {
+        const arns = [...secretArns].sort();
+        return {
+          statement: {
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: [keyArn],
+            Condition: { StringEquals: { "kms:ViaService": viaService("secretsmanager", region), "kms:EncryptionContext:SecretARN": arns.length === 1 ? arns[0] : arns } },
+          },
+          neededBy,
+        };
+      }
+      return {
+        statement: {
+          Effect: "Allow",
+          Action: writes ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+          Resource: [keyArn],
+          Condition: { StringEquals: { "kms:ViaService": viaService("dynamodb", region) } },
+        },
+        neededBy,
+      };
+    });
 }
 
 /**

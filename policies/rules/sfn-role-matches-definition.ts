@@ -2,9 +2,9 @@ import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/
 import { AslStateMachine } from "../../infra/definition/asl";
 import { DefinitionError } from "../../infra/definition/errors";
 import { ArnContext, buildArn, parseArn } from "../../infra/iam/arn";
-import { NeededStatement, compareGrants, wildcardMatches } from "../../infra/iam/compare";
+import { NeededStatement, compareGrants } from "../../infra/iam/compare";
 import { deriveExecutionPolicy } from "../../infra/iam/derive";
-import { executionServiceNeeds, snsKeyStatement } from "../../infra/iam/service";
+import { EncryptedResource, executionServiceNeeds, keyUseNeeds } from "../../infra/iam/service";
 import { ConfigSchema, configOf, defaultsOf, isAwsManagedKey } from "../lib";
 import { StackIndex } from "../stack";
 
@@ -19,8 +19,9 @@ const SCHEMA: ConfigSchema<SfnRoleMatchesConfig> = { properties: { allowedAdditi
 /**
  * Checks whether the execution role of each state machine grants exactly what the machine needs: what
  * {@link deriveExecutionPolicy} derives from its definition (the same derivation that built the role), log
- * delivery when it logs, X-Ray when it traces, its customer-managed key, and the key of any encrypted SNS topic
- * it publishes to. It reads the role's inline policies, role policies and attached managed policies, and reports
+ * delivery when it logs, X-Ray when it traces, its customer-managed key (and that key for log delivery when it
+ * logs), and the customer-managed key of every table of the stack it reads or writes, topic it publishes to and
+ * secret it reads, through that service ({@link keyUseNeeds}, the function that built the role's grants). It reads the role's inline policies, role policies and attached managed policies, and reports
  * each missing grant (naming the States that need it) and each excess one (naming the policy that grants it).
  * Machines sharing a role are compared with the union of their needs (sfn-role-not-shared reports the sharing).
  *
@@ -109,21 +110,28 @@ function neededStatements(machine: PolicyResource, index: StackIndex, report: Re
   const keyArn = encryption?.type === "CUSTOMER_MANAGED_KMS_KEY" && encryption.kmsKeyId ? (index.keyArn(encryption.kmsKeyId) ?? encryption.kmsKeyId) : undefined;
   const stateMachineArn = (props.arn as string | undefined) ?? buildArn(context, "states", `stateMachine:${name}`);
   needs.push(...executionServiceNeeds({ logging, tracing, keyArn, stateMachineArn }));
-  needs.push(...topicKeyNeeds(needs, index, context));
+  needs.push(...keyUseNeeds(needs.map((need) => need.statement), encryptedResources(index), context.region));
   return needs;
 }
 
-/** The key of each encrypted SNS topic of the stack that a needed `sns:Publish` reaches (only through SNS). */
-function topicKeyNeeds(needs: NeededStatement[], index: StackIndex, context: ArnContext): NeededStatement[] {
-  const published = needs.flatMap(({ statement }) => (statement.Action.includes("sns:Publish") ? statement.Resource : []));
-  const keys = new Map<string, string>();
-  for (const topic of index.ofType("aws:sns/topic:Topic")) {
-    const topicArn = topic.props.arn as string | undefined;
-    const key = topic.props.kmsMasterKeyId as string | undefined;
-    if (!topicArn || !key || isAwsManagedKey(key) || !published.some((pattern) => wildcardMatches(pattern, topicArn, false))) continue;
-    keys.set(index.keyArn(key) ?? key, topic.props.name ?? topic.name);
+/**
+ * The stack's tables, topics and secrets encrypted with a customer-managed key (an AWS-owned or AWS managed key
+ * asks nothing of the callers' roles), each with its key resolved to an ARN through the stack's keys and aliases.
+ */
+function encryptedResources(index: StackIndex): EncryptedResource[] {
+  const resources: EncryptedResource[] = [];
+  const add = (kind: EncryptedResource["kind"], props: Record<string, any>, fallbackName: string, key: unknown) => {
+    const arn = props.arn as string | undefined;
+    if (!arn || typeof key !== "string" || !key || isAwsManagedKey(key)) return;
+    resources.push({ kind, arn, name: (props.name as string | undefined) ?? fallbackName, keyArn: index.keyArn(key) ?? key });
+  };
+  for (const table of index.ofType("aws:dynamodb/table:Table")) {
+    const encryption = table.props.serverSideEncryption as { enabled?: boolean; kmsKeyArn?: string } | undefined;
+    if (encryption?.enabled) add("table", table.props, table.name, encryption.kmsKeyArn);
   }
-  return [...keys].map(([keyArn, topicName]): NeededStatement => ({ statement: snsKeyStatement(keyArn, context.region), neededBy: `the key of topic ${topicName}` }));
+  for (const topic of index.ofType("aws:sns/topic:Topic")) add("topic", topic.props, topic.name, topic.props.kmsMasterKeyId);
+  for (const secret of index.ofType("aws:secretsmanager/secret:Secret")) add("secret", secret.props, secret.name, secret.props.kmsKeyId);
+  return resources;
 }
 
 /** The partition, Region and account of a state machine, from its ARN or else its log destination. */

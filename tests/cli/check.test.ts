@@ -35,7 +35,7 @@ describe("npm run check (the offline policy gate's CLI)", function () {
     const result = check("--stack", "prod");
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/^ {4}✅ statecraft@v\d+\.\d+\.\d+ \(local: policies\)$/m);
-    expect(result.stdout).to.match(/^Policies \(stack prod: 26 policies over \d+ resources\):$/m);
+    expect(result.stdout).to.match(/^Policies \(stack prod: 27 policies over \d+ resources\):$/m);
     expect(result.stdout).to.contain("0 mandatory, 0 advisory violations");
     expect(violationLines(result.stdout)).to.deep.equal([]);
   });

@@ -57,10 +57,24 @@ describe("the consumer stack under mocks", function () {
     const statements = JSON.parse(find(plan, "aws:iam/rolePolicy:RolePolicy", "loan-intake-role-policy").inputs.policy as string).Statement;
     expect(statements).to.deep.equal([
       { Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: [`arn:aws:dynamodb:eu-west-1:${CONSUMER}:table/statecraft-consumer-loan-applications`] },
+      // It writes its encrypted table: the key through DynamoDB.
+      {
+        Effect: "Allow",
+        Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } },
+        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: [keyArn],
+      },
       {
         Effect: "Allow",
         Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": `arn:aws:states:eu-west-1:${CONSUMER}:stateMachine:statecraft-consumer-loan-intake` } },
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [keyArn],
+      },
+      // It logs with the key: log delivery encrypts in the account's logs context.
+      {
+        Effect: "Allow",
+        Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": `arn:aws:logs:eu-west-1:${CONSUMER}:*` } },
+        Action: ["kms:GenerateDataKey"],
         Resource: [keyArn],
       },
       {

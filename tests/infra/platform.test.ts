@@ -41,6 +41,7 @@ const LOG_DELIVERY = [
   "logs:UpdateLogDelivery",
 ];
 const XRAY = ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
+const TASK_TOKEN_ANSWERS = ["states:SendTaskFailure", "states:SendTaskSuccess"];
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);
@@ -101,11 +102,11 @@ describe("the platform under mocks", function () {
         }
       });
 
-      it("grants no action on * except log delivery and X-Ray", () => {
+      it("grants no action on * except log delivery, X-Ray and the task-token answers, which have no resource type", () => {
         for (const policy of plans[stack].resources.filter((r) => r.type === ROLE_POLICY)) {
           for (const statement of JSON.parse(policy.inputs.policy as string).Statement as Statement[]) {
             if (statement.Resource.includes("*")) {
-              expect([...LOG_DELIVERY, ...XRAY], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
+              expect([...LOG_DELIVERY, ...XRAY, ...TASK_TOKEN_ANSWERS], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
             }
           }
         }
@@ -120,11 +121,11 @@ describe("the platform under mocks", function () {
         });
       });
 
-      it("lets the approval callback answer task tokens of the credit-approval machine only", () => {
+      it("lets the approval callback answer task tokens on *: SendTaskSuccess and SendTaskFailure have no resource type", () => {
         const answer = statements(plans[stack], "approval-callback-role-policy").filter((s) => s.Action.some((a) => a.startsWith("states:")));
-        expect(answer).to.deep.equal([
-          { Effect: "Allow", Action: ["states:SendTaskFailure", "states:SendTaskSuccess"], Resource: [`arn:aws:states:eu-west-1:${account}:stateMachine:statecraft-${stack}-credit-approval`] },
-        ]);
+        expect(answer).to.have.lengthOf(1);
+        expect(answer[0].Resource).to.deep.equal(["*"]);
+        expect(answer[0].Action).to.include.members(TASK_TOKEN_ANSWERS);
       });
 
       it("parents every resource under the platform or one of its components", () => {
@@ -141,7 +142,12 @@ describe("the platform under mocks", function () {
           type: "EXPRESS",
         });
         expect(outputs.topicArns["credit-approval-requests"]).to.equal(`arn:aws:sns:eu-west-1:${account}:statecraft-${stack}-credit-approval-requests`);
-        expect(outputs.tableNames).to.deep.equal({ orders: `statecraft-${stack}-orders`, "credit-bureaus": `statecraft-${stack}-credit-bureaus` });
+        expect(outputs.tableNames).to.deep.equal({
+          orders: `statecraft-${stack}-orders`,
+          "credit-bureaus": `statecraft-${stack}-credit-bureaus`,
+          "approval-requests": `statecraft-${stack}-approval-requests`,
+        });
+        expect(plans[stack].outputs.approvalEndpoint).to.match(new RegExp(`^https://[a-z0-9]{10}\\.execute-api\\.eu-west-1\\.amazonaws\\.com$`));
       });
     });
   }
@@ -153,6 +159,8 @@ describe("the platform under mocks", function () {
         Effect: "Allow",
         Action: ["lambda:InvokeFunction"],
         Resource: [
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-approval-callback",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-approval-callback:*",
           "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-bureau-score",
           "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-bureau-score:*",
           "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-credit-limit",
@@ -164,17 +172,19 @@ describe("the platform under mocks", function () {
         ],
       },
       { Effect: "Allow", Action: LOG_DELIVERY, Resource: ["*"] },
-      { Effect: "Allow", Action: ["sns:Publish"], Resource: ["arn:aws:sns:eu-west-1:111111111111:statecraft-dev-credit-approval-requests"] },
     ]);
   });
 
-  it("adds X-Ray and the key, scoped to the machine and to SNS, to the prod credit-approval role", () => {
+  it("adds X-Ray and the key, scoped to the machine, to log delivery and to DynamoDB, to the prod credit-approval role", () => {
     expect(find(plans.prod, "aws:kms/key:Key", "platform-key").inputs.enableKeyRotation).to.equal(true);
     const prod = statements(plans.prod, "credit-approval-role-policy");
     const kms = prod.filter((s) => s.Action.some((a) => a.startsWith("kms:")));
-    expect(kms.map((s) => s.Condition)).to.have.deep.members([
-      { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": "arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-credit-approval" } },
-      { StringEquals: { "kms:ViaService": "sns.eu-west-1.amazonaws.com" } },
+    expect(kms.map((s) => [s.Action, s.Condition])).to.have.deep.members([
+      [["kms:Decrypt", "kms:GenerateDataKey"], { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": "arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-credit-approval" } }],
+      // Its logs are encrypted with the key too.
+      [["kms:GenerateDataKey"], { StringEquals: { "kms:EncryptionContext:SourceArn": "arn:aws:logs:eu-west-1:222222222222:*" } }],
+      // It scans the encrypted bureaus table: Decrypt only, through DynamoDB.
+      [["kms:Decrypt"], { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } }],
     ]);
     for (const statement of kms) expect(statement.Resource).to.have.lengthOf(1).and.to.match(/^arn:aws:kms:eu-west-1:222222222222:key\//);
     // Log delivery and X-Ray both take no resource, so they merge into the one statement on *.

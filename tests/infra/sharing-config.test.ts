@@ -64,35 +64,79 @@ describe("sharing configuration", () => {
     ]);
   });
 
-  it("rejects a consumer named by principals without an external id", () => {
+  it("rejects a consumer named by invokers without an external id", () => {
     const error = configError(prodWith((s) => delete s.consumers.lending.externalId));
     expect(error.problems).to.have.lengthOf(1);
-    expect(error.problems[0]).to.match(/^statecraft:sharing\.consumers\.lending\.externalId: is required for a consumer named by principals, as a secret: pulumi config set --secret --path/);
+    expect(error.problems[0]).to.match(/^statecraft:sharing\.consumers\.lending\.externalId: is required for a consumer named by invokers, as a secret: pulumi config set --secret --path/);
   });
 
-  it("accepts an organization consumer without external id, and refuses a consumer with neither principals nor organization", () => {
+  it("accepts an organization consumer without external id or role lists, and refuses a consumer with neither invokers nor organization", () => {
     const organization = parseStackConfig(
       "prod",
       prodWith((s) => {
         delete s.consumers.lending.externalId;
-        delete s.consumers.lending.principals;
+        delete s.consumers.lending.invokers;
+        delete s.consumers.lending.subscribers;
+        delete s.consumers.lending.readers;
         s.consumers.lending.organizationId = "o-a1b2c3d4e5";
       }),
     );
     expect(organization.sharing?.consumers.lending.organizationId).to.equal("o-a1b2c3d4e5");
-    const error = configError(prodWith((s) => delete s.consumers.lending.principals));
-    expect(error.problems[0]).to.match(/^statecraft:sharing\.consumers\.lending\.principals: is required/);
+    const error = configError(prodWith((s) => delete s.consumers.lending.invokers));
+    expect(error.problems).to.deep.equal([
+      "statecraft:sharing.consumers.lending.invokers: is required: name the consumer's roles allowed to assume the invoker role, or set organizationId to admit the account's principals from its organization (missing)",
+    ]);
   });
 
-  it("rejects a principal of another account than the consumer's", () => {
-    const error = configError(prodWith((s) => (s.consumers.lending.principals = ["arn:aws:iam::444444444444:role/x"])));
-    expect(error.problems).to.deep.equal(['statecraft:sharing.consumers.lending.principals.0: must be a role of the consumer\'s account 333333333333 (got "arn:aws:iam::444444444444:role/x")']);
+  it("requires subscribers when the consumer lists topics, and readers when it lists tables, naming each key", () => {
+    const error = configError(
+      prodWith((s) => {
+        delete s.consumers.lending.subscribers;
+        delete s.consumers.lending.readers;
+      }),
+    );
+    expect(error.problems).to.deep.equal([
+      "statecraft:sharing.consumers.lending.subscribers: is required: name the consumer's roles allowed to subscribe to its topics, or set organizationId to admit the account's principals from its organization (missing)",
+      "statecraft:sharing.consumers.lending.readers: is required: name the consumer's roles allowed to read its tables, or set organizationId to admit the account's principals from its organization (missing)",
+    ]);
+  });
+
+  it("rejects a role list that grants nothing: subscribers without topics, readers without tables", () => {
+    const error = configError(
+      prodWith((s) => {
+        s.consumers.lending.topics = [];
+        s.consumers.lending.tables = [];
+      }),
+    );
+    expect(error.problems).to.deep.equal([
+      'statecraft:sharing.consumers.lending.subscribers: grants nothing: the consumer lists no topics (got ["arn:aws:iam::333333333333:role/lending-approval-queue"])',
+      'statecraft:sharing.consumers.lending.readers: grants nothing: the consumer lists no tables (got ["arn:aws:iam::333333333333:role/lending-bureau-reader"])',
+    ]);
+  });
+
+  it("rejects a role of another account than the consumer's, in any of the three lists", () => {
+    const stranger = "arn:aws:iam::444444444444:role/x";
+    const error = configError(
+      prodWith((s) => {
+        s.consumers.lending.invokers = [stranger];
+        s.consumers.lending.readers = [s.consumers.lending.readers[0], stranger];
+      }),
+    );
+    expect(error.problems).to.deep.equal([
+      `statecraft:sharing.consumers.lending.invokers.0: must be a role of the consumer's account 333333333333 (got "${stranger}")`,
+      `statecraft:sharing.consumers.lending.readers.1: must be a role of the consumer's account 333333333333 (got "${stranger}")`,
+    ]);
+  });
+
+  it("rejects the former principals list, naming the key", () => {
+    const error = configError(prodWith((s) => (s.consumers.lending.principals = s.consumers.lending.invokers)));
+    expect(error.problems[0]).to.match(/^statecraft:sharing\.consumers\.lending: Unrecognized key: "principals"/);
   });
 
   it("rejects sharing what the stack does not deploy, and a workflow shared with two consumers", () => {
     const undeployed = configError(prodWith((s) => (s.consumers.lending.tables = ["loan-applications"])));
     expect(undeployed.problems[0]).to.match(/^statecraft:sharing\.consumers\.lending\.tables\.0: this stack deploys no table loan-applications/);
-    const twice = configError(prodWith((s) => (s.consumers.other = { ...s.consumers.lending, functions: [], topics: [], tables: [] })));
+    const twice = configError(prodWith((s) => (s.consumers.other = { ...s.consumers.lending, functions: [], topics: [], tables: [], subscribers: undefined, readers: undefined })));
     expect(twice.problems).to.deep.equal([
       'statecraft:sharing.consumers.other.workflows.0: credit-approval is already shared with consumer lending: a workflow has one invoker role in sharedWorkflows, so share it with one consumer (an organization consumer covers many accounts) (got "credit-approval")',
     ]);

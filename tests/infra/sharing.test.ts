@@ -2,7 +2,9 @@ import { expect } from "chai";
 import { SharingConsumer, readStackFile } from "../../infra/config";
 import { Naming } from "../../infra/naming";
 import {
+  consumerConditions,
   consumerKeyStatements,
+  consumerRoles,
   invokePermission,
   invokerPolicy,
   invokerTrustPolicy,
@@ -21,7 +23,9 @@ const MACHINE = `arn:aws:states:eu-west-1:${PROD}:stateMachine:statecraft-prod-c
 const INVOKER = `arn:aws:iam::${PROD}:role/statecraft-prod-invoker-lending`;
 const EXTERNAL_ID = "offline-secret:statecraft:sharing.consumers.lending.externalId";
 const CONSUMER_ROOT = `arn:aws:iam::${CONSUMER}:root`;
-const PINNED = { ArnEquals: { "aws:PrincipalArn": [CALLER_ROLE] } };
+const SUBSCRIBER = `arn:aws:iam::${CONSUMER}:role/lending-approval-queue`;
+const READER = `arn:aws:iam::${CONSUMER}:role/lending-bureau-reader`;
+const pinned = (role: string) => ({ ArnEquals: { "aws:PrincipalArn": [role] } });
 
 function find(plan: Plan, type: string, name: string): RegisteredResource {
   const found = plan.resources.find((r) => r.type === type && r.name === name);
@@ -62,15 +66,16 @@ describe("workflow sharing, producer side (prod stack)", function () {
     expect(JSON.stringify(plan.outputs)).not.to.contain("offline-secret");
   });
 
-  it("lets the invoker start exactly the shared machine, follow and stop its executions, and use its key in its context", () => {
+  it("lets the invoker start exactly the shared machine, follow and stop its executions, and decrypt them with its key in its context", () => {
     const policy = find(plan, "aws:iam/rolePolicy:RolePolicy", "lending-invoker-policy");
     expect(policy.inputs.role).to.equal("statecraft-prod-invoker-lending");
     expect(json(policy, "policy")).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
+        // DescribeExecution decrypts; StartExecution needs no KMS permission (the AWS page's table).
         {
           Effect: "Allow",
-          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+          Action: ["kms:Decrypt"],
           Resource: [keyArn],
           Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": MACHINE } },
         },
@@ -89,11 +94,13 @@ describe("workflow sharing, producer side (prod stack)", function () {
       });
     const naming = plan.resources.filter((r) => r.inputs.principal === CALLER_ROLE || JSON.stringify(principalsOf(r)).includes(CALLER_ROLE));
     expect(naming.map((r) => `${r.type} ${r.name}`)).to.deep.equal([]);
-    const pinning = plan.resources.filter((r) => JSON.stringify(r.inputs).includes(CALLER_ROLE)).map((r) => r.name);
-    expect(pinning).to.have.members(["lending-invoker", "credit-approval-requests-policy", "credit-bureaus-policy", "platform-key"]);
+    const pinning = (role: string) => plan.resources.filter((r) => JSON.stringify(r.inputs).includes(role)).map((r) => r.name);
+    expect(pinning(CALLER_ROLE)).to.have.members(["lending-invoker"]);
+    expect(pinning(SUBSCRIBER)).to.have.members(["credit-approval-requests-policy"]);
+    expect(pinning(READER)).to.have.members(["credit-bureaus-policy", "platform-key"]);
   });
 
-  it("lets the consumer's account invoke the function, and its account root subscribe to the topic and read the table only as the named role", () => {
+  it("lets the consumer's account invoke the function, and its account root subscribe to the topic only as its subscribers and read the table only as its readers", () => {
     expect(plan.resources.filter((r) => r.type === "aws:lambda/permission:Permission" && r.parent === "statecraft:index:WorkflowSharing::sharing").map((r) => r.name)).to.deep.equal(["credit-limit-lending"]);
     expect(find(plan, "aws:lambda/permission:Permission", "credit-limit-lending").inputs).to.deep.equal({
       statementId: "share-lending",
@@ -105,7 +112,7 @@ describe("workflow sharing, producer side (prod stack)", function () {
     const topicPolicy = find(plan, "aws:sns/topicPolicy:TopicPolicy", "credit-approval-requests-policy");
     expect(topicPolicy.inputs.arn).to.equal(topicArn);
     expect(json(topicPolicy, "policy").Statement).to.deep.equal([
-      { Sid: "LendingSubscribes", Effect: "Allow", Principal: { AWS: [CONSUMER_ROOT] }, Action: ["sns:Subscribe"], Resource: topicArn, Condition: PINNED },
+      { Sid: "LendingSubscribes", Effect: "Allow", Principal: { AWS: [CONSUMER_ROOT] }, Action: ["sns:Subscribe"], Resource: topicArn, Condition: pinned(SUBSCRIBER) },
     ]);
     const tableArn = `arn:aws:dynamodb:eu-west-1:${PROD}:table/statecraft-prod-credit-bureaus`;
     const tablePolicy = find(plan, "aws:dynamodb/resourcePolicy:ResourcePolicy", "credit-bureaus-policy");
@@ -117,12 +124,12 @@ describe("workflow sharing, producer side (prod stack)", function () {
         Principal: { AWS: [CONSUMER_ROOT] },
         Action: ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
         Resource: tableArn,
-        Condition: PINNED,
+        Condition: pinned(READER),
       },
     ]);
   });
 
-  it("lets the consumer's named role decrypt the shared table's key through DynamoDB only", () => {
+  it("lets the consumer's readers decrypt the shared table's key through DynamoDB only", () => {
     const statements = json(find(plan, "aws:kms/key:Key", "platform-key"), "policy").Statement;
     expect(statements.find((s: { Sid: string }) => s.Sid === "LendingDecryptsSharedTables")).to.deep.equal({
       Sid: "LendingDecryptsSharedTables",
@@ -130,7 +137,7 @@ describe("workflow sharing, producer side (prod stack)", function () {
       Principal: { AWS: [CONSUMER_ROOT] },
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
-      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" }, ArnEquals: { "aws:PrincipalArn": [CALLER_ROLE] } },
+      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" }, ArnEquals: { "aws:PrincipalArn": [READER] } },
     });
   });
 
@@ -151,7 +158,7 @@ describe("workflow sharing, producer side (prod stack)", function () {
 describe("sharing policies", () => {
   const roles: SharingConsumer = {
     accountId: CONSUMER,
-    principals: [CALLER_ROLE],
+    invokers: [CALLER_ROLE],
     externalId: "ext-1",
     workflows: ["credit-approval"],
     functions: ["credit-limit"],
@@ -176,7 +183,7 @@ describe("sharing policies", () => {
 
   it("pins several roles, sorted, and an organization besides them, under the account root", () => {
     const other = `arn:aws:iam::${CONSUMER}:role/a-reviewer`;
-    const both: SharingConsumer = { ...roles, principals: [CALLER_ROLE, other], organizationId: "o-a1b2c3d4e5" };
+    const both: SharingConsumer = { ...roles, invokers: [CALLER_ROLE, other], readers: [CALLER_ROLE, other], tables: ["orders"], organizationId: "o-a1b2c3d4e5" };
     expect(invokerTrustPolicy(both, "ext-1", "aws-cn").Statement).to.deep.equal([
       {
         Effect: "Allow",
@@ -190,6 +197,22 @@ describe("sharing policies", () => {
       Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" }, ArnEquals: { "aws:PrincipalArn": [other, CALLER_ROLE] } },
     });
     expect(invokePermission("both", both)).to.deep.equal({ statementId: "share-both", principal: CONSUMER, principalOrgId: "o-a1b2c3d4e5" });
+  });
+
+  it("pins each grant to its own roles: invokers in the trust, subscribers in topic policies, readers in table and key policies", () => {
+    const [invoker, subscriber, reader] = ["intake", "queue", "reader"].map((name) => `arn:aws:iam::${CONSUMER}:role/${name}`);
+    const consumer: SharingConsumer = { ...roles, invokers: [invoker], subscribers: [subscriber], readers: [reader], topics: ["credit-approval-requests"], tables: ["credit-bureaus"] };
+    const pinned = (role: string) => ({ ArnEquals: { "aws:PrincipalArn": [role] } });
+    expect(invokerTrustPolicy(consumer, "ext-1", "aws").Statement[0].Condition).to.deep.equal({ StringEquals: { "sts:ExternalId": "ext-1" }, ...pinned(invoker) });
+    expect(topicSubscribePolicy("arn:aws:sns:eu-west-1:222222222222:t", [["lending", consumer]], "aws").Statement[0].Condition).to.deep.equal(pinned(subscriber));
+    expect(tableReadPolicy("arn:aws:dynamodb:eu-west-1:222222222222:table/t", [["lending", consumer]], "aws").Statement[0].Condition).to.deep.equal(pinned(reader));
+    expect(consumerKeyStatements([["lending", consumer]], { partition: "aws", region: "eu-west-1", account: PROD })[0].Condition).to.deep.equal({
+      StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" },
+      ...pinned(reader),
+    });
+    expect(consumerConditions(consumer, "invokers")).to.deep.equal(pinned(invoker));
+    expect(consumerRoles(consumer, "subscribers")).to.deep.equal([subscriber]);
+    expect(consumerRoles(organization, "invokers")).to.equal(undefined);
   });
 
   it("refuses a trust with neither an external id nor an organization", () => {

@@ -31,10 +31,10 @@ describe("misconfiguration gallery: the whole pack over broken copies of the pro
     prodConfig = stackConfig("prod");
   });
 
-  it("runs all 26 policies with the prod config", () => {
-    expect(ALL_POLICIES).to.have.lengthOf(26);
+  it("runs all 27 policies with the prod config", () => {
+    expect(ALL_POLICIES).to.have.lengthOf(27);
     expect([...prodConfig.keys()]).to.have.members(ALL_POLICIES.map((p) => p.name));
-    expect(checkResources(prod, prodConfig, { stack: "prod" }).policies).to.equal(26);
+    expect(checkResources(prod, prodConfig, { stack: "prod" }).policies).to.equal(27);
   });
 
   it("passes the unbroken prod plan with no violation", () => {

@@ -23,6 +23,7 @@ export const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 export const TABLE = "aws:dynamodb/table:Table";
 export const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
 export const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+export const STAGE = "aws:apigatewayv2/stage:Stage";
 
 /** An IAM policy document as the program writes it (`Statement` always a list). */
 export interface Document {
@@ -126,6 +127,12 @@ const dropActions = (prefix: string) => (doc: Document) => {
   for (const statement of doc.Statement) statement.Action = actionsOf(statement).filter((a) => !a.startsWith(prefix));
   doc.Statement = doc.Statement.filter((s) => actionsOf(s).length > 0);
 };
+
+/** Selects the key grants a role has through one service (`kms:ViaService` `<service>.<region>.amazonaws.com`). */
+const viaService = (service: string) => (statement: Record<string, any>) => statement.Condition?.StringEquals?.["kms:ViaService"] === `${service}.${REGION}.amazonaws.com`;
+
+/** Selects the key grant of log delivery (`kms:EncryptionContext:SourceArn` of the account's log resources). */
+const logDeliveryKey = (statement: Record<string, any>) => "kms:EncryptionContext:SourceArn" in (statement.Condition?.StringEquals ?? {});
 
 /** The credit-approval definition as an object, for edits. */
 interface Definition {
@@ -412,7 +419,11 @@ export const GALLERY: GalleryCase[] = [
     rules: ["ddb-pitr"],
     message: "Set serverSideEncryption to enabled with a customer-managed kmsKeyArn.",
     resource: "orders",
-    apply: (plan) => plan.edit(TABLE, "orders", (props) => delete props.serverSideEncryption),
+    apply: (plan) => {
+      plan.edit(TABLE, "orders", (props) => delete props.serverSideEncryption);
+      // The program grants no key for an unencrypted table: the roles writing it lose their DynamoDB key grant.
+      plan.editJson(ROLE_POLICY, "order-events-role-policy", "policy", without(viaService("dynamodb")));
+    },
   },
   {
     name: "a workflow log group kept 30 days",
@@ -427,6 +438,22 @@ export const GALLERY: GalleryCase[] = [
     message: "Set kmsKeyId to a KMS key ARN; it is not set.",
     resource: "credit-limit-logs",
     apply: (plan) => plan.edit(LOG_GROUP, "credit-limit-logs", (props) => delete props.kmsKeyId),
+  },
+
+  // ---- the approvals HTTP API ---------------------------------------------------------------------------------
+  {
+    name: "the approvals stage without access logs",
+    rules: ["apigw-stage-logs-throttling"],
+    message: "Set accessLogSettings.destinationArn to a CloudWatch Logs log group ARN; the stage writes no access logs.",
+    resource: "approvals-stage",
+    apply: (plan) => plan.edit(STAGE, "approvals-stage", (props) => delete props.accessLogSettings),
+  },
+  {
+    name: "the approvals stage throttled at 1000 requests per second",
+    rules: ["apigw-stage-logs-throttling"],
+    message: "Set defaultRouteSettings.throttlingRateLimit to at most 50; it is 1000.",
+    resource: "approvals-stage",
+    apply: (plan) => plan.edit(STAGE, "approvals-stage", (props) => (props.defaultRouteSettings.throttlingRateLimit = 1000)),
   },
 
   // ---- state machines ---------------------------------------------------------------------------------------
@@ -448,6 +475,7 @@ export const GALLERY: GalleryCase[] = [
     apply: (plan) => {
       plan.edit(SM, "order-events", (props) => (props.loggingConfiguration = { level: "OFF", includeExecutionData: false }));
       plan.editJson(ROLE_POLICY, "order-events-role-policy", "policy", dropActions("logs:"));
+      plan.editJson(ROLE_POLICY, "order-events-role-policy", "policy", without(logDeliveryKey));
     },
   },
   {
@@ -492,6 +520,8 @@ export const GALLERY: GalleryCase[] = [
     apply: (plan) => {
       plan.edit(SM, "credit-approval", (props) => (props.encryptionConfiguration = { type: "AWS_OWNED_KEY" }));
       plan.editJson(ROLE_POLICY, "credit-approval-role-policy", "policy", without((s) => Object.keys(s.Condition?.StringEquals ?? {}).includes("kms:EncryptionContext:aws:states:stateMachineArn")));
+      // Log delivery uses the machine's key only when it has one.
+      plan.editJson(ROLE_POLICY, "credit-approval-role-policy", "policy", without(logDeliveryKey));
     },
   },
   {

@@ -100,9 +100,13 @@ describe("stack rule sfn-role-matches-definition", () => {
   it("expects X-Ray when tracing and the customer-managed key under its encryption context", () => {
     const configured = machine({ tracingConfiguration: { enabled: true }, encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY_ARN } });
     const violations = check([configured, role(), rolePolicy(GRANTS)]).violations;
-    expect(violations).to.have.lengthOf(2);
+    expect(violations).to.have.lengthOf(3);
     expect(violations[0]).to.contain("Grant xray:GetSamplingRules, xray:GetSamplingTargets, xray:PutTelemetryRecords, xray:PutTraceSegments on * to role orders-role: tracingConfiguration");
     expect(violations[1]).to.contain(`Grant kms:Decrypt, kms:GenerateDataKey on ${KEY_ARN} with Condition {"StringEquals":{"kms:EncryptionContext:aws:states:stateMachineArn":"${MACHINE_ARN}"}}`);
+    // A machine that logs with a customer-managed key: log delivery encrypts with it, in the account's logs context.
+    expect(violations[2]).to.equal(
+      `Grant kms:GenerateDataKey on ${KEY_ARN} with Condition {"StringEquals":{"kms:EncryptionContext:SourceArn":"arn:aws:logs:eu-west-1:${ACCOUNT}:*"}} to role orders-role: loggingConfiguration with encryptionConfiguration of state machine orders needs it.`,
+    );
 
     // The key granted without its encryption context covers the need, but is broader than needed.
     const unconditioned = check([
@@ -130,6 +134,48 @@ describe("stack rule sfn-role-matches-definition", () => {
     ]);
     const keyGrant = { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY_ARN, Condition: { StringEquals: { "kms:ViaService": "sns.eu-west-1.amazonaws.com" } } };
     expect(check([...resources, rolePolicy([publish, GRANTS[2], keyGrant])]).violations).to.deep.equal([]);
+  });
+
+  it("expects the key of each encrypted table of the stack, Decrypt to read and Encrypt/GenerateDataKey too to write, through DynamoDB", () => {
+    const bureaus = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/bureaus`;
+    const definition = {
+      StartAt: "Read",
+      States: {
+        Read: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:scan", Parameters: { TableName: "bureaus" }, Next: "Save" },
+        Save: DEFINITION.States.Save,
+      },
+    };
+    const encryptedTable = (name: string, arn: string, kmsKeyArn?: string): FakeResource => ({
+      type: "aws:dynamodb/table:Table",
+      name,
+      props: { arn, name, serverSideEncryption: kmsKeyArn ? { enabled: true, kmsKeyArn } : { enabled: false } },
+    });
+    const scan = { Effect: "Allow", Action: "dynamodb:Scan", Resource: bureaus };
+    const via = { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } };
+    const base = [machine({ definition: JSON.stringify(definition) }), role(), encryptedTable("orders", TABLE, KEY_ARN), encryptedTable("bureaus", bureaus, KEY_ARN)];
+    expect(check([...base, rolePolicy([scan, GRANTS[1], GRANTS[2]])]).violations).to.deep.equal([
+      `Grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey on ${KEY_ARN} with Condition ${JSON.stringify(via)} to role orders-role: the key of table bureaus, table orders of state machine orders needs it.`,
+    ]);
+    const keyGrant = { Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: KEY_ARN, Condition: via };
+    expect(check([...base, rolePolicy([scan, GRANTS[1], GRANTS[2], keyGrant])]).violations).to.deep.equal([]);
+
+    // Reading only: Decrypt alone; an unencrypted table (or one with the AWS managed key) asks for nothing.
+    const readOnly = [machine({ definition: JSON.stringify({ StartAt: "Read", States: { Read: { ...definition.States.Read, Next: undefined, End: true } } }) }), role()];
+    expect(check([...readOnly, encryptedTable("bureaus", bureaus, KEY_ARN), rolePolicy([scan, GRANTS[2], { ...keyGrant, Action: ["kms:Decrypt"] }])]).violations).to.deep.equal([]);
+    expect(check([...readOnly, encryptedTable("bureaus", bureaus), rolePolicy([scan, GRANTS[2]])]).violations).to.deep.equal([]);
+    expect(check([...readOnly, encryptedTable("bureaus", bureaus), rolePolicy([scan, GRANTS[2], { ...keyGrant, Action: ["kms:Decrypt"] }])]).violations).to.deep.equal([
+      `Remove kms:Decrypt on ${KEY_ARN} from role policy execution of role orders-role: nothing in the definition or configuration of state machine orders needs it.`,
+    ]);
+  });
+
+  it("expects the key of an encrypted secret the definition reads, in the secret's encryption context", () => {
+    const secretArn = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:token-AbC123`;
+    const definition = { StartAt: "Get", States: { Get: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", Parameters: { SecretId: secretArn }, End: true } } };
+    const resources = [machine({ definition: JSON.stringify(definition) }), role(), { type: "aws:secretsmanager/secret:Secret", name: "token", props: { arn: secretArn, name: "token", kmsKeyId: KEY_ARN } }];
+    const violations = check([...resources, rolePolicy([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn }, GRANTS[2]])]).violations;
+    expect(violations).to.deep.equal([
+      `Grant kms:Decrypt on ${KEY_ARN} with Condition {"StringEquals":{"kms:ViaService":"secretsmanager.eu-west-1.amazonaws.com","kms:EncryptionContext:SecretARN":"${secretArn}"}} to role orders-role: the key of secret token of state machine orders needs it.`,
+    ]);
   });
 
   it("reads attached managed policies, and reports those not in the stack", () => {

@@ -1,3 +1,4 @@
+import { apigwStageLogsThrottling } from "../../../policies/rules/apigw-stage-logs-throttling";
 import { lambdaPermInvokeOnly } from "../../../policies/rules/lambda-perm-invoke-only";
 import { lambdaPermSourceScoped } from "../../../policies/rules/lambda-perm-source-scoped";
 import { lambdaTracing } from "../../../policies/rules/lambda-tracing";
@@ -61,6 +62,19 @@ const FUNCTION: FakeResource = {
 const KEY = `arn:aws:kms:eu-west-1:${HOME}:key/e7539098-1221-4acc-afa9-75cd11ebea28`;
 const TOPIC: FakeResource = { type: "aws:sns/topic:Topic", props: { name: "statecraft-prod-credit-approval-requests", kmsMasterKeyId: KEY } };
 const LOG_GROUP: FakeResource = { type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "/aws/lambda/statecraft-prod-credit-limit", retentionInDays: 365, kmsKeyId: KEY } };
+
+/** An HTTP API's `$default` stage as the platform registers it: access logs to its log group, throttled. */
+const STAGE_LOGS = `arn:aws:logs:eu-west-1:${HOME}:log-group:/aws/vendedlogs/apigateway/prod-approvals`;
+const STAGE: FakeResource = {
+  type: "aws:apigatewayv2/stage:Stage",
+  props: {
+    apiId: "a1b2c3d4e5",
+    name: "$default",
+    autoDeploy: true,
+    accessLogSettings: { destinationArn: STAGE_LOGS, format: '{"requestId":"$context.requestId","status":"$context.status"}' },
+    defaultRouteSettings: { throttlingRateLimit: 5, throttlingBurstLimit: 10 },
+  },
+};
 
 /** Passing and violating cases of the resource rules in this group, keyed by rule name. */
 export const ACCOUNT_SERVICE_CASES: Record<string, Case[]> = {
@@ -270,4 +284,18 @@ export const ACCOUNT_SERVICE_CASES: Record<string, Case[]> = {
     { policy: logsRetention, resource: with_(LOG_GROUP, { kmsKeyId: undefined }), config: { requireKmsKey: true }, violations: ["Set kmsKeyId to a KMS key ARN; it is not set."] },
     { policy: logsRetention, resource: with_(LOG_GROUP, { retentionInDays: 90, kmsKeyId: undefined }), config: { requireKmsKey: true }, violations: ["at least 365; it is 90", "Set kmsKeyId"] },
   ],
+  "apigw-stage-logs-throttling": [
+    { policy: apigwStageLogsThrottling, resource: STAGE, violations: [] },
+    { policy: apigwStageLogsThrottling, resource: STAGE, config: { maximumRateLimit: 5, maximumBurstLimit: 10 }, violations: [] },
+    { policy: apigwStageLogsThrottling, resource: with_(STAGE, { accessLogSettings: undefined }), violations: ["Set accessLogSettings.destinationArn to a CloudWatch Logs log group ARN; the stage writes no access logs."] },
+    { policy: apigwStageLogsThrottling, resource: with_(STAGE, { accessLogSettings: { destinationArn: STAGE_LOGS } }), violations: ["Set accessLogSettings.format"] },
+    {
+      policy: apigwStageLogsThrottling,
+      resource: with_(STAGE, { defaultRouteSettings: undefined }),
+      violations: ["Set defaultRouteSettings.throttlingRateLimit; it is not set", "Set defaultRouteSettings.throttlingBurstLimit; it is not set"],
+    },
+    { policy: apigwStageLogsThrottling, resource: with_(STAGE, { defaultRouteSettings: { throttlingRateLimit: 5 } }), violations: ["Set defaultRouteSettings.throttlingBurstLimit; it is not set"] },
+    { policy: apigwStageLogsThrottling, resource: STAGE, config: { maximumRateLimit: 2 }, violations: ["Set defaultRouteSettings.throttlingRateLimit to at most 2; it is 5."] },
+  ],
 };
+

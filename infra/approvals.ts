@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import type { Approver } from "./config";
+import type { TopicName } from "./manifest";
+
+/**
+ * Human approvals, as plain functions: the topic the approval callback sends each request to, and the SNS
+ * subscriptions of the stack's approvers (`statecraft:approvers`) on it.
+ */
+
+/**
+ * The topic the approval callback publishes each credit approval request to (its `publish` grant and
+ * `APPROVAL_TOPIC_ARN`), to which every approver of `statecraft:approvers` subscribes.
+ */
+export const APPROVAL_TOPIC: TopicName = "credit-approval-requests";
+
+/** One approver's subscription, as {@link approverSubscriptions} names it. */
+export interface ApproverSubscription {
+  /** The logical name of the `aws.sns.TopicSubscription`: `approver-<8 hex of protocol and endpoint>`. */
+  name: string;
+  /** `email` or `https`. */
+  protocol: Approver["protocol"];
+  /** The e-mail address or HTTPS URL. */
+  endpoint: string;
+}
+
+/**
+ * The subscriptions of the approvers, one per distinct (protocol, endpoint), each named from its endpoint so that
+ * reordering or adding approvers replaces no existing subscription (an e-mail subscription replaced must be
+ * confirmed again by its recipient).
+ * @param approvers `statecraft:approvers`.
+ * @returns the subscriptions, in the configuration's order, duplicates dropped.
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html
+ */
+export function approverSubscriptions(approvers: readonly Approver[]): ApproverSubscription[] {
+  const seen = new Set<string>();
+  return approvers.flatMap((approver) => {
+    const name = `approver-${createHash("sha256").update(`${approver.protocol}:${approver.endpoint}`).digest("hex").slice(0, 8)}`;
+    if (seen.has(name)) return [];
+    seen.add(name);
+    return [{ name, protocol: approver.protocol, endpoint: approver.endpoint }];
+  });
+}

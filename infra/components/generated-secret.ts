@@ -1,0 +1,72 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { Transform, transformed } from "./transform";
+
+/** Arguments of a {@link GeneratedSecret}. */
+export interface GeneratedSecretArgs {
+  /** The secret's name in Secrets Manager (`<project>-<stack>-<secret>`); its ARN gets a random 6-character suffix. */
+  secretName: string;
+  description: string;
+  /** The random value's length, in characters (letters and digits). */
+  length: number;
+  /**
+   * A customer-managed KMS key for the secret; Secrets Manager's AWS managed key `aws/secretsmanager` when absent.
+   * A reader then needs `kms:Decrypt` through Secrets Manager in the secret's encryption context.
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Days Secrets Manager keeps the secret recoverable after it leaves the stack (7 to 30).
+   * @default 30
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html
+   */
+  recoveryWindowInDays?: number;
+  /** Escape hatches: adjust any child's arguments. */
+  transform?: {
+    value?: Transform<random.RandomPasswordArgs>;
+    secret?: Transform<aws.secretsmanager.SecretArgs>;
+    version?: Transform<aws.secretsmanager.SecretVersionArgs>;
+  };
+}
+
+/**
+ * A Secrets Manager secret holding a random value generated at deployment (`random.RandomPassword`, letters and
+ * digits): the value lives in the Pulumi state as a secret and in Secrets Manager, and is never written in the
+ * stack files. It has no resource policy: one that denied every principal but the readers would also deny the
+ * deployer's `pulumi refresh` (which reads the value), so reading is limited by identity policies, which only the
+ * roles granted `readSecret` have.
+ *
+ * Children: `<name>-value` (random.RandomPassword), `<name>` (aws.secretsmanager.Secret), `<name>-version`
+ * (aws.secretsmanager.SecretVersion).
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+ * @see https://www.pulumi.com/registry/packages/aws/api-docs/secretsmanager/secret/
+ * @see https://www.pulumi.com/registry/packages/random/api-docs/randompassword/
+ */
+export class GeneratedSecret extends pulumi.ComponentResource {
+  /** The secret's ARN (`arn:…:secret:<name>-<6 characters>`). */
+  readonly secretArn: pulumi.Output<string>;
+
+  /**
+   * @param name the secret's logical name; children's names derive from it.
+   * @param args see {@link GeneratedSecretArgs}.
+   * @param opts component resource options.
+   */
+  constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("statecraft:index:GeneratedSecret", name, {}, opts);
+    const value = new random.RandomPassword(`${name}-value`, transformed(args.transform?.value, { length: args.length, special: false }), { parent: this });
+    const secret = new aws.secretsmanager.Secret(
+      name,
+      transformed(args.transform?.secret, {
+        name: args.secretName,
+        description: args.description,
+        kmsKeyId: args.kmsKeyArn,
+        recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
+      }),
+      { parent: this },
+    );
+    new aws.secretsmanager.SecretVersion(`${name}-version`, transformed(args.transform?.version, { secretId: secret.id, secretString: value.result }), { parent: this });
+    this.secretArn = secret.arn;
+    this.registerOutputs({ secretArn: this.secretArn });
+  }
+}
