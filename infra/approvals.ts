@@ -26,11 +26,14 @@ export interface ApproverSubscription {
 /**
  * The subscriptions of the approvers, one per distinct (protocol, endpoint), each named from its endpoint so that
  * reordering or adding approvers replaces no existing subscription (an e-mail subscription replaced must be
- * confirmed again by its recipient).
+ * confirmed again by its recipient). An e-mail recipient confirms through the link SNS sends; an HTTPS endpoint
+ * must answer SNS's SubscriptionConfirmation. SNS refuses to delete a subscription still pending confirmation: when
+ * such an approver leaves the configuration, Pulumi forgets the subscription and SNS keeps it until it lapses.
  * @param approvers `statecraft:approvers`.
  * @returns the subscriptions, in the configuration's order, duplicates dropped.
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html
+ * @see https://www.pulumi.com/registry/packages/aws/api-docs/sns/topicsubscription/
  */
 export function approverSubscriptions(approvers: readonly Approver[]): ApproverSubscription[] {
   const seen = new Set<string>();

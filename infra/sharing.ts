@@ -103,6 +103,7 @@ export function consumerPrincipal(consumer: SharingConsumer, partition: string):
  * @param consumer the consumer's configuration.
  * @param principals which list.
  * @returns the role ARNs, sorted.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
 export function consumerRoles(consumer: SharingConsumer, principals: ConsumerPrincipals): string[] | undefined {
   const roles = consumer[principals];

@@ -202,15 +202,22 @@ export class Platform extends pulumi.ComponentResource {
     );
 
     const secretArns = mapValues(secrets, (secret) => secret.secretArn);
-    const environmentValue = (reference: EnvironmentReference): pulumi.Input<string> => {
-      if ("tableName" in reference) return tables[reference.tableName]!.name;
-      if ("topicArn" in reference) return topics[reference.topicArn]!.arn;
-      if ("secretArn" in reference) return secretArns[reference.secretArn]!;
-      return httpApis[reference.httpApiUrl]!.apiEndpoint;
+    const allSecretArns = pulumi.all(secretArns as Record<string, pulumi.Output<string>>);
+    /** The value of a handler's environment variable: what the stack deployed for its grants and HTTP API. */
+    const environmentValue = (handler: HandlerName, variable: string, reference: EnvironmentReference): pulumi.Input<string> => {
+      const value =
+        "tableName" in reference
+          ? tables[reference.tableName]?.name
+          : "topicArn" in reference
+            ? topics[reference.topicArn]?.arn
+            : "secretArn" in reference
+              ? secretArns[reference.secretArn]
+              : httpApis[reference.httpApiUrl]?.apiEndpoint;
+      if (!value) throw new Error(`Platform: ${handler}'s ${variable} names ${JSON.stringify(reference)}, which the stack does not deploy: add it to the handler's grants or httpApi in infra/manifest.ts`);
+      return value;
     };
     const handlers = pick(HANDLERS, contents.handlers, (spec: HandlerSpec, handler) => {
-      const secretsUsed = pulumi.all(mapValues(secretArns, (arn) => arn) as Record<string, pulumi.Output<string>>);
-      const statements = pulumi.all([keyArn, secretsUsed]).apply(([key, arns]) =>
+      const statements = pulumi.all([keyArn, allSecretArns]).apply(([key, arns]) =>
         handlerPolicyStatements(spec.grants, {
           region: config.region,
           tableArn: (table) => naming.tableArn(naming.tableName(table)),
@@ -234,7 +241,7 @@ export class Platform extends pulumi.ComponentResource {
           tracing: config.tracing,
           kmsKeyArn: keyArn,
           statements,
-          ...(spec.environment ? { environment: mapValues(spec.environment, environmentValue) as Record<string, pulumi.Input<string>> } : {}),
+          ...(spec.environment ? { environment: mapValues<string, EnvironmentReference, pulumi.Input<string>>(spec.environment, (reference, variable) => environmentValue(handler, variable, reference)) as Record<string, pulumi.Input<string>> } : {}),
         },
         child,
       );

@@ -69,6 +69,7 @@ export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGran
  * @param grants the handler's grants (`HANDLERS[…].grants`).
  * @param targets the ARNs the grants point to, and the key.
  * @returns the statements, unmerged (the role policy merges them).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
  */
 export function handlerPolicyStatements(grants: readonly HandlerGrant[], targets: HandlerGrantTargets): PolicyStatement[] {
   const statements = grants.flatMap((grant) => handlerGrantStatements(grant, targets));

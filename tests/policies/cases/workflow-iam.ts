@@ -94,6 +94,8 @@ export const WORKFLOW_IAM_CASES: Record<string, Case[]> = {
     { policy: iamNoStarResource, resource: UNSCOPED_TASK, violations: [] },
     { policy: iamNoStarResource, resource: ROLE_POLICY({}), violations: [] },
     { policy: iamNoStarResource, resource: ROLE_POLICY({ Action: ["iam:PassRole"], Resource: ["*"] }), violations: [] },
+    // A task-token answer has no resource type: "*" is the only Resource that matches it (the approval callback's role).
+    { policy: iamNoStarResource, resource: ROLE_POLICY({ Action: ["states:SendTaskFailure", "states:SendTaskSuccess"], Resource: ["*"] }), violations: [] },
     {
       policy: iamNoStarResource,
       resource: ROLE_POLICY({ Action: ["dynamodb:Scan", "xray:PutTraceSegments", "sns:Publish"], Resource: ["*"] }),
