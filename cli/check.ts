@@ -8,25 +8,34 @@
  * configuration, bad definition), 2 on bad usage.
  */
 import { formatCheck, runCheck } from "../offline/check";
-import { parseStackArgs } from "./stack-args";
+import { CONSOLE, type CommandOutput, parseStackArgs } from "./stack-args";
 
 const USAGE = "usage: npm run check -- --stack <name> [--json] [--policy-pack-config <file>]";
 
-async function main(): Promise<number> {
-  const args = parseStackArgs(USAGE, ["policy-pack-config"]);
-  if (typeof args === "number") return args;
-  const result = await runCheck(args.stack, { configFile: args.options["policy-pack-config"] });
-  console.log(args.json ? JSON.stringify(result, null, 2) : formatCheck(result));
-  return result.mandatory > 0 ? 1 : 0;
+/**
+ * The command itself, callable in-process (the tests do): parses the arguments, checks the stack and writes the
+ * result.
+ * @param args the command-line arguments, e.g. `["--stack", "prod", "--json"]`.
+ * @param output where the result, usage and errors go.
+ * @returns the exit code: 0 (no mandatory violation), 1 (one, or any error, written as `check failed: …`), 2 (bad
+ *   usage).
+ */
+export async function checkCommand(args: string[], output: CommandOutput = CONSOLE): Promise<number> {
+  const parsed = parseStackArgs(USAGE, ["policy-pack-config"], args, output);
+  if (typeof parsed === "number") return parsed;
+  try {
+    const result = await runCheck(parsed.stack, { configFile: parsed.options["policy-pack-config"] });
+    output.out(parsed.json ? JSON.stringify(result, null, 2) : formatCheck(result));
+    return result.mandatory > 0 ? 1 : 0;
+  } catch (error) {
+    output.err(`check failed: ${(error as Error).message}`);
+    return 1;
+  }
 }
 
-main().then(
+if (require.main === module) {
   // exitCode, not exit(): exit() would cut off standard output to a pipe after its first 64 KiB.
-  (code) => {
+  void checkCommand(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  },
-  (error: Error) => {
-    console.error(`check failed: ${error.message}`);
-    process.exitCode = 1;
-  },
-);
+  });
+}
