@@ -23,7 +23,15 @@ export interface HttpApiEvent {
   queryStringParameters?: Record<string, string | undefined>;
   /** The route's `{name}` path parameters, decoded. Absent when the route has none. */
   pathParameters?: Record<string, string | undefined>;
-  requestContext: { http: { method: string; sourceIp?: string; path?: string }; requestId?: string };
+  requestContext: {
+    /**
+     * The request line and caller: `method` (e.g. `"POST"`), `sourceIp` (the client address API Gateway saw),
+     * `userAgent` (the `User-Agent` header, as sent), `path`.
+     */
+    http: { method: string; sourceIp?: string; userAgent?: string; path?: string };
+    /** API Gateway's id for the request (it shows in the access log). */
+    requestId?: string;
+  };
   /** Request headers, names in lower case; repeated headers are joined with commas. */
   headers?: Record<string, string | undefined>;
   body?: string;
