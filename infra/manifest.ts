@@ -52,7 +52,8 @@ export type EnvironmentReference = { tableName: TableName } | { topicArn: TopicN
 
 /**
  * Secrets the stack creates, by logical name: a random value in Secrets Manager (encrypted with the stack's key
- * when it has one), readable only by the handlers granted `readSecret` on it.
+ * when it has one), readable only by the handlers granted `readSecret` on it (and the deployer): its resource
+ * policy denies every other principal.
  */
 export const SECRETS = {
   "approval-signing-key": { description: "Signs and verifies the approve and reject links of credit approvals (HMAC-SHA256).", length: 64 },
@@ -82,24 +83,38 @@ export const HANDLERS = {
   "bureau-score": { entry: "handlers/bureau-score.ts", description: "Gets an applicant's score from one credit bureau.", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "backup-tables": { entry: "handlers/backup-tables.ts", description: "Takes on-demand backups of DynamoDB tables.", timeoutSeconds: 60, memoryMb: 256, grants: [{ kind: "createBackups" }] },
   "validate-order": { entry: "handlers/validate-order.ts", description: "Validates an incoming order event.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
-  "approval-callback": {
-    entry: "handlers/approval-callback.ts",
-    description: "Sends a credit approval request with signed approve and reject links, and answers its task token when one is followed.",
+  "approval-request": {
+    entry: "handlers/approval-request.ts",
+    description: "Keeps a credit approval's task token and mails the approvers signed approve and reject links.",
     timeoutSeconds: 10,
     memoryMb: 256,
     grants: [
-      { kind: "answerTaskTokens", workflow: "credit-approval" },
-      { kind: "tableItems", table: "approval-requests", actions: ["GetItem", "PutItem", "UpdateItem"] },
+      { kind: "tableItems", table: "approval-requests", actions: ["PutItem"] },
       { kind: "publish", topic: "credit-approval-requests" },
       { kind: "readSecret", secret: "approval-signing-key" },
     ],
-    /** Served by the stack's HTTP API `approvals` (its links), with these environment variables. */
-    httpApi: "approvals",
     environment: {
       APPROVALS_TABLE_NAME: { tableName: "approval-requests" },
       APPROVAL_TOPIC_ARN: { topicArn: "credit-approval-requests" },
       APPROVAL_SECRET_ARN: { secretArn: "approval-signing-key" },
       APPROVAL_ENDPOINT_URL: { httpApiUrl: "approvals" },
+    },
+  },
+  "approval-callback": {
+    entry: "handlers/approval-callback.ts",
+    description: "Serves the approval links: checks a link's signature and expiry, and answers the task token once.",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    grants: [
+      { kind: "answerTaskTokens", workflow: "credit-approval" },
+      { kind: "tableItems", table: "approval-requests", actions: ["GetItem", "UpdateItem"] },
+      { kind: "readSecret", secret: "approval-signing-key" },
+    ],
+    /** Served by the stack's HTTP API `approvals` (its links): the internet-facing function, with the fewest grants. */
+    httpApi: "approvals",
+    environment: {
+      APPROVALS_TABLE_NAME: { tableName: "approval-requests" },
+      APPROVAL_SECRET_ARN: { secretArn: "approval-signing-key" },
     },
   },
   "collect-application": {
@@ -169,7 +184,7 @@ export const WORKFLOWS = {
     description: "Credit-limit approval with a human decision at 5000 and above.",
     substitutions: {
       CreditLimitFunctionArn: { functionArn: "credit-limit" },
-      ApprovalFunctionArn: { functionArn: "approval-callback" },
+      ApprovalRequestFunctionArn: { functionArn: "approval-request" },
       VerifyIdentityFunctionArn: { functionArn: "verify-identity" },
       VerifyAddressFunctionArn: { functionArn: "verify-address" },
       CreditBureausTableName: { tableName: "credit-bureaus" },

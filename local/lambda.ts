@@ -3,7 +3,8 @@ import type { Json } from "../infra/definition/asl";
 import { RESOURCE_KINDS } from "../infra/iam/catalog";
 import { HANDLERS, type HandlerName, PROJECT_ROOT } from "../infra/manifest";
 import type { Naming } from "../infra/naming";
-import { type ApprovalClients, type ApprovalSettings, createHandler as createApprovalCallback } from "../handlers/approval-callback";
+import { type ApprovalCallbackClients, createHandler as createApprovalCallback, settingsFromEnvironment as callbackSettings } from "../handlers/approval-callback";
+import { type ApprovalRequestClients, createHandler as createApprovalRequest, settingsFromEnvironment as requestSettings } from "../handlers/approval-request";
 import { type BackupClient, createHandler as createBackupTables } from "../handlers/backup-tables";
 import type { Authorizer } from "./authz/authorizer";
 import { LocalRunError, TaskFailure } from "./errors";
@@ -32,26 +33,18 @@ export type LambdaHandler = (event: unknown) => Promise<unknown>;
 export interface LocalClients {
   /** For backup-tables: answers CreateBackup. */
   backups: BackupClient;
-  /** For approval-callback: DynamoDB, SNS, Secrets Manager and the task-token API. */
-  approvals: ApprovalClients;
+  /** For approval-request and approval-callback: DynamoDB, SNS, Secrets Manager and the task-token API. */
+  approvals: ApprovalRequestClients & ApprovalCallbackClients;
   /** The function's environment variables (`Function.environment.variables` of the plan), local values swapped in. */
   environment: Record<string, string>;
-}
-
-/** The approval-callback's settings from its environment variables. */
-function approvalSettings(environment: Record<string, string>): ApprovalSettings {
-  return {
-    tableName: environment.APPROVALS_TABLE_NAME,
-    topicArn: environment.APPROVAL_TOPIC_ARN,
-    secretArn: environment.APPROVAL_SECRET_ARN,
-    endpointUrl: environment.APPROVAL_ENDPOINT_URL,
-  };
 }
 
 /** Handlers that take an AWS client, built around a local one. Any other handler module's `handler` is used. */
 export const LOCAL_HANDLER_FACTORIES: Partial<Record<HandlerName, (clients: LocalClients) => LambdaHandler>> = {
   "backup-tables": (clients) => createBackupTables(clients.backups),
-  "approval-callback": (clients) => createApprovalCallback(clients.approvals, approvalSettings(clients.environment)),
+  // Their settings come from the environment the plan gives the function, read by the handler's own reader.
+  "approval-request": (clients) => createApprovalRequest(clients.approvals, requestSettings(clients.environment)),
+  "approval-callback": (clients) => createApprovalCallback(clients.approvals, callbackSettings(clients.environment)),
 };
 
 /** One invocation, for the execution report. */

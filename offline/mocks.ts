@@ -77,7 +77,16 @@ export class AwsMocks implements pulumi.runtime.Mocks {
   }
 
   /** @throws Error always: the program calls no provider function, and a new one must be mocked on purpose. */
+  /**
+   * Answers the provider functions the program calls: `aws:index/getCallerIdentity:getCallerIdentity` as the
+   * deployer's role session in the stack's account (`statecraft-deployer`, session `pulumi`).
+   * @throws Error for any other function: a new one must be mocked on purpose.
+   */
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
+      const c = this.context;
+      return { accountId: c.account, arn: `arn:${c.partition}:sts::${c.account}:assumed-role/statecraft-deployer/pulumi`, userId: "AROADEPLOYER0000000000:pulumi", id: c.account };
+    }
     throw new Error(`unmocked call ${args.token}`);
   }
 
@@ -143,6 +152,8 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         const arn = buildArn(c, "secretsmanager", `secret:${physical}-${alphanumeric(`secret|${physical}`, 6, true)}`);
         return { id: arn, state: { arn, name: physical } };
       }
+      case "aws:secretsmanager/secretPolicy:SecretPolicy":
+        return { id: String(inputs.secretArn), state: {} };
       case "aws:secretsmanager/secretVersion:SecretVersion": {
         const versionId = uuidFrom(`${inputs.secretId}|${name}`);
         return { id: `${inputs.secretId}|${versionId}`, state: { arn: String(inputs.secretId), versionId, versionStages: ["AWSCURRENT"] } };

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { secretReadPolicy } from "../iam/service";
 import { Transform, transformed } from "./transform";
 
 /** Arguments of a {@link GeneratedSecret}. */
@@ -32,12 +33,11 @@ export interface GeneratedSecretArgs {
 /**
  * A Secrets Manager secret holding a random value generated at deployment (`random.RandomPassword`, letters and
  * digits): the value lives in the Pulumi state as a secret and in Secrets Manager, and is never written in the
- * stack files. It has no resource policy: one that denied every principal but the readers would also deny the
- * deployer's `pulumi refresh` (which reads the value), so reading is limited by identity policies, which only the
- * roles granted `readSecret` have.
+ * stack files. {@link restrictReadsTo} then gives it a resource policy denying `GetSecretValue` to every
+ * principal but its readers and the deployer (who reads it on `pulumi refresh`), so no account-wide grant reads it.
  *
  * Children: `<name>-value` (random.RandomPassword), `<name>` (aws.secretsmanager.Secret), `<name>-version`
- * (aws.secretsmanager.SecretVersion).
+ * (aws.secretsmanager.SecretVersion) and, once restricted, `<name>-policy` (aws.secretsmanager.SecretPolicy).
  *
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
  * @see https://www.pulumi.com/registry/packages/aws/api-docs/secretsmanager/secret/
@@ -67,6 +67,30 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     );
     new aws.secretsmanager.SecretVersion(`${name}-version`, transformed(args.transform?.version, { secretId: secret.id, secretString: value.result }), { parent: this });
     this.secretArn = secret.arn;
+    this.name = name;
     this.registerOutputs({ secretArn: this.secretArn });
+  }
+
+  private readonly name: string;
+
+  /**
+   * Denies `secretsmanager:GetSecretValue` to every principal but these roles and the caller deploying the stack
+   * (`sts:GetCallerIdentity`, through the component's provider): the readers are only known once the functions
+   * that read the secret exist, which need the secret's ARN first.
+   * @param readers the role ARNs that read the value (the functions granted `readSecret`).
+   * @returns the `aws.secretsmanager.SecretPolicy` (`blockPublicPolicy` on).
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html
+   */
+  restrictReadsTo(readers: pulumi.Input<string>[]): aws.secretsmanager.SecretPolicy {
+    const deployer = aws.getCallerIdentityOutput({}, { parent: this }).arn;
+    return new aws.secretsmanager.SecretPolicy(
+      `${this.name}-policy`,
+      {
+        secretArn: this.secretArn,
+        policy: pulumi.all([pulumi.all(readers), deployer]).apply(([roles, caller]) => JSON.stringify(secretReadPolicy(roles, caller))),
+        blockPublicPolicy: true,
+      },
+      { parent: this },
+    );
   }
 }

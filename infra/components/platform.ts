@@ -246,6 +246,11 @@ export class Platform extends pulumi.ComponentResource {
         child,
       );
     });
+    // Each secret is readable only by the roles of the functions granted readSecret on it (and the deployer).
+    for (const [secret, resource] of Object.entries(secrets) as [SecretName, GeneratedSecret][]) {
+      const readers = (Object.keys(handlers) as HandlerName[]).filter((handler) => (HANDLERS[handler] as HandlerSpec).grants.some((grant) => grant.kind === "readSecret" && grant.secret === secret));
+      resource.restrictReadsTo(readers.map((handler) => handlers[handler]!.roleArn));
+    }
     for (const [handler, spec] of Object.entries(HANDLERS) as [HandlerName, HandlerSpec][]) {
       const api = spec.httpApi && httpApis[spec.httpApi];
       if (!api || !handlers[handler]) continue;

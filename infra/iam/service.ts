@@ -284,3 +284,41 @@ export function lambdaTrustPolicy(): TrustPolicyDocument {
     Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
   };
 }
+
+/**
+ * The patterns of `aws:PrincipalArn` that match the caller `sts:GetCallerIdentity` names: a role session
+ * (`arn:…:sts::<account>:assumed-role/<role>/<session>`) is its role, with or without a path
+ * (`arn:…:iam::<account>:role/<role>`, `…:role/*\/<role>`); a user or the root is itself.
+ * @param callerArn the `Arn` of GetCallerIdentity.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+export function principalArnPatterns(callerArn: string): string[] {
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+  if (!session) return [callerArn];
+  const [, partition, account, role] = session;
+  return [`arn:${partition}:iam::${account}:role/${role}`, `arn:${partition}:iam::${account}:role/*/${role}`];
+}
+
+/**
+ * The resource policy of a secret only some roles may read: `secretsmanager:GetSecretValue` is denied to every
+ * principal but the readers and the deployer (who needs it for `pulumi refresh`, which reads the value). Identity
+ * policies still grant the readers; this makes an account-wide grant (`GetSecretValue` on `*`) useless on it.
+ * @param readers the role ARNs that read the secret.
+ * @param deployer the deployer's caller ARN (GetCallerIdentity), as {@link principalArnPatterns} widens it.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html
+ */
+export function secretReadPolicy(readers: readonly string[], deployer: string): { Version: "2012-10-17"; Statement: (PolicyStatement & { Principal: "*" })[] } {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "OnlyItsReadersGetTheValue",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: ["*"],
+        Condition: { ArnNotLike: { "aws:PrincipalArn": [...[...readers].sort(), ...principalArnPatterns(deployer)] } },
+      },
+    ],
+  };
+}

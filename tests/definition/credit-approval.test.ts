@@ -6,9 +6,9 @@ describe("credit-approval.asl.json, human approval", () => {
   const definition = JSON.parse(fs.readFileSync(definitionPath("credit-approval"), "utf8")) as { States: Record<string, Record<string, any>> };
   const wait = definition.States["Wait for human approval"];
 
-  it("asks the approval-callback function with a task token, never the topic directly", () => {
+  it("asks the approval-request function with a task token, never the topic directly", () => {
     expect(wait.Resource).to.equal("arn:aws:states:::lambda:invoke.waitForTaskToken");
-    expect(wait.Parameters.FunctionName).to.equal("${ApprovalFunctionArn}");
+    expect(wait.Parameters.FunctionName).to.equal("${ApprovalRequestFunctionArn}");
     expect(wait.Parameters.Payload["taskToken.$"]).to.equal("$$.Task.Token");
   });
 

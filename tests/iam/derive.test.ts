@@ -266,7 +266,7 @@ describe("deriveExecutionPolicy on the seed workflows", () => {
   const topic = (name: string) => `arn:aws:sns:eu-west-1:111111111111:statecraft-dev-${name}`;
   const table = (name: string) => `arn:aws:dynamodb:eu-west-1:111111111111:table/statecraft-dev-${name}`;
 
-  it("gives credit-approval exactly its five functions (the approval callback's included) and a scan of the bureaus table", () => {
+  it("gives credit-approval exactly its five functions (the approval request's included) and a scan of the bureaus table", () => {
     const { document, warnings } = derived("credit-approval");
     expect(warnings).to.deep.equal([]);
     expect(document).to.deep.equal({
@@ -277,8 +277,8 @@ describe("deriveExecutionPolicy on the seed workflows", () => {
           Effect: "Allow",
           Action: ["lambda:InvokeFunction"],
           Resource: [
-            fn("approval-callback"),
-            `${fn("approval-callback")}:*`,
+            fn("approval-request"),
+            `${fn("approval-request")}:*`,
             fn("bureau-score"),
             `${fn("bureau-score")}:*`,
             fn("credit-limit"),

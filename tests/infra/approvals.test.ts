@@ -76,37 +76,76 @@ describe("approvals infrastructure and customer-managed key grants under mocks",
       }
     });
 
-    it("covers the execution roles of order-events (writes), credit-approval (reads), backup-orchestration (publishes), the consumer's loan-intake (writes) and the approval callback's role (all three)", () => {
+    it("covers the execution roles of order-events (writes), credit-approval (reads), backup-orchestration (publishes), the consumer's loan-intake (writes), the approval request's role (all three) and the callback's (table and secret)", () => {
       expect(keyGrants(find(plans.prod, ROLE_POLICY, "order-events-role-policy")).dynamodb).to.deep.equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]);
       expect(keyGrants(find(plans.prod, ROLE_POLICY, "credit-approval-role-policy")).dynamodb).to.deep.equal(["kms:Decrypt"]);
       expect(keyGrants(find(plans.prod, ROLE_POLICY, "backup-orchestration-role-policy")).sns).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey"]);
       expect(keyGrants(find(plans.consumer, ROLE_POLICY, "loan-intake-role-policy")).dynamodb).to.deep.equal(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]);
-      expect(Object.keys(keyGrants(find(plans.prod, ROLE_POLICY, "approval-callback-role-policy")))).to.have.members(["dynamodb", "sns", "secretsmanager"]);
+      expect(Object.keys(keyGrants(find(plans.prod, ROLE_POLICY, "approval-request-role-policy")))).to.have.members(["dynamodb", "sns", "secretsmanager"]);
+      expect(Object.keys(keyGrants(find(plans.prod, ROLE_POLICY, "approval-callback-role-policy")))).to.have.members(["dynamodb", "secretsmanager"]);
     });
 
-    it("gives the approval callback exactly its grants: items, publish, the secret, the task tokens, each key use pinned", () => {
+    it("gives the approval request and the internet-facing callback each exactly its own grants, each key use pinned", () => {
       const keyArn = find(plans.prod, "aws:kms/key:Key", "platform-key").outputs?.arn as string;
       const secretArn = find(plans.prod, "aws:secretsmanager/secret:Secret", "approval-signing-key").outputs?.arn as string;
       expect(secretArn).to.match(new RegExp(`^arn:aws:secretsmanager:eu-west-1:${PROD}:secret:statecraft-prod-approval-signing-key-[A-Za-z0-9]{6}$`));
-      expect(statementsOf(find(plans.prod, ROLE_POLICY, "approval-callback-role-policy"))).to.deep.equal([
-        { Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [`arn:aws:dynamodb:eu-west-1:${PROD}:table/statecraft-prod-approval-requests`] },
-        {
-          Effect: "Allow",
-          Condition: { StringEquals: { "kms:EncryptionContext:SecretARN": secretArn, "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
-          Action: ["kms:Decrypt"],
-          Resource: [keyArn],
-        },
+      const table = `arn:aws:dynamodb:eu-west-1:${PROD}:table/statecraft-prod-approval-requests`;
+      const secretKey = {
+        Effect: "Allow",
+        Condition: { StringEquals: { "kms:EncryptionContext:SecretARN": secretArn, "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+        Action: ["kms:Decrypt"],
+        Resource: [keyArn],
+      };
+      const xray = ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
+      const logs = (fn: string) => ({ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:eu-west-1:${PROD}:log-group:/aws/lambda/statecraft-prod-${fn}:*`] });
+      expect(statementsOf(find(plans.prod, ROLE_POLICY, "approval-request-role-policy"))).to.deep.equal([
+        { Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: [table] },
+        secretKey,
         { Effect: "Allow", Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } }, Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
         { Effect: "Allow", Condition: { StringEquals: { "kms:ViaService": "sns.eu-west-1.amazonaws.com" } }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
-        { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:eu-west-1:${PROD}:log-group:/aws/lambda/statecraft-prod-approval-callback:*`] },
+        logs("approval-request"),
         { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
         { Effect: "Allow", Action: ["sns:Publish"], Resource: [`arn:aws:sns:eu-west-1:${PROD}:statecraft-prod-credit-approval-requests`] },
-        {
-          Effect: "Allow",
-          Action: ["states:SendTaskFailure", "states:SendTaskSuccess", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"],
-          Resource: ["*"],
-        },
+        { Effect: "Allow", Action: xray, Resource: ["*"] },
       ]);
+      expect(statementsOf(find(plans.prod, ROLE_POLICY, "approval-callback-role-policy"))).to.deep.equal([
+        { Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: [table] },
+        secretKey,
+        { Effect: "Allow", Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } }, Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
+        logs("approval-callback"),
+        { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
+        { Effect: "Allow", Action: ["states:SendTaskFailure", "states:SendTaskSuccess", ...xray], Resource: ["*"] },
+      ]);
+    });
+
+    it("denies reading the signing key to every principal but the two approval functions and the deployer", () => {
+      const secretArn = find(plans.prod, "aws:secretsmanager/secret:Secret", "approval-signing-key").outputs?.arn as string;
+      const policy = find(plans.prod, "aws:secretsmanager/secretPolicy:SecretPolicy", "approval-signing-key-policy");
+      expect(policy.parent).to.equal("statecraft:index:GeneratedSecret::approval-signing-key");
+      expect(policy.inputs.secretArn).to.equal(secretArn);
+      expect(policy.inputs.blockPublicPolicy).to.equal(true);
+      expect(JSON.parse(policy.inputs.policy as string)).to.deep.equal({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "OnlyItsReadersGetTheValue",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: ["*"],
+            Condition: {
+              ArnNotLike: {
+                "aws:PrincipalArn": [
+                  `arn:aws:iam::${PROD}:role/statecraft-prod-approval-callback-role`,
+                  `arn:aws:iam::${PROD}:role/statecraft-prod-approval-request-role`,
+                  `arn:aws:iam::${PROD}:role/statecraft-deployer`,
+                  `arn:aws:iam::${PROD}:role/*/statecraft-deployer`,
+                ],
+              },
+            },
+          },
+        ],
+      });
     });
 
     it("grants log delivery the key on every machine of prod and consumer, and no key at all in dev", () => {
@@ -206,17 +245,20 @@ describe("approvals infrastructure and customer-managed key grants under mocks",
       });
     });
 
-    it("hands the callback its table, topic, secret and endpoint, and exports the endpoint", () => {
+    it("hands the request its table, topic, secret and endpoint, the callback only its table and secret, and exports the endpoint", () => {
       const secretArn = find(plans.prod, "aws:secretsmanager/secret:Secret", "approval-signing-key").outputs?.arn;
       const endpoint = find(plans.prod, "aws:apigatewayv2/api:Api", "approvals").outputs?.apiEndpoint as string;
       expect(endpoint).to.match(/^https:\/\/[a-z0-9]{10}\.execute-api\.eu-west-1\.amazonaws\.com$/);
-      expect(find(plans.prod, "aws:lambda/function:Function", "approval-callback").inputs.environment).to.deep.equal({
+      expect(find(plans.prod, "aws:lambda/function:Function", "approval-request").inputs.environment).to.deep.equal({
         variables: {
           APPROVALS_TABLE_NAME: "statecraft-prod-approval-requests",
           APPROVAL_TOPIC_ARN: `arn:aws:sns:eu-west-1:${PROD}:statecraft-prod-credit-approval-requests`,
           APPROVAL_SECRET_ARN: secretArn,
           APPROVAL_ENDPOINT_URL: endpoint,
         },
+      });
+      expect(find(plans.prod, "aws:lambda/function:Function", "approval-callback").inputs.environment).to.deep.equal({
+        variables: { APPROVALS_TABLE_NAME: "statecraft-prod-approval-requests", APPROVAL_SECRET_ARN: secretArn },
       });
       expect(plans.prod.outputs.approvalEndpoint).to.equal(endpoint);
       expect(plans.consumer.outputs).not.to.have.property("approvalEndpoint");

@@ -159,8 +159,8 @@ describe("the platform under mocks", function () {
         Effect: "Allow",
         Action: ["lambda:InvokeFunction"],
         Resource: [
-          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-approval-callback",
-          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-approval-callback:*",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-approval-request",
+          "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-approval-request:*",
           "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-bureau-score",
           "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-bureau-score:*",
           "arn:aws:lambda:eu-west-1:111111111111:function:statecraft-dev-credit-limit",
@@ -224,7 +224,7 @@ describe("the platform under mocks", function () {
 
   it("bundles every handler into its own archive on a Node.js runtime", () => {
     const functions = plans.dev.resources.filter((r) => r.type === "aws:lambda/function:Function");
-    expect(functions).to.have.lengthOf(7);
+    expect(functions).to.have.lengthOf(8);
     for (const fn of functions) {
       expect(fn.inputs.runtime).to.equal("nodejs22.x");
       expect(fn.inputs.handler).to.equal("index.handler");

@@ -72,17 +72,18 @@ describe("local runs of the sample scenarios (dev stack)", () => {
         ["GET", "GET /approvals/{requestId}/{decision}", 200],
         ["POST", "POST /approvals/{requestId}/{decision}", 200],
       ]);
-      expect(report.invocations.map((i) => i.function)).to.include("approval-callback");
+      expect(report.invocations.map((i) => i.function)).to.include("approval-request");
       expect(answer.outcome === "success" && answer.output).to.deep.equal({ approved: true, approver: "risk-officer@example.com", reason: "Long-standing customer with a clean record." });
       expect((report.output as { approval: Json }).approval).to.deep.equal({ approved: true, approver: "risk-officer@example.com", reason: "Long-standing customer with a clean record." });
-      // Every call on the way was authorized: the execution role's, the handler's, API Gateway's.
+      // Every call on the way was authorized: the execution role's, both handlers', API Gateway's.
       expect(report.authorizations.every((d) => d.allowed)).to.equal(true);
       expect(report.authorizations.map((d) => `${d.call.principal.split("/").pop()} ${d.call.action}`)).to.include.members([
         "statecraft-dev-credit-approval-role lambda:InvokeFunction",
-        "statecraft-dev-approval-callback-role dynamodb:PutItem",
-        "statecraft-dev-approval-callback-role sns:Publish",
-        "statecraft-dev-approval-callback-role secretsmanager:GetSecretValue",
+        "statecraft-dev-approval-request-role dynamodb:PutItem",
+        "statecraft-dev-approval-request-role sns:Publish",
+        "statecraft-dev-approval-request-role secretsmanager:GetSecretValue",
         "apigateway.amazonaws.com lambda:InvokeFunction",
+        "statecraft-dev-approval-callback-role secretsmanager:GetSecretValue",
         "statecraft-dev-approval-callback-role dynamodb:UpdateItem",
         "statecraft-dev-approval-callback-role states:SendTaskSuccess",
       ]);
