@@ -449,6 +449,11 @@ function crossChecks(config: StackConfig, stack: string): string[] {
     notDeployed("functions", deployed.handlers);
     notDeployed("topics", deployed.topics);
     notDeployed("tables", deployed.tables);
+    consumer.topics.forEach((topic, i) => {
+      if (topic === APPROVAL_TOPIC) {
+        problem(`${at}.topics.${i}`, `carries the signed approve and reject links of credit approvals: a subscriber could decide its own applications; share another topic`, topic);
+      }
+    });
   }
 
   const approvalTopic = deployed.topics.find((topic) => topic === APPROVAL_TOPIC);

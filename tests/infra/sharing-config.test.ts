@@ -109,8 +109,15 @@ describe("sharing configuration", () => {
       }),
     );
     expect(error.problems).to.deep.equal([
-      'statecraft:sharing.consumers.lending.subscribers: grants nothing: the consumer lists no topics (got ["arn:aws:iam::333333333333:role/lending-approval-queue"])',
+      'statecraft:sharing.consumers.lending.subscribers: grants nothing: the consumer lists no topics (got ["arn:aws:iam::333333333333:role/lending-ops-alerts"])',
       'statecraft:sharing.consumers.lending.readers: grants nothing: the consumer lists no tables (got ["arn:aws:iam::333333333333:role/lending-bureau-reader"])',
+    ]);
+  });
+
+  it("refuses to share the approval topic, whose messages carry the signed approve and reject links", () => {
+    const error = configError(prodWith((s) => (s.consumers.lending.topics = ["backup-failure", "credit-approval-requests"])));
+    expect(error.problems).to.deep.equal([
+      "statecraft:sharing.consumers.lending.topics.1: carries the signed approve and reject links of credit approvals: a subscriber could decide its own applications; share another topic (got \"credit-approval-requests\")",
     ]);
   });
 

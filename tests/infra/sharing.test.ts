@@ -23,7 +23,7 @@ const MACHINE = `arn:aws:states:eu-west-1:${PROD}:stateMachine:statecraft-prod-c
 const INVOKER = `arn:aws:iam::${PROD}:role/statecraft-prod-invoker-lending`;
 const EXTERNAL_ID = "offline-secret:statecraft:sharing.consumers.lending.externalId";
 const CONSUMER_ROOT = `arn:aws:iam::${CONSUMER}:root`;
-const SUBSCRIBER = `arn:aws:iam::${CONSUMER}:role/lending-approval-queue`;
+const SUBSCRIBER = `arn:aws:iam::${CONSUMER}:role/lending-ops-alerts`;
 const READER = `arn:aws:iam::${CONSUMER}:role/lending-bureau-reader`;
 const pinned = (role: string) => ({ ArnEquals: { "aws:PrincipalArn": [role] } });
 
@@ -96,7 +96,7 @@ describe("workflow sharing, producer side (prod stack)", function () {
     expect(naming.map((r) => `${r.type} ${r.name}`)).to.deep.equal([]);
     const pinning = (role: string) => plan.resources.filter((r) => JSON.stringify(r.inputs).includes(role)).map((r) => r.name);
     expect(pinning(CALLER_ROLE)).to.have.members(["lending-invoker"]);
-    expect(pinning(SUBSCRIBER)).to.have.members(["credit-approval-requests-policy"]);
+    expect(pinning(SUBSCRIBER)).to.have.members(["backup-failure-policy"]);
     expect(pinning(READER)).to.have.members(["credit-bureaus-policy", "platform-key"]);
   });
 
@@ -108,8 +108,8 @@ describe("workflow sharing, producer side (prod stack)", function () {
       function: `arn:aws:lambda:eu-west-1:${PROD}:function:statecraft-prod-credit-limit`,
       principal: CONSUMER,
     });
-    const topicArn = `arn:aws:sns:eu-west-1:${PROD}:statecraft-prod-credit-approval-requests`;
-    const topicPolicy = find(plan, "aws:sns/topicPolicy:TopicPolicy", "credit-approval-requests-policy");
+    const topicArn = `arn:aws:sns:eu-west-1:${PROD}:statecraft-prod-backup-failure`;
+    const topicPolicy = find(plan, "aws:sns/topicPolicy:TopicPolicy", "backup-failure-policy");
     expect(topicPolicy.inputs.arn).to.equal(topicArn);
     expect(json(topicPolicy, "policy").Statement).to.deep.equal([
       { Sid: "LendingSubscribes", Effect: "Allow", Principal: { AWS: [CONSUMER_ROOT] }, Action: ["sns:Subscribe"], Resource: topicArn, Condition: pinned(SUBSCRIBER) },
