@@ -188,6 +188,8 @@ export class LocalStack implements LocalStateMachines {
 
   /** The stack's HTTP APIs on 127.0.0.1, when its plan has routes. */
   httpApi?: LocalHttpApi;
+  /** The functions HTTP requests invoke; replaced by cold ones when an execution starts. */
+  private httpLambda?: LocalLambda;
   /** Which execution issued each task token, for the task-token API the HTTP handlers call. */
   readonly taskTokens = new TaskTokenRegistry();
   /** CreateBackup answered for the stack's handlers. */
@@ -235,8 +237,8 @@ export class LocalStack implements LocalStateMachines {
       const routes = routesOf(resources);
       if (routes.length > 0) {
         // Stack-wide: a request answers whichever execution issued the token.
-        const httpLambda = new LocalLambda(naming, (name) => local!.clientsFor(name, new NotificationLog(naming)), authorizer);
-        local.httpApi = await LocalHttpApi.start(routes, (arn, event) => local!.invokeByArn(httpLambda, arn, event), authorizer, config.accountId);
+        local.httpLambda = local.coldFunctions();
+        local.httpApi = await LocalHttpApi.start(routes, (arn, event) => local!.invokeByArn(local!.httpLambda!, arn, event), authorizer, config.accountId);
       }
       return local;
     } catch (error) {
@@ -271,6 +273,11 @@ export class LocalStack implements LocalStateMachines {
         stepFunctions: authorizedClient(new LocalStepFunctionsClient(this.taskTokens), this.authorizer, role, (command) => ({ action: `states:${operationOf(command)}`, resource: "*" }), denied),
       },
     };
+  }
+
+  /** Functions for HTTP requests, cold: no handler keeps what an earlier run cached (a secret, a client). */
+  private coldFunctions(): LocalLambda {
+    return new LocalLambda(this.naming, (name) => this.clientsFor(name, new NotificationLog(this.naming)), this.authorizer);
   }
 
   /** Invokes one of the stack's functions by ARN (for the HTTP API). */
@@ -373,6 +380,8 @@ export class LocalStack implements LocalStateMachines {
     const started = Date.now();
     assertRunnableLocally(definition);
     const firstDecision = this.authorizer.decisions.length;
+    // Every execution starts with cold functions, so a run depends only on the policies it is authorized against.
+    if (this.httpLambda) this.httpLambda = this.coldFunctions();
     const backupsBefore = this.backupService.backups.length;
     const tokens = new TaskTokens(this.taskTokens);
     const notifications = new NotificationLog(this.naming);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { parseArn } from "../../infra/iam/arn";
+import { LocalRunError } from "../errors";
 import type { Authorizer } from "./authorizer";
 import { withServiceKeyCalls } from "./service-calls";
 
@@ -43,9 +44,10 @@ export function sdkError(name: string, message: string, status = 400): Error {
  * @param target the client that serves allowed commands.
  * @param authorizer the run's authorizer.
  * @param principal the role the handler runs with.
- * @param authorization maps a command to its IAM call; `undefined` for a command the target refuses anyway.
+ * @param authorization maps a command to its IAM call; `undefined` when it cannot (the call is then refused:
+ *   nothing is served without authorization).
  * @param names the service's error names for a denied call and a denied KMS call.
- * @returns a client with the same `send`.
+ * @returns a client with the same `send`, which rejects with a {@link LocalRunError} for a command it cannot map.
  */
 export function authorizedClient<T extends SendsCommands>(
   target: T,
@@ -57,11 +59,12 @@ export function authorizedClient<T extends SendsCommands>(
   return {
     async send(command: object) {
       const call = authorization(command);
-      if (call) {
-        for (const needed of withServiceKeyCalls(authorizer.index, { principal, ...call })) {
-          const decision = await authorizer.authorize(needed);
-          if (!decision.allowed) throw sdkError(needed.action.startsWith("kms:") && !call.action.startsWith("kms:") ? names.kms : names.call, decision.message!);
-        }
+      if (!call) {
+        throw new LocalRunError(`${principal} sent ${command.constructor.name}, which the local run cannot map to an IAM action and resource, so it cannot be authorized; add the mapping in local/authz/clients.ts.`);
+      }
+      for (const needed of withServiceKeyCalls(authorizer.index, { principal, ...call })) {
+        const decision = await authorizer.authorize(needed);
+        if (!decision.allowed) throw sdkError(needed.action.startsWith("kms:") && !call.action.startsWith("kms:") ? names.kms : names.call, decision.message!);
       }
       return (target.send as (command: object) => Promise<unknown>)(command);
     },
@@ -75,7 +78,8 @@ export function operationOf(command: object): string {
 
 /**
  * A DynamoDB command's IAM call: `dynamodb:<Operation>` on the table its `TableName` names (a name, in the
- * principal's account and the given Region, or an ARN).
+ * principal's account and the given Region, or an ARN); `undefined` for a command with no `TableName` (batch and
+ * transaction commands), which is then refused.
  */
 export function dynamodbAuthorization(principal: string, region: string): (command: object) => CommandAuthorization | undefined {
   return (command) => {

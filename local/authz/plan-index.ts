@@ -76,6 +76,8 @@ export interface PlannedStateMachine {
   keyArn?: string;
   /** Whether it logs (`loggingConfiguration.level` other than `OFF`). */
   logs: boolean;
+  /** The log group it logs to (`loggingConfiguration.logDestination` without `:*`). */
+  logGroupArn?: string;
 }
 
 /**
@@ -190,7 +192,7 @@ export class PlanIndex {
         case "aws:sfn/stateMachine:StateMachine": {
           const arn = arnOf(r)!;
           const encryption = inputs.encryptionConfiguration as { type?: string; kmsKeyId?: string } | undefined;
-          const logging = inputs.loggingConfiguration as { level?: string } | undefined;
+          const logging = inputs.loggingConfiguration as { level?: string; logDestination?: string } | undefined;
           this.stateMachines.set(arn, {
             arn,
             name: String(inputs.name ?? r.name),
@@ -198,6 +200,7 @@ export class PlanIndex {
             type: (inputs.type as "STANDARD" | "EXPRESS" | undefined) ?? "STANDARD",
             ...(encryption?.type === "CUSTOMER_MANAGED_KMS_KEY" && encryption.kmsKeyId ? { keyArn: encryption.kmsKeyId } : {}),
             logs: logging !== undefined && logging.level !== "OFF",
+            ...(logging?.logDestination ? { logGroupArn: logging.logDestination.replace(/:\*$/, "") } : {}),
           });
           break;
         }

@@ -1,4 +1,5 @@
 import { buildArn, parseArn } from "../../infra/iam/arn";
+import { viaService } from "../../infra/iam/service";
 import type { IamCall } from "./authorizer";
 import type { PlanIndex, PlannedStateMachine } from "./plan-index";
 
@@ -28,8 +29,8 @@ const DYNAMODB_DATA = /^dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Query|Sc
  */
 export function withServiceKeyCalls(index: PlanIndex, call: IamCall): IamCall[] {
   const arn = parseArn(call.resource);
-  const kms = (key: string, actions: string[], viaService: string, context: Record<string, string>): IamCall[] =>
-    actions.map((action) => ({ principal: call.principal, action, resource: key, context: { "kms:ViaService": `${viaService}.${arn?.region}.amazonaws.com`, "kms:CallerAccount": parseArn(call.principal)?.account ?? "", ...context } }));
+  const kms = (key: string, actions: string[], service: string, context: Record<string, string>): IamCall[] =>
+    actions.map((action) => ({ principal: call.principal, action, resource: key, context: { "kms:ViaService": viaService(service, arn?.region ?? ""), "kms:CallerAccount": parseArn(call.principal)?.account ?? "", ...context } }));
   if (DYNAMODB_DATA.test(call.action)) {
     const key = index.keys.get(call.resource);
     return key ? [call, ...kms(key, ["kms:Decrypt"], "dynamodb", { "kms:EncryptionContext:aws:dynamodb:tableName": arn?.resource.replace(/^table\//, "").split("/")[0] ?? "" })] : [call];
@@ -80,7 +81,8 @@ export function executionStartCalls(machine: PlannedStateMachine): IamCall[] {
   if (machine.logs) {
     const logs = buildArn(context, "logs", "*");
     calls.push({ principal: machine.roleArn, action: "kms:GenerateDataKey", resource: machine.keyArn, context: { "kms:EncryptionContext:SourceArn": logs, "kms:CallerAccount": arn.account } });
-    calls.push({ principal: "delivery.logs.amazonaws.com", action: "kms:Decrypt", resource: machine.keyArn, context: { "aws:SourceAccount": arn.account, "aws:SourceArn": logs } });
+    // Log delivery's own request names the delivery's log group, not the wildcard the execution role's context has.
+    calls.push({ principal: "delivery.logs.amazonaws.com", action: "kms:Decrypt", resource: machine.keyArn, context: { "aws:SourceAccount": arn.account, "aws:SourceArn": machine.logGroupArn ?? logs } });
   }
   return calls;
 }

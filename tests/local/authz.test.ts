@@ -3,6 +3,8 @@ import { Authorizer, isServicePrincipal } from "../../local/authz/authorizer";
 import { bridgeContext, bridgeContextKey, bridgePolicy } from "../../local/authz/encryption-context";
 import { lambdaPermissionStatement, PlanIndex, type PlannedResource } from "../../local/authz/plan-index";
 import { executionStartCalls, stateMachineOfExecution, withServiceKeyCalls } from "../../local/authz/service-calls";
+import { authorizedClient, dynamodbAuthorization } from "../../local/authz/clients";
+import { LocalRunError } from "../../local/errors";
 
 const A = "111111111111";
 const B = "222222222222";
@@ -192,7 +194,36 @@ describe("service key calls", () => {
       "delivery.logs.amazonaws.com kms:Decrypt",
     ]);
     expect(calls[3].context).to.deep.include({ "kms:EncryptionContext:SourceArn": `arn:aws:logs:eu-west-1:${A}:*` });
+    const logGroupArn = `arn:aws:logs:eu-west-1:${A}:log-group:/aws/vendedlogs/states/dev-m`;
+    expect(executionStartCalls({ arn: MACHINE, name: "m", roleArn: ROLE, type: "STANDARD", keyArn: KEY, logs: true, logGroupArn })[4].context).to.deep.include({ "aws:SourceArn": logGroupArn });
     expect(executionStartCalls({ arn: MACHINE, name: "m", roleArn: ROLE, type: "STANDARD", logs: true })).to.have.length(1);
     expect(stateMachineOfExecution(`arn:aws:states:eu-west-1:${A}:execution:m:run-1`)).to.equal(MACHINE);
+  });
+});
+
+describe("authorizedClient", () => {
+  const authorizer = new Authorizer([{ stack: "s", resources: [...role(ROLE, doc({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: TABLE })), table(), keyResource(ROOT_KEY_POLICY)] }]);
+  class GetItemCommand {
+    constructor(readonly input: Record<string, unknown>) {}
+  }
+  class BatchWriteItemCommand {
+    constructor(readonly input: Record<string, unknown>) {}
+  }
+  const served: string[] = [];
+  const target = { send: async (command: { constructor: { name: string } }) => served.push(command.constructor.name) };
+  const client = authorizedClient(target, authorizer, ROLE, dynamodbAuthorization(ROLE, "eu-west-1"), { call: "AccessDeniedException", kms: "AccessDeniedException" });
+
+  it("serves an allowed command, and rejects one whose key the role may not use as the SDK would, serving nothing", async () => {
+    const error = await client.send(new GetItemCommand({ TableName: "orders" }) as never).then(() => undefined, (e: Error) => e);
+    expect(error).to.include({ name: "AccessDeniedException" });
+    expect(error?.message).to.include(`is not authorized to perform: kms:Decrypt on resource: ${KEY}`);
+    expect(served).to.deep.equal([]);
+  });
+
+  it("refuses, as a problem of the local run, a command it cannot map to an IAM action and resource", async () => {
+    const error = await client.send(new BatchWriteItemCommand({ RequestItems: {} }) as never).then(() => undefined, (e: Error) => e);
+    expect(error).to.be.instanceOf(LocalRunError);
+    expect(error?.message).to.include("sent BatchWriteItemCommand, which the local run cannot map");
+    expect(served).to.deep.equal([]);
   });
 });
