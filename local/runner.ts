@@ -1,17 +1,16 @@
 import "./polyfills";
 import { randomUUID } from "node:crypto";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { PublishCommand } from "@aws-sdk/client-sns";
 import { ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
 import { buildArn, executionArn } from "../infra/iam/arn";
 import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
-import { TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
+import { type HandlerName, SECRETS, type SecretName, TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
 import { Naming, executionRoleName } from "../infra/naming";
 import { renderWorkflow } from "../infra/render";
 import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
 import { type LocalStartRequest, type LocalStateMachines } from "./executions";
-import { PublishCommand } from "@aws-sdk/client-sns";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
-import { SECRETS, type HandlerName } from "../infra/manifest";
 import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens, type TokenAnswer } from "./approvals";
 import { Authorizer, type Decision, type IamCall } from "./authz/authorizer";
 import { authorizedClient, dynamodbAuthorization, operationOf } from "./authz/clients";
@@ -22,9 +21,8 @@ import { LocalSecrets } from "./services/secrets";
 import { LocalSns } from "./services/sns";
 import { type LocalBackup, LocalBackupService } from "./backups";
 import { LocalDynamoDb } from "./dynamodb";
-import { LocalRunError } from "./errors";
+import { LocalRunError, TaskFailure } from "./errors";
 import { localTaskHandlers, type LocalServices } from "./integrations";
-import { TaskFailure } from "./errors";
 import { type Invocation, type LocalClients, LocalLambda } from "./lambda";
 import { type CapturedNotification, NotificationLog } from "./notifications";
 import { type CatchRecord, ExecutionTrace, type PathStep, type RetryRecord, type TraceEvent, type WaitRecord } from "./trace";
@@ -224,13 +222,11 @@ export class LocalStack implements LocalStateMachines {
     }
     const tables = Object.fromEntries(contents.tables.map((table) => [table, TABLES[table] as TableSpec]));
     const resources = authorizer.index.plans.get(stack) ?? [];
-    const secrets = new LocalSecrets(
-      Object.fromEntries(
-        resources
-          .filter((r) => r.type === "aws:secretsmanager/secret:Secret")
-          .map((r) => [String(r.outputs?.arn), Object.values(SECRETS).find((_, i) => String(r.inputs.name) === naming.physical(Object.keys(SECRETS)[i]))?.length ?? 64]),
-      ),
-    );
+    const lengthOf = (name: unknown) => {
+      const secret = (Object.keys(SECRETS) as SecretName[]).find((logical) => naming.physical(logical) === name);
+      return secret ? SECRETS[secret].length : 64;
+    };
+    const secrets = new LocalSecrets(Object.fromEntries(resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret").map((r) => [String(r.outputs?.arn), lengthOf(r.inputs.name)])));
     let local: LocalStack | undefined;
     try {
       local = new LocalStack(stack, config, naming, await LocalDynamoDb.start(naming, { tables }), producer, shared, authorizer, secrets);
