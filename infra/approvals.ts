@@ -1,17 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Approver } from "./config";
-import type { TopicName } from "./manifest";
 
 /**
- * Human approvals, as plain functions: the topic the approval callback sends each request to, and the SNS
- * subscriptions of the stack's approvers (`statecraft:approvers`) on it.
+ * Human approvals, as plain functions: the SNS subscriptions of the stack's approvers (`statecraft:approvers`) on
+ * the approval topic (`APPROVAL_TOPIC` of `infra/manifest.ts`), to which approval-request publishes each request.
  */
-
-/**
- * The topic the approval callback publishes each credit approval request to (its `publish` grant and
- * `APPROVAL_TOPIC_ARN`), to which every approver of `statecraft:approvers` subscribes.
- */
-export const APPROVAL_TOPIC: TopicName = "credit-approval-requests";
 
 /** One approver's subscription, as {@link approverSubscriptions} names it. */
 export interface ApproverSubscription {

@@ -3,8 +3,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
 import { parseArn, partitionOf } from "./iam/arn";
-import { APPROVAL_TOPIC } from "./approvals";
-import { HANDLERS, PROJECT_ROOT, TABLES, TOPICS, WORKFLOWS, type WorkflowName, stackContents } from "./manifest";
+import { APPROVAL_TOPIC, HANDLERS, type HandlerName, type HandlerSpec, PROJECT_ROOT, TABLES, type TableName, type TableSpec, TOPICS, type TopicName, WORKFLOWS, type WorkflowName, stackContents } from "./manifest";
 
 /**
  * A stack's configuration: the schema, and reading it from Pulumi config or from a `Pulumi.<stack>.yaml` file.
@@ -449,11 +448,14 @@ function crossChecks(config: StackConfig, stack: string): string[] {
     notDeployed("functions", deployed.handlers);
     notDeployed("topics", deployed.topics);
     notDeployed("tables", deployed.tables);
-    consumer.topics.forEach((topic, i) => {
-      if (topic === APPROVAL_TOPIC) {
-        problem(`${at}.topics.${i}`, `carries the signed approve and reject links of credit approvals: a subscriber could decide its own applications; share another topic`, topic);
-      }
-    });
+    const unshareable = (field: "functions" | "topics" | "tables", reasonOf: (item: string) => string | undefined) =>
+      consumer[field].forEach((item, i) => {
+        const reason = reasonOf(item);
+        if (reason) problem(`${at}.${field}.${i}`, `${item} is never shared: ${reason}`, item);
+      });
+    unshareable("functions", (item) => (HANDLERS[item as HandlerName] as HandlerSpec).unshareable);
+    unshareable("topics", (item) => (TOPICS[item as TopicName] as { unshareable?: string }).unshareable);
+    unshareable("tables", (item) => (TABLES[item as TableName] as TableSpec).unshareable);
   }
 
   const approvalTopic = deployed.topics.find((topic) => topic === APPROVAL_TOPIC);

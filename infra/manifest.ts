@@ -43,6 +43,8 @@ export interface HandlerSpec {
   grants: HandlerGrant[];
   /** The HTTP API (a key of {@link HTTP_APIS}) whose routes invoke the function. */
   httpApi?: HttpApiName;
+  /** Why the function may never be shared with another account (`statecraft:sharing`), when it may not. */
+  unshareable?: string;
   /** Environment variables, each the name or ARN of one of the stack's resources. */
   environment?: Record<string, EnvironmentReference>;
 }
@@ -58,6 +60,7 @@ export type EnvironmentReference = { tableName: TableName } | { topicArn: TopicN
 export const SECRETS = {
   "approval-signing-key": { description: "Signs and verifies the approve and reject links of credit approvals (HMAC-SHA256).", length: 64 },
 } as const satisfies Record<string, { description: string; length: number }>;
+/** The logical name of one of {@link SECRETS}. */
 export type SecretName = keyof typeof SECRETS;
 
 /**
@@ -74,6 +77,7 @@ export const HTTP_APIS = {
     throttling: { rateLimit: 5, burstLimit: 10 },
   },
 } as const satisfies Record<string, { description: string; routes: readonly string[]; public: boolean; throttling: { rateLimit: number; burstLimit: number } }>;
+/** The logical name of one of {@link HTTP_APIS}. */
 export type HttpApiName = keyof typeof HTTP_APIS;
 
 export const HANDLERS = {
@@ -88,6 +92,7 @@ export const HANDLERS = {
     description: "Keeps a credit approval's task token and mails the approvers signed approve and reject links.",
     timeoutSeconds: 10,
     memoryMb: 256,
+    unshareable: "it signs approval links: a caller could have links made for a token of its own",
     grants: [
       { kind: "tableItems", table: "approval-requests", actions: ["PutItem"] },
       { kind: "publish", topic: "credit-approval-requests" },
@@ -105,6 +110,7 @@ export const HANDLERS = {
     description: "Serves the approval links: checks a link's signature and expiry, and answers the task token once.",
     timeoutSeconds: 10,
     memoryMb: 256,
+    unshareable: "it answers approval task tokens; its HTTP API is the only way in",
     grants: [
       { kind: "answerTaskTokens", workflow: "credit-approval" },
       { kind: "tableItems", table: "approval-requests", actions: ["GetItem", "UpdateItem"] },
@@ -127,13 +133,22 @@ export const HANDLERS = {
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
 
-/** SNS topics, by logical name. */
+/** SNS topics, by logical name; `unshareable` says why a topic may never be shared with another account. */
 export const TOPICS = {
-  "credit-approval-requests": { displayName: "Credit limit approvals" },
+  "credit-approval-requests": {
+    displayName: "Credit limit approvals",
+    unshareable: "its messages carry the signed approve and reject links of credit approvals: a subscriber could decide its own applications",
+  },
   "backup-success": { displayName: "DynamoDB backups succeeded" },
   "backup-failure": { displayName: "DynamoDB backups failed" },
-} as const satisfies Record<string, { displayName: string }>;
+} as const satisfies Record<string, { displayName: string; unshareable?: string }>;
 export type TopicName = keyof typeof TOPICS;
+
+/**
+ * The topic approval-request publishes each credit approval request to (its `publish` grant and
+ * `APPROVAL_TOPIC_ARN`), to which every approver of `statecraft:approvers` subscribes.
+ */
+export const APPROVAL_TOPIC: TopicName = "credit-approval-requests";
 
 /** A DynamoDB table: its string partition key and the items it is seeded with (DynamoDB JSON). */
 export interface TableSpec {
@@ -141,6 +156,8 @@ export interface TableSpec {
   seedItems: Record<string, { S: string }>[];
   /** The attribute holding an item's expiry (epoch seconds) for DynamoDB's time to live. */
   ttlAttribute?: string;
+  /** Why the table may never be shared with another account, when it may not. */
+  unshareable?: string;
 }
 
 export const TABLES = {
@@ -151,7 +168,7 @@ export const TABLES = {
   },
   "loan-applications": { hashKey: "applicationId", seedItems: [] },
   /** Pending and decided approval requests: the task token, kept out of every link, and the decision. */
-  "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt" },
+  "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt", unshareable: "it holds the task tokens of pending approvals" },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
 

@@ -28,7 +28,7 @@ export class Naming {
     readonly context: ArnContext,
   ) {}
 
-  /** `<project>-<stack>-<logical>`: the physical name of a function, topic, table, role or state machine. */
+  /** `<project>-<stack>-<logical>`: the physical name of a function, topic, table, role, state machine, secret or HTTP API. */
   physical(logical: string): string {
     return `${this.project}-${this.stack}-${logical}`;
   }

@@ -7,7 +7,8 @@ import { DefinitionError } from "./definition/errors";
 import { ArnContext } from "./iam/arn";
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_LIMIT, policySize, splitStatements } from "./iam/policy";
 import { DeriveOptions, Derivation, deriveExecutionPolicy } from "./iam/derive";
-import { PROJECT_ROOT, Reference, TABLES, WORKFLOWS, WorkflowName, definitionPath } from "./manifest";
+import { PROJECT_ROOT, Reference, SecretName, StackContents, TABLES, WORKFLOWS, WorkflowName, definitionPath } from "./manifest";
+import type { EncryptedResource } from "./iam/service";
 import { Naming } from "./naming";
 import type { SharedWorkflows } from "./sharing";
 
@@ -64,6 +65,21 @@ export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<
     );
   }
   return { file: loaded.file, definition, derivation };
+}
+
+/**
+ * The stack's own tables, topics and secrets, all encrypted with its customer-managed key when it has one: what a
+ * role's key grants are derived against (`keyUseNeeds` of `infra/iam/service.ts`), for workflows and handlers alike.
+ * @param contents what the stack deploys ({@link stackContents}).
+ * @param keyArn the key's ARN.
+ * @param secretArns each secret's ARN (Secrets Manager appends a random suffix, so only the deployed secret knows it).
+ */
+export function encryptedResources(contents: StackContents, naming: Naming, keyArn: string, secretArns: Partial<Record<SecretName, string>>): EncryptedResource[] {
+  return [
+    ...contents.tables.map((table): EncryptedResource => ({ kind: "table", arn: naming.tableArn(naming.tableName(table)), name: table, keyArn })),
+    ...contents.topics.map((topic): EncryptedResource => ({ kind: "topic", arn: naming.topicArn(topic), name: topic, keyArn })),
+    ...contents.secrets.flatMap((secret): EncryptedResource[] => (secretArns[secret] ? [{ kind: "secret", arn: secretArns[secret]!, name: secret, keyArn }] : [])),
+  ];
 }
 
 /**

@@ -76,7 +76,6 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     return { id, state: { ...args.inputs, ...state } };
   }
 
-  /** @throws Error always: the program calls no provider function, and a new one must be mocked on purpose. */
   /**
    * Answers the provider functions the program calls: `aws:index/getCallerIdentity:getCallerIdentity` as the
    * deployer's role session in the stack's account (`statecraft-deployer`, session `pulumi`).

@@ -1,5 +1,4 @@
-import type { StackPlan } from "../local/authz/plan-index";
-import { type PlanOptions, runPlan } from "./plan";
+import { type Plan, type PlanOptions, runPlan } from "./plan";
 
 /**
  * Each stack's offline plan, computed once per cache and one at a time: the program runs under process-wide
@@ -8,8 +7,8 @@ import { type PlanOptions, runPlan } from "./plan";
  * @returns `stack → Promise<plan>`; a failed plan is not cached.
  * @throws (from the returned function) whatever {@link runPlan} throws.
  */
-export function planCache(options: PlanOptions = {}): (stack: string) => Promise<StackPlan> {
-  const plans = new Map<string, StackPlan>();
+export function planCache(options: PlanOptions = {}): (stack: string) => Promise<Plan> {
+  const plans = new Map<string, Plan>();
   let queue: Promise<unknown> = Promise.resolve();
   return (stack) => {
     const cached = plans.get(stack);

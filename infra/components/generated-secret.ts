@@ -8,6 +8,7 @@ import { Transform, transformed } from "./transform";
 export interface GeneratedSecretArgs {
   /** The secret's name in Secrets Manager (`<project>-<stack>-<secret>`); its ARN gets a random 6-character suffix. */
   secretName: string;
+  /** What the secret is for, one sentence (the secret's description in Secrets Manager). */
   description: string;
   /** The random value's length, in characters (letters and digits). */
   length: number;
@@ -17,8 +18,10 @@ export interface GeneratedSecretArgs {
    */
   kmsKeyArn?: pulumi.Input<string>;
   /**
-   * Days Secrets Manager keeps the secret recoverable after it leaves the stack (7 to 30).
-   * @default 30
+   * Days Secrets Manager keeps the secret recoverable after it leaves the stack: 0 (deleted at once) or 7 to 30.
+   * A name scheduled for deletion cannot be reused until then, so a stack destroyed and deployed again within the
+   * window fails on a fixed name.
+   * @default 0 (the value is random: a new deployment generates another, and links signed with the old one lapse)
    * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html
    */
   recoveryWindowInDays?: number;
@@ -61,7 +64,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
         name: args.secretName,
         description: args.description,
         kmsKeyId: args.kmsKeyArn,
-        recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
+        recoveryWindowInDays: args.recoveryWindowInDays ?? 0,
       }),
       { parent: this },
     );
@@ -77,6 +80,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
    * Denies `secretsmanager:GetSecretValue` to every principal but these roles and the caller deploying the stack
    * (`sts:GetCallerIdentity`, through the component's provider): the readers are only known once the functions
    * that read the secret exist, which need the secret's ARN first.
+   * Call it once: a second call would register a second policy of the same name. The deployer is whoever runs
+   * `pulumi up`; another identity deploying next replaces it in the policy, so run `up`, not `refresh`, first.
    * @param readers the role ARNs that read the value (the functions granted `readSecret`).
    * @returns the `aws.secretsmanager.SecretPolicy` (`blockPublicPolicy` on).
    * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html

@@ -7,6 +7,7 @@ import { Transform, transformed } from "./transform";
 export interface HttpApiArgs {
   /** The API's name (`<project>-<stack>-<api>`). */
   apiName: string;
+  /** What the API serves, one sentence (the API's description in API Gateway). */
   description: string;
   /** The access log group's name, e.g. `/aws/vendedlogs/apigateway/<stack>-<api>`. */
   logGroupName: string;
@@ -84,8 +85,9 @@ export class HttpApi extends pulumi.ComponentResource {
 
 /** Arguments of an {@link HttpApiLambdaRoutes}. */
 export interface HttpApiLambdaRoutesArgs {
-  /** The API's id and execution ARN ({@link HttpApi}). */
+  /** The API's id ({@link HttpApi.apiId}). */
   apiId: pulumi.Input<string>;
+  /** The API's execution ARN ({@link HttpApi.executionArn}), the prefix of the permission's `sourceArn`. */
   executionArn: pulumi.Input<string>;
   /** The function's ARN. */
   functionArn: pulumi.Input<string>;

@@ -1,4 +1,5 @@
 import { ArnContext, buildArn } from "../iam/arn";
+import { viaService } from "../iam/service";
 import { ResourcePolicyStatement } from "../sharing";
 
 /**
@@ -35,7 +36,7 @@ export function platformKeyPolicy(context: ArnContext, consumerStatements: Resou
       {
         Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
         Effect: "Allow",
-        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Principal: { Service: viaService("logs", region) },
         Action: ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
         Resource: "*",
         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": buildArn(context, "logs", "log-group:*") } },

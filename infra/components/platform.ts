@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { APPROVAL_TOPIC, approverSubscriptions } from "../approvals";
+import { approverSubscriptions } from "../approvals";
 import { StackConfig } from "../config";
 import {
   EnvironmentReference,
   HANDLERS,
   HTTP_APIS,
+  APPROVAL_TOPIC,
   HandlerName,
   HandlerSpec,
   HttpApiName,
@@ -26,8 +27,8 @@ import {
 } from "../manifest";
 import { Naming } from "../naming";
 import { handlerPolicyStatements } from "../iam/handler-grants";
-import { EncryptedResource, keyUseNeeds } from "../iam/service";
-import { backupTableNames, workflowSubstitutions } from "../render";
+import { keyUseNeeds } from "../iam/service";
+import { backupTableNames, encryptedResources, workflowSubstitutions } from "../render";
 import { SharedWorkflows, consumerKeyStatements } from "../sharing";
 import { DefinitionSource, definitionFromFile } from "./definition-source";
 import { GeneratedSecret } from "./generated-secret";
@@ -181,7 +182,7 @@ export class Platform extends pulumi.ComponentResource {
     const secrets = pick(SECRETS, contents.secrets, (spec, secret) =>
       new GeneratedSecret(
         secret,
-        { secretName: naming.physical(secret), description: spec.description, length: spec.length, kmsKeyArn: keyArn, recoveryWindowInDays: keep ? 30 : 7 },
+        { secretName: naming.physical(secret), description: spec.description, length: spec.length, kmsKeyArn: keyArn },
         child,
       ),
     );
@@ -203,6 +204,9 @@ export class Platform extends pulumi.ComponentResource {
 
     const secretArns = mapValues(secrets, (secret) => secret.secretArn);
     const allSecretArns = pulumi.all(secretArns as Record<string, pulumi.Output<string>>);
+    // Every table, topic and secret of the stack, encrypted with its key when it has one (none without).
+    const encrypted = pulumi.all([keyArn, allSecretArns]).apply(([key, arns]) => (key ? encryptedResources(contents, naming, key, arns) : []));
+    const backupTableArns = backupTableNames(naming, config.backupTables).map((table) => naming.tableArn(table));
     /** The value of a handler's environment variable: what the stack deployed for its grants and HTTP API. */
     const environmentValue = (handler: HandlerName, variable: string, reference: EnvironmentReference): pulumi.Input<string> => {
       const value =
@@ -217,14 +221,14 @@ export class Platform extends pulumi.ComponentResource {
       return value;
     };
     const handlers = pick(HANDLERS, contents.handlers, (spec: HandlerSpec, handler) => {
-      const statements = pulumi.all([keyArn, allSecretArns]).apply(([key, arns]) =>
+      const statements = pulumi.all([encrypted, allSecretArns]).apply(([resources, arns]) =>
         handlerPolicyStatements(spec.grants, {
           region: config.region,
           tableArn: (table) => naming.tableArn(naming.tableName(table)),
           topicArn: (topic) => naming.topicArn(topic),
           secretArn: (secret) => arns[secret],
-          backupTableArns: backupTableNames(naming, config.backupTables).map((table) => naming.tableArn(table)),
-          keyArn: key,
+          backupTableArns,
+          encrypted: resources,
         }),
       );
       return new HandlerFunction(
@@ -268,11 +272,6 @@ export class Platform extends pulumi.ComponentResource {
       );
     }
 
-    // The stack's resources encrypted with its customer-managed key, which a workflow's role may reach.
-    const encrypted = (key: string): EncryptedResource[] => [
-      ...contents.tables.map((table): EncryptedResource => ({ kind: "table", arn: naming.tableArn(naming.tableName(table)), name: table, keyArn: key })),
-      ...contents.topics.map((topic): EncryptedResource => ({ kind: "topic", arn: naming.topicArn(topic), name: topic, keyArn: key })),
-    ];
     /** The resources a workflow's placeholders name: deploy them first, delete them last. */
     const referenced = (workflow: WorkflowName): pulumi.Resource[] =>
       Object.values<Reference>(WORKFLOWS[workflow].substitutions).flatMap((reference): pulumi.Resource[] => {
@@ -301,8 +300,8 @@ export class Platform extends pulumi.ComponentResource {
           },
           tracing: config.tracing,
           kmsKeyArn: keyArn,
-          // The key of the stack's tables and topics the definition reads, writes or publishes to, through each service.
-          additionalStatements: keyArn ? keyArn.apply((key) => keyUseNeeds(derived, encrypted(key), config.region).map((need) => need.statement)) : [],
+          // The key of the stack's tables, topics and secrets the definition reaches, through each service.
+          additionalStatements: keyArn ? encrypted.apply((resources) => keyUseNeeds(derived, resources, config.region).map((need) => need.statement)) : [],
         },
         { ...child, dependsOn: referenced(workflow) },
       );

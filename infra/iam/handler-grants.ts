@@ -21,10 +21,11 @@ export interface HandlerGrantTargets {
   /** The ARNs of the tables `createBackups` backs up (`statecraft:backupTables`, physical names). */
   backupTableArns: readonly string[];
   /**
-   * The customer-managed key encrypting the stack's tables, topics and secrets (`statecraft:kmsKey`), if any: the
-   * grants then include its use through each service ({@link keyUseNeeds}).
+   * The stack's resources encrypted with a customer-managed key (`statecraft:kmsKey`), if any: the grants then
+   * include the key's use through each service for those the grants reach ({@link keyUseNeeds}).
+   * @default []
    */
-  keyArn?: string;
+  encrypted?: readonly EncryptedResource[];
 }
 
 /**
@@ -40,7 +41,7 @@ export interface HandlerGrantTargets {
  *
  * @param grant the grant, from the manifest.
  * @param targets the ARNs the grants point to.
- * @returns the statements, without key grants (see {@link handlerGrantStatements}).
+ * @returns the statements, without key grants (see {@link handlerPolicyStatements}).
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
  */
@@ -60,8 +61,8 @@ export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGran
 }
 
 /**
- * Every statement a handler's role needs for its grants: each grant's ({@link handlerGrantStatements}), then, when
- * the stack has a customer-managed key, that key's use for the tables, topics and secrets those statements reach
+ * Every statement a handler's role needs for its grants: each grant's ({@link handlerGrantStatements}), then the
+ * key's use for the encrypted tables, topics and secrets those statements reach
  * ({@link keyUseNeeds}: `kms:Decrypt` to read a table, plus `kms:Encrypt`/`kms:GenerateDataKey` to write one, each
  * through DynamoDB; the SNS publisher's grant; `kms:Decrypt` through Secrets Manager in the secret's encryption
  * context).
@@ -73,19 +74,5 @@ export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGran
  */
 export function handlerPolicyStatements(grants: readonly HandlerGrant[], targets: HandlerGrantTargets): PolicyStatement[] {
   const statements = grants.flatMap((grant) => handlerGrantStatements(grant, targets));
-  if (!targets.keyArn) return statements;
-  const keyArn = targets.keyArn;
-  const encrypted: EncryptedResource[] = grants.flatMap((grant): EncryptedResource[] => {
-    switch (grant.kind) {
-      case "tableItems":
-        return [{ kind: "table", arn: targets.tableArn(grant.table), name: grant.table, keyArn }];
-      case "publish":
-        return [{ kind: "topic", arn: targets.topicArn(grant.topic), name: grant.topic, keyArn }];
-      case "readSecret":
-        return [{ kind: "secret", arn: targets.secretArn(grant.secret), name: grant.secret, keyArn }];
-      default:
-        return [];
-    }
-  });
-  return [...statements, ...keyUseNeeds(statements, encrypted, targets.region).map((need) => need.statement)];
+  return [...statements, ...keyUseNeeds(statements, targets.encrypted ?? [], targets.region).map((need) => need.statement)];
 }

@@ -141,11 +141,13 @@ export function snsKeyStatement(keyArn: string, region: string): PolicyStatement
   };
 }
 
-/** DynamoDB actions that read items of a table encrypted with a customer-managed key: the caller needs `kms:Decrypt`. */
+/**
+ * DynamoDB actions that read items of a table encrypted with a customer-managed key: the caller needs `kms:Decrypt`
+ * (DescribeTable reads no item, so it needs none).
+ */
 export const DYNAMODB_READ_ACTIONS: readonly string[] = [
   "dynamodb:BatchGetItem",
   "dynamodb:ConditionCheckItem",
-  "dynamodb:DescribeTable",
   "dynamodb:GetItem",
   "dynamodb:PartiQLSelect",
   "dynamodb:Query",

@@ -20,11 +20,15 @@ const VIA_DYNAMODB = { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.ama
 
 describe("keyUseNeeds (the key grants of a caller of encrypted resources)", () => {
   it("grants kms:Decrypt through DynamoDB to a role that only reads a table", () => {
-    for (const action of ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"]) {
+    for (const action of ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem"]) {
       expect(keyUseNeeds([allow([action], [table("bureaus")])], ENCRYPTED, "eu-west-1"), action).to.deep.equal([
         { statement: { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY], Condition: VIA_DYNAMODB }, neededBy: "the key of table bureaus" },
       ]);
     }
+  });
+
+  it("grants no key use for DescribeTable, which reads no item", () => {
+    expect(keyUseNeeds([allow(["dynamodb:DescribeTable"], [table("bureaus")])], ENCRYPTED, "eu-west-1")).to.deep.equal([]);
   });
 
   it("grants kms:Decrypt, kms:Encrypt and kms:GenerateDataKey through DynamoDB to a role that writes one, once per key", () => {
@@ -134,7 +138,7 @@ describe("handler grants", () => {
     expect(handlerGrantStatements({ kind: "createBackups" }, targets)).to.deep.equal([{ Effect: "Allow", Action: ["dynamodb:CreateBackup"], Resource: [table("statecraft-prod-orders")] }]);
   });
 
-  it("adds the key's use through each service only when the stack has a key", () => {
+  it("adds the key's use through each service for the encrypted resources the grants reach, and only those", () => {
     const grants = [
       { kind: "tableItems", table: "approval-requests", actions: ["GetItem", "PutItem"] },
       { kind: "publish", topic: "credit-approval-requests" },
@@ -143,13 +147,19 @@ describe("handler grants", () => {
     ] as const;
     const without = handlerPolicyStatements(grants, targets);
     expect(without.flatMap((s) => s.Action).filter((a) => a.startsWith("kms:"))).to.deep.equal([]);
-    const kms = handlerPolicyStatements(grants, { ...targets, keyArn: KEY }).filter((s) => s.Action.some((a) => a.startsWith("kms:")));
+    const encrypted: EncryptedResource[] = [
+      { kind: "table", arn: targets.tableArn("approval-requests"), name: "approval-requests", keyArn: KEY },
+      { kind: "table", arn: targets.tableArn("orders"), name: "orders", keyArn: KEY },
+      { kind: "topic", arn: targets.topicArn("credit-approval-requests"), name: "credit-approval-requests", keyArn: KEY },
+      { kind: "secret", arn: targets.secretArn("approval-signing-key"), name: "approval-signing-key", keyArn: KEY },
+    ];
+    const kms = handlerPolicyStatements(grants, { ...targets, encrypted }).filter((s) => s.Action.some((a) => a.startsWith("kms:")));
     expect(kms.map((s) => [s.Action, Object.values(s.Condition!.StringEquals)[0]])).to.deep.equal([
       [["kms:Decrypt"], "secretsmanager.eu-west-1.amazonaws.com"],
       [["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], "dynamodb.eu-west-1.amazonaws.com"],
       [["kms:Decrypt", "kms:GenerateDataKey"], "sns.eu-west-1.amazonaws.com"],
     ]);
     // Backups use no key: a CreateBackup on an encrypted table is not a read of its items.
-    expect(handlerPolicyStatements([{ kind: "createBackups" }], { ...targets, keyArn: KEY })).to.have.lengthOf(1);
+    expect(handlerPolicyStatements([{ kind: "createBackups" }], { ...targets, encrypted })).to.have.lengthOf(1);
   });
 });

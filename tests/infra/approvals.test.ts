@@ -200,7 +200,8 @@ describe("approvals infrastructure and customer-managed key grants under mocks",
       const keyArn = find(plans.prod, "aws:kms/key:Key", "platform-key").outputs?.arn;
       const secret = find(plans.prod, "aws:secretsmanager/secret:Secret", "approval-signing-key");
       expect(secret.parent).to.equal("statecraft:index:GeneratedSecret::approval-signing-key");
-      expect(secret.inputs).to.include({ name: "statecraft-prod-approval-signing-key", kmsKeyId: keyArn, recoveryWindowInDays: 30 });
+      // Deleted at once when it leaves the stack, so a destroyed stack can be deployed again under the same name.
+      expect(secret.inputs).to.include({ name: "statecraft-prod-approval-signing-key", kmsKeyId: keyArn, recoveryWindowInDays: 0 });
       expect(secret.inputs.policy).to.equal(undefined);
       expect(find(plans.prod, "random:index/randomPassword:RandomPassword", "approval-signing-key-value").inputs).to.deep.equal({ length: 64, special: false });
       const version = find(plans.prod, "aws:secretsmanager/secretVersion:SecretVersion", "approval-signing-key-version");
@@ -210,7 +211,7 @@ describe("approvals infrastructure and customer-managed key grants under mocks",
       expect(JSON.stringify(plans.prod.outputs)).not.to.contain(version.inputs.secretString as string);
       const dev = find(plans.dev, "aws:secretsmanager/secret:Secret", "approval-signing-key");
       expect(dev.inputs.kmsKeyId).to.equal(undefined);
-      expect(dev.inputs.recoveryWindowInDays).to.equal(7);
+      expect(dev.inputs.recoveryWindowInDays).to.equal(0);
     });
 
     it("creates the HTTP API before the functions, with a logged and throttled $default stage", () => {

@@ -114,10 +114,19 @@ describe("sharing configuration", () => {
     ]);
   });
 
-  it("refuses to share the approval topic, whose messages carry the signed approve and reject links", () => {
-    const error = configError(prodWith((s) => (s.consumers.lending.topics = ["backup-failure", "credit-approval-requests"])));
+  it("never shares what would let a consumer decide approvals: the approval topic, the table of task tokens, the approval functions", () => {
+    const error = configError(
+      prodWith((s) => {
+        s.consumers.lending.topics = ["backup-failure", "credit-approval-requests"];
+        s.consumers.lending.tables = ["credit-bureaus", "approval-requests"];
+        s.consumers.lending.functions = ["credit-limit", "approval-request", "approval-callback"];
+      }),
+    );
     expect(error.problems).to.deep.equal([
-      "statecraft:sharing.consumers.lending.topics.1: carries the signed approve and reject links of credit approvals: a subscriber could decide its own applications; share another topic (got \"credit-approval-requests\")",
+      'statecraft:sharing.consumers.lending.functions.1: approval-request is never shared: it signs approval links: a caller could have links made for a token of its own (got "approval-request")',
+      'statecraft:sharing.consumers.lending.functions.2: approval-callback is never shared: it answers approval task tokens; its HTTP API is the only way in (got "approval-callback")',
+      'statecraft:sharing.consumers.lending.topics.1: credit-approval-requests is never shared: its messages carry the signed approve and reject links of credit approvals: a subscriber could decide its own applications (got "credit-approval-requests")',
+      'statecraft:sharing.consumers.lending.tables.1: approval-requests is never shared: it holds the task tokens of pending approvals (got "approval-requests")',
     ]);
   });
 
