@@ -41,8 +41,6 @@ export interface HandlerSpec {
   /** Lambda memory, in MB. */
   memoryMb: number;
   grants: HandlerGrant[];
-  /** The HTTP API (a key of {@link HTTP_APIS}) whose routes invoke the function. */
-  httpApi?: HttpApiName;
   /** Why the function may never be shared with another account (`statecraft:sharing`), when it may not. */
   unshareable?: string;
   /** Environment variables, each the name or ARN of one of the stack's resources. */
@@ -64,19 +62,21 @@ export const SECRETS = {
 export type SecretName = keyof typeof SECRETS;
 
 /**
- * HTTP APIs (API Gateway v2) the stack creates, by logical name: each route invokes the handler that names the
- * API in its `httpApi`. Routes carry no IAM or JWT authorizer when `public`: the handler checks every request itself
- * (the approval links are signed).
+ * HTTP APIs (API Gateway v2) the stack creates, by logical name: every route invokes the API's `handler`, and a
+ * stack deploying that handler deploys the API. Routes carry no IAM or JWT authorizer when `public`: the handler
+ * checks every request itself (the approval links are signed).
  */
 export const HTTP_APIS = {
   approvals: {
     description: "Approve and reject links of credit approvals: GET shows the decision to confirm, POST records it.",
     routes: ["GET /approvals/{requestId}/{decision}", "POST /approvals/{requestId}/{decision}"],
+    /** The function every route invokes (a key of HANDLERS): the internet-facing approval-callback, with the fewest grants. */
+    handler: "approval-callback",
     public: true,
     /** Steady-state requests per second and burst, for the whole stage. */
     throttling: { rateLimit: 5, burstLimit: 10 },
   },
-} as const satisfies Record<string, { description: string; routes: readonly string[]; public: boolean; throttling: { rateLimit: number; burstLimit: number } }>;
+} as const satisfies Record<string, { description: string; routes: readonly string[]; handler: string; public: boolean; throttling: { rateLimit: number; burstLimit: number } }>;
 /** The logical name of one of {@link HTTP_APIS}. */
 export type HttpApiName = keyof typeof HTTP_APIS;
 
@@ -116,8 +116,6 @@ export const HANDLERS = {
       { kind: "tableItems", table: "approval-requests", actions: ["GetItem", "UpdateItem"] },
       { kind: "readSecret", secret: "approval-signing-key" },
     ],
-    /** Served by the stack's HTTP API `approvals` (its links): the internet-facing function, with the fewest grants. */
-    httpApi: "approvals",
     environment: {
       APPROVALS_TABLE_NAME: { tableName: "approval-requests" },
       APPROVAL_SECRET_ARN: { secretArn: "approval-signing-key" },
@@ -273,7 +271,7 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
   const topics = new Set<string>(references.flatMap((r) => ("topicArn" in r ? [r.topicArn] : [])));
   const tables = new Set<string>(references.flatMap((r) => ("tableName" in r ? [r.tableName] : [])));
   const secrets = new Set<string>();
-  const httpApis = new Set<string>();
+  const httpApis = new Set<string>(Object.entries(HTTP_APIS).filter(([, api]) => handlers.has(api.handler)).map(([api]) => api));
   for (const name of handlers) {
     const spec: HandlerSpec = HANDLERS[name as HandlerName];
     for (const grant of spec.grants) {
@@ -281,7 +279,6 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
       if (grant.kind === "publish") topics.add(grant.topic);
       if (grant.kind === "readSecret") secrets.add(grant.secret);
     }
-    if (spec.httpApi) httpApis.add(spec.httpApi);
   }
   if (references.some((r) => "backupTableNames" in r)) backupTables.filter((table) => table in TABLES).forEach((table) => tables.add(table));
   const shared = new Set<string>(references.flatMap((r) => ("sharedWorkflow" in r ? [r.sharedWorkflow] : [])));

@@ -217,7 +217,7 @@ export class Platform extends pulumi.ComponentResource {
             : "secretArn" in reference
               ? secretArns[reference.secretArn]
               : httpApis[reference.httpApiUrl]?.apiEndpoint;
-      if (!value) throw new Error(`Platform: ${handler}'s ${variable} names ${JSON.stringify(reference)}, which the stack does not deploy: add it to the handler's grants or httpApi in infra/manifest.ts`);
+      if (!value) throw new Error(`Platform: ${handler}'s ${variable} names ${JSON.stringify(reference)}, which the stack does not deploy: add it to the handler's grants, or name the handler in an HTTP API of infra/manifest.ts`);
       return value;
     };
     const handlers = pick(HANDLERS, contents.handlers, (spec: HandlerSpec, handler) => {
@@ -255,18 +255,17 @@ export class Platform extends pulumi.ComponentResource {
       const readers = (Object.keys(handlers) as HandlerName[]).filter((handler) => (HANDLERS[handler] as HandlerSpec).grants.some((grant) => grant.kind === "readSecret" && grant.secret === secret));
       resource.restrictReadsTo(readers.map((handler) => handlers[handler]!.roleArn));
     }
-    for (const [handler, spec] of Object.entries(HANDLERS) as [HandlerName, HandlerSpec][]) {
-      const api = spec.httpApi && httpApis[spec.httpApi];
-      if (!api || !handlers[handler]) continue;
+    for (const api of contents.httpApis) {
+      const spec = HTTP_APIS[api];
       new HttpApiLambdaRoutes(
-        spec.httpApi!,
+        api,
         {
-          apiId: api.apiId,
-          executionArn: api.executionArn,
-          functionArn: handlers[handler]!.functionArn,
-          routes: HTTP_APIS[spec.httpApi!].routes,
-          // Public routes: the handler verifies each link's signature itself.
-          authorizationType: HTTP_APIS[spec.httpApi!].public ? "NONE" : "AWS_IAM",
+          apiId: httpApis[api]!.apiId,
+          executionArn: httpApis[api]!.executionArn,
+          functionArn: handlers[spec.handler as HandlerName]!.functionArn,
+          routes: spec.routes,
+          // Public routes: the handler verifies each request itself (a signed link).
+          authorizationType: spec.public ? "NONE" : "AWS_IAM",
         },
         child,
       );

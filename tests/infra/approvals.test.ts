@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { stackContents } from "../../infra/manifest";
 import { StackConfigError, parseStackConfig, readStackFile } from "../../infra/config";
 import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS } from "../../infra/iam/service";
 import { RegisteredResource } from "../../offline/mocks";
@@ -294,5 +295,13 @@ describe("approvals infrastructure and customer-managed key grants under mocks",
       ]);
       expect(configError(with_([{ protocol: "sms", endpoint: "+4915112345678" }]), "dev").problems[0]).to.match(/^statecraft:approvers\.0\.protocol: /);
     });
+  });
+});
+
+describe("stackContents and the HTTP APIs", () => {
+  it("deploys an HTTP API exactly where its handler is deployed", () => {
+    expect(stackContents(["credit-approval"], []).httpApis).to.deep.equal(["approvals"]);
+    expect(stackContents(["credit-approval"], []).handlers).to.include.members(["approval-request", "approval-callback"]);
+    expect(stackContents(["order-events"], []).httpApis).to.deep.equal([]);
   });
 });
