@@ -8,19 +8,25 @@
  * prod stack shares); `--stack prod` runs the scenarios that name no stack in `prod` instead of `dev`.
  * @see local/runner.ts for what runs for real and what is emulated.
  */
+import { parseArgs } from "node:util";
 import { planCache } from "../offline/plan-cache";
 import { formatScenarioResult, formatSummary } from "../local/report";
 import { LocalStack } from "../local/runner";
 import { loadScenarios, runScenario, scenarioStack, type ScenarioResult } from "../local/scenarios";
 
+const USAGE = "usage: npm start -- [--stack <name>] [scenario-name ...]";
+
 async function main(args: string[]): Promise<number> {
-  const at = args.indexOf("--stack");
-  const defaultStack = at >= 0 ? args[at + 1] : undefined;
-  if (at >= 0 && !defaultStack) {
-    console.error("Usage: npm start -- [--stack <name>] [scenario-name ...]");
+  let defaultStack: string | undefined;
+  let names: string[];
+  try {
+    const parsed = parseArgs({ args, options: { stack: { type: "string", short: "s" } }, allowPositionals: true });
+    defaultStack = parsed.values.stack;
+    names = parsed.positionals;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const names = args.filter((_, i) => i !== at && i !== at + 1);
   const scenarios = loadScenarios().filter((scenario) => names.length === 0 || names.includes(scenario.name));
   if (scenarios.length === 0) {
     console.error(`No scenario matches ${names.join(", ")}.`);
