@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { AslStateMachine } from "./definition/asl";
 import { LoadedDefinition, loadDefinitionFile } from "./definition/load";
 import { substitutePlaceholders } from "./definition/placeholders";
+import { ASL_LIMITS } from "./definition/limits";
 import { assertValidAsl } from "./definition/validate";
 import { DefinitionError } from "./definition/errors";
 import { ArnContext } from "./iam/arn";
@@ -42,8 +43,9 @@ export interface RenderOptions extends DeriveOptions {
  * @param options the state machine's own name ({@link DeriveOptions}) and `allowUnresolved`.
  * @returns the rendered definition.
  * @throws DefinitionError naming the file (and State and field) for bad JSON, an unresolved placeholder, an unused
- *   substitution, an invalid definition, an integration the IAM catalog cannot map, or a derived policy too large
- *   for the ten managed policies a role may have.
+ *   substitution, a definition over 1 MiB once substituted, an invalid definition or a value beyond Step Functions'
+ *   limits, an integration the IAM catalog cannot map, or a derived policy too large for the ten managed policies a
+ *   role may have.
  */
 export function renderDefinition(file: string, values: Record<string, string>, context: ArnContext, options: RenderOptions = {}): RenderedDefinition {
   return renderLoadedDefinition(loadDefinitionFile(file), values, context, options);
@@ -55,6 +57,10 @@ export function renderDefinition(file: string, values: Record<string, string>, c
  */
 export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<string, string>, context: ArnContext, options: RenderOptions = {}): RenderedDefinition {
   const definition = substitutePlaceholders(loaded.file, loaded.definition, values, { allowUnresolved: options.allowUnresolved });
+  const bytes = Buffer.byteLength(JSON.stringify(definition), "utf8");
+  if (bytes > ASL_LIMITS.maxDefinitionBytes) {
+    throw new DefinitionError(loaded.file, `the definition is ${bytes.toLocaleString("en-US")} bytes after substitution; Step Functions accepts at most ${ASL_LIMITS.maxDefinitionBytes.toLocaleString("en-US")} (1 MiB). Split it, or move large constants out of it.`);
+  }
   assertValidAsl(loaded.file, definition);
   const derivation = deriveExecutionPolicy(loaded.file, definition, context, { stateMachineName: options.stateMachineName });
   const parts = splitStatements(derivation.document.Statement).length;

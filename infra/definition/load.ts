@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { type JSONPath, printParseErrorCode, visit } from "jsonc-parser";
 import { AslStateMachine, Json } from "./asl";
 import { DefinitionError } from "./errors";
 import { findPlaceholders, PlaceholderUse } from "./placeholders";
@@ -62,21 +63,92 @@ export function parseDefinition(text: string, file: string): LoadedDefinition {
   return { file, definition, placeholders: findPlaceholders(definition) };
 }
 
+/** The deepest nesting of objects and arrays a definition may have. */
+export const MAX_JSON_DEPTH = 512;
+
 /**
- * Parses JSON, turning the parser's character offset into a line and column.
- * @throws DefinitionError `<file>: invalid JSON at line L, column C: <parser message>`.
+ * Parses a definition's JSON as strictly as Step Functions does, with `jsonc-parser`'s scanner (comments and
+ * trailing commas refused): a syntax error gives its line and column; a key written twice in one object is an
+ * error naming its JSON path (`JSON.parse` would silently keep the last one, so a State written twice would
+ * vanish); nesting deeper than {@link MAX_JSON_DEPTH} is an error, checked first without recursion, so no input
+ * overflows the stack. The value itself is then `JSON.parse`'s.
+ * @throws DefinitionError `<file>: invalid JSON at line L, column C: …`, `… duplicate key …`, `… nests N levels …`.
+ * @see https://github.com/microsoft/node-jsonc-parser#readme
  */
 function parseJson(text: string, file: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (error) {
-    const message = (error as Error).message;
-    const match = /at position (\d+)/.exec(message);
-    // V8 gives no position for some errors ("Unexpected token 'x', ... is not valid JSON"): find it ourselves.
-    const offset = match ? Number(match[1]) : syntaxErrorOffset(text);
-    const { line, column } = lineAndColumn(text, offset);
-    throw new DefinitionError(file, `invalid JSON at line ${line}, column ${column}: ${message}`);
+  const tooDeep = depthBeyond(text, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    const { line, column } = lineAndColumn(text, tooDeep);
+    throw new DefinitionError(file, `the JSON nests more than ${MAX_JSON_DEPTH} levels of objects and arrays (at line ${line}, column ${column}); flatten it.`);
   }
+  let syntax: { code: string; offset: number } | undefined;
+  let duplicate: { path: JSONPath; key: string; offset: number } | undefined;
+  const keys: Set<string>[] = [];
+  visit(
+    text,
+    {
+      onObjectBegin: () => void keys.push(new Set()),
+      onObjectEnd: () => void keys.pop(),
+      onObjectProperty: (key, offset, _length, _line, _column, pathSupplier) => {
+        const seen = keys[keys.length - 1];
+        if (seen.has(key) && !duplicate) duplicate = { path: pathSupplier(), key, offset };
+        seen.add(key);
+      },
+      onError: (error, offset) => {
+        syntax ??= { code: printParseErrorCode(error), offset };
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+  );
+  if (syntax) {
+    const { line, column } = lineAndColumn(text, syntax.offset);
+    throw new DefinitionError(file, `invalid JSON at line ${line}, column ${column}: ${syntaxProblem(syntax.code)}`);
+  }
+  if (duplicate) {
+    const { line, column } = lineAndColumn(text, duplicate.offset);
+    throw new DefinitionError(
+      file,
+      `duplicate key "${duplicate.key}" in ${jsonPathOf(duplicate.path)} at line ${line}, column ${column}: a key may appear once per object (JSON readers keep only one of them, so the other would silently vanish).`,
+    );
+  }
+  return JSON.parse(text) as Json;
+}
+
+/** jsonc-parser's error code as a sentence. */
+function syntaxProblem(code: string): string {
+  const words = code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return `${words} (${code})`;
+}
+
+/**
+ * A JSON path as users read it: `$`, `$.States["Get credit limit"].Parameters`, `$.Branches[0]`.
+ * @param path the keys and indexes from the root.
+ */
+export function jsonPathOf(path: readonly (string | number)[]): string {
+  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? `${text}.${part}` : `${text}[${JSON.stringify(part)}]`), "$");
+}
+
+/**
+ * The offset of the first `{` or `[` that nests deeper than `limit`, outside strings, or `undefined` when none
+ * does; a plain loop, so any input is scanned without recursion.
+ */
+export function depthBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === "{" || char === "[") {
+      if (++depth > limit) return i;
+    } else if (char === "}" || char === "]") {
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 /** 1-based line and column of a character offset. */
@@ -85,104 +157,4 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   const line = before.split("\n").length;
   const column = offset - before.lastIndexOf("\n");
   return { line, column };
-}
-
-/**
- * The offset of the first character that makes `text` invalid JSON (RFC 8259), or `text.length` when the text
- * ends too early or is valid.
- */
-export function syntaxErrorOffset(text: string): number {
-  let i = 0;
-  const fail = (): never => {
-    throw new RangeError(String(i));
-  };
-  const space = () => {
-    while (i < text.length && " \t\n\r".includes(text[i])) i++;
-  };
-  const expect = (char: string) => (text[i] === char ? i++ : fail());
-  const digits = () => {
-    if (!/[0-9]/.test(text[i] ?? "")) fail();
-    while (/[0-9]/.test(text[i] ?? "")) i++;
-  };
-  const string = () => {
-    expect('"');
-    for (;;) {
-      if (i >= text.length) fail();
-      const char = text[i];
-      if (char === '"') return void i++;
-      if (char < " ") fail();
-      if (char !== "\\") {
-        i++;
-        continue;
-      }
-      i++;
-      if (text[i] === "u") {
-        i++;
-        for (let n = 0; n < 4; n++) /[0-9a-fA-F]/.test(text[i] ?? "") ? i++ : fail();
-      } else if (text[i] !== undefined && '"\\/bfnrt'.includes(text[i])) i++;
-      else fail();
-    }
-  };
-  const value = (): void => {
-    space();
-    const char = text[i];
-    if (char === "{") {
-      i++;
-      space();
-      if (text[i] === "}") return void i++;
-      for (;;) {
-        space();
-        string();
-        space();
-        expect(":");
-        value();
-        space();
-        if (text[i] === ",") i++;
-        else return void expect("}");
-      }
-    }
-    if (char === "[") {
-      i++;
-      space();
-      if (text[i] === "]") return void i++;
-      for (;;) {
-        value();
-        space();
-        if (text[i] === ",") i++;
-        else return void expect("]");
-      }
-    }
-    if (char === '"') return string();
-    if (char === "-" || /[0-9]/.test(char ?? "")) {
-      if (char === "-") i++;
-      if (text[i] === "0") i++;
-      else digits();
-      if (text[i] === ".") {
-        i++;
-        digits();
-      }
-      if (text[i] === "e" || text[i] === "E") {
-        i++;
-        if (text[i] === "+" || text[i] === "-") i++;
-        digits();
-      }
-      return;
-    }
-    for (const literal of ["true", "false", "null"]) {
-      if (char === literal[0]) {
-        for (const expected of literal) expect(expected);
-        return;
-      }
-    }
-    fail();
-  };
-  try {
-    value();
-    space();
-    if (i < text.length) fail();
-    return text.length;
-  } catch (error) {
-    if (error instanceof RangeError) return Math.min(Number(error.message), text.length);
-    throw error;
-  }
 }

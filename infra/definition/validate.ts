@@ -1,3 +1,4 @@
+import { limitProblems } from "./limits";
 import { createRequire } from "node:module";
 import { AslState, AslStateMachine } from "./asl";
 import { DefinitionError } from "./errors";
@@ -109,7 +110,8 @@ let checks: Check[] | undefined;
 /**
  * Validates a definition against the Amazon States Language: the JSON schema (with JSONPath, JSONata and ARN
  * formats) and then the semantic checks (unreachable or missing targets, duplicate State names, terminal States,
- * mutually exclusive fields). The input is not modified.
+ * mutually exclusive fields) and the numeric limits Step Functions enforces ({@link limitProblems}, code
+ * `VALUE_OUT_OF_RANGE`). The input is not modified.
  *
  * @param definition a substituted definition.
  * @returns the problems found, empty when the definition is valid.
@@ -122,11 +124,13 @@ export function validateAsl(definition: AslStateMachine): AslProblem[] {
   if (!validate(copy)) return schemaProblems(validate.errors ?? []);
   checks ??= semanticChecks();
   const options = { checkPaths: true, checkArn: true };
-  return checks.flatMap((check) => check(copy, options)).map((error) => ({
+  const semantic: AslProblem[] = checks.flatMap((check) => check(copy, options)).map((error) => ({
     code: error["Error code"],
     message: error.Message,
     ...locateLibraryError(error, definition),
   }));
+  const limits = limitProblems(definition).map(({ state, field, message, received }): AslProblem => ({ code: "VALUE_OUT_OF_RANGE", message: `${message}. Received: ${JSON.stringify(received)}`, state, field }));
+  return [...semantic, ...limits];
 }
 
 /**

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadDefinitionFile, parseDefinition } from "../../infra/definition/load";
+import { depthBeyond, jsonPathOf, loadDefinitionFile, MAX_JSON_DEPTH, parseDefinition } from "../../infra/definition/load";
 import { definitionPath } from "../../infra/manifest";
 import { definitionError } from "../definition-error";
 
@@ -30,10 +30,40 @@ describe("parseDefinition", () => {
     expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.contain("invalid JSON at line 4, column 1:");
   });
 
-  it("locates a misspelt literal, for which the JSON parser itself reports no position", () => {
-    // Line 4: `    "A": { "Type": "Pass", "End": tru }`; the space after `tru` is column 38.
+  it("locates a misspelt literal at its first character", () => {
+    // Line 4: `    "A": { "Type": "Pass", "End": tru }`; `tru` starts at column 35.
     const text = ['{', '  "StartAt": "A",', '  "States": {', '    "A": { "Type": "Pass", "End": tru }', '  }', '}'].join("\n");
-    expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.contain("invalid JSON at line 4, column 38:");
+    expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.contain("invalid JSON at line 4, column 35: invalid symbol (InvalidSymbol)");
+  });
+
+  it("refuses comments, which JSON does not have", () => {
+    const text = ['{', '  "StartAt": "A", // first', '  "States": { "A": { "Type": "Succeed" } }', '}'].join("\n");
+    expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.contain("invalid JSON at line 2, column 19: invalid comment token (InvalidCommentToken)");
+  });
+
+  it("refuses a key written twice in one object, naming its JSON path, line and column: the first State would vanish", () => {
+    const text = ['{', '  "StartAt": "A",', '  "States": {', '    "A": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true },', '    "A": { "Type": "Succeed" }', '  }', '}'].join("\n");
+    expect(definitionError(() => parseDefinition(text, "flow.asl.json")).message).to.equal(
+      'flow.asl.json: duplicate key "A" in $.States at line 5, column 5: a key may appear once per object (JSON readers keep only one of them, so the other would silently vanish).',
+    );
+    const nested = JSON.stringify({ StartAt: "A", States: { "Get limit": { Type: "Pass", Parameters: { x: 1 }, End: true } } }).replace('{"x":1}', '{"x":1,"x":2}');
+    expect(definitionError(() => parseDefinition(nested, "flow.asl.json")).message).to.match(/^flow\.asl\.json: duplicate key "x" in \$\.States\["Get limit"\]\.Parameters at line 1, column \d+: /);
+    // The same key in two objects is fine.
+    expect(() => parseDefinition(JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", Parameters: { x: { x: 1 } }, End: true } } }), "f")).not.to.throw();
+  });
+
+  it("refuses nesting deeper than the limit with a clear error, never a stack overflow, and accepts it at the limit", () => {
+    // Written as text: JSON.stringify itself overflows on 5,000 levels.
+    const nest = (depth: number) => `{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, "Result": ${"[".repeat(depth - 3)}${"]".repeat(depth - 3)}}}}`;
+    expect(definitionError(() => parseDefinition(nest(5000), "deep.asl.json")).message).to.match(/^deep\.asl\.json: the JSON nests more than 512 levels of objects and arrays \(at line 1, column \d+\); flatten it\.$/);
+    expect(() => parseDefinition(nest(MAX_JSON_DEPTH), "deep.asl.json")).not.to.throw();
+    expect(depthBeyond('{"a": "[[[[", "b": [[1]]}', 2)).to.equal(20);
+    expect(depthBeyond('{"a": "\\"[[[["}', 1)).to.equal(undefined);
+  });
+
+  it("writes JSON paths as users read them", () => {
+    expect(jsonPathOf([])).to.equal("$");
+    expect(jsonPathOf(["States", "Get limit", "Branches", 0, "States"])).to.equal('$.States["Get limit"].Branches[0].States');
   });
 
   it("locates a trailing comma in an array, for which the JSON parser itself reports no position", () => {
