@@ -6,6 +6,7 @@
  *
  * Options: `--workflows N` (default 200), `--runs N` (default 3; medians are printed).
  */
+import { validationTimings } from "./validation";
 import * as aws from "@pulumi/aws";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -64,6 +65,9 @@ function timed(resource: ResourceValidationPolicy[], stack: StackValidationPolic
   };
 }
 
+/** Validation time target of the 40-deep Parallel and the 2,000-State definition, in ms (issue 11). */
+const VALIDATION_TARGET_MS = 200;
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
@@ -104,6 +108,11 @@ async function main(): Promise<void> {
   console.log(`  check adds ${(overhead * 100).toFixed(1)}% to the plan (target < ${TARGET_OVERHEAD * 100}%): ${overhead < TARGET_OVERHEAD ? "met" : "MISSED"}`);
   console.log(`  slowest policies (last run): ${slowest.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(", ")}`);
   console.log(`  heap used at the end: ${heap.toFixed(0)} MiB`);
+  console.log(`validation (median of ${runs} runs; target under ${VALIDATION_TARGET_MS} ms each; anchor: asl-validator's own entry function)`);
+  for (const { label, ours, anchor } of validationTimings(runs)) {
+    const beside = anchor === undefined ? "anchor not run: it doubles at each level of nesting" : `anchor ${anchor.toFixed(0)} ms, ${(anchor / ours).toFixed(1)}× ours`;
+    console.log(`  ${label.padEnd(24)} ${ours.toFixed(1).padStart(7)} ms   (${beside}) ${ours < VALIDATION_TARGET_MS ? "met" : "MISSED"}`);
+  }
 }
 
 main().catch((error: Error) => {

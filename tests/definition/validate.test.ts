@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AslStateMachine } from "../../infra/definition/asl";
 import { DefinitionError } from "../../infra/definition/errors";
-import { assertValidAsl, validateAsl } from "../../infra/definition/validate";
+import { assertValidAsl, schemaPieces, validateAsl } from "../../infra/definition/validate";
 import { WorkflowName } from "../../infra/manifest";
 import { Naming } from "../../infra/naming";
 import { renderWorkflow } from "../../infra/render";
@@ -281,5 +281,51 @@ describe("assertValidAsl", () => {
       d.States.Failed.CausePath = "$.error.Cause";
     });
     expect(() => assertValidAsl("flow.asl.json", definition)).to.throw(DefinitionError, /\(2 problems\): TASK_TIMEOUT: .*; FAIL_CAUSE_PROPERTY: State "Failed"/);
+  });
+});
+
+describe("validateAsl on deep and long definitions (linear in size)", () => {
+  /** A Parallel nested `depth` levels deep; `bottom` is the innermost State. */
+  const nested = (depth: number, bottom: Record<string, unknown> = { Type: "Pass", End: true }): AslStateMachine => {
+    let machine = { StartAt: "Leaf", States: { Leaf: bottom } } as unknown as AslStateMachine;
+    for (let level = 1; level <= depth; level++) machine = { StartAt: `Level ${level}`, States: { [`Level ${level}`]: { Type: "Parallel", Branches: [machine], End: true } } };
+    return machine;
+  };
+
+  it("validates a Parallel nested 40 deep (whole, asl-validator's schema would take 2^40 steps)", () => {
+    expect(validateAsl(nested(40))).to.deep.equal([]);
+  });
+
+  it("finds a bad field 40 levels down, naming the innermost State and the field", () => {
+    const problems = validateAsl(nested(40, { Type: "Pass", End: true, ResultPath: 7 }));
+    expect(problems.map((p) => [p.code, p.state, p.field])).to.deep.include(["SCHEMA_VALIDATION_FAILED", "Leaf", "ResultPath"]);
+  });
+
+  it("agrees with asl-validator's own entry function on nested definitions, valid or not (parity)", function () {
+    this.timeout(30_000);
+    const map = (inner: AslStateMachine): AslStateMachine => ({ StartAt: "Each", States: { Each: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, ...inner }, End: true } } });
+    const samples: [string, AslStateMachine][] = [
+      ["8 deep", nested(8)],
+      ["8 deep, bad ResultPath", nested(8, { Type: "Pass", End: true, ResultPath: 7 })],
+      ["8 deep, unknown field", nested(8, { Type: "Pass", End: true, Bogus: 1 })],
+      ["a Map in a Parallel", nested(3, { Type: "Pass", End: true })],
+      ["a Parallel in a Map", map(nested(3))],
+      ["a Map whose processor misses StartAt", { StartAt: "Each", States: { Each: { Type: "Map", ItemProcessor: { States: { P: { Type: "Pass", End: true } } }, End: true } } } as unknown as AslStateMachine],
+      ["a Parallel with a branch that is not an object", { StartAt: "P", States: { P: { Type: "Parallel", Branches: [7], End: true } } } as unknown as AslStateMachine],
+      ["JSONata nesting", { ...nested(4), QueryLanguage: "JSONata" }],
+    ];
+    for (const [name, definition] of samples) {
+      const library = aslValidator(structuredClone(definition));
+      expect(validateAsl(definition).length === 0, `${name}: ${library.errorsText()}`).to.equal(library.isValid);
+    }
+  });
+
+  it("cuts the definition into one piece per nested machine, each under its own instance path", () => {
+    const pieces = schemaPieces(nested(2)) as AslStateMachine[];
+    expect(pieces).to.have.length(3);
+    expect(pieces[0].States["Level 2"].Branches).to.deep.equal([{ StartAt: "_", States: { _: { Type: "Succeed" } } }]);
+    expect(Object.keys(pieces[1].States)).to.deep.equal(["Level 2"]);
+    expect(pieces[1].States["Level 2"].Branches![0].States["Level 1"].Branches).to.deep.equal([{ StartAt: "_", States: { _: { Type: "Succeed" } } }]);
+    expect(pieces[2].States["Level 1"].Branches![0].States).to.have.all.keys("Leaf");
   });
 });
