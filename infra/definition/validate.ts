@@ -1,7 +1,7 @@
-import { limitProblems } from "./limits";
 import { createRequire } from "node:module";
-import { AslState, AslStateMachine } from "./asl";
+import { AslState, AslStateMachine, walkStates } from "./asl";
 import { DefinitionError } from "./errors";
+import { limitProblems } from "./limits";
 
 /**
  * Schema and semantic validation of ASL with `asl-validator`'s own schemas, formats and checks, built once.
@@ -36,6 +36,8 @@ export interface AslProblem {
 }
 
 let compiled: ((definition: unknown) => boolean) & { errors?: any[] | null } | undefined;
+/** The Ajv instance holding asl-validator's schemas, for a State's own type schema. */
+let ajvInstance: { getSchema(id: string): (((value: unknown) => boolean) & { errors?: any[] | null }) | undefined } | undefined;
 
 function schemaValidator() {
   if (compiled) return compiled;
@@ -65,6 +67,7 @@ function schemaValidator() {
   });
   registerAll(ajv);
   ajv.addFormat("asl_arn", isArnFormatValid);
+  ajvInstance = ajv;
   compiled = ajv.getSchema("http://asl-validator.cloud/state-machine.json#");
   return compiled!;
 }
@@ -122,15 +125,19 @@ export function validateAsl(definition: AslStateMachine): AslProblem[] {
   const copy = withQueryLanguage(structuredClone(definition));
   const validate = schemaValidator();
   for (const piece of schemaPieces(copy)) {
-    if (!validate(piece)) return schemaProblems(validate.errors ?? []);
+    if (!validate(piece)) return schemaProblems(validate.errors ?? [], piece);
   }
   checks ??= semanticChecks();
   const options = { checkPaths: true, checkArn: true };
-  const semantic: AslProblem[] = checks.flatMap((check) => check(copy, options)).map((error) => ({
-    code: error["Error code"],
-    message: error.Message,
-    ...locateLibraryError(error, definition),
-  }));
+  const library = checks.flatMap((check) => check(copy, options));
+  // The library's duplicate-field message names neither the State nor the field (and garbles the key); ours does.
+  const duplicates = library.some((error) => error["Error code"] === "DUPLICATE_FIELD_NAME") ? duplicateFieldProblems(definition) : [];
+  const semantic: AslProblem[] = [
+    ...library
+      .filter((error) => !(error["Error code"] === "DUPLICATE_FIELD_NAME" && duplicates.length > 0))
+      .map((error) => ({ code: error["Error code"], message: error.Message, ...locateLibraryError(error, definition) })),
+    ...duplicates,
+  ];
   const limits = limitProblems(definition).map(({ state, field, message, received }): AslProblem => ({ code: "VALUE_OUT_OF_RANGE", message: `${message}. Received: ${JSON.stringify(received)}`, state, field }));
   return [...semantic, ...limits];
 }
@@ -241,9 +248,23 @@ function withQueryLanguage(definition: AslStateMachine): AslStateMachine {
 }
 
 /** Keeps the deepest schema errors (the library's rule: shallower `oneOf` errors only restate them). */
-function schemaProblems(errors: { instancePath: string; message?: string; keyword: string }[]): AslProblem[] {
+function schemaProblems(errors: SchemaError[], piece: unknown): AslProblem[] {
   const depth = (path: string) => path.split("/").length;
   const deepest = Math.max(...errors.map((error) => depth(error.instancePath)));
+  // A State that matches none of the State types: say why against its own Type's schema, not the union's noise.
+  const stateErrors = errors.filter((error) => /^(\/States\/[^/]+\/(Branches\/\d+|ItemProcessor|Iterator))*\/States\/[^/]+$/.test(error.instancePath) && error.keyword === "oneOf");
+  // The innermost State that fails: the States around it fail only because it does.
+  const stateError = stateErrors.sort((a, b) => depth(b.instancePath) - depth(a.instancePath))[0];
+  if (stateError) {
+    const precise = stateTypeProblems(stateError.instancePath, pointerValue(piece, stateError.instancePath));
+    if (precise.length > 0) return precise;
+  }
+  // A State name over 80 characters fails the States object's name pattern.
+  const longName = errors.find((error) => error.keyword === "additionalProperties" && /\/States$/.test(error.instancePath) && typeof error.params?.additionalProperty === "string");
+  if (longName) {
+    const name = String(longName.params!.additionalProperty);
+    return [{ code: "SCHEMA_VALIDATION_FAILED", message: `a State name must be 1 to 80 characters; this one has ${[...name].length}.`, state: name }];
+  }
   const selected = errors.filter((error) => depth(error.instancePath) === deepest);
   const seen = new Set<string>();
   return selected.flatMap((error) => {
@@ -252,6 +273,107 @@ function schemaProblems(errors: { instancePath: string; message?: string; keywor
     seen.add(key);
     return [{ code: "SCHEMA_VALIDATION_FAILED", message: `${error.instancePath || "/"} is invalid. ${error.message ?? ""}`.trim(), ...locatePointer(error.instancePath) }];
   });
+}
+
+/**
+ * Fields of a State's payload templates (`Parameters`, `ResultSelector`, as the library checks) that name one field
+ * twice once `.$` is stripped (`"id"` beside `"id.$"`), at any depth, which the ASL specification forbids.
+ * @returns one problem per pair, naming the State and the field's path.
+ * @see https://states-language.net/spec.html#payload-template
+ */
+function duplicateFieldProblems(definition: AslStateMachine): AslProblem[] {
+  const problems: AslProblem[] = [];
+  const inspect = (state: string, value: unknown, path: string) => {
+    if (Array.isArray(value)) return value.forEach((item, i) => inspect(state, item, `${path}[${i}]`));
+    if (!isRecord(value)) return;
+    for (const key of Object.keys(value)) {
+      if (key.endsWith(".$") && key.slice(0, -2) in value) {
+        const field = `${path}.${key.slice(0, -2)}`;
+        problems.push({ code: "DUPLICATE_FIELD_NAME", message: `has both "${key.slice(0, -2)}" and "${key}": once ".$" is stripped they name one field.`, state, field });
+      }
+      inspect(state, value[key], `${path}.${key}`);
+    }
+  };
+  for (const { name, state } of walkStates(definition)) {
+    for (const template of ["Parameters", "ResultSelector"]) inspect(name, state[template], template);
+  }
+  return problems;
+}
+
+/** An Ajv error, as far as the problems read it. */
+interface SchemaError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  schemaPath?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Fields only JSONata States have, and fields only JSONPath States have. */
+const JSONATA_ONLY_FIELDS = ["Arguments", "Output"];
+const JSONPATH_ONLY_FIELDS = ["Parameters", "InputPath", "OutputPath", "ResultPath", "ResultSelector", "ItemsPath", "ItemSelector"];
+
+/** The State types and the schema of each, in asl-validator's schema set. */
+const STATE_TYPES = ["Task", "Choice", "Pass", "Parallel", "Map", "Wait", "Succeed", "Fail"] as const;
+
+/**
+ * Why a State matches none of the State types: its `Type` is not one of them, or it fails its own type's schema in
+ * its query language's variant (each type's schema is a `oneOf` of a JSONPath and a JSONata variant).
+ * @param pointer the State's instance path.
+ * @param state the State.
+ * @returns the problems, each naming the State and the field; empty when no better account can be given.
+ */
+function stateTypeProblems(pointer: string, state: unknown): AslProblem[] {
+  const { state: name } = locatePointer(`${pointer}/Type`);
+  if (!isRecord(state)) return [];
+  const type = state.Type;
+  if (typeof type !== "string" || !(STATE_TYPES as readonly string[]).includes(type)) {
+    return [{ code: "SCHEMA_VALIDATION_FAILED", message: `Type must be one of ${STATE_TYPES.join(", ")}. Received: ${JSON.stringify(type)}`, state: name, field: "Type" }];
+  }
+  schemaValidator();
+  const validate = ajvInstance!.getSchema(`http://asl-validator.cloud/${type.toLowerCase()}.json#`);
+  if (!validate || validate(state)) return [];
+  const errors: SchemaError[] = validate.errors ?? [];
+  // Each type's schema is a oneOf of a JSONPath and a JSONata variant: keep the errors of the variant whose
+  // QueryLanguage the State has (the other one fails on QueryLanguage itself), and the State's own fields only:
+  // what lies below them (a nested machine) is reported by its own path.
+  const variantOf = (error: SchemaError) => /^#\/oneOf\/(\d+)\//.exec(error.schemaPath ?? "")?.[1];
+  const wrongLanguage = new Set(errors.filter((error) => error.instancePath === "/QueryLanguage").map(variantOf));
+  const relevant = errors.filter(
+    (error) => error.keyword !== "oneOf" && !wrongLanguage.has(variantOf(error)) && !/\/(States|Branches|ItemProcessor|Iterator)(\/|$)/.test(error.instancePath),
+  );
+  const seen = new Set<string>();
+  const language = state.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath";
+  const other = language === "JSONata" ? JSONPATH_ONLY_FIELDS : JSONATA_ONLY_FIELDS;
+  return relevant.flatMap((error) => {
+    const extra = error.keyword === "additionalProperties" ? String(error.params?.additionalProperty) : undefined;
+    if (extra && other.includes(extra)) {
+      const message = `uses ${extra}, a ${language === "JSONata" ? "JSONPath" : "JSONata"} field, but its QueryLanguage is ${language} (a State without one takes the state machine's, not its enclosing Parallel's or Map's).`;
+      if (seen.has(message)) return [];
+      seen.add(message);
+      return [{ code: "SCHEMA_VALIDATION_FAILED", message, state: name, field: "QueryLanguage" }];
+    }
+    const field = error.keyword === "required" ? String(error.params?.missingProperty) : error.keyword === "additionalProperties" ? String(error.params?.additionalProperty) : locatePointer(`/States/x${error.instancePath}`).field;
+    const message =
+      error.keyword === "required"
+        ? `a ${type} State needs ${field}.`
+        : error.keyword === "additionalProperties"
+          ? `a ${type} State${state.QueryLanguage === "JSONata" ? " in JSONata" : ""} has no field ${field}.`
+          : `${error.message ?? "is invalid"}. Received: ${JSON.stringify(pointerValue(state, error.instancePath))}`;
+    const key = `${field} ${message}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ code: "SCHEMA_VALIDATION_FAILED", message, state: name, ...(field ? { field } : {}) }];
+  });
+}
+
+/** The value at a JSON pointer (`/States/A/Branches/0`), or `undefined`. */
+function pointerValue(document: unknown, pointer: string): unknown {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<unknown>((value, part) => (Array.isArray(value) ? value[Number(part)] : isRecord(value) ? value[part] : undefined), document);
 }
 
 /** `/States/A/Branches/0/States/B/Retry/0/IntervalSeconds` → State `B`, field `Retry[0].IntervalSeconds`. */

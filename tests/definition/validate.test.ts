@@ -329,3 +329,40 @@ describe("validateAsl on deep and long definitions (linear in size)", () => {
     expect(pieces[2].States["Level 1"].Branches![0].States).to.have.all.keys("Leaf");
   });
 });
+
+describe("validateAsl messages name the State and the field", () => {
+  const one = (states: Record<string, unknown>, extra: Record<string, unknown> = {}) => validateAsl({ StartAt: Object.keys(states)[0], States: states, ...extra } as unknown as AslStateMachine);
+  const shown = (problems: { code: string; state?: string; field?: string; message: string }[]) => problems.map((p) => `${p.code} | ${p.state ?? "-"} | ${p.field ?? "-"} | ${p.message}`);
+
+  it("names the field written twice once .$ is stripped, at any depth, instead of the library's garbled key", () => {
+    expect(shown(one({ A: { Type: "Pass", Parameters: { id: 1, "id.$": "$.x", o: { c: 1, "c.$": "$.y" } }, End: true } }))).to.deep.equal([
+      'DUPLICATE_FIELD_NAME | A | Parameters.id | has both "id" and "id.$": once ".$" is stripped they name one field.',
+      'DUPLICATE_FIELD_NAME | A | Parameters.o.c | has both "c" and "c.$": once ".$" is stripped they name one field.',
+    ]);
+  });
+
+  it("says a Parallel without Branches needs them, not that its Type is wrong", () => {
+    expect(shown(one({ A: { Type: "Parallel", End: true } }))).to.deep.equal(["SCHEMA_VALIDATION_FAILED | A | Branches | a Parallel State needs Branches."]);
+  });
+
+  it("names an unknown Type with the types there are, echoing it", () => {
+    expect(shown(one({ A: { Type: "Pas", End: true } }))).to.deep.equal([
+      'SCHEMA_VALIDATION_FAILED | A | Type | Type must be one of Task, Choice, Pass, Parallel, Map, Wait, Succeed, Fail. Received: "Pas"',
+    ]);
+  });
+
+  it("names a State whose name is over 80 characters, with its length", () => {
+    const name = "N".repeat(81);
+    expect(shown(one({ [name]: { Type: "Pass", End: true } }))).to.deep.equal([`SCHEMA_VALIDATION_FAILED | ${name} | - | a State name must be 1 to 80 characters; this one has 81.`]);
+  });
+
+  it("names a field the State's type does not have", () => {
+    expect(shown(one({ A: { Type: "Pass", End: true, Bogus: 1 } }))).to.deep.equal(["SCHEMA_VALIDATION_FAILED | A | Bogus | a Pass State has no field Bogus."]);
+  });
+
+  it("explains a field of the other query language", () => {
+    expect(shown(one({ A: { Type: "Pass", QueryLanguage: "JSONata", ResultPath: "$.x", End: true } }))).to.deep.equal([
+      "SCHEMA_VALIDATION_FAILED | A | QueryLanguage | uses ResultPath, a JSONPath field, but its QueryLanguage is JSONata (a State without one takes the state machine's, not its enclosing Parallel's or Map's).",
+    ]);
+  });
+});
