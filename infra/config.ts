@@ -104,8 +104,11 @@ export type Approver = z.infer<typeof approverSchema>;
 
 /** The schema of a stack's configuration, with its Pulumi config key per field. */
 export const stackConfigSchema = z.object({
-  /** `aws:region`: where the stack deploys. */
-  region: z.string().regex(/^[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d$/, "must be an AWS Region such as eu-west-1"),
+  /** `aws:region`: where the stack deploys: a Region of its partition, as the AWS SDK lists them ({@link regionProblem}). */
+  region: z.string().superRefine((region, ctx) => {
+    const problem = regionProblem(region);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   /** `statecraft:accountId`: the 12-digit account the stack deploys to; the provider refuses any other. */
   accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML)"),
   /** `statecraft:logLevel`: the Standard workflows' log level; Express workflows always log ALL. */
@@ -132,8 +135,13 @@ export const stackConfigSchema = z.object({
       retainOnDelete: z.boolean(),
     })
     .strict(),
-  /** `statecraft:tags`: tags on every resource (the provider's default tags). */
-  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+  /** `statecraft:tags`: tags on every resource (the provider's default tags), within AWS's tag rules ({@link tagProblems}). */
+  tags: z
+    .record(z.string(), z.string())
+    .superRefine((tags, ctx) => {
+      for (const { key, message, got } of tagProblems(tags)) ctx.addIssue({ code: "custom", message, path: key === undefined ? [] : [key], params: { got } });
+    })
+    .default({}),
   /**
    * `statecraft:backupTables`: the tables the backup workflow backs up: a logical name of this stack's tables
    * (`orders`, `credit-bureaus`) or the physical name of any table in the account and Region.
@@ -237,22 +245,337 @@ export class StackConfigError extends Error {
   }
 }
 
+/* ------------------------------------------------------------------------------------------------------------------
+ * Strict configuration: no unknown key, a Region AWS has, tags AWS accepts.
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+/** The namespace of statecraft's own config keys (the Pulumi project's name). */
+export const CONFIG_NAMESPACE = "statecraft:";
+
+/**
+ * Every key statecraft reads in its own namespace (`statecraft:accountId`, …, `statecraft:approvers`). Any other key
+ * of the namespace is an error; keys of other namespaces (`aws:…`, other providers') are left to their owners,
+ * except `aws:region`, which statecraft reads and checks.
+ */
+export const STATECRAFT_KEYS: readonly string[] = Object.values(KEYS)
+  .map(({ key }) => key)
+  .filter((key) => key.startsWith(CONFIG_NAMESPACE));
+
+/**
+ * The edit distance between two strings: the fewest single-character insertions, deletions, substitutions and
+ * swaps of two neighbours that turn one into the other (the optimal string alignment distance). Case counts: fold
+ * both strings first to ignore it, as {@link nearest} does.
+ *
+ * @example editDistance("includeExecutionDta", "includeExecutionData") === 1
+ * @example editDistance("tarcing", "tracing") === 1 // a swap
+ */
+export function editDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  // d[i][j]: the distance between the first i characters of x and the first j of y.
+  const d = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[x.length][y.length];
+}
+
+/**
+ * The candidates closest to a word, ignoring case: every candidate at the smallest {@link editDistance}, if that
+ * distance is at most `maxDistance`; none otherwise.
+ *
+ * @param word what was written, e.g. `includeExecutionDta`.
+ * @param candidates what could have been meant, e.g. the known keys.
+ * @param maxDistance how far a suggestion may be; by default a third of the word's length, and at least 2.
+ * @returns the nearest candidates in their given order (several on a tie, e.g. `eu-west-9` gives `eu-west-1`,
+ *   `eu-west-2`, `eu-west-3`); `[]` when none is near enough.
+ */
+export function nearest(word: string, candidates: readonly string[], maxDistance = Math.max(2, Math.floor([...word].length / 3))): string[] {
+  const folded = word.toLowerCase();
+  const distances = candidates.map((candidate) => editDistance(folded, candidate.toLowerCase()));
+  const best = Math.min(...distances);
+  return best > maxDistance ? [] : candidates.filter((_, i) => distances[i] === best);
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+/**
+ * The end of a message about an unknown name: `; did you mean <nearest>?` when one is near, else the list of what
+ * is known.
+ */
+function suggestion(word: string, known: readonly string[], prefix = ""): string {
+  const near = nearest(word, known);
+  if (near.length > 0) return `; did you mean ${orList(near.map((name) => prefix + name))}?`;
+  return known.length > 0 ? ` (known: ${known.map((name) => prefix + name).join(", ")})` : "";
+}
+
+/** A config key path as `pulumi config set --path` writes it: `.field` for a plain name, `["a.b"]` otherwise. */
+function configPath(key: string, segments: readonly string[]): string {
+  return key + segments.map((segment) => (/^[A-Za-z0-9_-]+$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`)).join("");
+}
+
+/** What {@link unknownKeyProblems} echoes for a secret value instead of the value. */
+const SECRET_ECHO = "(got a secret value)";
+
+/**
+ * The keys of the `statecraft:` namespace that statecraft does not read: a typo (`statecraft:includeExecutionDta`)
+ * would otherwise be ignored and its default used. Each problem names the key and, by {@link nearest}, the known key
+ * meant (`did you mean statecraft:includeExecutionData?`); a key holding a path (`statecraft:tags.owner`, written
+ * without `--path`) is pointed to its setting. The value is echoed unless the key is a secret.
+ */
+function unknownKeyProblems(raw: Record<string, string | undefined>, secretKeys: readonly string[]): string[] {
+  const names = STATECRAFT_KEYS.map((key) => key.slice(CONFIG_NAMESPACE.length));
+  const problems: string[] = [];
+  for (const [key, text] of Object.entries(raw)) {
+    if (!key.startsWith(CONFIG_NAMESPACE) || text === undefined || STATECRAFT_KEYS.includes(key)) continue;
+    const name = key.slice(CONFIG_NAMESPACE.length);
+    const got = secretKeys.includes(key) ? SECRET_ECHO : `(got ${JSON.stringify(fromString(text, "json"))})`;
+    const head = /^([^.:[]+)([.:[].*)$/.exec(name);
+    const setting = nearest(name, names).length === 0 && head ? nearest(head[1], names)[0] : undefined;
+    const hint =
+      setting && head
+        ? `; did you mean a field of ${CONFIG_NAMESPACE}${setting}? Set one with pulumi config set --path '${CONFIG_NAMESPACE}${setting}${head[2].replace(/^:/, ".")}' <value>`
+        : suggestion(name, names, CONFIG_NAMESPACE);
+    problems.push(`${key}: is not a statecraft setting${hint} ${got}`);
+  }
+  return problems;
+}
+
+/** The fields an object schema at a path of the stack schema knows (every option's, for a union). */
+function fieldsAt(at: readonly PropertyKey[]): string[] {
+  const unwrap = (schema: z.core.$ZodType): z.core.$ZodType[] => {
+    if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) return unwrap(schema.unwrap() as z.core.$ZodType);
+    if (schema instanceof z.ZodUnion) return (schema.options as readonly z.core.$ZodType[]).flatMap(unwrap);
+    return [schema];
+  };
+  const child = (schema: z.core.$ZodType, segment: PropertyKey): z.core.$ZodType[] => {
+    if (schema instanceof z.ZodObject) return typeof segment === "string" && segment in schema.shape ? [schema.shape[segment] as z.core.$ZodType] : [];
+    if (schema instanceof z.ZodRecord) return [schema.valueType as z.core.$ZodType];
+    if (schema instanceof z.ZodArray) return [schema.element as z.core.$ZodType];
+    return [];
+  };
+  let schemas: z.core.$ZodType[] = [stackConfigSchema];
+  for (const segment of at) schemas = schemas.flatMap(unwrap).flatMap((schema) => child(schema, segment));
+  return [...new Set(schemas.flatMap(unwrap).flatMap((schema) => (schema instanceof z.ZodObject ? Object.keys(schema.shape) : [])))];
+}
+
+/** The Regions of each AWS partition, and where they were read. */
+export interface AwsRegions {
+  /** The package, version and file the list comes from, e.g. `@aws-sdk/core@3.981.0 dist-es/…/partitions.js`. */
+  source: string;
+  /** Partition id (`aws`, `aws-cn`, `aws-us-gov`, …) → its Regions, sorted (e.g. `aws-cn` → `cn-north-1`, `cn-northwest-1`). */
+  byPartition: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Where `@aws-sdk/core` keeps the SDK's `partitions.json` (as a module), relative to the package. */
+const SDK_PARTITIONS_FILE = "dist-es/submodules/client/util-endpoints/lib/aws/partitions.js";
+
+let regionsCache: AwsRegions | undefined;
+
+/**
+ * The Regions AWS has, per partition, from the data an AWS library ships (never a pattern):
+ *
+ * 1. the AWS SDK for JavaScript's `partitions.json`, which `@aws-sdk/core` carries (`partitionsInfo`: each
+ *    partition's id, `regionRegex` and `regions`), as its endpoint resolution uses it. A partition's pseudo-Regions
+ *    (`aws-global`, `aws-cn-global`, …) do not match its `regionRegex` and are left out;
+ * 2. failing that (the file moved in another SDK version), the `Region` enum of `@pulumi/aws`, each Region in the
+ *    partition {@link partitionOf} gives it.
+ *
+ * Read once, then cached.
+ * @returns the Regions and their source.
+ * @see https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+ * @see https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+ */
+export function awsRegions(): AwsRegions {
+  return (regionsCache ??= regionsOfAwsSdk() ?? regionsOfPulumiAws());
+}
+
+/**
+ * The Regions of the AWS SDK's partition data: `@aws-sdk/core`'s `partitions.json` (shipped as the module
+ * `dist-es/submodules/client/util-endpoints/lib/aws/partitions.js`, which the endpoint resolver's `partition()` reads),
+ * each partition's `regions` that match its `regionRegex`.
+ * @returns the Regions per partition and their source, or `undefined` when the package or its file cannot be read.
+ * @see https://github.com/aws/aws-sdk-js-v3/tree/main/packages-internal/core
+ */
+export function regionsOfAwsSdk(): AwsRegions | undefined {
+  try {
+    const manifest = require.resolve("@aws-sdk/core/package.json");
+    const { version } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string };
+    const text = fs.readFileSync(path.join(path.dirname(manifest), SDK_PARTITIONS_FILE), "utf8");
+    const info = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as {
+      partitions: { id: string; regionRegex: string; regions: Record<string, unknown> }[];
+    };
+    const byPartition: Record<string, string[]> = {};
+    for (const { id, regionRegex, regions } of info.partitions) {
+      const pattern = new RegExp(regionRegex);
+      byPartition[id] = Object.keys(regions)
+        .filter((region) => pattern.test(region))
+        .sort();
+    }
+    return byPartition.aws?.length ? { source: `@aws-sdk/core@${version} ${SDK_PARTITIONS_FILE}`, byPartition } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Regions of `@pulumi/aws`'s `Region` enum (`types/enums`), each in the partition {@link partitionOf} gives it:
+ * the fallback of {@link awsRegions}, loaded only when the SDK's data cannot be read.
+ * @returns the Regions per partition and their source.
+ * @see https://www.pulumi.com/registry/packages/aws/api-docs/provider/#region_nodejs
+ */
+export function regionsOfPulumiAws(): AwsRegions {
+  const { Region } = require("@pulumi/aws/types/enums") as { Region: Record<string, string> };
+  const { version } = require("@pulumi/aws/package.json") as { version: string };
+  const byPartition: Record<string, string[]> = {};
+  for (const region of Object.values(Region).sort()) (byPartition[partitionOf(region)] ??= []).push(region);
+  return { source: `@pulumi/aws@${version} types/enums Region`, byPartition };
+}
+
+/**
+ * What is wrong with an `aws:region`, if anything. statecraft derives the stack's partition from the Region
+ * ({@link partitionOf}); the Region must be one of that partition's Regions in {@link awsRegions}.
+ *
+ * @param region the configured Region, e.g. `eu-west-1`.
+ * @returns `undefined` for a Region of its partition; otherwise a sentence for the message: the nearest Regions of
+ *   the partition (`must be a Region of the aws partition; did you mean eu-west-1, eu-west-2 or eu-west-3?`), the
+ *   partition's whole list when none is near, or, for a Region of a partition statecraft cannot derive (e.g.
+ *   `eusc-de-east-1` of `aws-eusc`), that partition.
+ */
+export function regionProblem(region: string): string | undefined {
+  const { byPartition } = awsRegions();
+  const partition = partitionOf(region);
+  const regions = byPartition[partition] ?? [];
+  if (regions.includes(region)) return undefined;
+  const actual = Object.keys(byPartition).find((id) => byPartition[id].includes(region));
+  if (actual) return `is a Region of the ${actual} partition, which statecraft does not support: it would build the stack's ARNs in ${partition}`;
+  const near = nearest(region, regions);
+  return near.length > 0 ? `must be a Region of the ${partition} partition; did you mean ${orList(near)}?` : `must be a Region of the ${partition} partition: ${regions.join(", ")}`;
+}
+
+/**
+ * AWS's limits on tags, for resources of every service statecraft deploys.
+ * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+ * @see https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html
+ */
+export const TAG_LIMITS = {
+  /** User tags a resource may have (tags of AWS's `aws:` prefix aside). */
+  maxTags: 50,
+  /** A key's length, in Unicode characters. */
+  maxKeyLength: 128,
+  /** A value's length, in Unicode characters (it may be empty). */
+  maxValueLength: 256,
+  /** The prefix AWS reserves for its own tags, in any case. */
+  reservedPrefix: "aws:",
+} as const;
+
+/** The tags statecraft itself puts on every resource (the provider's default tags), besides `statecraft:tags`. */
+export const STATECRAFT_TAGS: readonly string[] = ["statecraft:stack"];
+
+/** One character AWS allows in a tag key or value: a Unicode letter, digit or space, or `_ . : / = + - @`. */
+const TAG_CHARACTER = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]$/u;
+
+/** A problem of {@link tagProblems}: the tag's key (none for the whole map), a sentence, and the value to echo. */
+export interface TagProblem {
+  /** The tag's key; undefined when the problem is the whole map's (too many tags). */
+  key?: string;
+  /** What is wrong, e.g. `key must not start with aws: (any case), which AWS reserves for its own tags`. */
+  message: string;
+  /** What to echo: the key, the value, or the number of tags. */
+  got: unknown;
+}
+
+/**
+ * Checks `statecraft:tags` against AWS's tag rules, before any resource is registered (AWS would refuse the first
+ * resource at deploy time):
+ *
+ * - a key is 1-128 Unicode characters, a value 0-256;
+ * - both hold only Unicode letters, digits and spaces and `_ . : / = + - @` (AWS's `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`);
+ * - a key does not start with `aws:`, in any case: AWS reserves it;
+ * - a key is none of {@link STATECRAFT_TAGS}, which statecraft sets itself, and no two keys differ only in case
+ *   (IAM refuses such keys on a role, and every stack has roles);
+ * - at most 50 tags per resource, {@link STATECRAFT_TAGS} included: 49 from config.
+ *
+ * @param tags key → value, as `statecraft:tags` holds them.
+ * @returns every problem, with the key (or none, for the count) and what to echo; `[]` when the tags are valid.
+ * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+ * @see https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules
+ */
+export function tagProblems(tags: Readonly<Record<string, string>>): TagProblem[] {
+  const problems: TagProblem[] = [];
+  const allowed = "only Unicode letters, digits, spaces and _ . : / = + - @";
+  const badCharacters = (text: string) => [...new Set([...text].filter((character) => !TAG_CHARACTER.test(character)))];
+  const seen = new Map<string, string>(STATECRAFT_TAGS.map((key) => [key.toLowerCase(), key]));
+  for (const [key, value] of Object.entries(tags)) {
+    const keyLength = [...key].length;
+    if (keyLength < 1 || keyLength > TAG_LIMITS.maxKeyLength) problems.push({ key, message: `key must be 1-${TAG_LIMITS.maxKeyLength} characters, not ${keyLength}`, got: key });
+    const inKey = badCharacters(key);
+    if (inKey.length > 0) problems.push({ key, message: `key may hold ${allowed}, not ${inKey.map((c) => JSON.stringify(c)).join(", ")}`, got: key });
+    if (key.toLowerCase().startsWith(TAG_LIMITS.reservedPrefix)) problems.push({ key, message: `key must not start with ${TAG_LIMITS.reservedPrefix} (any case), which AWS reserves for its own tags`, got: key });
+    const same = seen.get(key.toLowerCase());
+    const own = same !== undefined && STATECRAFT_TAGS.includes(same) ? `, the tag statecraft sets itself on every resource,` : "";
+    if (same === key) {
+      problems.push({ key, message: `key is the tag statecraft sets itself on every resource; choose another key`, got: key });
+    } else if (same !== undefined) {
+      problems.push({ key, message: `key differs from ${same}${own} only in case, which IAM refuses on the stack's roles`, got: key });
+    }
+    seen.set(key.toLowerCase(), key);
+    const valueLength = [...value].length;
+    if (valueLength > TAG_LIMITS.maxValueLength) problems.push({ key, message: `value must be 0-${TAG_LIMITS.maxValueLength} characters, not ${valueLength}`, got: value });
+    const inValue = badCharacters(value);
+    if (inValue.length > 0) problems.push({ key, message: `value may hold ${allowed}, not ${inValue.map((c) => JSON.stringify(c)).join(", ")}`, got: value });
+  }
+  const count = Object.keys(tags).length;
+  const most = TAG_LIMITS.maxTags - STATECRAFT_TAGS.length;
+  if (count > most) {
+    problems.push({ message: `must hold at most ${most} tags: AWS allows ${TAG_LIMITS.maxTags} per resource and statecraft adds ${STATECRAFT_TAGS.join(", ")}`, got: count });
+  }
+  return problems;
+}
+
 /**
  * Validates a stack's configuration given as Pulumi config strings (`"<namespace>:<key>" → string`, objects as
  * JSON), the form `pulumi.runtime.allConfig()` and `PULUMI_CONFIG` use.
  *
+ * Strict: a key of the `statecraft:` namespace that statecraft does not read ({@link STATECRAFT_KEYS}) is an error
+ * with the nearest known key, as is an unknown field of an object setting; `aws:region` must be a Region of its
+ * partition ({@link regionProblem}) and `statecraft:tags` must keep AWS's tag rules ({@link tagProblems}). Keys of
+ * other namespaces are left alone.
+ *
  * @param stack the stack name, to name `Pulumi.<stack>.yaml` in errors.
  * @param raw config key → string value.
+ * @param secretKeys the keys whose value is a secret, whose value an unknown-key error does not echo; by default
+ *   those the Pulumi CLI lists to the program in `PULUMI_CONFIG_SECRET_KEYS`.
  * @returns the validated configuration, with its partition derived from the Region.
- * @throws StackConfigError naming every missing or bad key and the stack file.
+ * @throws StackConfigError naming every missing, unknown or bad key (and the nearest known one, the value echoed)
+ *   and the stack file, e.g. `Pulumi.prod.yaml: invalid stack configuration:\n  statecraft:includeExecutionDta: is
+ *   not a statecraft setting; did you mean statecraft:includeExecutionData? (got false)`.
+ * @see https://www.pulumi.com/docs/iac/concepts/config/
  */
-export function parseStackConfig(stack: string, raw: Record<string, string | undefined>): StackConfig {
+export function parseStackConfig(stack: string, raw: Record<string, string | undefined>, secretKeys: readonly string[] = secretKeysOfEnvironment()): StackConfig {
   const typed: Record<string, unknown> = {};
   for (const [field, { key, kind }] of Object.entries(KEYS)) {
     const text = raw[key];
     if (text !== undefined) typed[field] = fromString(text, kind);
   }
-  return validate(stack, typed);
+  return validate(stack, typed, unknownKeyProblems(raw, secretKeys));
+}
+
+/** The secret config keys the Pulumi CLI hands a program (`PULUMI_CONFIG_SECRET_KEYS`, a JSON array); `[]` offline. */
+function secretKeysOfEnvironment(): string[] {
+  try {
+    const keys: unknown = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS ?? "[]");
+    return Array.isArray(keys) ? keys.filter((key): key is string => typeof key === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /** What {@link readStackFile} returns. */
@@ -308,7 +631,7 @@ export function readStackFile(stack: string, root = PROJECT_ROOT): StackFile {
     }
   }
   if (problems.length > 0) throw new StackConfigError(file, problems);
-  return { config: parseStackConfig(stack, raw), raw, secretKeys };
+  return { config: parseStackConfig(stack, raw, secretKeys), raw, secretKeys };
 }
 
 /** Whether a YAML value is a Pulumi secret: `{secure: "<ciphertext>"}`. */
@@ -352,23 +675,41 @@ export function stackFileName(stack: string): string {
   return `Pulumi.${stack}.yaml`;
 }
 
-function validate(stack: string, typed: Record<string, unknown>): StackConfig {
+/**
+ * Checks the typed configuration against {@link stackConfigSchema}, then across keys ({@link crossChecks}).
+ * @param problems what is already known to be wrong (unknown keys), reported with the schema's problems.
+ * @throws StackConfigError with every problem, naming the stack file.
+ */
+function validate(stack: string, typed: Record<string, unknown>, problems: string[] = []): StackConfig {
   const file = stackFileName(stack);
   const result = stackConfigSchema.safeParse(typed);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const [field, ...rest] = issue.path.map(String);
-      const key = KEYS[field as keyof typeof KEYS]?.key ?? field;
-      const where = [key, ...rest].join(".");
-      const value = rest.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], typed[field]);
-      return value === undefined ? `${where}: is required (missing)` : `${where}: ${issue.message} (got ${JSON.stringify(value)})`;
-    });
-    throw new StackConfigError(file, problems);
-  }
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, typed)));
+  if (!result.success || problems.length > 0) throw new StackConfigError(file, problems);
   const config: StackConfig = { ...result.data, backupTables: result.data.backupTables ?? [], partition: partitionOf(result.data.region) };
-  const problems = crossChecks(config, stack);
-  if (problems.length > 0) throw new StackConfigError(file, problems);
+  const crossProblems = crossChecks(config, stack);
+  if (crossProblems.length > 0) throw new StackConfigError(file, crossProblems);
   return config;
+}
+
+/**
+ * One schema issue as sentences starting with the config key path: `<key path>: <message> (got <value>)`, or
+ * `<key path>: is required (missing)`. An unknown field of an object setting (zod's `.strict()`) gives one
+ * sentence per field, with the nearest known field (`statecraft:tableProtection: Unrecognized key:
+ * "retainOnDelet"; did you mean retainOnDelete? (got true)`) or else the known ones. A custom issue may say what to
+ * echo in `params.got`.
+ */
+function describeIssue(issue: z.core.$ZodIssue, typed: Record<string, unknown>): string[] {
+  const [field = "", ...rest] = issue.path.map(String);
+  const key = KEYS[field as keyof typeof KEYS]?.key ?? field;
+  const valueAt = (segments: string[]) => segments.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], typed[field]);
+  const where = configPath(key, rest);
+  if (issue.code === "unrecognized_keys") {
+    const known = fieldsAt(issue.path).filter((name) => !issue.keys.includes(name));
+    return issue.keys.map((unknown) => `${where}: Unrecognized key: ${JSON.stringify(unknown)}${suggestion(unknown, known)} (got ${JSON.stringify(valueAt([...rest, unknown]))})`);
+  }
+  const value = valueAt(rest);
+  const got = issue.code === "custom" && issue.params && "got" in issue.params ? issue.params.got : value;
+  return [got === undefined ? `${where}: is required (missing)` : `${where}: ${issue.message} (got ${JSON.stringify(got)})`];
 }
 
 /**
