@@ -60,6 +60,8 @@ export interface LocalServices {
    * without an execution role (`executionRoleArn: null`).
    */
   authorizer?: Authorizer;
+  /** The responders at work (each settles once it has answered, or failed), for the run to wait on before it reports. */
+  responding?: Promise<void>[];
 }
 
 /** One Task invocation. */
@@ -322,7 +324,14 @@ async function waitForTaskToken(call: TaskCall, integration: LocalIntegration, s
     stepFunctions: new LocalStepFunctionsClient(services.tokens),
   };
   // The answer comes later, from outside the Task, as it would from a person reading the message.
-  setImmediate(() => responder(pending).catch((error: Error) => services.tokens.abandon(token, error)));
+  const responding = new Promise<void>((settled) =>
+    setImmediate(() =>
+      responder(pending)
+        .catch((error: Error) => services.tokens.abandon(token, error))
+        .finally(settled),
+    ),
+  );
+  services.responding?.push(responding);
   return answered;
 }
 

@@ -411,6 +411,7 @@ export class LocalStack implements LocalStateMachines {
       caller: { stateMachineArn, executionRoleArn: executionRoleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global") },
       children,
       ...(authorized ? { authorizer: this.authorizer } : {}),
+      responding: [],
     };
     const taskResourceLocalHandlers = localTaskHandlers(definition, services);
     const states = walkStates(definition);
@@ -467,6 +468,9 @@ export class LocalStack implements LocalStateMachines {
       }
     }
     await events;
+    // A responder may still be at work once the execution has moved on (a person's browser waiting for the page
+    // after the answer resumed the Task): the report includes what it did.
+    await Promise.allSettled(services.responding ?? []);
     report.authorizations = this.authorizer.decisions.slice(firstDecision);
     report.backups = this.backupService.backups.slice(backupsBefore);
     return { ...report, ...outcome, durationMs: Date.now() - started };
