@@ -86,7 +86,7 @@ export function runIamCommand(argv: string[]): IamCommandResult {
  */
 export function formatExplanation(derivation: Derivation): string {
   if (derivation.states.length === 0) return "No State needs a permission: the policy has no statement.\n";
-  const blocks = derivation.states.map(({ state, resource, statements, reasons, delegated }) => {
+  const blocks = derivation.states.map(({ state, resource, statements, reasons, delegated, notes }) => {
     const lines = [`State "${state}" (${resource})`];
     statements.forEach((statement, i) => {
       const condition = statement.Condition ? ` when ${JSON.stringify(statement.Condition)}` : "";
@@ -95,6 +95,7 @@ export function formatExplanation(derivation: Derivation): string {
     for (const statement of delegated ?? []) {
       lines.push(`  delegated to the assumed role: ${statement.Action.join(", ")}`, `    on ${statement.Resource.join(", ")}`);
     }
+    for (const note of notes ?? []) lines.push(`  ${note}`);
     for (const warning of derivation.warnings.filter((w) => w.state === state)) lines.push(`  warning (${warning.field}): ${warning.message}`);
     return lines.join("\n");
   });

@@ -67,6 +67,20 @@ describe("npm run iam", () => {
     expect(result.stderr).to.contain("no --account");
   });
 
+  it("explains that an Activity Task needs nothing of the execution role, and derives nothing for it", () => {
+    const file = writeTemp("activity.asl.json", {
+      StartAt: "Wait for a worker",
+      States: { "Wait for a worker": { Type: "Task", Resource: "arn:aws:states:eu-west-1:111111111111:activity:review", TimeoutSeconds: 3600, End: true } },
+    });
+    const explained = runIamCommand([file, ...account, "--explain"]);
+    expect(explained.code).to.equal(0);
+    expect(explained.stdout).to.contain('State "Wait for a worker" (arn:aws:states:eu-west-1:111111111111:activity:review)');
+    expect(explained.stdout).to.contain("an Activity: its workers, not the execution role, call states:GetActivityTask");
+    const policy = runIamCommand([file, ...account]);
+    expect(policy.code).to.equal(0);
+    expect(JSON.parse(policy.stdout)).to.deep.equal({ Version: "2012-10-17", Statement: [] });
+  });
+
   it("explains, per State, the statements it produced and why", () => {
     const result = runIamCommand([corpus("ecs-batch-sync"), ...account, "--name", "ecs-batch-sync", "--explain"]);
     expect(result.code).to.equal(0);
