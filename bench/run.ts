@@ -22,6 +22,7 @@ import { AwsMocks } from "../offline/mocks";
 import { runProgram } from "../offline/program";
 import { resourcePolicies, stackPolicies } from "../policies/policies";
 import { GeneratedWorkflow, generatePlatform } from "./platform";
+import { withoutSourceMaps } from "../cli/runtime";
 
 const CONTEXT: ArnContext = { partition: "aws", region: "eu-west-1", account: "222222222222" };
 const TARGET_OVERHEAD = 0.2;
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
   }
 }
 
+withoutSourceMaps();
 main().catch((error: Error) => {
   console.error(`bench failed: ${error.stack ?? error.message}`);
   process.exit(1);
