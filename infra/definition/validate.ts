@@ -331,39 +331,40 @@ function stateTypeProblems(pointer: string, state: unknown): AslProblem[] {
     return [{ code: "SCHEMA_VALIDATION_FAILED", message: `Type must be one of ${STATE_TYPES.join(", ")}. Received: ${JSON.stringify(type)}`, state: name, field: "Type" }];
   }
   schemaValidator();
-  const validate = ajvInstance!.getSchema(`http://asl-validator.cloud/${type.toLowerCase()}.json#`);
-  if (!validate || validate(state)) return [];
-  const errors: SchemaError[] = validate.errors ?? [];
-  // Each type's schema is a oneOf of a JSONPath and a JSONata variant: keep the errors of the variant whose
-  // QueryLanguage the State has (the other one fails on QueryLanguage itself), and the State's own fields only:
-  // what lies below them (a nested machine) is reported by its own path.
-  const variantOf = (error: SchemaError) => /^#\/oneOf\/(\d+)\//.exec(error.schemaPath ?? "")?.[1];
-  const wrongLanguage = new Set(errors.filter((error) => error.instancePath === "/QueryLanguage").map(variantOf));
-  const relevant = errors.filter(
-    (error) => error.keyword !== "oneOf" && !wrongLanguage.has(variantOf(error)) && !/\/(States|Branches|ItemProcessor|Iterator)(\/|$)/.test(error.instancePath),
-  );
-  const seen = new Set<string>();
   const language = state.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath";
+  // Each type's schema is a oneOf of a JSONPath and a JSONata variant: validate against the State's own query
+  // language's variant alone (told apart by the definitions their QueryLanguage refers to), so the other variant's
+  // objections do not mislead.
+  const id = `http://asl-validator.cloud/${type.toLowerCase()}.json`;
+  const variants = (libraryRequire(`./schemas/${type.toLowerCase()}.json`) as { oneOf?: { properties?: { QueryLanguage?: { $ref?: string } } }[] }).oneOf ?? [];
+  const index = variants.findIndex((variant) => (variant.properties?.QueryLanguage?.$ref ?? "").startsWith(language === "JSONata" ? "jsonata.json" : "paths.json"));
+  const validate = ajvInstance!.getSchema(index >= 0 ? `${id}#/oneOf/${index}` : `${id}#`);
+  if (!validate || validate(state)) return [];
+  // The State's own fields only: what lies below them (a nested machine) is reported by its own path.
+  const relevant = ((validate.errors ?? []) as SchemaError[]).filter((error) => !["oneOf", "anyOf"].includes(error.keyword) && !/\/(States|Branches|ItemProcessor|Iterator)(\/|$)/.test(error.instancePath));
   const other = language === "JSONata" ? JSONPATH_ONLY_FIELDS : JSONATA_ONLY_FIELDS;
-  return relevant.flatMap((error) => {
+  // One problem per field: the alternatives a field may take (an array, or a JSONata expression) are joined.
+  const byField = new Map<string, { message: string; field: string; pointer?: string }[]>();
+  for (const error of relevant) {
     const extra = error.keyword === "additionalProperties" ? String(error.params?.additionalProperty) : undefined;
+    let entry: { field: string; message: string; pointer?: string };
     if (extra && other.includes(extra)) {
-      const message = `uses ${extra}, a ${language === "JSONata" ? "JSONPath" : "JSONata"} field, but its QueryLanguage is ${language} (a State without one takes the state machine's, not its enclosing Parallel's or Map's).`;
-      if (seen.has(message)) return [];
-      seen.add(message);
-      return [{ code: "SCHEMA_VALIDATION_FAILED", message, state: name, field: "QueryLanguage" }];
+      entry = { field: "QueryLanguage", message: `uses ${extra}, a ${language === "JSONata" ? "JSONPath" : "JSONata"} field, but its QueryLanguage is ${language} (a State without one takes the state machine's, not its enclosing Parallel's or Map's).` };
+    } else if (error.keyword === "required") {
+      entry = { field: String(error.params?.missingProperty), message: `a ${type} State needs ${String(error.params?.missingProperty)}.` };
+    } else if (extra) {
+      entry = { field: extra, message: `a ${type} State${language === "JSONata" ? " in JSONata" : ""} has no field ${extra}.` };
+    } else {
+      entry = { field: locatePointer(`/States/x${error.instancePath}`).field ?? "", message: error.message ?? "is invalid", pointer: error.instancePath };
     }
-    const field = error.keyword === "required" ? String(error.params?.missingProperty) : error.keyword === "additionalProperties" ? String(error.params?.additionalProperty) : locatePointer(`/States/x${error.instancePath}`).field;
-    const message =
-      error.keyword === "required"
-        ? `a ${type} State needs ${field}.`
-        : error.keyword === "additionalProperties"
-          ? `a ${type} State${state.QueryLanguage === "JSONata" ? " in JSONata" : ""} has no field ${field}.`
-          : `${error.message ?? "is invalid"}. Received: ${JSON.stringify(pointerValue(state, error.instancePath))}`;
-    const key = `${field} ${message}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
-    return [{ code: "SCHEMA_VALIDATION_FAILED", message, state: name, ...(field ? { field } : {}) }];
+    const entries = byField.get(entry.field) ?? [];
+    if (!entries.some((e) => e.message === entry.message)) entries.push(entry);
+    byField.set(entry.field, entries);
+  }
+  return [...byField.entries()].map(([field, entries]) => {
+    const pointer = entries.find((e) => e.pointer !== undefined)?.pointer;
+    const message = pointer !== undefined ? `${entries.map((e) => e.message).join(", or ")}. Received: ${JSON.stringify(pointerValue(state, pointer))}` : entries.map((e) => e.message).join(" ");
+    return { code: "SCHEMA_VALIDATION_FAILED", message, state: name, ...(field ? { field } : {}) };
   });
 }
 
