@@ -309,11 +309,12 @@ interface SchemaError {
   params?: Record<string, unknown>;
 }
 
-/** Fields only JSONata States have, and fields only JSONPath States have. */
+/** Fields only JSONata States have. */
 const JSONATA_ONLY_FIELDS = ["Arguments", "Output"];
+/** Fields only JSONPath States have. */
 const JSONPATH_ONLY_FIELDS = ["Parameters", "InputPath", "OutputPath", "ResultPath", "ResultSelector", "ItemsPath", "ItemSelector"];
 
-/** The State types and the schema of each, in asl-validator's schema set. */
+/** The State types; each has a schema `<type>.json` in asl-validator's set. */
 const STATE_TYPES = ["Task", "Choice", "Pass", "Parallel", "Map", "Wait", "Succeed", "Fail"] as const;
 
 /**
