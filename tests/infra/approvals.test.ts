@@ -4,6 +4,7 @@ import { StackConfigError, parseStackConfig, readStackFile } from "../../infra/c
 import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS } from "../../infra/iam/service";
 import { RegisteredResource } from "../../offline/mocks";
 import { Plan, runPlan } from "../../offline/plan";
+import { stackConfigError } from "./config-error";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const PROD = "222222222222";
@@ -35,15 +36,7 @@ function keyGrants(policy: RegisteredResource): Record<string, string[]> {
   return grants;
 }
 
-function configError(raw: Record<string, string>, stack: string): StackConfigError {
-  try {
-    parseStackConfig(stack, raw);
-  } catch (error) {
-    expect(error).to.be.instanceOf(StackConfigError);
-    return error as StackConfigError;
-  }
-  expect.fail("expected a StackConfigError");
-}
+const configError = (raw: Record<string, string>, stack: string) => stackConfigError(stack, raw);
 
 describe("approvals infrastructure and customer-managed key grants under mocks", function () {
   this.timeout(60_000);

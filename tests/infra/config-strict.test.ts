@@ -19,6 +19,7 @@ import { PARTITION_PATTERN } from "../../infra/iam/arn";
 import { statecraftProgram } from "../../infra/program";
 import { AwsMocks } from "../../offline/mocks";
 import { runProgram } from "../../offline/program";
+import { stackConfigError } from "./config-error";
 
 /** A shipped stack's configuration as Pulumi hands it over (strings, objects as JSON), changed by `change`. */
 function shipped(stack: "dev" | "prod" | "consumer", change: (raw: Record<string, string>) => void = () => undefined): Record<string, string> {
@@ -40,15 +41,7 @@ function editJson(raw: Record<string, string>, key: string, change: (value: any)
   raw[key] = JSON.stringify(value);
 }
 
-function configError(stack: string, raw: Record<string, string>, secretKeys: string[] = []): StackConfigError {
-  try {
-    parseStackConfig(stack, raw, secretKeys);
-  } catch (error) {
-    expect(error).to.be.instanceOf(StackConfigError);
-    return error as StackConfigError;
-  }
-  expect.fail("expected a StackConfigError");
-}
+const configError = stackConfigError;
 
 /** The tags of the shipped dev stack, changed by `change`, as dev's raw configuration. */
 function devTags(change: (tags: Record<string, string>) => void): Record<string, string> {

@@ -1,20 +1,13 @@
 import { expect } from "chai";
 import { StackConfigError, parseStackConfig, readStackFile } from "../../infra/config";
+import { stackConfigError } from "./config-error";
 
 /** A valid dev configuration as Pulumi hands it over: every value a string, objects as JSON. */
 function devRaw(): Record<string, string> {
   return readStackFile("dev").raw;
 }
 
-function configError(raw: Record<string, string | undefined>, stack = "dev"): StackConfigError {
-  try {
-    parseStackConfig(stack, raw);
-  } catch (error) {
-    expect(error).to.be.instanceOf(StackConfigError);
-    return error as StackConfigError;
-  }
-  expect.fail("expected a StackConfigError");
-}
+const configError = (raw: Record<string, string | undefined>, stack = "dev") => stackConfigError(stack, raw);
 
 describe("stack configuration", () => {
   it("reads the shipped dev and prod stacks, prod stricter where it should be", () => {

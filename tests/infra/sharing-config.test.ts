@@ -7,6 +7,7 @@ import { StackConfigError, parseStackConfig, readStackFile } from "../../infra/c
 import { statecraftProgram } from "../../infra/program";
 import { AwsMocks } from "../../offline/mocks";
 import { runProgram } from "../../offline/program";
+import { stackConfigError } from "./config-error";
 
 const PROD = "222222222222";
 
@@ -18,15 +19,7 @@ function prodWith(change: (sharing: any) => void, extra: Record<string, string> 
   return { ...raw, "statecraft:sharing": JSON.stringify(sharing), ...extra };
 }
 
-function configError(raw: Record<string, string>, stack = "prod"): StackConfigError {
-  try {
-    parseStackConfig(stack, raw);
-  } catch (error) {
-    expect(error).to.be.instanceOf(StackConfigError);
-    return error as StackConfigError;
-  }
-  expect.fail("expected a StackConfigError");
-}
+const configError = (raw: Record<string, string>, stack = "prod") => stackConfigError(stack, raw);
 
 describe("sharing configuration", () => {
   it("reads the external id as a labelled offline stand-in, and statecraft:sharing as a secret key", () => {
