@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { stackContents } from "../../infra/manifest";
-import { StackConfigError, parseStackConfig, readStackFile } from "../../infra/config";
+import { parseStackConfig, readStackFile } from "../../infra/config";
 import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS } from "../../infra/iam/service";
 import { RegisteredResource } from "../../offline/mocks";
 import { Plan, runPlan } from "../../offline/plan";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { StackConfigError, parseStackConfig, readStackFile } from "../../infra/config";
+import { parseStackConfig, readStackFile } from "../../infra/config";
 import { stackConfigError } from "./config-error";
 
 /** A valid dev configuration as Pulumi hands it over: every value a string, objects as JSON. */
