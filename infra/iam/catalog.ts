@@ -181,6 +181,122 @@ const athenaQuery = (action: string): Integration => ({
 });
 
 /**
+ * `iam:CreateServiceLinkedRole` on a service's service-linked role, which the service creates the first time an account
+ * uses it (EMR's cleanup role, EMR Serverless's, EMR on EKS's), only for that service.
+ * @param path the role's path and name after `role/aws-service-role/`, as the service documents it.
+ */
+const serviceLinkedRole = (path: string, service: string | string[], operator: "StringEquals" | "StringLike"): Grant => ({
+  actions: ["iam:CreateServiceLinkedRole"],
+  resources: ({ context }) => [buildArn(context, "iam", `role/aws-service-role/${path}`, "global")],
+  condition: () => ({ [operator]: { "iam:AWSServiceName": service } }),
+  reason: `the service creates its service-linked role the first time the account uses it (${path.split("/").pop()})`,
+});
+/** A part of an ARN from a Task's target: its value, `*` when it is known only at run time, `absent` when not given. */
+const part = (target: Target | undefined, absent: string) => (!target ? absent : target.dynamic ? "*" : target.arn);
+
+/**
+ * `execute-api:Invoke` on `arn:<p>:execute-api:<region>:<a>:<api-id>/<stage>/<METHOD>/<path>`, the resource API Gateway
+ * authorises an IAM-signed request against; nothing for `NO_AUTH` and `RESOURCE_POLICY` (the API's resource policy
+ * allows `states.amazonaws.com`, not the execution role). A part known only at run time is `*`.
+ */
+const apiGatewayInvoke: Grant = {
+  actions: ["execute-api:Invoke"],
+  resources: ({ targets }) => {
+    if (targets.authType.every((auth) => !auth.dynamic && auth.arn !== "IAM_ROLE")) return [];
+    const stage = part(targets.stage[0], "$default");
+    const method = part(targets.method[0], "*");
+    const path = part(targets.path[0], "").replace(/^\/+/, "");
+    return targets.api.map((api) => `${api.arn}/${stage}/${method}/${path}`);
+  },
+  reason: "with AuthType IAM_ROLE Step Functions signs the request with the execution role, and API Gateway authorises it as execute-api:Invoke on the API, stage, method and path",
+};
+
+/** An EMR cluster the Task names. */
+const emrCluster = { cluster: { paths: ["ClusterId"], kind: K.emrCluster } };
+/** An optimized EMR call on a cluster: its actions on the cluster, and with `.sync` what it polls and its managed rule. */
+const emrOnCluster = (actions: string[], reason: string, sync?: { actions: string[]; rule: string; reason: string }): Integration => ({
+  patterns: sync ? ["", ".sync"] : [""],
+  targets: emrCluster,
+  grants: [
+    { actions, resources: arns("cluster"), reason },
+    ...(sync ? [{ actions: sync.actions, resources: arns("cluster"), patterns: SYNC, reason: sync.reason }, eventsRule(sync.rule)] : []),
+  ],
+  docs: `${DOCS}/emr-iam.html`,
+});
+
+/** An EMR Serverless application the Task names, `arn:<p>:emr-serverless:<r>:<a>:/applications/<id>`. */
+const emrServerlessApplication = { application: { paths: ["ApplicationId"], kind: K.emrServerlessApplication } };
+/** The job runs of the Task's application (`/applications/<id>/jobruns/*`), or one of them (`…/jobruns/<JobRunId>`). */
+const jobRuns = (job?: string) => ({ targets }: GrantInput) =>
+  targets.application.flatMap((app) => (job ? targets[job] : [undefined]).map((run) => `${app.arn}/jobruns/${part(run, "*")}`));
+/** An optimized EMR Serverless call on an application, and what `.sync` adds: `GetApplication` and the application rule. */
+const emrServerlessOnApplication = (action: string, syncExtra: string[] = []): Integration => ({
+  patterns: ["", ".sync"],
+  targets: emrServerlessApplication,
+  grants: [
+    { actions: [`emr-serverless:${action}`], resources: arns("application"), reason: `the Task calls EMR Serverless ${action} on the application` },
+    {
+      actions: ["emr-serverless:GetApplication", ...syncExtra],
+      resources: arns("application"),
+      patterns: SYNC,
+      reason: `.sync follows the application until it reaches its state${syncExtra.length ? ", and stops it if the execution stops" : ""}`,
+    },
+    eventsRule("StepFunctionsGetEventsForEMRServerlessApplicationRule"),
+  ],
+  docs: `${DOCS}/emr-serverless-iam.html`,
+});
+
+/** A SageMaker job's ARN and what SageMaker may append to its name: `<job ARN>*`, as the SageMaker page grants it. */
+const jobPrefix = (name: string) => ({ targets }: GrantInput) => targets[name].map((j) => (j.dynamic ? j.arn : `${j.arn}*`));
+/** `sagemaker:AddTags` on what the Task creates when it sets `Tags`, only as part of that creation. */
+const sagemakerTagOnCreate = (action: string, resources: Grant["resources"]): Grant =>
+  whenSet("tags", {
+    actions: ["sagemaker:AddTags"],
+    resources,
+    condition: () => ({ StringEquals: { "sagemaker:TaggingAction": action } }),
+    reason: `the Task tags what it creates, which SageMaker authorises as sagemaker:AddTags during ${action}`,
+  });
+/**
+ * A SageMaker job created by the Task: `sagemaker:Create<Job>` on `<job>*` (with the passed role, tags), and with
+ * `.sync` `Describe<Job>` and `Stop<Job>` on it and the managed rule, when SageMaker has one for the job type.
+ */
+const sagemakerJob = (job: string, nameField: string, kind: ResourceKind, roles: string[], rule?: string): Integration => ({
+  patterns: ["", ".sync"],
+  targets: {
+    job: { paths: [nameField], kind },
+    ...(roles.length ? { role: { paths: roles, kind: K.iamRole } } : {}),
+    tags: { paths: ["Tags"], kind: K.present, required: false },
+  },
+  grants: [
+    { actions: [`sagemaker:Create${job}`], resources: jobPrefix("job"), reason: `the Task creates the ${kind.label.replace(/^SageMaker /, "")}` },
+    ...(roles.length ? [passRole("sagemaker.amazonaws.com", "role")] : []),
+    sagemakerTagOnCreate(`Create${job}`, jobPrefix("job")),
+    {
+      actions: [`sagemaker:Describe${job}`, `sagemaker:Stop${job}`],
+      resources: jobPrefix("job"),
+      patterns: SYNC,
+      reason: `.sync follows the ${kind.label.replace(/^SageMaker /, "")} and stops it if the execution stops`,
+    },
+    ...(rule ? [eventsRule(rule)] : []),
+  ],
+  docs: `${DOCS}/sagemaker-iam.html`,
+});
+/** The endpoint and endpoint configuration of `CreateEndpoint` and `UpdateEndpoint`, which IAM authorises on both. */
+const sagemakerEndpointCall = (action: string): Integration => ({
+  patterns: [""],
+  targets: {
+    endpoint: { paths: ["EndpointName"], kind: K.sagemakerEndpoint },
+    config: { paths: ["EndpointConfigName"], kind: K.sagemakerEndpointConfig },
+    tags: { paths: ["Tags"], kind: K.present, required: false },
+  },
+  grants: [
+    { actions: [`sagemaker:${action}`], resources: arns("endpoint", "config"), reason: `the Task calls SageMaker ${action} on the endpoint with the endpoint configuration` },
+    ...(action === "CreateEndpoint" ? [sagemakerTagOnCreate(action, arns("endpoint"))] : []),
+  ],
+  docs: `${DOCS}/connect-sagemaker.html`,
+});
+
+/**
  * The catalog, keyed by the integration part of the Resource ARN: `lambda:invoke`, `aws-sdk:dynamodb:scan`, …
  * A Lambda function ARN given directly as Resource is looked up as `lambda:invoke`; any other
  * `aws-sdk:<service>:<action>` is answered by {@link integrationFor}.
@@ -430,6 +546,235 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
     grants: [{ actions: ["bedrock:InvokeModel"], resources: arns("model"), reason: "the Task invokes the model" }],
     docs: `${DOCS}/connect-bedrock.html`,
   },
+  "bedrock:createModelCustomizationJob": {
+    patterns: ["", ".sync"],
+    targets: { baseModel: { paths: ["BaseModelIdentifier"], kind: K.bedrockModel }, role: { paths: ["RoleArn"], kind: K.iamRole } },
+    grants: [
+      {
+        actions: ["bedrock:CreateModelCustomizationJob"],
+        resources: (input) => [...arns("baseModel")(input), buildArn(input.context, "bedrock", "custom-model/*"), buildArn(input.context, "bedrock", "model-customization-job/*")],
+        reason: "the Task customizes the base model into a new custom model (whose ARN, like the job's, Bedrock generates)",
+      },
+      passRole("bedrock.amazonaws.com", "role"),
+      {
+        actions: ["bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob"],
+        resources: ({ context }) => [buildArn(context, "bedrock", "model-customization-job/*")],
+        patterns: SYNC,
+        reason: ".sync follows the customization job (its ARN is generated) and stops it if the execution stops",
+      },
+    ],
+    docs: `${DOCS}/bedrock-iam.html`,
+  },
+  "apigateway:invoke": {
+    patterns: REQUEST_AND_CALLBACK,
+    targets: {
+      api: { paths: ["ApiEndpoint"], kind: K.apiGatewayEndpoint },
+      method: { paths: ["Method"], kind: K.apiGatewayMethod },
+      stage: { paths: ["Stage"], kind: K.value, label: "API Gateway stage", default: "$default" },
+      path: { paths: ["Path"], kind: K.value, label: "API Gateway path", required: false },
+      authType: { paths: ["AuthType"], kind: K.apiGatewayAuthType, default: "NO_AUTH" },
+    },
+    grants: [apiGatewayInvoke],
+    docs: `${DOCS}/api-gateway-iam.html`,
+  },
+  "elasticmapreduce:createCluster": {
+    patterns: ["", ".sync"],
+    targets: {
+      serviceRole: { paths: ["ServiceRole"], kind: K.iamRoleName, label: "EMR service role", required: false },
+      jobFlowRole: { paths: ["JobFlowRole"], kind: K.emrInstanceProfile, required: false },
+      autoScalingRole: { paths: ["AutoScalingRole"], kind: K.iamRoleName, label: "EMR automatic scaling role", required: false },
+    },
+    grants: [
+      { actions: ["elasticmapreduce:RunJobFlow"], resources: () => ["*"], reason: "the Task creates the cluster; elasticmapreduce:RunJobFlow has no resource type" },
+      whenSet("serviceRole", passRole("elasticmapreduce.amazonaws.com", "serviceRole")),
+      whenSet("jobFlowRole", passRole("ec2.amazonaws.com", "jobFlowRole")),
+      whenSet("autoScalingRole", passRole("application-autoscaling.amazonaws.com", "autoScalingRole")),
+      serviceLinkedRole("elasticmapreduce.amazonaws.com*/AWSServiceRoleForEMRCleanup*", ["elasticmapreduce.amazonaws.com", "elasticmapreduce.amazonaws.com.cn"], "StringEquals"),
+      {
+        actions: ["elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows"],
+        resources: ({ context }) => [K.emrCluster.wildcard(context)],
+        patterns: SYNC,
+        reason: ".sync follows the new cluster (its id is known only once it exists) until it is WAITING, and terminates it",
+      },
+      eventsRule("StepFunctionsGetEventForEMRRunJobFlowRule"),
+    ],
+    docs: `${DOCS}/emr-iam.html`,
+  },
+  "elasticmapreduce:addStep": emrOnCluster(["elasticmapreduce:AddJobFlowSteps"], "the Task adds a step to the cluster", {
+    actions: ["elasticmapreduce:CancelSteps", "elasticmapreduce:DescribeStep"],
+    rule: "StepFunctionsGetEventForEMRAddJobFlowStepsRule",
+    reason: ".sync follows the step and cancels it if the execution stops",
+  }),
+  "elasticmapreduce:cancelStep": emrOnCluster(["elasticmapreduce:CancelSteps"], "the Task cancels a step of the cluster"),
+  "elasticmapreduce:setClusterTerminationProtection": emrOnCluster(["elasticmapreduce:SetTerminationProtection"], "the Task sets the cluster's termination protection"),
+  "elasticmapreduce:terminateCluster": emrOnCluster(["elasticmapreduce:TerminateJobFlows"], "the Task terminates the cluster", {
+    actions: ["elasticmapreduce:DescribeCluster"],
+    rule: "StepFunctionsGetEventForEMRTerminateJobFlowsRule",
+    reason: ".sync follows the cluster until it is terminated",
+  }),
+  "elasticmapreduce:modifyInstanceFleetByName": emrOnCluster(
+    ["elasticmapreduce:ListInstanceFleets", "elasticmapreduce:ModifyInstanceFleet"],
+    "the Task finds the instance fleet by name among the cluster's and modifies it",
+  ),
+  "elasticmapreduce:modifyInstanceGroupByName": emrOnCluster(
+    ["elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ModifyInstanceGroups"],
+    "the Task finds the instance group by name among the cluster's and modifies it",
+  ),
+  "emr-serverless:createApplication": {
+    patterns: ["", ".sync"],
+    targets: {},
+    grants: [
+      { actions: ["emr-serverless:CreateApplication"], resources: () => ["*"], reason: "the Task creates the application; emr-serverless:CreateApplication has no resource type" },
+      serviceLinkedRole("ops.emr-serverless.amazonaws.com/AWSServiceRoleForAmazonEMRServerless*", "ops.emr-serverless.amazonaws.com", "StringLike"),
+      {
+        actions: ["emr-serverless:DeleteApplication", "emr-serverless:GetApplication"],
+        resources: ({ context }) => [K.emrServerlessApplication.wildcard(context)],
+        patterns: SYNC,
+        reason: ".sync follows the new application (its id is known only once it exists) until it is CREATED",
+      },
+      eventsRule("StepFunctionsGetEventsForEMRServerlessApplicationRule"),
+    ],
+    docs: `${DOCS}/emr-serverless-iam.html`,
+  },
+  "emr-serverless:startApplication": emrServerlessOnApplication("StartApplication", ["emr-serverless:StopApplication"]),
+  "emr-serverless:stopApplication": emrServerlessOnApplication("StopApplication"),
+  "emr-serverless:deleteApplication": emrServerlessOnApplication("DeleteApplication"),
+  "emr-serverless:startJobRun": {
+    patterns: ["", ".sync"],
+    targets: { ...emrServerlessApplication, role: { paths: ["ExecutionRoleArn"], kind: K.iamRole } },
+    grants: [
+      { actions: ["emr-serverless:StartJobRun"], resources: arns("application"), reason: "the Task starts a job run on the application" },
+      passRole("emr-serverless.amazonaws.com", "role"),
+      { actions: ["emr-serverless:CancelJobRun", "emr-serverless:GetJobRun"], resources: jobRuns(), patterns: SYNC, reason: ".sync follows the job run and cancels it if the execution stops" },
+      eventsRule("StepFunctionsGetEventsForEMRServerlessJobRule"),
+    ],
+    docs: `${DOCS}/emr-serverless-iam.html`,
+  },
+  "emr-serverless:cancelJobRun": {
+    patterns: ["", ".sync"],
+    targets: { ...emrServerlessApplication, jobRun: { paths: ["JobRunId"], kind: K.value, label: "EMR Serverless job run id" } },
+    grants: [
+      { actions: ["emr-serverless:CancelJobRun"], resources: jobRuns("jobRun"), reason: "the Task cancels the job run" },
+      { actions: ["emr-serverless:GetJobRun"], resources: jobRuns("jobRun"), patterns: SYNC, reason: ".sync follows the job run until it is CANCELLED" },
+      eventsRule("StepFunctionsGetEventsForEMRServerlessJobRule"),
+    ],
+    docs: `${DOCS}/emr-serverless-iam.html`,
+  },
+  "emr-containers:createVirtualCluster": {
+    patterns: [""],
+    targets: {},
+    grants: [
+      { actions: ["emr-containers:CreateVirtualCluster"], resources: () => ["*"], reason: "the Task creates the virtual cluster; emr-containers:CreateVirtualCluster has no resource type" },
+      serviceLinkedRole("emr-containers.amazonaws.com/AWSServiceRoleForAmazonEMRContainers", "emr-containers.amazonaws.com", "StringLike"),
+    ],
+    docs: `${DOCS}/emr-eks-iam.html`,
+  },
+  "emr-containers:deleteVirtualCluster": {
+    patterns: ["", ".sync"],
+    targets: { cluster: { paths: ["Id"], kind: K.emrVirtualCluster } },
+    grants: [
+      { actions: ["emr-containers:DeleteVirtualCluster"], resources: arns("cluster"), reason: "the Task deletes the virtual cluster" },
+      { actions: ["emr-containers:DescribeVirtualCluster"], resources: arns("cluster"), patterns: SYNC, reason: ".sync follows the virtual cluster until it is deleted" },
+    ],
+    docs: `${DOCS}/emr-eks-iam.html`,
+  },
+  "emr-containers:startJobRun": {
+    patterns: ["", ".sync"],
+    targets: { cluster: { paths: ["VirtualClusterId"], kind: K.emrVirtualCluster }, role: { paths: ["ExecutionRoleArn"], kind: K.iamRole, required: false } },
+    grants: [
+      {
+        actions: ["emr-containers:StartJobRun"],
+        resources: arns("cluster"),
+        // EMR on EKS authorises the job's role through this key rather than iam:PassRole.
+        condition: ({ targets, context }): PolicyCondition => {
+          const [role] = targets.role;
+          return role && !role.dynamic
+            ? { StringEquals: { "emr-containers:ExecutionRoleArn": role.arn } }
+            : { ArnLike: { "emr-containers:ExecutionRoleArn": K.iamRole.wildcard(context) } };
+        },
+        reason: "the Task starts a job run on the virtual cluster, only with its execution role",
+        caveat: ({ targets, context }) =>
+          targets.role.length
+            ? undefined
+            : { field: "ExecutionRoleArn", message: `the Task names no ExecutionRoleArn (a job template's applies): emr-containers:StartJobRun is allowed with any role of the account (${K.iamRole.wildcard(context)}); name it to narrow the grant.` },
+      },
+      {
+        actions: ["emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"],
+        resources: ({ targets }) => targets.cluster.map((c) => `${c.arn}/jobruns/*`),
+        patterns: SYNC,
+        reason: ".sync follows the job run and cancels it if the execution stops",
+      },
+    ],
+    docs: `${DOCS}/emr-eks-iam.html`,
+  },
+  "mediaconvert:createJob": {
+    patterns: ["", ".sync"],
+    targets: { role: { paths: ["Role"], kind: K.iamRole } },
+    grants: [
+      {
+        actions: ["mediaconvert:CreateJob"],
+        resources: ({ context }) => ["queues/*", "jobTemplates/*", "presets/*"].map((r) => buildArn(context, "mediaconvert", r)),
+        reason: "the Task creates the job, which MediaConvert authorises on the queue, job template and presets it uses (named in the job's settings or template)",
+      },
+      passRole("mediaconvert.amazonaws.com", "role"),
+      {
+        actions: ["mediaconvert:CancelJob", "mediaconvert:GetJob"],
+        resources: ({ context }) => [buildArn(context, "mediaconvert", "jobs/*")],
+        patterns: SYNC,
+        reason: ".sync follows the job (its id is generated) and cancels it if the execution stops",
+      },
+      eventsRule("StepFunctionsGetEventsForMediaConvertJobRule"),
+    ],
+    docs: `${DOCS}/mediaconvert-iam.html`,
+  },
+  "sagemaker:createTransformJob": {
+    patterns: ["", ".sync"],
+    targets: { job: { paths: ["TransformJobName"], kind: K.sagemakerTransformJob } },
+    grants: [
+      {
+        actions: ["sagemaker:AddTags", "sagemaker:CreateTransformJob", "sagemaker:ListTags"],
+        resources: jobPrefix("job"),
+        reason: "the Task creates the transform job (which runs with the model's role: CreateTransformJob passes none), and tags it and reads its tags",
+      },
+      { actions: ["sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob"], resources: jobPrefix("job"), patterns: SYNC, reason: ".sync follows the transform job and stops it if the execution stops" },
+      eventsRule("StepFunctionsGetEventsForSageMakerTransformJobsRule"),
+    ],
+    docs: `${DOCS}/sagemaker-iam.html`,
+  },
+  "sagemaker:createHyperParameterTuningJob": sagemakerJob(
+    "HyperParameterTuningJob",
+    "HyperParameterTuningJobName",
+    K.sagemakerTuningJob,
+    ["TrainingJobDefinition.RoleArn", "TrainingJobDefinitions[].RoleArn"],
+    "StepFunctionsGetEventsForSageMakerTuningJobsRule",
+  ),
+  "sagemaker:createLabelingJob": sagemakerJob("LabelingJob", "LabelingJobName", K.sagemakerLabelingJob, ["RoleArn"]),
+  "sagemaker:createProcessingJob": sagemakerJob("ProcessingJob", "ProcessingJobName", K.sagemakerProcessingJob, ["RoleArn"], "StepFunctionsGetEventsForSageMakerProcessingJobsRule"),
+  "sagemaker:createModel": {
+    patterns: [""],
+    targets: {
+      model: { paths: ["ModelName"], kind: K.sagemakerModel },
+      role: { paths: ["ExecutionRoleArn"], kind: K.iamRole, required: false },
+      tags: { paths: ["Tags"], kind: K.present, required: false },
+    },
+    grants: [
+      { actions: ["sagemaker:CreateModel"], resources: arns("model"), reason: "the Task creates the model" },
+      whenSet("role", passRole("sagemaker.amazonaws.com", "role")),
+      sagemakerTagOnCreate("CreateModel", arns("model")),
+    ],
+    docs: `${DOCS}/connect-sagemaker.html`,
+  },
+  "sagemaker:createEndpointConfig": {
+    patterns: [""],
+    targets: { config: { paths: ["EndpointConfigName"], kind: K.sagemakerEndpointConfig }, tags: { paths: ["Tags"], kind: K.present, required: false } },
+    grants: [
+      { actions: ["sagemaker:CreateEndpointConfig"], resources: arns("config"), reason: "the Task creates the endpoint configuration" },
+      sagemakerTagOnCreate("CreateEndpointConfig", arns("config")),
+    ],
+    docs: `${DOCS}/connect-sagemaker.html`,
+  },
+  "sagemaker:createEndpoint": sagemakerEndpointCall("CreateEndpoint"),
+  "sagemaker:updateEndpoint": sagemakerEndpointCall("UpdateEndpoint"),
 };
 
 /** The statements of a Distributed Map: it runs each batch of items as a child execution of the state machine itself. */

@@ -38,6 +38,23 @@ function named(label: string, service: string, prefix: string, pattern = NAME, s
   };
 }
 
+/**
+ * A SageMaker resource named by its name alone: SageMaker puts names in ARNs in lower case.
+ * @param prefix the ARN's resource-type prefix, e.g. `training-job/`.
+ */
+function sagemakerNamed(label: string, prefix: string): ResourceKind {
+  return {
+    label,
+    toArn: (value, context) => (/^[A-Za-z0-9-]{1,63}$/.test(value) ? buildArn(context, "sagemaker", `${prefix}${value.toLowerCase()}`) : undefined),
+    wildcard: (context) => buildArn(context, "sagemaker", `${prefix}*`),
+  };
+}
+
+/** A field that takes one of a few values (an HTTP method, an authentication type), returned as given. */
+function oneOf(label: string, values: readonly string[]): ResourceKind {
+  return { label: `${label} (${values.slice(0, -1).join(", ")} or ${values[values.length - 1]})`, toArn: (value) => (values.includes(value) ? value : undefined), wildcard: () => "*" };
+}
+
 /** A kind given only as a full ARN of one service and resource-type prefix. */
 function arnOnly(label: string, service: string, prefix: string, wildcardResource = `${prefix}*`): ResourceKind {
   return {
@@ -118,11 +135,61 @@ export const RESOURCE_KINDS = {
   eventBus: named("EventBridge event bus", "events", "event-bus/", /^[A-Za-z0-9/_.-]+$/),
   codebuildProject: named("CodeBuild project", "codebuild", "project/"),
   /** SageMaker puts names in ARNs in lower case. */
-  sagemakerTrainingJob: {
-    label: "SageMaker training job",
-    toArn: (value, context) => (/^[A-Za-z0-9-]{1,63}$/.test(value) ? buildArn(context, "sagemaker", `training-job/${value.toLowerCase()}`) : undefined),
-    wildcard: (context) => buildArn(context, "sagemaker", "training-job/*"),
+  sagemakerTrainingJob: sagemakerNamed("SageMaker training job", "training-job/"),
+  sagemakerTransformJob: sagemakerNamed("SageMaker transform job", "transform-job/"),
+  sagemakerTuningJob: sagemakerNamed("SageMaker hyperparameter tuning job", "hyper-parameter-tuning-job/"),
+  sagemakerLabelingJob: sagemakerNamed("SageMaker labeling job", "labeling-job/"),
+  sagemakerProcessingJob: sagemakerNamed("SageMaker processing job", "processing-job/"),
+  sagemakerModel: sagemakerNamed("SageMaker model", "model/"),
+  sagemakerEndpoint: sagemakerNamed("SageMaker endpoint", "endpoint/"),
+  sagemakerEndpointConfig: sagemakerNamed("SageMaker endpoint configuration", "endpoint-config/"),
+  /**
+   * An API Gateway endpoint as the `apigateway:invoke` integration takes it, the host name
+   * `<api-id>.execute-api.<region>.amazonaws.com`: the ARN of the API, `arn:<p>:execute-api:<region>:<a>:<api-id>`, in the
+   * endpoint's Region and the state machine's account (the host name does not say which account owns the API).
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-api-gateway.html
+   */
+  apiGatewayEndpoint: {
+    label: "API Gateway endpoint (<api-id>.execute-api.<region>.amazonaws.com)",
+    toArn(value, context) {
+      const host = /^([0-9a-z]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(value);
+      return host ? `arn:${context.partition}:execute-api:${host[2]}:${context.account}:${host[1]}` : undefined;
+    },
+    wildcard: (context) => buildArn(context, "execute-api", "*"),
   },
+  /** The HTTP methods the `apigateway:invoke` integration takes. */
+  apiGatewayMethod: oneOf("HTTP method", ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
+  /** How the `apigateway:invoke` integration authenticates (`NO_AUTH` when left out). */
+  apiGatewayAuthType: oneOf("API Gateway AuthType", ["NO_AUTH", "IAM_ROLE", "RESOURCE_POLICY"]),
+  /** A role given by name or ARN (the roles of an EMR cluster). */
+  iamRoleName: {
+    label: "IAM role (name or ARN)",
+    toArn(value, context) {
+      const arn = parseArn(value);
+      if (arn) return arn.service === "iam" && arn.resource.startsWith("role/") ? value : undefined;
+      return /^[\w+=,.@-]{1,64}$/.test(value) ? buildArn(context, "iam", `role/${value}`, "global") : undefined;
+    },
+    wildcard: (context) => buildArn(context, "iam", "role/*", "global"),
+  },
+  /**
+   * An EMR cluster's EC2 instance profile (`JobFlowRole`), by name or instance-profile ARN: the role of the same name,
+   * which is what is passed (the EMR default roles and the console name an instance profile after its role).
+   */
+  emrInstanceProfile: {
+    label: "EC2 instance profile (JobFlowRole)",
+    toArn(value, context) {
+      const arn = parseArn(value);
+      if (arn) return arn.service === "iam" && /^(instance-profile|role)\//.test(arn.resource) ? `arn:${arn.partition}:iam::${arn.account}:role/${arn.resource.split("/").pop()}` : undefined;
+      return /^[\w+=,.@-]{1,128}$/.test(value) ? buildArn(context, "iam", `role/${value}`, "global") : undefined;
+    },
+    wildcard: (context) => buildArn(context, "iam", "role/*", "global"),
+  },
+  /** An EMR cluster id (`j-…`) or ARN. */
+  emrCluster: named("EMR cluster", "elasticmapreduce", "cluster/", /^j-[A-Za-z0-9]+$/),
+  /** An EMR Serverless application id or ARN. */
+  emrServerlessApplication: named("EMR Serverless application", "emr-serverless", "/applications/", /^[0-9a-z]{1,64}$/),
+  /** An EMR on EKS virtual cluster id or ARN. */
+  emrVirtualCluster: named("EMR on EKS virtual cluster", "emr-containers", "/virtualclusters/", /^[0-9a-z]{1,64}$/),
   /** An EventBridge connection ARN, `connection/<name>/<uuid>`. */
   eventsConnection: arnOnly("EventBridge connection", "events", "connection/"),
   /** A foundation-model id or ARN, an inference-profile ARN or any other Bedrock model ARN. */

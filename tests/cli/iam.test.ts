@@ -91,11 +91,11 @@ describe("npm run iam", () => {
   });
 
   it("exits 1 naming the State and Resource for an unknown integration", () => {
-    const file = writeTemp("emr.asl.json", { StartAt: "Run", States: { Run: { Type: "Task", Resource: "arn:aws:states:::emr-containers:startJobRun.sync", Parameters: {}, End: true } } });
+    const file = writeTemp("databrew.asl.json", { StartAt: "Run", States: { Run: { Type: "Task", Resource: "arn:aws:states:::databrew:startJobRun.sync", Parameters: {}, End: true } } });
     const result = runIamCommand([file, ...account]);
     expect(result.code).to.equal(1);
     expect(result.stdout).to.equal("");
-    expect(result.stderr).to.contain('State "Run"').and.contain("emr-containers:startJobRun");
+    expect(result.stderr).to.contain('State "Run"').and.contain("databrew:startJobRun");
   });
 
   it("exits 1 for an invalid definition, naming the State and field", () => {

@@ -55,6 +55,406 @@ const TRAINING = { TrainingJobName: "Churn-2026", RoleArn: `${A}:iam::1111111111
 const TRAINING_JOB = `${A}:sagemaker:${R}:training-job/churn-2026*`;
 const CONNECTION = `${A}:events:${R}:connection/stripe/2f7b0f4e-1a2b-4c3d-9e8f-0a1b2c3d4e5f`;
 
+/*
+ * Issue 11, item 2: API Gateway, EMR, EMR Serverless, EMR on EKS, MediaConvert, the SageMaker jobs and models, and
+ * Bedrock model customization. Each expectation is the AWS page's template for the pattern (cited in the row's
+ * `docs`), scoped: a target the Task names replaces the page's placeholder, one it does not name is the scoped
+ * wildcard of its type in the machine's Region and account.
+ */
+const IAM = `${A}:iam::111111111111`;
+const sync = (rule: string) => events(rule);
+const slr = (path: string, service: string | string[], operator = "StringLike") =>
+  allow(["iam:CreateServiceLinkedRole"], [`${IAM}:role/aws-service-role/${path}`], { [operator]: { "iam:AWSServiceName": service } });
+const API = "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com";
+const EMR_CLUSTER = `${A}:elasticmapreduce:${R}:cluster/j-2AXXXXXXGAPLF`;
+const EMR_CREATE = {
+  Name: "nightly-etl",
+  ReleaseLabel: "emr-7.1.0",
+  ServiceRole: "EMR_DefaultRole",
+  JobFlowRole: "EMR_EC2_DefaultRole",
+  AutoScalingRole: "EMR_AutoScaling_DefaultRole",
+  Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceGroups: [] },
+};
+const EMR_SLR = slr("elasticmapreduce.amazonaws.com*/AWSServiceRoleForEMRCleanup*", ["elasticmapreduce.amazonaws.com", "elasticmapreduce.amazonaws.com.cn"], "StringEquals");
+const APP = `${A}:emr-serverless:${R}:/applications/00fjh3k9sqkbtl09`;
+const SERVERLESS_SLR = slr("ops.emr-serverless.amazonaws.com/AWSServiceRoleForAmazonEMRServerless*", "ops.emr-serverless.amazonaws.com");
+const SERVERLESS_ROLE = `${IAM}:role/emr-serverless-job`;
+const VC = `${A}:emr-containers:${R}:/virtualclusters/k0f1vpnnlclknspsbqpagrcjh`;
+const EKS_ROLE = `${IAM}:role/emr-eks-job`;
+const MEDIACONVERT_ROLE = `${IAM}:role/mediaconvert-transcode`;
+const MEDIACONVERT_CREATE = allow(["mediaconvert:CreateJob"], [`${A}:mediaconvert:${R}:jobTemplates/*`, `${A}:mediaconvert:${R}:presets/*`, `${A}:mediaconvert:${R}:queues/*`]);
+const SM_ROLE = `${IAM}:role/sagemaker-execution`;
+const TRANSFORM_JOB = `${A}:sagemaker:${R}:transform-job/churn-batch-2026*`;
+const CUSTOMIZATION = [`${A}:bedrock:${R}:custom-model/*`, `${A}:bedrock:${R}:model-customization-job/*`];
+const BEDROCK_ROLE = `${IAM}:role/bedrock-customization`;
+
+const GAP_ROWS: Row[] = [
+  {
+    name: "apigateway:invoke with AuthType IAM_ROLE: execute-api:Invoke on the API, stage, method and path",
+    definition: task({ Resource: `${A}:states:::apigateway:invoke`, Parameters: { ApiEndpoint: API, Method: "POST", Stage: "prod", Path: "orders/refunds", AuthType: "IAM_ROLE", RequestBody: {} } }),
+    expected: [allow(["execute-api:Invoke"], [`${A}:execute-api:${R}:a1b2c3d4e5/prod/POST/orders/refunds`])],
+  },
+  {
+    name: "apigateway:invoke.waitForTaskToken on an HTTP API's $default stage in another Region, with a leading slash",
+    definition: task({
+      Resource: `${A}:states:::apigateway:invoke.waitForTaskToken`,
+      Parameters: { ApiEndpoint: "8dr32vcmf1.execute-api.us-east-2.amazonaws.com", Method: "GET", Path: "/bills", AuthType: "IAM_ROLE", Headers: { "TaskToken.$": "States.Array($$.Task.Token)" } },
+    }),
+    expected: [allow(["execute-api:Invoke"], [`${A}:execute-api:us-east-2:111111111111:8dr32vcmf1/$default/GET/bills`])],
+  },
+  {
+    name: "apigateway:invoke without AuthType (NO_AUTH) or with RESOURCE_POLICY: nothing for the execution role",
+    definition: {
+      StartAt: "Open",
+      States: {
+        Open: { Type: "Task", Resource: `${A}:states:::apigateway:invoke`, Parameters: { ApiEndpoint: API, Method: "GET", Stage: "prod", Path: "health" }, Next: "Policy" },
+        Policy: { Type: "Task", Resource: `${A}:states:::apigateway:invoke`, Parameters: { ApiEndpoint: API, Method: "GET", Stage: "prod", AuthType: "RESOURCE_POLICY" }, End: true },
+      },
+    },
+    expected: [],
+  },
+  {
+    name: "apigateway:invoke in JSONata with the endpoint and path computed: * for each, in the machine's Region and account",
+    definition: task(
+      { Resource: `${A}:states:::apigateway:invoke`, Arguments: { ApiEndpoint: "{% $states.input.api %}", Method: "PUT", Stage: "v1", Path: "{% 'items/' & $states.input.id %}", AuthType: "IAM_ROLE" } },
+      { QueryLanguage: "JSONata" },
+    ),
+    expected: [allow(["execute-api:Invoke"], [`${A}:execute-api:${R}:*/v1/PUT/*`])],
+    warnings: ["Arguments.ApiEndpoint", "Arguments.Path"],
+  },
+  {
+    name: "apigateway:invoke with an AuthType read from the input: granted as for IAM_ROLE, with a warning",
+    definition: task({ Resource: `${A}:states:::apigateway:invoke`, Parameters: { ApiEndpoint: API, Method: "DELETE", Stage: "prod", Path: "carts/1", "AuthType.$": "$.auth" } }),
+    expected: [allow(["execute-api:Invoke"], [`${A}:execute-api:${R}:a1b2c3d4e5/prod/DELETE/carts/1`])],
+    warnings: ["Parameters.AuthType.$"],
+  },
+  {
+    name: "elasticmapreduce:createCluster: RunJobFlow on *, each role passed to its own service, the cleanup service-linked role",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:createCluster`, Parameters: EMR_CREATE }),
+    expected: [
+      allow(["elasticmapreduce:RunJobFlow"], ["*"]),
+      passRole("elasticmapreduce.amazonaws.com", `${IAM}:role/EMR_DefaultRole`),
+      passRole("ec2.amazonaws.com", `${IAM}:role/EMR_EC2_DefaultRole`),
+      passRole("application-autoscaling.amazonaws.com", `${IAM}:role/EMR_AutoScaling_DefaultRole`),
+      EMR_SLR,
+    ],
+  },
+  {
+    name: "elasticmapreduce:createCluster.sync with a role ARN and an instance-profile ARN",
+    definition: task({
+      Resource: `${A}:states:::elasticmapreduce:createCluster.sync`,
+      Parameters: { Name: "adhoc", ReleaseLabel: "emr-7.1.0", ServiceRole: `${IAM}:role/emr-service`, JobFlowRole: `${IAM}:instance-profile/emr-nodes`, Instances: { InstanceFleets: [] } },
+    }),
+    expected: [
+      allow(["elasticmapreduce:RunJobFlow"], ["*"]),
+      allow(["elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows"], [`${A}:elasticmapreduce:${R}:cluster/*`]),
+      passRole("elasticmapreduce.amazonaws.com", `${IAM}:role/emr-service`),
+      passRole("ec2.amazonaws.com", `${IAM}:role/emr-nodes`),
+      EMR_SLR,
+      sync("StepFunctionsGetEventForEMRRunJobFlowRule"),
+    ],
+  },
+  {
+    name: "elasticmapreduce:addStep",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:addStep`, Parameters: { ClusterId: "j-2AXXXXXXGAPLF", Step: { Name: "s", HadoopJarStep: { Jar: "command-runner.jar" } } } }),
+    expected: [allow(["elasticmapreduce:AddJobFlowSteps"], [EMR_CLUSTER])],
+  },
+  {
+    name: "elasticmapreduce:addStep.sync on a cluster read from the input",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:addStep.sync`, Parameters: { "ClusterId.$": "$.ClusterId", Step: {} } }),
+    expected: [
+      allow(["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:CancelSteps", "elasticmapreduce:DescribeStep"], [`${A}:elasticmapreduce:${R}:cluster/*`]),
+      sync("StepFunctionsGetEventForEMRAddJobFlowStepsRule"),
+    ],
+    warnings: ["Parameters.ClusterId.$"],
+  },
+  {
+    name: "elasticmapreduce:cancelStep",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:cancelStep`, Parameters: { ClusterId: "j-2AXXXXXXGAPLF", "StepId.$": "$.StepId" } }),
+    expected: [allow(["elasticmapreduce:CancelSteps"], [EMR_CLUSTER])],
+  },
+  {
+    name: "elasticmapreduce:setClusterTerminationProtection",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:setClusterTerminationProtection`, Parameters: { ClusterId: "j-2AXXXXXXGAPLF", TerminationProtected: true } }),
+    expected: [allow(["elasticmapreduce:SetTerminationProtection"], [EMR_CLUSTER])],
+  },
+  {
+    name: "elasticmapreduce:modifyInstanceFleetByName (the fleet found by listing the cluster's)",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:modifyInstanceFleetByName`, Parameters: { ClusterId: "j-2AXXXXXXGAPLF", InstanceFleetName: "core", InstanceFleet: { TargetOnDemandCapacity: 8 } } }),
+    expected: [allow(["elasticmapreduce:ListInstanceFleets", "elasticmapreduce:ModifyInstanceFleet"], [EMR_CLUSTER])],
+  },
+  {
+    name: "elasticmapreduce:modifyInstanceGroupByName (the group found by listing the cluster's)",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:modifyInstanceGroupByName`, Parameters: { ClusterId: "j-2AXXXXXXGAPLF", InstanceGroupName: "core", InstanceGroup: { InstanceCount: 8 } } }),
+    expected: [allow(["elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ModifyInstanceGroups"], [EMR_CLUSTER])],
+  },
+  {
+    name: "elasticmapreduce:terminateCluster",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:terminateCluster`, Parameters: { ClusterId: "j-2AXXXXXXGAPLF" } }),
+    expected: [allow(["elasticmapreduce:TerminateJobFlows"], [EMR_CLUSTER])],
+  },
+  {
+    name: "elasticmapreduce:terminateCluster.sync",
+    definition: task({ Resource: `${A}:states:::elasticmapreduce:terminateCluster.sync`, Parameters: { ClusterId: EMR_CLUSTER } }),
+    expected: [allow(["elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows"], [EMR_CLUSTER]), sync("StepFunctionsGetEventForEMRTerminateJobFlowsRule")],
+  },
+  {
+    name: "emr-serverless:createApplication: CreateApplication on * (no resource type) and the service-linked role",
+    definition: task({ Resource: `${A}:states:::emr-serverless:createApplication`, Parameters: { Name: "spark", ReleaseLabel: "emr-7.1.0", Type: "SPARK" } }),
+    expected: [allow(["emr-serverless:CreateApplication"], ["*"]), SERVERLESS_SLR],
+  },
+  {
+    name: "emr-serverless:createApplication.sync",
+    definition: task({ Resource: `${A}:states:::emr-serverless:createApplication.sync`, Parameters: { Name: "spark", ReleaseLabel: "emr-7.1.0", Type: "SPARK" } }),
+    expected: [
+      allow(["emr-serverless:CreateApplication"], ["*"]),
+      allow(["emr-serverless:DeleteApplication", "emr-serverless:GetApplication"], [`${A}:emr-serverless:${R}:/applications/*`]),
+      SERVERLESS_SLR,
+      sync("StepFunctionsGetEventsForEMRServerlessApplicationRule"),
+    ],
+  },
+  {
+    name: "emr-serverless:startApplication",
+    definition: task({ Resource: `${A}:states:::emr-serverless:startApplication`, Parameters: { ApplicationId: "00fjh3k9sqkbtl09" } }),
+    expected: [allow(["emr-serverless:StartApplication"], [APP])],
+  },
+  {
+    name: "emr-serverless:startApplication.sync",
+    definition: task({ Resource: `${A}:states:::emr-serverless:startApplication.sync`, Parameters: { ApplicationId: "00fjh3k9sqkbtl09" } }),
+    expected: [allow(["emr-serverless:GetApplication", "emr-serverless:StartApplication", "emr-serverless:StopApplication"], [APP]), sync("StepFunctionsGetEventsForEMRServerlessApplicationRule")],
+  },
+  {
+    name: "emr-serverless:stopApplication",
+    definition: task({ Resource: `${A}:states:::emr-serverless:stopApplication`, Parameters: { ApplicationId: APP } }),
+    expected: [allow(["emr-serverless:StopApplication"], [APP])],
+  },
+  {
+    name: "emr-serverless:stopApplication.sync",
+    definition: task({ Resource: `${A}:states:::emr-serverless:stopApplication.sync`, Parameters: { ApplicationId: "00fjh3k9sqkbtl09" } }),
+    expected: [allow(["emr-serverless:GetApplication", "emr-serverless:StopApplication"], [APP]), sync("StepFunctionsGetEventsForEMRServerlessApplicationRule")],
+  },
+  {
+    name: "emr-serverless:deleteApplication",
+    definition: task({ Resource: `${A}:states:::emr-serverless:deleteApplication`, Parameters: { ApplicationId: "00fjh3k9sqkbtl09" } }),
+    expected: [allow(["emr-serverless:DeleteApplication"], [APP])],
+  },
+  {
+    name: "emr-serverless:deleteApplication.sync",
+    definition: task({ Resource: `${A}:states:::emr-serverless:deleteApplication.sync`, Parameters: { ApplicationId: "00fjh3k9sqkbtl09" } }),
+    expected: [allow(["emr-serverless:DeleteApplication", "emr-serverless:GetApplication"], [APP]), sync("StepFunctionsGetEventsForEMRServerlessApplicationRule")],
+  },
+  {
+    name: "emr-serverless:startJobRun: the application, and the job's execution role passed to EMR Serverless",
+    definition: task({ Resource: `${A}:states:::emr-serverless:startJobRun`, Parameters: { ApplicationId: "00fjh3k9sqkbtl09", ExecutionRoleArn: SERVERLESS_ROLE, JobDriver: {} } }),
+    expected: [allow(["emr-serverless:StartJobRun"], [APP]), passRole("emr-serverless.amazonaws.com", SERVERLESS_ROLE)],
+  },
+  {
+    name: "emr-serverless:startJobRun.sync in JSONata on an application computed at run time",
+    definition: task(
+      { Resource: `${A}:states:::emr-serverless:startJobRun.sync`, Arguments: { ApplicationId: "{% $states.input.app %}", ExecutionRoleArn: SERVERLESS_ROLE, JobDriver: {} } },
+      { QueryLanguage: "JSONata" },
+    ),
+    expected: [
+      allow(["emr-serverless:StartJobRun"], [`${A}:emr-serverless:${R}:/applications/*`]),
+      allow(["emr-serverless:CancelJobRun", "emr-serverless:GetJobRun"], [`${A}:emr-serverless:${R}:/applications/*/jobruns/*`]),
+      passRole("emr-serverless.amazonaws.com", SERVERLESS_ROLE),
+      sync("StepFunctionsGetEventsForEMRServerlessJobRule"),
+    ],
+    warnings: ["Arguments.ApplicationId"],
+  },
+  {
+    name: "emr-serverless:cancelJobRun on the job run it names",
+    definition: task({ Resource: `${A}:states:::emr-serverless:cancelJobRun`, Parameters: { ApplicationId: "00fjh3k9sqkbtl09", JobRunId: "00fjh8l2c6ugjd0a" } }),
+    expected: [allow(["emr-serverless:CancelJobRun"], [`${APP}/jobruns/00fjh8l2c6ugjd0a`])],
+  },
+  {
+    name: "emr-serverless:cancelJobRun.sync on a job run read from the input",
+    definition: task({ Resource: `${A}:states:::emr-serverless:cancelJobRun.sync`, Parameters: { ApplicationId: "00fjh3k9sqkbtl09", "JobRunId.$": "$.JobRunId" } }),
+    expected: [allow(["emr-serverless:CancelJobRun", "emr-serverless:GetJobRun"], [`${APP}/jobruns/*`]), sync("StepFunctionsGetEventsForEMRServerlessJobRule")],
+    warnings: ["Parameters.JobRunId.$"],
+  },
+  {
+    name: "emr-containers:createVirtualCluster: CreateVirtualCluster on * (no resource type) and the service-linked role",
+    definition: task({ Resource: `${A}:states:::emr-containers:createVirtualCluster`, Parameters: { Name: "analytics", ContainerProvider: { Id: "eks-analytics", Type: "EKS", Info: { EksInfo: { Namespace: "spark" } } } } }),
+    expected: [
+      allow(["emr-containers:CreateVirtualCluster"], ["*"]),
+      slr("emr-containers.amazonaws.com/AWSServiceRoleForAmazonEMRContainers", "emr-containers.amazonaws.com"),
+    ],
+  },
+  {
+    name: "emr-containers:deleteVirtualCluster",
+    definition: task({ Resource: `${A}:states:::emr-containers:deleteVirtualCluster`, Parameters: { Id: "k0f1vpnnlclknspsbqpagrcjh" } }),
+    expected: [allow(["emr-containers:DeleteVirtualCluster"], [VC])],
+  },
+  {
+    name: "emr-containers:deleteVirtualCluster.sync",
+    definition: task({ Resource: `${A}:states:::emr-containers:deleteVirtualCluster.sync`, Parameters: { Id: "k0f1vpnnlclknspsbqpagrcjh" } }),
+    expected: [allow(["emr-containers:DeleteVirtualCluster", "emr-containers:DescribeVirtualCluster"], [VC])],
+  },
+  {
+    name: "emr-containers:startJobRun, only with its execution role (emr-containers:ExecutionRoleArn, no iam:PassRole)",
+    definition: task({ Resource: `${A}:states:::emr-containers:startJobRun`, Parameters: { VirtualClusterId: "k0f1vpnnlclknspsbqpagrcjh", ExecutionRoleArn: EKS_ROLE, ReleaseLabel: "emr-7.1.0-latest", JobDriver: {} } }),
+    expected: [allow(["emr-containers:StartJobRun"], [VC], { StringEquals: { "emr-containers:ExecutionRoleArn": EKS_ROLE } })],
+  },
+  {
+    name: "emr-containers:startJobRun.sync with the virtual cluster and the role read from the input",
+    definition: task({ Resource: `${A}:states:::emr-containers:startJobRun.sync`, Parameters: { "VirtualClusterId.$": "$.vc", "ExecutionRoleArn.$": "$.role", JobDriver: {} } }),
+    expected: [
+      allow(["emr-containers:StartJobRun"], [`${A}:emr-containers:${R}:/virtualclusters/*`], { ArnLike: { "emr-containers:ExecutionRoleArn": `${IAM}:role/*` } }),
+      allow(["emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"], [`${A}:emr-containers:${R}:/virtualclusters/*/jobruns/*`]),
+    ],
+    warnings: ["Parameters.VirtualClusterId.$", "Parameters.ExecutionRoleArn.$"],
+  },
+  {
+    name: "emr-containers:startJobRun.sync from a job template (no ExecutionRoleArn): any role of the account, with a warning",
+    definition: task({ Resource: `${A}:states:::emr-containers:startJobRun.sync`, Parameters: { VirtualClusterId: "k0f1vpnnlclknspsbqpagrcjh", JobTemplateId: "tmpl-1" } }),
+    expected: [
+      allow(["emr-containers:StartJobRun"], [VC], { ArnLike: { "emr-containers:ExecutionRoleArn": `${IAM}:role/*` } }),
+      allow(["emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"], [`${VC}/jobruns/*`]),
+    ],
+    warnings: ["Parameters.ExecutionRoleArn"],
+  },
+  {
+    name: "mediaconvert:createJob: CreateJob on the queues, job templates and presets, the job's role passed to MediaConvert",
+    definition: task({ Resource: `${A}:states:::mediaconvert:createJob`, Parameters: { Role: MEDIACONVERT_ROLE, Settings: {} } }),
+    expected: [MEDIACONVERT_CREATE, passRole("mediaconvert.amazonaws.com", MEDIACONVERT_ROLE)],
+  },
+  {
+    name: "mediaconvert:createJob.sync",
+    definition: task({ Resource: `${A}:states:::mediaconvert:createJob.sync`, Parameters: { Role: MEDIACONVERT_ROLE, JobTemplate: "hls-ladder", Settings: {} } }),
+    expected: [
+      MEDIACONVERT_CREATE,
+      allow(["mediaconvert:CancelJob", "mediaconvert:GetJob"], [`${A}:mediaconvert:${R}:jobs/*`]),
+      passRole("mediaconvert.amazonaws.com", MEDIACONVERT_ROLE),
+      sync("StepFunctionsGetEventsForMediaConvertJobRule"),
+    ],
+  },
+  {
+    name: "mediaconvert:createJob with the role read from the input: any role of the account, only to MediaConvert",
+    definition: task({ Resource: `${A}:states:::mediaconvert:createJob`, Parameters: { "Role.$": "$.role", Settings: {} } }),
+    expected: [MEDIACONVERT_CREATE, passRole("mediaconvert.amazonaws.com", `${IAM}:role/*`)],
+    warnings: ["Parameters.Role.$"],
+  },
+  {
+    name: "sagemaker:createModel with its execution role and Tags",
+    definition: task({
+      Resource: `${A}:states:::sagemaker:createModel`,
+      Parameters: { ModelName: "Churn-XGB", ExecutionRoleArn: SM_ROLE, PrimaryContainer: {}, Tags: [{ Key: "team", Value: "ml" }] },
+    }),
+    expected: [
+      allow(["sagemaker:CreateModel"], [`${A}:sagemaker:${R}:model/churn-xgb`]),
+      allow(["sagemaker:AddTags"], [`${A}:sagemaker:${R}:model/churn-xgb`], { StringEquals: { "sagemaker:TaggingAction": "CreateModel" } }),
+      passRole("sagemaker.amazonaws.com", SM_ROLE),
+    ],
+  },
+  {
+    name: "sagemaker:createTransformJob: no role to pass (the model's applies)",
+    definition: task({ Resource: `${A}:states:::sagemaker:createTransformJob`, Parameters: { TransformJobName: "Churn-Batch-2026", ModelName: "churn-xgb", TransformInput: {}, TransformOutput: {}, TransformResources: {} } }),
+    expected: [allow(["sagemaker:AddTags", "sagemaker:CreateTransformJob", "sagemaker:ListTags"], [TRANSFORM_JOB])],
+  },
+  {
+    name: "sagemaker:createTransformJob.sync",
+    definition: task({ Resource: `${A}:states:::sagemaker:createTransformJob.sync`, Parameters: { TransformJobName: "Churn-Batch-2026", ModelName: "churn-xgb" } }),
+    expected: [
+      allow(["sagemaker:AddTags", "sagemaker:CreateTransformJob", "sagemaker:ListTags"], [TRANSFORM_JOB]),
+      allow(["sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob"], [TRANSFORM_JOB]),
+      sync("StepFunctionsGetEventsForSageMakerTransformJobsRule"),
+    ],
+  },
+  {
+    name: "sagemaker:createEndpointConfig",
+    definition: task({ Resource: `${A}:states:::sagemaker:createEndpointConfig`, Parameters: { EndpointConfigName: "churn-v3", ProductionVariants: [] } }),
+    expected: [allow(["sagemaker:CreateEndpointConfig"], [`${A}:sagemaker:${R}:endpoint-config/churn-v3`])],
+  },
+  {
+    name: "sagemaker:createEndpoint (authorised on the endpoint and its configuration)",
+    definition: task({ Resource: `${A}:states:::sagemaker:createEndpoint`, Parameters: { EndpointName: "Churn", EndpointConfigName: "churn-v3" } }),
+    expected: [allow(["sagemaker:CreateEndpoint"], [`${A}:sagemaker:${R}:endpoint-config/churn-v3`, `${A}:sagemaker:${R}:endpoint/churn`])],
+  },
+  {
+    name: "sagemaker:updateEndpoint to a configuration read from the input",
+    definition: task({ Resource: `${A}:states:::sagemaker:updateEndpoint`, Parameters: { EndpointName: "churn", "EndpointConfigName.$": "$.config" } }),
+    expected: [allow(["sagemaker:UpdateEndpoint"], [`${A}:sagemaker:${R}:endpoint-config/*`, `${A}:sagemaker:${R}:endpoint/churn`])],
+    warnings: ["Parameters.EndpointConfigName.$"],
+  },
+  {
+    name: "sagemaker:createHyperParameterTuningJob.sync",
+    definition: task({
+      Resource: `${A}:states:::sagemaker:createHyperParameterTuningJob.sync`,
+      Parameters: { HyperParameterTuningJobName: "churn-hpo", HyperParameterTuningJobConfig: {}, TrainingJobDefinition: { RoleArn: SM_ROLE } },
+    }),
+    expected: [
+      allow(["sagemaker:CreateHyperParameterTuningJob"], [`${A}:sagemaker:${R}:hyper-parameter-tuning-job/churn-hpo*`]),
+      allow(["sagemaker:DescribeHyperParameterTuningJob", "sagemaker:StopHyperParameterTuningJob"], [`${A}:sagemaker:${R}:hyper-parameter-tuning-job/churn-hpo*`]),
+      passRole("sagemaker.amazonaws.com", SM_ROLE),
+      sync("StepFunctionsGetEventsForSageMakerTuningJobsRule"),
+    ],
+  },
+  {
+    name: "sagemaker:createHyperParameterTuningJob with several training job definitions (each role passed)",
+    definition: task({
+      Resource: `${A}:states:::sagemaker:createHyperParameterTuningJob`,
+      Parameters: { HyperParameterTuningJobName: "churn-hpo", TrainingJobDefinitions: [{ RoleArn: SM_ROLE }, { RoleArn: `${IAM}:role/sagemaker-gpu` }] },
+    }),
+    expected: [
+      allow(["sagemaker:CreateHyperParameterTuningJob"], [`${A}:sagemaker:${R}:hyper-parameter-tuning-job/churn-hpo*`]),
+      passRole("sagemaker.amazonaws.com", SM_ROLE, `${IAM}:role/sagemaker-gpu`),
+    ],
+  },
+  {
+    name: "sagemaker:createLabelingJob.sync",
+    definition: task({ Resource: `${A}:states:::sagemaker:createLabelingJob.sync`, Parameters: { LabelingJobName: "tickets-1", RoleArn: SM_ROLE, HumanTaskConfig: {} } }),
+    expected: [
+      allow(["sagemaker:CreateLabelingJob"], [`${A}:sagemaker:${R}:labeling-job/tickets-1*`]),
+      allow(["sagemaker:DescribeLabelingJob", "sagemaker:StopLabelingJob"], [`${A}:sagemaker:${R}:labeling-job/tickets-1*`]),
+      passRole("sagemaker.amazonaws.com", SM_ROLE),
+    ],
+  },
+  {
+    name: "sagemaker:createProcessingJob.sync named from the input, as the AWS example does",
+    definition: task({ Resource: `${A}:states:::sagemaker:createProcessingJob.sync`, Parameters: { "ProcessingJobName.$": "$.id", RoleArn: SM_ROLE, AppSpecification: {}, ProcessingResources: {} } }),
+    expected: [
+      allow(["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob", "sagemaker:StopProcessingJob"], [`${A}:sagemaker:${R}:processing-job/*`]),
+      passRole("sagemaker.amazonaws.com", SM_ROLE),
+      sync("StepFunctionsGetEventsForSageMakerProcessingJobsRule"),
+    ],
+    warnings: ["Parameters.ProcessingJobName.$"],
+  },
+  {
+    name: "bedrock:createModelCustomizationJob of a foundation model",
+    definition: task({
+      Resource: `${A}:states:::bedrock:createModelCustomizationJob`,
+      Parameters: { JobName: "tune-1", CustomModelName: "support-titan", BaseModelIdentifier: "amazon.titan-text-express-v1", RoleArn: BEDROCK_ROLE, TrainingDataConfig: {}, OutputDataConfig: {} },
+    }),
+    expected: [
+      allow(["bedrock:CreateModelCustomizationJob"], [`${A}:bedrock:eu-west-1::foundation-model/amazon.titan-text-express-v1`, ...CUSTOMIZATION]),
+      passRole("bedrock.amazonaws.com", BEDROCK_ROLE),
+    ],
+  },
+  {
+    name: "bedrock:createModelCustomizationJob.sync of a custom model",
+    definition: task({
+      Resource: `${A}:states:::bedrock:createModelCustomizationJob.sync`,
+      Parameters: { JobName: "tune-2", CustomModelName: "support-titan-2", BaseModelIdentifier: `${A}:bedrock:${R}:custom-model/amazon.titan-text-express-v1:0:8k/abc123`, RoleArn: BEDROCK_ROLE },
+    }),
+    expected: [
+      allow(["bedrock:CreateModelCustomizationJob"], [`${A}:bedrock:${R}:custom-model/amazon.titan-text-express-v1:0:8k/abc123`, ...CUSTOMIZATION]),
+      allow(["bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob"], [`${A}:bedrock:${R}:model-customization-job/*`]),
+      passRole("bedrock.amazonaws.com", BEDROCK_ROLE),
+    ],
+  },
+  {
+    name: "bedrock:createModelCustomizationJob.sync of a base model read from the input: any foundation model of the Region",
+    definition: task({ Resource: `${A}:states:::bedrock:createModelCustomizationJob.sync`, Parameters: { "BaseModelIdentifier.$": "$.base", RoleArn: BEDROCK_ROLE } }),
+    expected: [
+      allow(["bedrock:CreateModelCustomizationJob"], [`${A}:bedrock:eu-west-1::foundation-model/*`, ...CUSTOMIZATION]),
+      allow(["bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob"], [`${A}:bedrock:${R}:model-customization-job/*`]),
+      passRole("bedrock.amazonaws.com", BEDROCK_ROLE),
+    ],
+    warnings: ["Parameters.BaseModelIdentifier.$"],
+  },
+];
+
 const ROWS: Row[] = [
   { name: "ecs:runTask", definition: task({ Resource: `${A}:states:::ecs:runTask`, Parameters: ECS_RUN }), expected: ECS_STATEMENTS },
   { name: "ecs:runTask.waitForTaskToken", definition: task({ Resource: `${A}:states:::ecs:runTask.waitForTaskToken`, Parameters: ECS_RUN }), expected: ECS_STATEMENTS },
@@ -385,6 +785,7 @@ const ROWS: Row[] = [
     ],
     warnings: ["Parameters"],
   },
+  ...GAP_ROWS,
   {
     name: "a Distributed Map with an S3 CSV reader and a result writer",
     definition: {
@@ -482,8 +883,48 @@ describe("the integration catalog", () => {
   });
 
   it("rejects an integration it does not know, naming the State and Resource", () => {
-    const error = definitionError(() => deriveExecutionPolicy("flow.asl.json", task({ Resource: `${A}:states:::emr-serverless:startJobRun.sync`, Parameters: {} }), CONTEXT));
-    expect(error.message).to.contain('State "Call"').and.contain("Resource").and.contain("emr-serverless:startJobRun");
+    const error = definitionError(() => deriveExecutionPolicy("flow.asl.json", task({ Resource: `${A}:states:::databrew:startJobRun.sync`, Parameters: { Name: "x" } }), CONTEXT));
+    expect(error.message).to.contain('State "Call"').and.contain("Resource").and.contain("databrew:startJobRun");
+  });
+
+  it("lets an IAM-signed API Gateway Task call its stage, method and path, and nothing else of the API", () => {
+    const definition = GAP_ROWS[0].definition;
+    const { document } = deriveExecutionPolicy("flow.asl.json", definition, CONTEXT, { stateMachineName: "payments" });
+    const invoke = (resource: string) => allows(document, { action: "execute-api:Invoke", resource: `${A}:execute-api:${R}:a1b2c3d4e5/${resource}` });
+    expect(invoke("prod/POST/orders/refunds")).to.equal(true);
+    expect(invoke("prod/GET/orders/refunds")).to.equal(false);
+    expect(invoke("prod/POST/orders/refunds/all")).to.equal(false);
+    expect(invoke("test/POST/orders/refunds")).to.equal(false);
+    expect(allows(document, { action: "execute-api:Invoke", resource: `${A}:execute-api:eu-west-1:999999999999:a1b2c3d4e5/prod/POST/orders/refunds` })).to.equal(false);
+  });
+
+  it("rejects an API Gateway endpoint that is not <api-id>.execute-api.<region>.amazonaws.com, and an unknown method or AuthType", () => {
+    const invoke = (parameters: Record<string, string>) =>
+      definitionError(() => deriveExecutionPolicy("flow.asl.json", task({ Resource: `${A}:states:::apigateway:invoke`, Parameters: { ApiEndpoint: API, Method: "GET", ...parameters } }), CONTEXT));
+    expect(invoke({ ApiEndpoint: "api.example.com" })).to.include({ state: "Call", field: "Parameters.ApiEndpoint" });
+    expect(invoke({ ApiEndpoint: `https://${API}/prod` }).message).to.contain("<api-id>.execute-api.<region>.amazonaws.com");
+    expect(invoke({ Method: "FETCH" })).to.include({ field: "Parameters.Method" });
+    expect(invoke({ Method: "FETCH" }).message).to.contain("GET, POST, PUT, DELETE, PATCH, HEAD or OPTIONS");
+    expect(invoke({ AuthType: "IAM_AUTH" }).message).to.contain("NO_AUTH, IAM_ROLE or RESOURCE_POLICY").and.contain('Received: "IAM_AUTH"');
+  });
+
+  it("allows an EMR on EKS job run only with the execution role the Task names", () => {
+    const definition = GAP_ROWS.find((r) => r.name.startsWith("emr-containers:startJobRun, only"))!.definition;
+    const { document } = deriveExecutionPolicy("flow.asl.json", definition, CONTEXT);
+    const start = (role: string) => allows(document, { action: "emr-containers:StartJobRun", resource: VC, context: { "emr-containers:ExecutionRoleArn": role } });
+    expect(start(EKS_ROLE)).to.equal(true);
+    expect(start(`${IAM}:role/admin`)).to.equal(false);
+  });
+
+  it("supports each new integration's patterns and no other", () => {
+    const pattern = (resource: string) => definitionError(() => deriveExecutionPolicy("flow.asl.json", task({ Resource: `${A}:states:::${resource}`, Parameters: {} }), CONTEXT)).message;
+    expect(pattern("apigateway:invoke.sync")).to.contain("request-response, .waitForTaskToken");
+    expect(pattern("elasticmapreduce:cancelStep.sync")).to.contain("(supported: request-response)");
+    expect(pattern("emr-serverless:startJobRun.waitForTaskToken")).to.contain("request-response, .sync");
+    expect(pattern("emr-containers:createVirtualCluster.sync")).to.contain("(supported: request-response)");
+    expect(pattern("mediaconvert:createJob.waitForTaskToken")).to.contain("request-response, .sync");
+    expect(pattern("sagemaker:createModel.sync")).to.contain("(supported: request-response)");
+    expect(pattern("bedrock:createModelCustomizationJob.waitForTaskToken")).to.contain("request-response, .sync");
   });
 
   it("rejects a pattern the service does not support", () => {

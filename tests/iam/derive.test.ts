@@ -215,10 +215,10 @@ describe("deriveExecutionPolicy", () => {
   });
 
   it("rejects an integration missing from the catalog, naming the State and Resource", () => {
-    const error = definitionError(() => statements(task({ Resource: "arn:aws:states:::emr-containers:startJobRun.sync", Parameters: { VirtualClusterId: "x" } })));
+    const error = definitionError(() => statements(task({ Resource: "arn:aws:states:::databrew:startJobRun.sync", Parameters: { Name: "x" } })));
     expect({ file: error.file, state: error.state, field: error.field }).to.deep.equal({ file: "flow.asl.json", state: "Call", field: "Resource" });
-    expect(error.message).to.contain('unknown integration "emr-containers:startJobRun"');
-    expect(error.message).to.match(/Received: "arn:aws:states:::emr-containers:startJobRun\.sync"$/);
+    expect(error.message).to.contain('unknown integration "databrew:startJobRun"');
+    expect(error.message).to.match(/Received: "arn:aws:states:::databrew:startJobRun\.sync"$/);
   });
 
   it("rejects an aws-sdk call of a service IAM does not have, naming the file, State and Resource", () => {
