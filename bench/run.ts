@@ -3,10 +3,13 @@
  * workflows (`bench/platform.ts`) deployed by the real `Workflow` component under the same mocks `npm run plan`
  * uses, checked by every policy of the pack with the prod policy configuration. Prints the plan time, the check
  * time and their ratio (target: the check adds less than 20% to the plan), the slowest policies and the heap used.
+ * Beside the plan it times a bare Pulumi program registering the same AWS resources directly, with the definitions
+ * and policies precomputed (`bench/bare.ts`), under the same mocks (target: the plan takes at most 1.0× as long).
  *
  * Options: `--workflows N` (default 200), `--runs N` (default 3; medians are printed).
  */
 import { validationTimings } from "./validation";
+import { BareWorkflow, bareProgram, countMismatch, precompute } from "./bare";
 import * as aws from "@pulumi/aws";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -26,6 +29,8 @@ import { withoutSourceMaps } from "../cli/runtime";
 
 const CONTEXT: ArnContext = { partition: "aws", region: "eu-west-1", account: "222222222222" };
 const TARGET_OVERHEAD = 0.2;
+/** The plan's time over the bare program's (issue 11, item 8). */
+const TARGET_BARE_RATIO = 1.0;
 
 /** The benchmark's program: a customer-managed key, then one Workflow per generated definition, as prod deploys them. */
 function platformProgram(workflows: GeneratedWorkflow[]) {
@@ -82,6 +87,9 @@ async function main(): Promise<void> {
 
   const plans: number[] = [];
   const checks: number[] = [];
+  const bares: number[] = [];
+  let bareWorkflows: BareWorkflow[] | undefined;
+  let mismatch: string | undefined;
   let summary = "";
   let slowest: [string, number][] = [];
   for (let run = 0; run < runs; run++) {
@@ -95,16 +103,28 @@ async function main(): Promise<void> {
     checks.push(performance.now() - checkStart);
     summary = `${resources.length} resources, ${result.policies} policies: ${result.mandatory} mandatory and ${result.advisory} advisory violations`;
     slowest = [...policies.totals].sort((a, b) => b[1] - a[1]).slice(0, 3);
+
+    // The anchor: the same resources registered directly, every string precomputed (untimed) from the first plan.
+    bareWorkflows ??= precompute(workflows, resources);
+    const bareStart = performance.now();
+    const bare = await runProgram(bareProgram(bareWorkflows), { project: "statecraft", stack: "bench", mocks: new AwsMocks(CONTEXT) });
+    bares.push(performance.now() - bareStart);
+    mismatch = countMismatch(resources, bare.resources);
   }
   fs.rmSync(directory, { recursive: true, force: true });
 
   const plan = median(plans);
   const check = median(checks);
   const overhead = check / plan;
+  const bare = median(bares);
+  const ratio = plan / bare;
   const heap = process.memoryUsage().heapUsed / 2 ** 20;
   console.log(`statecraft bench: ${count} generated workflows, median of ${runs} runs`);
   console.log(`  ${summary}`);
   console.log(`  plan   ${plan.toFixed(0).padStart(6)} ms   (load, substitute, validate and derive every definition; register every resource under mocks)`);
+  console.log(`  bare   ${bare.toFixed(0).padStart(6)} ms   (the same resources registered directly, definitions and policies precomputed)`);
+  console.log(`  plan takes ${ratio.toFixed(2)}× the bare program (target ≤ ${TARGET_BARE_RATIO.toFixed(1)}×): ${ratio <= TARGET_BARE_RATIO ? "met" : "MISSED"}`);
+  if (mismatch) console.log(`  warning: the bare program's resources differ from the plan's: ${mismatch}`);
   console.log(`  check  ${check.toFixed(0).padStart(6)} ms   (every policy over every resource, and the stack policies)`);
   console.log(`  check adds ${(overhead * 100).toFixed(1)}% to the plan (target < ${TARGET_OVERHEAD * 100}%): ${overhead < TARGET_OVERHEAD ? "met" : "MISSED"}`);
   console.log(`  slowest policies (last run): ${slowest.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(", ")}`);
