@@ -66,6 +66,17 @@ function schemaValidator() {
     return trimmed.startsWith("{%") || trimmed.endsWith("%}") ? jsonataValid(trimmed) : true;
   });
   registerAll(ajv);
+  // The bridge over asl-path-validator's grammar: see jaywayTolerantPath.
+  const { validatePath } = libraryRequire("asl-path-validator");
+  const contexts = libraryRequire("asl-path-validator/dist/types").AslPathContext;
+  for (const [format, context] of [
+    ["asl_path", contexts.PATH],
+    ["asl_ref_path", contexts.REFERENCE_PATH],
+    ["asl_payload_template", contexts.PAYLOAD_TEMPLATE],
+    ["asl_result_path", contexts.RESULT_PATH],
+  ]) {
+    ajv.addFormat(format, (path: string) => validatePath(path, context).isValid || validatePath(jaywayTolerantPath(path), context).isValid);
+  }
   ajv.addFormat("asl_arn", isArnFormatValid);
   ajvInstance = ajv;
   compiled = ajv.getSchema("http://asl-validator.cloud/state-machine.json#");
@@ -158,6 +169,32 @@ export function assertValidAsl(file: string, definition: AslStateMachine): void 
     state: first.state,
     field: first.field,
   });
+}
+
+/**
+ * A path as Step Functions' JSONPath engine (Jayway) reads it, in the form asl-path-validator's grammar accepts:
+ * Jayway takes a dot before a bracket (`$.[0]`, `$.Snapshots.[0].State`, written in published AWS samples) as the
+ * bracket alone, while the grammar refuses it. The one bridge over that library's gap: a path is valid when it is, or
+ * when this form of it is. Dots inside quoted names are left alone.
+ * @param path a JSONPath, reference path or payload-template path.
+ * @returns the path with every `.[` outside quotes written `[`.
+ * @see https://github.com/json-path/JsonPath#operators
+ */
+export function jaywayTolerantPath(path: string): string {
+  let result = "";
+  let quote: string | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const char = path[i];
+    if (quote) {
+      if (char === quote && path[i - 1] !== "\\") quote = undefined;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+    } else if (char === "." && path[i + 1] === "[") {
+      continue;
+    }
+    result += char;
+  }
+  return result;
 }
 
 /**

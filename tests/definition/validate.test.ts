@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AslStateMachine } from "../../infra/definition/asl";
 import { DefinitionError } from "../../infra/definition/errors";
-import { assertValidAsl, schemaPieces, validateAsl } from "../../infra/definition/validate";
+import { assertValidAsl, jaywayTolerantPath, schemaPieces, validateAsl } from "../../infra/definition/validate";
 import { WorkflowName } from "../../infra/manifest";
 import { Naming } from "../../infra/naming";
 import { renderWorkflow } from "../../infra/render";
@@ -364,5 +364,22 @@ describe("validateAsl messages name the State and the field", () => {
     expect(shown(one({ A: { Type: "Pass", QueryLanguage: "JSONata", ResultPath: "$.x", End: true } }))).to.deep.equal([
       "SCHEMA_VALIDATION_FAILED | A | QueryLanguage | uses ResultPath, a JSONPath field, but its QueryLanguage is JSONata (a State without one takes the state machine's, not its enclosing Parallel's or Map's).",
     ]);
+  });
+});
+
+describe("jaywayTolerantPath (the bridge over asl-path-validator's grammar)", () => {
+  it("writes a dot before a bracket as the bracket alone, as Step Functions' JSONPath engine reads it", () => {
+    expect(jaywayTolerantPath("$.[0]")).to.equal("$[0]");
+    expect(jaywayTolerantPath("$.Snapshots.[0].State")).to.equal("$.Snapshots[0].State");
+    expect(jaywayTolerantPath("$['a.[b']")).to.equal("$['a.[b']");
+    expect(jaywayTolerantPath("$.plain.path")).to.equal("$.plain.path");
+  });
+
+  it("accepts the published AWS samples' $.[0] and $.Snapshots.[0].State, and still refuses a path that is not one", () => {
+    const pass = (path: string) => validateAsl({ StartAt: "A", States: { A: { Type: "Pass", Parameters: { "value.$": path }, End: true } } } as AslStateMachine);
+    expect(pass("$.[0]")).to.deep.equal([]);
+    expect(pass("$.Snapshots.[0].State")).to.deep.equal([]);
+    expect(pass("$..[")).to.have.length.above(0);
+    expect(pass("no path")).to.have.length.above(0);
   });
 });
