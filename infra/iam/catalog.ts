@@ -910,6 +910,9 @@ const SDK_INPUTS: Readonly<Record<string, { objects?: string[]; objectUrls?: str
     objects: ["Document.S3Object", "DocumentLocation.S3Object", "DocumentPages[].S3Object"],
     role: { paths: ["NotificationChannel.RoleArn"], passedTo: "textract.amazonaws.com" },
   },
+  // Calls that take a role the service then uses: the execution role passes it (iam:PassRole to that service).
+  fis: { role: { paths: ["RoleArn"], passedTo: "fis.amazonaws.com" } },
+  scheduler: { role: { paths: ["Target.RoleArn"], passedTo: "scheduler.amazonaws.com" } },
   transcribe: {
     objectUrls: ["Media.MediaFileUri"],
     role: { paths: ["JobExecutionSettings.DataAccessRoleArn", "DataAccessRoleArn"], passedTo: "transcribe.amazonaws.com", readsWithRole: true },

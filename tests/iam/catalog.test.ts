@@ -756,6 +756,24 @@ const ROWS: Row[] = [
     warnings: ["Parameters.Media.MediaFileUri.$"],
   },
   {
+    name: "aws-sdk:fis:createExperimentTemplate passes its role to FIS",
+    definition: task({
+      Resource: `${A}:states:::aws-sdk:fis:createExperimentTemplate`,
+      Parameters: { ClientToken: "t-1", Description: "stop tasks", RoleArn: `${A}:iam::111111111111:role/fis-experiments`, StopConditions: [{ Source: "none" }], Targets: {}, Actions: {} },
+    }),
+    expected: [allow(["fis:CreateExperimentTemplate"], [`${A}:fis:eu-west-1:111111111111:action/*`, `${A}:fis:eu-west-1:111111111111:experiment-template/*`]), passRole("fis.amazonaws.com", `${A}:iam::111111111111:role/fis-experiments`)],
+    warnings: ["Parameters"],
+  },
+  {
+    name: "aws-sdk:scheduler:createSchedule passes its target's role to EventBridge Scheduler",
+    definition: task({
+      Resource: `${A}:states:::aws-sdk:scheduler:createSchedule`,
+      Parameters: { Name: "nightly", ScheduleExpression: "rate(1 day)", FlexibleTimeWindow: { Mode: "OFF" }, Target: { Arn: `${A}:sqs:eu-west-1:111111111111:jobs`, RoleArn: `${A}:iam::111111111111:role/scheduler-sends` } },
+    }),
+    expected: [passRole("scheduler.amazonaws.com", `${A}:iam::111111111111:role/scheduler-sends`), allow(["scheduler:CreateSchedule"], [`${A}:scheduler:eu-west-1:111111111111:schedule/*/*`])],
+    warnings: ["Parameters"],
+  },
+  {
     name: "aws-sdk:transcribe:startTranscriptionJob with a data access role (Transcribe reads the media with it)",
     definition: task({
       Resource: `${A}:states:::aws-sdk:transcribe:startTranscriptionJob`,
