@@ -47,7 +47,8 @@ function schemaValidator() {
   const { registerAll } = libraryRequire("asl-path-validator");
   const { isArnFormatValid } = libraryRequire("./checks/formats");
   const names = ["common", "paths", "jsonata", "choice", "fail", "parallel", "pass", "base-state-machine", "state-machine", "state", "succeed", "task", "wait", "map", "errors"];
-  const ajv = new Ajv({ schemas: names.map((name) => libraryRequire(`./schemas/${name}.json`)), allowUnionTypes: true });
+  const schemas = names.map((name) => libraryRequire(`./schemas/${name}.json`));
+  const ajv = new Ajv({ schemas: schemas.map((schema) => (schema.$id === "http://asl-validator.cloud/jsonata.json#" ? jsonataAsStepFunctionsReadsIt(schema) : schema)), allowUnionTypes: true });
   addFormats(ajv);
   const jsonataValid = (value: string) => {
     let expression = value.trim();
@@ -169,6 +170,24 @@ export function assertValidAsl(file: string, definition: AslStateMachine): void 
     state: first.state,
     field: first.field,
   });
+}
+
+/**
+ * asl-validator's JSONata schema with its two patterns as Step Functions reads a string: a string is a JSONata
+ * expression when it starts with `{%` and ends with `%}`, whatever lies between, new lines included, and with or
+ * without a space inside the delimiters (AWS's published samples write `"{% $states.input.Items%}"` and expressions
+ * over several lines); any other string is a literal. The library's patterns (`^\{% .+ %\}$`, and its negation)
+ * refuse both. The one bridge over that schema; the expression itself is still parsed by `jsonata`
+ * (the `jsonata_string` format).
+ * @param schema `jsonata.json` of asl-validator.
+ * @returns a copy with `definitions.jsonata.pattern` and `definitions.not_jsonata.pattern` replaced.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ */
+export function jsonataAsStepFunctionsReadsIt<T extends { definitions?: Record<string, { pattern?: string }> }>(schema: T): T {
+  const copy = structuredClone(schema);
+  if (copy.definitions?.jsonata) copy.definitions.jsonata.pattern = "^\\{%[\\s\\S]*%\\}$";
+  if (copy.definitions?.not_jsonata) copy.definitions.not_jsonata.pattern = "^(?!\\{%[\\s\\S]*%\\}$)[\\s\\S]+$";
+  return copy;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AslStateMachine } from "../../infra/definition/asl";
 import { DefinitionError } from "../../infra/definition/errors";
-import { assertValidAsl, jaywayTolerantPath, schemaPieces, validateAsl } from "../../infra/definition/validate";
+import { assertValidAsl, jaywayTolerantPath, jsonataAsStepFunctionsReadsIt, schemaPieces, validateAsl } from "../../infra/definition/validate";
 import { WorkflowName } from "../../infra/manifest";
 import { Naming } from "../../infra/naming";
 import { renderWorkflow } from "../../infra/render";
@@ -381,5 +381,31 @@ describe("jaywayTolerantPath (the bridge over asl-path-validator's grammar)", ()
     expect(pass("$.Snapshots.[0].State")).to.deep.equal([]);
     expect(pass("$..[")).to.have.length.above(0);
     expect(pass("no path")).to.have.length.above(0);
+  });
+});
+
+describe("jsonataAsStepFunctionsReadsIt (the bridge over asl-validator's JSONata patterns)", () => {
+  const machine = (output: string) => ({ QueryLanguage: "JSONata", StartAt: "T", States: { T: { Type: "Pass", Output: output, End: true } } }) as unknown as AslStateMachine;
+
+  it("accepts expressions over several lines and without spaces inside the delimiters, as AWS's samples write them", () => {
+    expect(validateAsl(machine("{% {\n  'total': $sum($states.input.items.price)\n} %}"))).to.deep.equal([]);
+    expect(validateAsl(machine("{% $states.input.Items%}"))).to.deep.equal([]);
+    expect(validateAsl(machine("{%$states.input%}"))).to.deep.equal([]);
+  });
+
+  it("still refuses an expression JSONata cannot parse, naming the State and field", () => {
+    const [problem] = validateAsl(machine("{% 1 + %}"));
+    expect(problem).to.deep.include({ state: "T", field: "Output" });
+    expect(problem.message).to.contain('must match format "jsonata_string"');
+  });
+
+  it("replaces only the two patterns, on a copy", () => {
+    const schema = { definitions: { jsonata: { pattern: "a" }, not_jsonata: { pattern: "b" }, other: { pattern: "c" } } };
+    const bridged = jsonataAsStepFunctionsReadsIt(schema);
+    expect(schema.definitions.jsonata.pattern).to.equal("a");
+    expect(bridged.definitions.other.pattern).to.equal("c");
+    expect(new RegExp(bridged.definitions.jsonata.pattern).test("{% a\n%}")).to.equal(true);
+    expect(new RegExp(bridged.definitions.not_jsonata.pattern).test("{%a%}")).to.equal(false);
+    expect(new RegExp(bridged.definitions.not_jsonata.pattern).test("a literal\nover two lines")).to.equal(true);
   });
 });
