@@ -2,13 +2,17 @@ import { createRequire } from "node:module";
 import { AslState, AslStateMachine, walkStates } from "./asl";
 import { DefinitionError } from "./errors";
 import { limitProblems } from "./limits";
+import { STATE_TYPES, SchemaError, SchemaValidator, aslSchemaValidators, variantExport } from "./asl-schema";
+
+export { jaywayTolerantPath } from "./asl-formats";
+export { jsonataAsStepFunctionsReadsIt } from "./asl-schema";
 
 /**
  * Schema and semantic validation of ASL with `asl-validator`'s own schemas, formats and checks, built once.
  *
  * `asl-validator`'s entry function builds and compiles a fresh Ajv for every call (~170 ms), which dominates a
- * platform of many workflows. This module compiles the library's schemas into one Ajv at first use and then runs
- * the library's semantic checks, in the order and with the rules its entry function uses
+ * platform of many workflows. This module validates with the library's schemas precompiled into standalone code
+ * (`asl-schema.ts`, `asl-schema.generated.js`) and then runs the library's semantic checks, in the order and with the rules its entry function uses
  * (asl-validator 4.0.0, `dist/src/validator.js`; the version is pinned exactly and a parity test compares the two).
  * @see https://github.com/ChristopheBougere/asl-validator
  */
@@ -35,53 +39,9 @@ export interface AslProblem {
   field?: string;
 }
 
-let compiled: ((definition: unknown) => boolean) & { errors?: any[] | null } | undefined;
-/** The Ajv instance holding asl-validator's schemas, for a State's own type schema. */
-let ajvInstance: { getSchema(id: string): (((value: unknown) => boolean) & { errors?: any[] | null }) | undefined } | undefined;
-
-function schemaValidator() {
-  if (compiled) return compiled;
-  const Ajv = libraryRequire("ajv").default;
-  const addFormats = libraryRequire("ajv-formats").default ?? libraryRequire("ajv-formats");
-  const jsonata = libraryRequire("jsonata");
-  const { registerAll } = libraryRequire("asl-path-validator");
-  const { isArnFormatValid } = libraryRequire("./checks/formats");
-  const names = ["common", "paths", "jsonata", "choice", "fail", "parallel", "pass", "base-state-machine", "state-machine", "state", "succeed", "task", "wait", "map", "errors"];
-  const schemas = names.map((name) => libraryRequire(`./schemas/${name}.json`));
-  const ajv = new Ajv({ schemas: schemas.map((schema) => (schema.$id === "http://asl-validator.cloud/jsonata.json#" ? jsonataAsStepFunctionsReadsIt(schema) : schema)), allowUnionTypes: true });
-  addFormats(ajv);
-  const jsonataValid = (value: string) => {
-    let expression = value.trim();
-    expression = expression.startsWith("{%") ? expression.slice(2) : expression;
-    expression = expression.endsWith("%}") ? expression.slice(0, -2) : expression;
-    try {
-      jsonata(expression);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  ajv.addFormat("jsonata_string", jsonataValid);
-  ajv.addFormat("maybe_jsonata_string", (value: string) => {
-    const trimmed = value.trim();
-    return trimmed.startsWith("{%") || trimmed.endsWith("%}") ? jsonataValid(trimmed) : true;
-  });
-  registerAll(ajv);
-  // The bridge over asl-path-validator's grammar: see jaywayTolerantPath.
-  const { validatePath } = libraryRequire("asl-path-validator");
-  const contexts = libraryRequire("asl-path-validator/dist/types").AslPathContext;
-  for (const [format, context] of [
-    ["asl_path", contexts.PATH],
-    ["asl_ref_path", contexts.REFERENCE_PATH],
-    ["asl_payload_template", contexts.PAYLOAD_TEMPLATE],
-    ["asl_result_path", contexts.RESULT_PATH],
-  ]) {
-    ajv.addFormat(format, (path: string) => validatePath(path, context).isValid || validatePath(jaywayTolerantPath(path), context).isValid);
-  }
-  ajv.addFormat("asl_arn", isArnFormatValid);
-  ajvInstance = ajv;
-  compiled = ajv.getSchema("http://asl-validator.cloud/state-machine.json#");
-  return compiled!;
+/** The precompiled state-machine schema. */
+function schemaValidator(): SchemaValidator {
+  return aslSchemaValidators().stateMachine;
 }
 
 /** The per-State checks of the library's entry function: [state type, check kind, fields, error code, path]. */
@@ -170,50 +130,6 @@ export function assertValidAsl(file: string, definition: AslStateMachine): void 
     state: first.state,
     field: first.field,
   });
-}
-
-/**
- * asl-validator's JSONata schema with its two patterns as Step Functions reads a string: a string is a JSONata
- * expression when it starts with `{%` and ends with `%}`, whatever lies between, new lines included, and with or
- * without a space inside the delimiters (AWS's published samples write `"{% $states.input.Items%}"` and expressions
- * over several lines); any other string is a literal. The library's patterns (`^\{% .+ %\}$`, and its negation)
- * refuse both. The one bridge over that schema; the expression itself is still parsed by `jsonata`
- * (the `jsonata_string` format).
- * @param schema `jsonata.json` of asl-validator.
- * @returns a copy with `definitions.jsonata.pattern` and `definitions.not_jsonata.pattern` replaced.
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
- */
-export function jsonataAsStepFunctionsReadsIt<T extends { definitions?: Record<string, { pattern?: string }> }>(schema: T): T {
-  const copy = structuredClone(schema);
-  if (copy.definitions?.jsonata) copy.definitions.jsonata.pattern = "^\\{%[\\s\\S]*%\\}$";
-  if (copy.definitions?.not_jsonata) copy.definitions.not_jsonata.pattern = "^(?!\\{%[\\s\\S]*%\\}$)[\\s\\S]+$";
-  return copy;
-}
-
-/**
- * A path as Step Functions' JSONPath engine (Jayway) reads it, in the form asl-path-validator's grammar accepts:
- * Jayway takes a dot before a bracket (`$.[0]`, `$.Snapshots.[0].State`, written in published AWS samples) as the
- * bracket alone, while the grammar refuses it. The one bridge over that library's gap: a path is valid when it is, or
- * when this form of it is. Dots inside quoted names are left alone.
- * @param path a JSONPath, reference path or payload-template path.
- * @returns the path with every `.[` outside quotes written `[`.
- * @see https://github.com/json-path/JsonPath#operators
- */
-export function jaywayTolerantPath(path: string): string {
-  let result = "";
-  let quote: string | undefined;
-  for (let i = 0; i < path.length; i++) {
-    const char = path[i];
-    if (quote) {
-      if (char === quote && path[i - 1] !== "\\") quote = undefined;
-    } else if (char === "'" || char === '"') {
-      quote = char;
-    } else if (char === "." && path[i + 1] === "[") {
-      continue;
-    }
-    result += char;
-  }
-  return result;
 }
 
 /**
@@ -356,22 +272,12 @@ function duplicateFieldProblems(definition: AslStateMachine): AslProblem[] {
   return problems;
 }
 
-/** An Ajv error, as far as the problems read it. */
-interface SchemaError {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  schemaPath?: string;
-  params?: Record<string, unknown>;
-}
 
 /** Fields only JSONata States have. */
 const JSONATA_ONLY_FIELDS = ["Arguments", "Output"];
 /** Fields only JSONPath States have. */
 const JSONPATH_ONLY_FIELDS = ["Parameters", "InputPath", "OutputPath", "ResultPath", "ResultSelector", "ItemsPath", "ItemSelector"];
 
-/** The State types; each has a schema `<type>.json` in asl-validator's set. */
-const STATE_TYPES = ["Task", "Choice", "Pass", "Parallel", "Map", "Wait", "Succeed", "Fail"] as const;
 
 /**
  * Why a State matches none of the State types: its `Type` is not one of them, or it fails its own type's schema in
@@ -387,15 +293,10 @@ function stateTypeProblems(pointer: string, state: unknown): AslProblem[] {
   if (typeof type !== "string" || !(STATE_TYPES as readonly string[]).includes(type)) {
     return [{ code: "SCHEMA_VALIDATION_FAILED", message: `Type must be one of ${STATE_TYPES.join(", ")}. Received: ${JSON.stringify(type)}`, state: name, field: "Type" }];
   }
-  schemaValidator();
   const language = state.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath";
   // Each type's schema is a oneOf of a JSONPath and a JSONata variant: validate against the State's own query
-  // language's variant alone (told apart by the definitions their QueryLanguage refers to), so the other variant's
-  // objections do not mislead.
-  const id = `http://asl-validator.cloud/${type.toLowerCase()}.json`;
-  const variants = (libraryRequire(`./schemas/${type.toLowerCase()}.json`) as { oneOf?: { properties?: { QueryLanguage?: { $ref?: string } } }[] }).oneOf ?? [];
-  const index = variants.findIndex((variant) => (variant.properties?.QueryLanguage?.$ref ?? "").startsWith(language === "JSONata" ? "jsonata.json" : "paths.json"));
-  const validate = ajvInstance!.getSchema(index >= 0 ? `${id}#/oneOf/${index}` : `${id}#`);
+  // language's variant alone, so the other variant's objections do not mislead.
+  const validate = aslSchemaValidators()[variantExport(type as (typeof STATE_TYPES)[number], language)];
   if (!validate || validate(state)) return [];
   // The State's own fields only: what lies below them (a nested machine) is reported by its own path.
   const relevant = ((validate.errors ?? []) as SchemaError[]).filter((error) => !["oneOf", "anyOf"].includes(error.keyword) && !/\/(States|Branches|ItemProcessor|Iterator)(\/|$)/.test(error.instancePath));
