@@ -1,14 +1,20 @@
 import * as aws from "@pulumi/aws";
+import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { RegisteredResource } from "../offline/mocks";
 import { GeneratedWorkflow } from "./platform";
 
 /**
  * The benchmark's anchor (issue 11, item 8): a bare Pulumi program of the same shape as the `Workflow` platform,
- * registering the same AWS resources directly with `@pulumi/aws`. Every string statecraft computes (the definition,
- * the role policy, the trust policy, the names) is taken beforehand from a plan of the real program, so the timed
- * program does no loading, substitution, validation or IAM derivation: the difference is statecraft's own work.
+ * registering the same AWS resources directly with `@pulumi/aws`, as a team would write it by hand. It reads each
+ * definition file and replaces its placeholders (a string replace, no parsing), and builds each role policy from
+ * the key's ARN in an `apply` (the key's ARN exists only once the key does); the policy's statements, the trust
+ * policy and the names are taken beforehand from a plan of the real program. So the timed program does no
+ * validation and no IAM derivation: the difference is statecraft's own work.
  */
+
+/** Where the key's ARN goes in a precomputed policy. */
+const KEY_ARN_MARK = "<key-arn>";
 
 /** What one workflow's bare resources need, precomputed as plain values. */
 export interface BareWorkflow {
@@ -20,8 +26,11 @@ export interface BareWorkflow {
   roleName: string;
   roleDescription: string;
   assumeRolePolicy: string;
-  policy: string;
-  definition: string;
+  /** The role policy with the key's ARN replaced by {@link KEY_ARN_MARK}. */
+  policyTemplate: string;
+  /** The definition file and its placeholders' values. */
+  file: string;
+  substitutions: Record<string, string>;
   /** Customer managed policies holding derived statements too large for the inline policy, in order. */
   managedPolicies: { name: string; description: string; policy: string }[];
 }
@@ -38,6 +47,7 @@ export function precompute(workflows: GeneratedWorkflow[], resources: Registered
     return found;
   };
   return workflows.map(({ name }) => {
+    if (!byKey.has(`aws:kms/key:Key::bench-key`)) throw new Error("bench: the plan registered no key");
     const machine = inputs("aws:sfn/stateMachine:StateMachine", name);
     const role = inputs("aws:iam/role:Role", `${name}-role`);
     const logs = inputs("aws:cloudwatch/logGroup:LogGroup", `${name}-logs`);
@@ -55,8 +65,9 @@ export function precompute(workflows: GeneratedWorkflow[], resources: Registered
       roleName: role.name,
       roleDescription: role.description,
       assumeRolePolicy: role.assumeRolePolicy,
-      policy: inputs("aws:iam/rolePolicy:RolePolicy", `${name}-role-policy`).policy,
-      definition: machine.definition,
+      policyTemplate: String(inputs("aws:iam/rolePolicy:RolePolicy", `${name}-role-policy`).policy).replace(/arn:[a-z-]+:kms:[^"]+/g, KEY_ARN_MARK),
+      file: workflows.find((w) => w.name === name)!.file,
+      substitutions: workflows.find((w) => w.name === name)!.substitutions,
       managedPolicies,
     };
   });
@@ -70,7 +81,9 @@ export function bareProgram(workflows: BareWorkflow[]) {
     for (const w of workflows) {
       const logGroup = new aws.cloudwatch.LogGroup(`${w.name}-logs`, { name: w.logGroupName, retentionInDays: w.retentionInDays, kmsKeyId: key.arn });
       const role = new aws.iam.Role(`${w.name}-role`, { name: w.roleName, description: w.roleDescription, assumeRolePolicy: w.assumeRolePolicy });
-      const rolePolicy = new aws.iam.RolePolicy(`${w.name}-role-policy`, { name: "execution", role: role.id, policy: w.policy });
+      const policy = key.arn.apply((arn) => w.policyTemplate.split(KEY_ARN_MARK).join(arn));
+      const rolePolicy = new aws.iam.RolePolicy(`${w.name}-role-policy`, { name: "execution", role: role.id, policy });
+      const definition = fs.readFileSync(w.file, "utf8").replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, placeholder: string) => w.substitutions[placeholder]);
       const attachments = w.managedPolicies.map((p, i) => {
         const policy = new aws.iam.Policy(`${w.name}-policy-${i + 1}`, p);
         return new aws.iam.RolePolicyAttachment(`${w.name}-policy-${i + 1}`, { role: role.name, policyArn: policy.arn });
@@ -81,7 +94,7 @@ export function bareProgram(workflows: BareWorkflow[]) {
           name: w.stateMachineName,
           type: w.type,
           roleArn: role.arn,
-          definition: w.definition,
+          definition,
           loggingConfiguration: { level: w.type === "EXPRESS" ? "ALL" : "ERROR", includeExecutionData: false, logDestination: pulumi.interpolate`${logGroup.arn}:*` },
           tracingConfiguration: { enabled: true },
           encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: key.arn, kmsDataKeyReusePeriodSeconds: 300 },

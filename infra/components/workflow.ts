@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildArn } from "../iam/arn";
-import { INLINE_POLICY_LIMIT, PolicyDocument, PolicyStatement, policyDocument, policySize, splitStatements } from "../iam/policy";
+import { INLINE_POLICY_LIMIT, PolicyStatement, policyDocument, policySize, splitStatements } from "../iam/policy";
 import { executionServiceStatements, stateMachineTrustPolicy } from "../iam/service";
 import { DefinitionSource, renderedOutput } from "./definition-source";
 import { executionRoleName } from "../naming";
@@ -104,7 +104,6 @@ export class Workflow extends pulumi.ComponentResource {
     const type = args.type ?? "STANDARD";
     const level = type === "EXPRESS" ? "ALL" : args.logging.level;
     const stateMachineArn = buildArn(args.definition.context, "states", `stateMachine:${args.stateMachineName}`);
-    const rendered = renderedOutput(args.definition);
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -131,16 +130,30 @@ export class Workflow extends pulumi.ComponentResource {
     // that they fit the role's quota of ten); the inline policy keeps logging, X-Ray, KMS and the additions.
     const derived = args.definition.rendered?.derivation.document.Statement;
     const managedDocuments = derived && policySize(policyDocument(derived)) > INLINE_POLICY_LIMIT - SERVICE_STATEMENTS_ALLOWANCE ? splitStatements(derived) : [];
-    const policyDocumentOutput: pulumi.Output<PolicyDocument> = pulumi
-      .all([rendered, args.kmsKeyArn, pulumi.output(args.additionalStatements ?? [])])
-      .apply(([definition, keyArn, extra]) =>
+    // A definition rendered already (plain substitutions, the common case) needs no Output of its own: the policy
+    // waits only for the key and the additions, the definition is a plain string. Each Output a resource waits on
+    // is promises and stack captures inside Pulumi, so this keeps the plan close to a hand-written program's cost.
+    const servicePolicy = (definitionStatements: PolicyStatement[], keyArn: string | undefined, extra: PolicyStatement[]) =>
+      JSON.stringify(
         policyDocument([
-          ...(managedDocuments.length ? [] : definition.derivation.document.Statement),
-          ...(extra as PolicyStatement[]),
+          ...(managedDocuments.length ? [] : definitionStatements),
+          ...extra,
           ...executionServiceStatements({ logging: level !== "OFF", tracing: args.tracing ?? false, keyArn, stateMachineArn }),
         ]),
       );
-    this.policy = policyDocumentOutput.apply((document) => JSON.stringify(document));
+    const ready = args.definition.rendered;
+    if (ready) {
+      this.policy =
+        args.additionalStatements === undefined
+          ? pulumi.output(args.kmsKeyArn).apply((keyArn) => servicePolicy(ready.derivation.document.Statement, keyArn, []))
+          : pulumi
+              .all([args.kmsKeyArn, pulumi.output(args.additionalStatements)])
+              .apply(([keyArn, extra]) => servicePolicy(ready.derivation.document.Statement, keyArn, extra as PolicyStatement[]));
+    } else {
+      this.policy = pulumi
+        .all([renderedOutput(args.definition), args.kmsKeyArn, pulumi.output(args.additionalStatements ?? [])])
+        .apply(([definition, keyArn, extra]) => servicePolicy(definition.derivation.document.Statement, keyArn, extra as PolicyStatement[]));
+    }
 
     const rolePolicy = new aws.iam.RolePolicy(
       `${name}-role-policy`,
@@ -161,14 +174,15 @@ export class Workflow extends pulumi.ComponentResource {
     });
     this.managedPolicyCount = managedDocuments.length;
 
-    this.definition = rendered.apply((r) => JSON.stringify(r.definition));
+    const definitionText: pulumi.Input<string> = ready ? JSON.stringify(ready.definition) : renderedOutput(args.definition).apply((r) => JSON.stringify(r.definition));
+    this.definition = pulumi.output(definitionText);
     this.stateMachine = new aws.sfn.StateMachine(
       name,
       transformed(args.transform?.stateMachine, {
         name: args.stateMachineName,
         type,
         roleArn: this.role.arn,
-        definition: this.definition,
+        definition: definitionText,
         loggingConfiguration: {
           level,
           includeExecutionData: args.logging.includeExecutionData,

@@ -139,7 +139,9 @@ function groupBy<T, R>(items: T[], keyOf: (item: T) => string, combine: (group: 
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = keyOf(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
   }
   return [...groups.values()].map(combine);
 }
