@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type JSONPath, printParseErrorCode, visit } from "jsonc-parser";
+import { parseDocument } from "yaml";
 import { AslStateMachine, Json } from "./asl";
 import { DefinitionError } from "./errors";
 import { findPlaceholders, PlaceholderUse } from "./placeholders";
@@ -16,9 +17,9 @@ export interface LoadedDefinition {
 }
 
 /**
- * Reads an ASL JSON file and finds its `${Placeholder}` tokens.
+ * Reads an ASL file, JSON or (`.yaml`/`.yml`) YAML, and finds its `${Placeholder}` tokens.
  *
- * @param file path to a `.asl.json` file.
+ * @param file path to a `.asl.json` (or `.asl.yaml`) file.
  * @returns the parsed definition and its placeholders.
  * @throws DefinitionError when the file cannot be read, is not JSON (naming line and column), or is not an
  *   object with `StartAt` and `States`.
@@ -31,7 +32,35 @@ export function loadDefinitionFile(file: string): LoadedDefinition {
   } catch (error) {
     throw new DefinitionError(displayPath(file), `cannot read the definition: ${(error as Error).message}`);
   }
-  return parseDefinition(text, displayPath(file));
+  return /\.ya?ml$/i.test(file) ? parseYamlDefinition(text, displayPath(file)) : parseDefinition(text, displayPath(file));
+}
+
+/**
+ * Parses an ASL definition written in YAML (`*.asl.yaml`, as AWS SAM's `DefinitionUri` and the Serverless Framework
+ * accept) with the `yaml` package, as strictly as the JSON path: a syntax error or a key written twice in one mapping
+ * is an error with its line and column, and aliases and custom tags are refused (Step Functions receives JSON).
+ * @param text the definition's YAML text.
+ * @param file the name to report in errors.
+ * @throws DefinitionError as {@link parseDefinition}, with YAML's line and column.
+ * @see https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-statemachine.html
+ */
+export function parseYamlDefinition(text: string, file: string): LoadedDefinition {
+  const document = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: true });
+  const [problem] = [...document.errors, ...document.warnings];
+  if (problem) {
+    const [start] = problem.linePos ?? [];
+    const where = start ? ` at line ${start.line}, column ${start.col}` : "";
+    throw new DefinitionError(file, `invalid YAML${where}: ${problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`);
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 0 });
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0];
+    throw new DefinitionError(file, /alias/i.test(message) ? "invalid YAML: aliases (*name) are not allowed in a definition; write the value out." : `invalid YAML: ${message}`);
+  }
+  // Through JSON, so that what is checked is exactly what Step Functions will be given.
+  return parseDefinition(JSON.stringify(value ?? null), file);
 }
 
 /** A path relative to the working directory when it is inside it, else as given. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { depthBeyond, jsonPathOf, loadDefinitionFile, MAX_JSON_DEPTH, parseDefinition } from "../../infra/definition/load";
+import { depthBeyond, jsonPathOf, loadDefinitionFile, MAX_JSON_DEPTH, parseDefinition, parseYamlDefinition } from "../../infra/definition/load";
 import { definitionPath } from "../../infra/manifest";
 import { definitionError } from "../definition-error";
 
@@ -132,5 +132,37 @@ describe("loadDefinitionFile", () => {
     const error = definitionError(() => loadDefinitionFile(file));
     expect(error.file).to.equal(file);
     expect(error.message).to.contain(`${file}: invalid JSON at line 3, column 41:`);
+  });
+});
+
+describe("YAML definitions (parseYamlDefinition, loadDefinitionFile on *.asl.yaml)", () => {
+  const YAML = ["Comment: a YAML definition, as SAM's DefinitionUri takes", "StartAt: A", "States:", "  A:", "    Type: Pass", "    Result: ${Value}", "    End: true", ""].join("\n");
+
+  it("loads a .asl.yaml file as the JSON it stands for, placeholders included", () => {
+    const directory = mkdtempSync(path.join(tmpdir(), "statecraft-yaml-"));
+    try {
+      const file = path.join(directory, "flow.asl.yaml");
+      writeFileSync(file, YAML);
+      const loaded = loadDefinitionFile(file);
+      expect(loaded.definition).to.deep.equal({ Comment: "a YAML definition, as SAM's DefinitionUri takes", StartAt: "A", States: { A: { Type: "Pass", Result: "${Value}", End: true } } });
+      expect([...loaded.placeholders.keys()]).to.deep.equal(["Value"]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a key written twice in one mapping, with its line and column", () => {
+    const error = definitionError(() => parseYamlDefinition(`${YAML}  A:\n    Type: Succeed\n`, "flow.asl.yaml"));
+    expect(error.message).to.equal("flow.asl.yaml: invalid YAML at line 8, column 3: Map keys must be unique.");
+  });
+
+  it("refuses aliases, which would hide a copied State", () => {
+    const error = definitionError(() => parseYamlDefinition("StartAt: A\nStates:\n  A: &same {Type: Pass, End: true}\n  B: *same\n", "flow.asl.yaml"));
+    expect(error.message).to.equal("flow.asl.yaml: invalid YAML: aliases (*name) are not allowed in a definition; write the value out.");
+  });
+
+  it("refuses broken YAML with its position, and a document that is not a state machine", () => {
+    expect(definitionError(() => parseYamlDefinition("StartAt: A\nStates:\n  A: {Type: Pass, End: true\n", "flow.asl.yaml")).message).to.match(/^flow\.asl\.yaml: invalid YAML at line 4, column 1: /);
+    expect(definitionError(() => parseYamlDefinition("- a\n- b\n", "flow.asl.yaml")).message).to.equal("flow.asl.yaml: a definition must be a JSON object with StartAt and States. Received: \"array\"");
   });
 });
