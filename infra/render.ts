@@ -56,7 +56,7 @@ export function renderDefinition(file: string, values: Record<string, string>, c
  * @throws DefinitionError as {@link renderDefinition} does.
  */
 export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<string, string>, context: ArnContext, options: RenderOptions = {}): RenderedDefinition {
-  const definition = substitutePlaceholders(loaded.file, loaded.definition, values, { allowUnresolved: options.allowUnresolved });
+  const definition = substitutePlaceholders(loaded.file, loaded.definition, values, { allowUnresolved: options.allowUnresolved, partition: context.partition });
   const bytes = Buffer.byteLength(JSON.stringify(definition), "utf8");
   if (bytes > ASL_LIMITS.maxDefinitionBytes) {
     throw new DefinitionError(loaded.file, `the definition is ${bytes.toLocaleString("en-US")} bytes after substitution; Step Functions accepts at most ${ASL_LIMITS.maxDefinitionBytes.toLocaleString("en-US")} (1 MiB). Split it, or move large constants out of it.`);

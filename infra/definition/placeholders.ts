@@ -8,6 +8,9 @@ import { DefinitionError } from "./errors";
  */
 export const PLACEHOLDER_PATTERN = /\$\{([A-Za-z0-9_]+)\}/g;
 
+/** A placeholder standing for an ARN's whole partition, at the start of a string. */
+const PARTITION_PLACEHOLDER = /^arn:\$\{[A-Za-z0-9_]+\}:/;
+
 /** Where a placeholder is used: the State (absent at the top level) and the field path inside it. */
 export interface PlaceholderUse {
   state?: string;
@@ -60,7 +63,9 @@ export function findPlaceholders(definition: AslStateMachine): Map<string, Place
  * @param definition the parsed definition (not modified).
  * @param values placeholder name → value (an ARN, a table name, …).
  * @param options `allowUnresolved`: leave placeholders without a value as they are (the `iam` command grants
- *   them scoped wildcards) instead of failing.
+ *   them scoped wildcards) instead of failing; `partition`: with `allowUnresolved`, the value of an unresolved
+ *   placeholder that stands for a whole ARN partition (`arn:${Partition}:states:::batch:submitJob.sync`, as CDK and
+ *   Terraform samples write): a Task's integrations live in the state machine's own partition, so it can only be that.
  * @returns a new definition with no placeholder left (but the unresolved ones, when allowed).
  * @throws DefinitionError naming the file, State, field and placeholder for a placeholder with no value, and
  *   naming the file and key for a value no placeholder uses (a likely typo).
@@ -69,7 +74,7 @@ export function substitutePlaceholders(
   file: string,
   definition: AslStateMachine,
   values: Record<string, string>,
-  options: { allowUnresolved?: boolean } = {},
+  options: { allowUnresolved?: boolean; partition?: string } = {},
 ): AslStateMachine {
   const placeholders = findPlaceholders(definition);
   if (options.allowUnresolved) {
@@ -77,9 +82,11 @@ export function substitutePlaceholders(
   } else {
     checkSubstitutionKeys(file, placeholders, Object.keys(values));
   }
-  return mapStrings(definition as unknown as Json, (text) =>
-    text.replace(PLACEHOLDER_PATTERN, (whole, name: string) => (Object.hasOwn(values, name) ? values[name] : whole)),
-  ) as unknown as AslStateMachine;
+  const partition = options.allowUnresolved ? options.partition : undefined;
+  return mapStrings(definition as unknown as Json, (text) => {
+    const substituted = text.replace(PLACEHOLDER_PATTERN, (whole, name: string) => (Object.hasOwn(values, name) ? values[name] : whole));
+    return partition ? substituted.replace(PARTITION_PLACEHOLDER, `arn:${partition}:`) : substituted;
+  }) as unknown as AslStateMachine;
 }
 
 /**

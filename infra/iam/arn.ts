@@ -41,6 +41,19 @@ export function parseArn(text: string): ParsedArn | undefined {
 }
 
 /**
+ * The parts of an ARN this project built, wildcards included (`arn:aws:glue:*:*:database/x`, which
+ * {@link parseArn} refuses): split on the first five colons, without checking them.
+ * @param text an ARN-shaped string.
+ * @returns the parts, or undefined when the text has fewer than six colon-separated parts.
+ */
+export function splitArn(text: string): ParsedArn | undefined {
+  const parts = text.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return undefined;
+  const [, partition, service, region, account] = parts;
+  return { partition, service, region, account, resource: parts.slice(5).join(":") };
+}
+
+/**
  * Builds an ARN in a context's partition, Region and account.
  * @param context partition, Region and account.
  * @param service the ARN's service namespace (`lambda`, `states`, `dynamodb`, …).

@@ -1,4 +1,4 @@
-import { ArnContext, buildArn, executionArn, parseArn } from "./arn";
+import { ArnContext, buildArn, executionArn, parseArn, splitArn } from "./arn";
 import { RESOURCE_KINDS, ResourceKind } from "./kinds";
 import { PolicyCondition } from "./policy";
 import { OPTIONAL_RESOURCE_ACTIONS_ON_STAR, grantedOnStar, sdkCallActions } from "./sdk-services";
@@ -425,7 +425,7 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
         actions: ["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"],
         resources: ({ targets, context }) => {
           const database = targets.database[0];
-          const name = !database || database.dynamic ? "*" : parseArn(database.arn)!.resource.slice("database/".length);
+          const name = !database || database.dynamic ? "*" : (splitArn(database.arn)?.resource ?? "database/*").slice("database/".length);
           return [buildArn(context, "glue", "catalog"), buildArn(context, "glue", `database/${name}`), buildArn(context, "glue", `table/${name}/*`)];
         },
         reason: "Athena reads the table definitions of the query's database from the Glue Data Catalog",
@@ -532,7 +532,8 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
         resources: ({ targets, context }) =>
           targets.connection.map((c) => {
             if (c.dynamic) return buildArn(context, "secretsmanager", "secret:events!connection/*");
-            const connection = parseArn(c.arn)!;
+            const connection = splitArn(c.arn);
+            if (!connection) return buildArn(context, "secretsmanager", "secret:events!connection/*");
             return `arn:${connection.partition}:secretsmanager:${connection.region}:${connection.account}:secret:events!connection/${connection.resource.split("/")[1]}/*`;
           }),
         reason: "the connection keeps its credentials in a Secrets Manager secret named after it",

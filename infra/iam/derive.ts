@@ -1,6 +1,6 @@
 import { AslState, AslStateMachine, walkStates } from "../definition/asl";
 import { DefinitionError } from "../definition/errors";
-import { ArnContext, PARTITION_PATTERN, buildArn, parseArn } from "./arn";
+import { ArnContext, PARTITION_PATTERN, ParsedArn, buildArn, parseArn, splitArn } from "./arn";
 import { DISTRIBUTED_MAP, GrantInput, ITEM_READERS, Integration, IntegrationPattern, RESOURCE_KINDS, RESULT_WRITERS, Target, integrationFor, unknownIntegration } from "./catalog";
 import { PolicyDocument, PolicyStatement, policyDocument } from "./policy";
 import { findValues, hasPlaceholder, isJsonata, isObject } from "./targets";
@@ -265,13 +265,28 @@ export function parseResource(file: string, stateName: string, resource: string)
     return { key: ACTIVITY, pattern: "" };
   }
   if (hasPlaceholder(resource)) {
-    throw new DefinitionError(file, "the Resource is an unresolved placeholder, so its integration cannot be known.", { state: stateName, field: "Resource", received: resource });
+    throw new DefinitionError(file, "the Resource is an unresolved placeholder, so its integration cannot be known: give the placeholder a value (`npm run iam -- --substitutions <file.json>`).", { state: stateName, field: "Resource", received: resource });
+  }
+  const parts = splitArn(resource);
+  if (parts?.service === "states" && /^(aws-sdk:)?[a-z0-9-]+:[A-Za-z0-9]+(\.sync(:2)?|\.waitForTaskToken)?$/.test(parts.resource) && (parts.region || parts.account)) {
+    throw new DefinitionError(file, `a service integration's Resource names no Region or account: write arn:${parts.partition}:states:::${parts.resource}.`, { state: stateName, field: "Resource", received: resource });
+  }
+  if (parts && (parts.service === "lambda" || parts.service === "states")) {
+    throw new DefinitionError(file, `not a valid ${parts.service === "lambda" ? "Lambda function" : "Step Functions"} ARN: ${arnFieldProblem(parts)}.`, { state: stateName, field: "Resource", received: resource });
   }
   throw new DefinitionError(file, `unknown integration: the Resource is neither a Step Functions service integration (arn:<partition>:states:::<service>:<action>), a Lambda function ARN nor an activity ARN.`, {
     state: stateName,
     field: "Resource",
     received: resource,
   });
+}
+
+/** What is wrong with an ARN's partition, Region or account, in words. */
+function arnFieldProblem(parts: ParsedArn): string {
+  if (!/^aws(-cn|-us-gov|-iso(-[a-z])?)?$/.test(parts.partition)) return `"${parts.partition}" is not a partition (aws, aws-cn, aws-us-gov, …)`;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(parts.region)) return `"${parts.region}" is not a Region code (such as us-east-1)`;
+  if (!/^\d{12}$/.test(parts.account)) return `the account "${parts.account}" is not 12 digits`;
+  return `"${parts.resource}" is not a function or activity name`;
 }
 
 /** The catalog key of a service-integration Resource (`sns:publish`), for messages. */

@@ -122,6 +122,18 @@ describe("findPlaceholders", () => {
 });
 
 describe("substitutePlaceholders", () => {
+  it("with allowUnresolved, gives an unresolved placeholder standing for a whole ARN partition the state machine's partition, and leaves the others", () => {
+    const definition: AslStateMachine = {
+      StartAt: "Submit",
+      States: { Submit: { Type: "Task", Resource: "arn:${Partition}:states:::batch:submitJob.sync", Parameters: { JobQueue: "${Queue}", Note: "arn:${Partition}:x" }, End: true } },
+    };
+    const result = substitutePlaceholders("flow.asl.json", definition, {}, { allowUnresolved: true, partition: "aws-cn" });
+    expect(result.States.Submit.Resource).to.equal("arn:aws-cn:states:::batch:submitJob.sync");
+    expect(result.States.Submit.Parameters).to.deep.equal({ JobQueue: "${Queue}", Note: "arn:aws-cn:x" });
+    // Without allowUnresolved, an unresolved placeholder is still an error, partition or not.
+    expect(definitionError(() => substitutePlaceholders("flow.asl.json", definition, {}, { partition: "aws" })).message).to.contain("Partition");
+  });
+
   it("replaces every placeholder, at every depth", () => {
     const result = substitutePlaceholders("flow.asl.json", fixture(), VALUES);
     expect(result.Comment).to.equal("Orders for dev");

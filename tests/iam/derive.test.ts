@@ -221,6 +221,24 @@ describe("deriveExecutionPolicy", () => {
     expect(error.message).to.match(/Received: "arn:aws:states:::databrew:startJobRun\.sync"$/);
   });
 
+  it("says what is wrong with a Resource that is almost a function or integration ARN, instead of calling it unknown", () => {
+    const message = (resource: string) => definitionError(() => statements(task({ Resource: resource }))).message;
+    expect(message("arn:aws:lambda:region-1:1234567890:function:work")).to.contain('not a valid Lambda function ARN: "region-1" is not a Region code');
+    expect(message("arn:aws:lambda:eu-west-1:1234567890:function:work")).to.contain('not a valid Lambda function ARN: the account "1234567890" is not 12 digits');
+    expect(message("arn:aws:states:us-east-1:111111111111:aws-sdk:s3:getObject")).to.contain("a service integration's Resource names no Region or account: write arn:aws:states:::aws-sdk:s3:getObject.");
+    expect(message("${WorkArn}")).to.contain("give the placeholder a value (`npm run iam -- --substitutions <file.json>`)");
+  });
+
+  it("derives an Athena query's Glue grants by database name when the Region and account are wildcards (npm run iam without --region)", () => {
+    const derivation = deriveExecutionPolicy(
+      "flow.asl.json",
+      task({ Resource: "arn:aws:states:::athena:startQueryExecution.sync", Parameters: { QueryString: "SELECT 1", QueryExecutionContext: { Database: "logs" }, ResultConfiguration: { OutputLocation: "s3://results/q/" } } }),
+      { partition: "aws", region: "*", account: "*" },
+    );
+    const glue = derivation.document.Statement.find((s) => s.Action.includes("glue:GetTable"));
+    expect(glue?.Resource).to.deep.equal(["arn:aws:glue:*:*:catalog", "arn:aws:glue:*:*:database/logs", "arn:aws:glue:*:*:table/logs/*"]);
+  });
+
   it("rejects an aws-sdk call of a service IAM does not have, naming the file, State and Resource", () => {
     const resource = "arn:aws:states:::aws-sdk:notaservice:getThing";
     const error = definitionError(() => statements(task({ Resource: resource, Parameters: {} })));
