@@ -67,11 +67,16 @@ export const ASL_FORMATS: Record<string, Format> = {
 
 /**
  * A path as Step Functions' JSONPath engine (Jayway) reads it, in the form asl-path-validator's grammar accepts:
- * Jayway takes a dot before a bracket (`$.[0]`, `$.Snapshots.[0].State`, written in published AWS samples) as the
- * bracket alone, while the grammar refuses it. The one bridge over that library's gap: a path is valid when it is, or
- * when this form of it is. Dots inside quoted names are left alone.
+ *
+ * - Jayway takes a dot before a bracket (`$.[0]`, `$.Snapshots.[0].State`, written in published AWS samples) as the
+ *   bracket alone, while the grammar refuses it: `.[` is written `[`;
+ * - Jayway reads a union of quoted names (`$[*]['bucket', 'key']`, in AWS's Glacier restore sample), which the
+ *   grammar refuses: the union is written as its first name, a path that is valid exactly when each name is.
+ *
+ * The one bridge over that library's gap: a path is valid when it is, or when this form of it is. Text inside
+ * quotes is left alone.
  * @param path a JSONPath, reference path or payload-template path.
- * @returns the path with every `.[` outside quotes written `[`.
+ * @returns the path in the grammar's form.
  * @see https://github.com/json-path/JsonPath#operators
  */
 export function jaywayTolerantPath(path: string): string {
@@ -85,6 +90,13 @@ export function jaywayTolerantPath(path: string): string {
       quote = char;
     } else if (char === "." && path[i + 1] === "[") {
       continue;
+    } else if (char === "[") {
+      const union = /^\[\s*('[^']*'|"[^"]*")(\s*,\s*('[^']*'|"[^"]*"))+\s*\]/.exec(path.slice(i));
+      if (union) {
+        result += `[${union[1]}]`;
+        i += union[0].length - 1;
+        continue;
+      }
     }
     result += char;
   }

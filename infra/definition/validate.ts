@@ -107,7 +107,7 @@ export function validateAsl(definition: AslStateMachine): AslProblem[] {
   const semantic: AslProblem[] = [
     ...library
       .filter((error) => !(error["Error code"] === "DUPLICATE_FIELD_NAME" && duplicates.length > 0))
-      .map((error) => ({ code: error["Error code"], message: error.Message, ...locateLibraryError(error, definition) })),
+      .map((error) => ({ code: error["Error code"], message: error.Message, ...locateLibraryError(error, definition), ...missingTerminalProblem(error, definition) })),
     ...duplicates,
   ];
   const limits = limitProblems(definition).map(({ state, field, message, received }): AslProblem => ({ code: "VALUE_OUT_OF_RANGE", message: `${message}. Received: ${JSON.stringify(received)}`, state, field }));
@@ -416,6 +416,26 @@ function locateLibraryError(error: LibraryError, definition: AslStateMachine): {
     return { state, field: (present.length > 1 ? present : props).map((prop) => [...keys, prop].join(".")).join(", ") };
   }
   return {};
+}
+
+/**
+ * The library's "State machine fsm<N> is missing a terminal state", where `fsm<N>` is the N-th `States` object of
+ * its `$..['States']` query, told in the user's terms: which machine (the top level, or a Parallel branch or Map
+ * processor of a named State) has no State that ends it.
+ * @returns the message, State and field, or nothing for another error.
+ */
+function missingTerminalProblem(error: LibraryError, definition: AslStateMachine): Partial<AslProblem> {
+  const match = /^State machine fsm(\d+) is missing a terminal state$/.exec(error.Message);
+  if (error["Error code"] !== "MISSING_TERMINAL_STATE" || !match) return {};
+  const { JSONPath } = libraryRequire("jsonpath-plus");
+  const containers = JSONPath({ path: "$..['States']", json: definition, resultType: "pointer" }) as string[];
+  const pointer = containers[Number(match[1]) - 1];
+  const advice = 'end one with "End": true, or add a Succeed or Fail State';
+  const nested = pointer && /^(?:.*\/)?States\/([^/]+)\/(Branches\/(\d+)|ItemProcessor|Iterator)\/States$/.exec(pointer);
+  if (!nested) return { message: `the state machine has no terminal State: ${advice}.`, field: "States" };
+  const state = nested[1].replace(/~1/g, "/").replace(/~0/g, "~");
+  const field = nested[3] !== undefined ? `Branches[${nested[3]}]` : nested[2];
+  return { message: `${nested[3] !== undefined ? `branch ${nested[3]} of this Parallel State` : `the ${nested[2]} of this Map State`} has no terminal State: ${advice}.`, state, field };
 }
 
 /** The State of that name at any depth, if any. */

@@ -120,6 +120,7 @@ const INVALID: { name: string; mutate: (d: AslStateMachine) => void; code: strin
       left(d).Type = "Succeed";
     },
     code: "MISSING_TERMINAL_STATE",
+    field: "States",
   },
   {
     name: "a State without QueryLanguage using Arguments inside a JSONata Map of a JSONPath machine",
@@ -190,7 +191,7 @@ describe("validateAsl", () => {
   }
 
   for (const { name, mutate, code, state, field } of INVALID) {
-    const place = state ? `at State "${state}"${field ? `, field "${field}"` : ""}` : "in no State (the library names none)";
+    const place = state ? `at State "${state}"${field ? `, field "${field}"` : ""}` : field ? `in no State, field "${field}"` : "in no State (the library names none)";
     it(`rejects ${name}, placing the first problem ${place}`, () => {
       const [first] = validateAsl(mutated(mutate));
       expect(first, "a problem").to.not.equal(undefined);
@@ -367,12 +368,35 @@ describe("validateAsl messages name the State and the field", () => {
   });
 });
 
+describe("validateAsl on a machine without a terminal State", () => {
+  const looping = { StartAt: "A", States: { A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Next: "A" } } };
+
+  it("says the top-level machine has none, in the user's terms, not the library's internal fsm number", () => {
+    const problems = validateAsl(looping as never).filter((p) => p.code === "MISSING_TERMINAL_STATE");
+    expect(problems).to.deep.equal([{ code: "MISSING_TERMINAL_STATE", message: 'the state machine has no terminal State: end one with "End": true, or add a Succeed or Fail State.', field: "States" }]);
+  });
+
+  it("names the Parallel State and branch, or the Map State and its processor, that has none", () => {
+    const parallel = { StartAt: "P", States: { P: { Type: "Parallel", End: true, Branches: [{ StartAt: "X", States: { X: { Type: "Succeed" } } }, looping] } } };
+    expect(validateAsl(parallel as never).filter((p) => p.code === "MISSING_TERMINAL_STATE")).to.deep.equal([
+      { code: "MISSING_TERMINAL_STATE", message: 'branch 1 of this Parallel State has no terminal State: end one with "End": true, or add a Succeed or Fail State.', state: "P", field: "Branches[1]" },
+    ]);
+    const map = { StartAt: "M", States: { M: { Type: "Map", End: true, ItemProcessor: looping } } };
+    expect(validateAsl(map as never).filter((p) => p.code === "MISSING_TERMINAL_STATE")).to.deep.equal([
+      { code: "MISSING_TERMINAL_STATE", message: 'the ItemProcessor of this Map State has no terminal State: end one with "End": true, or add a Succeed or Fail State.', state: "M", field: "ItemProcessor" },
+    ]);
+  });
+});
+
 describe("jaywayTolerantPath (the bridge over asl-path-validator's grammar)", () => {
   it("writes a dot before a bracket as the bracket alone, as Step Functions' JSONPath engine reads it", () => {
     expect(jaywayTolerantPath("$.[0]")).to.equal("$[0]");
     expect(jaywayTolerantPath("$.Snapshots.[0].State")).to.equal("$.Snapshots[0].State");
     expect(jaywayTolerantPath("$['a.[b']")).to.equal("$['a.[b']");
     expect(jaywayTolerantPath("$.plain.path")).to.equal("$.plain.path");
+    // A union of quoted names (Jayway reads it; the grammar does not) is checked as its first name.
+    expect(jaywayTolerantPath("$.[*].['bucket', 'key']")).to.equal("$[*]['bucket']");
+    expect(jaywayTolerantPath("$.x['a,b']")).to.equal("$.x['a,b']");
   });
 
   it("accepts the published AWS samples' $.[0] and $.Snapshots.[0].State, and still refuses a path that is not one", () => {
