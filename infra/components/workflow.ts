@@ -128,8 +128,9 @@ export class Workflow extends pulumi.ComponentResource {
     // IAM caps a role's inline policies at 10,240 characters. Derived statements that leave too little room for
     // the service statements move to customer managed policies of at most 6,144 characters each (render checked
     // that they fit the role's quota of ten); the inline policy keeps logging, X-Ray, KMS and the additions.
-    const derived = args.definition.rendered?.derivation.document.Statement;
-    const managedDocuments = derived && policySize(policyDocument(derived)) > INLINE_POLICY_LIMIT - SERVICE_STATEMENTS_ALLOWANCE ? splitStatements(derived) : [];
+    // The derived document is merged already (deriveExecutionPolicy): its size is what IAM counts.
+    const derivedDocument = args.definition.rendered?.derivation.document;
+    const managedDocuments = derivedDocument && policySize(derivedDocument) > INLINE_POLICY_LIMIT - SERVICE_STATEMENTS_ALLOWANCE ? splitStatements(derivedDocument.Statement) : [];
     // A definition rendered already (plain substitutions, the common case) needs no Output of its own: the policy
     // waits only for the key and the additions, the definition is a plain string. Each Output a resource waits on
     // is promises and stack captures inside Pulumi, so this keeps the plan close to a hand-written program's cost.
