@@ -543,8 +543,18 @@ export const INTEGRATIONS: Readonly<Record<string, Integration>> = {
   },
   "bedrock:invokeModel": {
     patterns: [""],
-    targets: { model: { paths: ["ModelId"], kind: K.bedrockModel } },
-    grants: [{ actions: ["bedrock:InvokeModel"], resources: arns("model"), reason: "the Task invokes the model" }],
+    targets: {
+      model: { paths: ["ModelId"], kind: K.bedrockModel },
+      input: { paths: ["Input.S3Uri"], kind: K.s3ObjectUrl, required: false },
+      output: { paths: ["Output.S3Uri"], kind: K.s3ObjectUrl, required: false },
+    },
+    grants: [
+      { actions: ["bedrock:InvokeModel"], resources: arns("model"), reason: "the Task invokes the model" },
+      // Step Functions itself reads the request body from Input.S3Uri and writes the response to Output.S3Uri,
+      // with the execution role (connect-bedrock: "Input", "Output"; the CDK's BedrockInvokeModel grants the same).
+      { actions: ["s3:GetObject"], resources: s3ObjectArns("input"), condition: s3AccountCondition("input"), reason: "Step Functions reads the model's input from Input.S3Uri" },
+      { actions: ["s3:PutObject"], resources: s3ObjectArns("output"), condition: s3AccountCondition("output"), reason: "Step Functions writes the model's response to Output.S3Uri" },
+    ],
     docs: `${DOCS}/connect-bedrock.html`,
   },
   "bedrock:createModelCustomizationJob": {
@@ -1108,6 +1118,16 @@ function s3Integration(action: string, actions: string[]): Integration {
     }),
     docs: `${DOCS}/supported-services-awssdk.html`,
   };
+}
+
+/** The object ARNs of `s3://bucket/key` targets: the object itself, or any object for a dynamic one. */
+function s3ObjectArns(target: string): Grant["resources"] {
+  return ({ targets, context }) =>
+    targets[target].map((u) => {
+      if (u.dynamic) return `${K.s3Bucket.wildcard(context)}/*`;
+      const { bucket, prefix } = s3Parts(u.arn);
+      return `arn:${context.partition}:s3:::${bucket}/${prefix}`;
+    });
 }
 
 /** The bucket and key prefix of an `s3://bucket/prefix` URL. */

@@ -229,6 +229,18 @@ describe("deriveExecutionPolicy", () => {
     expect(message("${WorkArn}")).to.contain("give the placeholder a value (`npm run iam -- --substitutions <file.json>`)");
   });
 
+  it("grants a Bedrock InvokeModel Task the S3 object it reads its input from and the one it writes its response to", () => {
+    const derivation = deriveExecutionPolicy(
+      "flow.asl.json",
+      task({ Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: "amazon.titan-text-express-v1", Input: { S3Uri: "s3://prompts/in.json" }, Output: { S3Uri: "s3://answers/out.json" } } }),
+      CONTEXT,
+    );
+    expect(derivation.document.Statement.filter((s) => s.Action.some((a) => a.startsWith("s3:")))).to.deep.equal([
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::prompts/in.json"] },
+      { Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::answers/out.json"] },
+    ]);
+  });
+
   it("derives an Athena query's Glue grants by database name when the Region and account are wildcards (npm run iam without --region)", () => {
     const derivation = deriveExecutionPolicy(
       "flow.asl.json",
