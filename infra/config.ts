@@ -3,6 +3,9 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
 import { parseArn, partitionOf } from "./iam/arn";
+import { alarmsSchema, alertSubscriberSchema, DEFAULT_ALARMS } from "./monitoring/schema";
+import { rolloutSchema } from "./rollout/schema";
+import { eventBusesSchema, triggerSchema } from "./triggers/schema";
 import { APPROVAL_TOPIC, HANDLERS, type HandlerName, type HandlerSpec, PROJECT_ROOT, TABLES, type TableName, type TableSpec, TOPICS, type TopicName, WORKFLOWS, type WorkflowName, stackContents } from "./manifest";
 
 /**
@@ -184,6 +187,19 @@ export const stackConfigSchema = z.object({
    */
   approvers: z.array(approverSchema).default([]),
   /**
+   * `statecraft:triggers`: what starts each workflow (schedules, EventBridge rules, S3 object-created events, HTTP
+   * routes), workflow → its triggers; see `infra/triggers/schema.ts`. @default {}
+   */
+  triggers: z.partialRecord(z.enum(names(WORKFLOWS)), z.array(triggerSchema)).default({}),
+  /** `statecraft:eventBuses`: custom EventBridge buses the stack creates for event-rule triggers. @default [] */
+  eventBuses: eventBusesSchema.default([]),
+  /** `statecraft:alarms`: the CloudWatch alarms every state machine gets (`infra/monitoring/schema.ts`). */
+  alarms: alarmsSchema.default(DEFAULT_ALARMS),
+  /** `statecraft:alerts`: who the stack's alerts topic notifies (alarms and failed executions). @default [] */
+  alerts: z.array(alertSubscriberSchema).default([]),
+  /** `statecraft:rollouts`: how a new version of each workflow reaches its alias (`infra/rollout/schema.ts`). @default {} */
+  rollouts: z.partialRecord(z.enum(names(WORKFLOWS)), rolloutSchema).default({}),
+  /**
    * `statecraft:producerStack`: the fully-qualified stack (`<organization>/<project>/<stack>`) whose shared
    * workflows this stack's workflows call, read through a StackReference.
    */
@@ -229,6 +245,11 @@ const KEYS: Record<keyof z.infer<typeof stackConfigSchema>, { key: string; kind:
   sharing: { key: "statecraft:sharing", kind: "json" },
   producerStack: { key: "statecraft:producerStack", kind: "string" },
   approvers: { key: "statecraft:approvers", kind: "json" },
+  triggers: { key: "statecraft:triggers", kind: "json" },
+  eventBuses: { key: "statecraft:eventBuses", kind: "json" },
+  alarms: { key: "statecraft:alarms", kind: "json" },
+  alerts: { key: "statecraft:alerts", kind: "json" },
+  rollouts: { key: "statecraft:rollouts", kind: "json" },
 };
 
 /** Config values that must be Pulumi secrets, as key paths (`*` for any map key). */
@@ -812,6 +833,47 @@ function crossChecks(config: StackConfig, stack: string): string[] {
   if (config.producerStack && producerStackOf(config)?.stack === stack) problem("statecraft:producerStack", "names this stack itself", config.producerStack);
   if (callsShared.length > 0 && !config.producerStack) {
     problem("statecraft:producerStack", `is required: ${callsShared.join(", ")} call${callsShared.length === 1 ? "s" : ""} a workflow shared by another stack (missing)`);
+  }
+  problems.push(...operationProblems(config));
+  return problems;
+}
+
+/**
+ * Checks of `statecraft:triggers`, `statecraft:rollouts` and `statecraft:eventBuses` against the rest of the
+ * stack: every workflow they name is deployed; trigger names are unique per workflow; a synchronous HTTP route
+ * (StartSyncExecution) starts an Express workflow; an event rule listens on `default` or a bus of
+ * `statecraft:eventBuses`; two HTTP triggers of the stack do not take the same route.
+ * @returns one line per problem, naming the key path.
+ */
+function operationProblems(config: StackConfig): string[] {
+  const problems: string[] = [];
+  const problem = (where: string, message: string, value?: unknown) => problems.push(`${where}: ${message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`);
+  const routes = new Map<string, string>();
+  for (const [workflow, triggers] of Object.entries(config.triggers) as [WorkflowName, NonNullable<StackConfig["triggers"][WorkflowName]>][]) {
+    const at = `statecraft:triggers.${workflow}`;
+    if (!config.workflows.includes(workflow)) {
+      problem(at, `names a workflow this stack does not deploy (statecraft:workflows: ${config.workflows.join(", ")})`, workflow);
+      continue;
+    }
+    const seen = new Set<string>();
+    triggers.forEach((trigger, i) => {
+      if (seen.has(trigger.name)) problem(`${at}[${i}].name`, "is the name of another trigger of this workflow: names must be unique", trigger.name);
+      seen.add(trigger.name);
+      if (trigger.type === "http") {
+        if (trigger.sync && WORKFLOWS[workflow].type !== "EXPRESS") {
+          problem(`${at}[${i}].sync`, `${workflow} is a STANDARD workflow: StartSyncExecution runs Express workflows only; drop sync to start it asynchronously`, trigger.sync);
+        }
+        const other = routes.get(trigger.route);
+        if (other) problem(`${at}[${i}].route`, `is also ${other}'s route: each route starts one workflow`, trigger.route);
+        routes.set(trigger.route, `${workflow}/${trigger.name}`);
+      }
+      if (trigger.type === "eventRule" && trigger.bus !== "default" && !config.eventBuses.includes(trigger.bus)) {
+        problem(`${at}[${i}].bus`, `is not an event bus of this stack: use default, or create it with statecraft:eventBuses${suggestion(trigger.bus, config.eventBuses)}`, trigger.bus);
+      }
+    });
+  }
+  for (const workflow of Object.keys(config.rollouts) as WorkflowName[]) {
+    if (!config.workflows.includes(workflow)) problem(`statecraft:rollouts.${workflow}`, `names a workflow this stack does not deploy (statecraft:workflows: ${config.workflows.join(", ")})`, workflow);
   }
   return problems;
 }
