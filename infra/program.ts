@@ -64,6 +64,8 @@ export async function statecraftProgram() {
     tableNames: platform.tableNames,
     functionArns: platform.functionArns,
     sharedWorkflows: platform.sharedWorkflows,
+    // Per workflow, what starts it: each trigger's type, role and source ARN (and URL or bucket).
+    triggers: platform.triggers,
     // The base URL of the approve and reject links, for a stack that deploys credit-approval.
     ...(platform.httpApiEndpoints.approvals ? { approvalEndpoint: platform.httpApiEndpoints.approvals } : {}),
   };

@@ -191,8 +191,54 @@ export class AwsMocks implements pulumi.runtime.Mocks {
       case "aws:apigatewayv2/route:Route":
         return { id: alphanumeric(`route|${inputs.apiId}|${inputs.routeKey}`, 7, false), state: {} };
       case "aws:sfn/stateMachine:StateMachine": {
+        // With publish, Step Functions publishes version 1 at creation; the version ARN is the machine's, qualified.
         const arn = buildArn(c, "states", `stateMachine:${physical}`);
-        return { id: arn, state: { arn, name: physical, status: "ACTIVE", stateMachineVersionArn: "" } };
+        return { id: arn, state: { arn, name: physical, status: "ACTIVE", stateMachineVersionArn: inputs.publish ? `${arn}:1` : "" } };
+      }
+      case "aws:sfn/alias:Alias": {
+        // An alias ARN is the state machine's, qualified by the alias name.
+        const version = String((inputs.routingConfigurations as { stateMachineVersionArn?: string }[] | undefined)?.[0]?.stateMachineVersionArn ?? "");
+        const arn = `${version.replace(/:\d+$/, "")}:${physical}`;
+        return { id: arn, state: { arn, name: physical, creationDate: "2026-01-01T00:00:00Z" } };
+      }
+      case "aws:cloudwatch/eventBus:EventBus": {
+        const arn = buildArn(c, "events", `event-bus/${physical}`);
+        return { id: physical, state: { arn, name: physical } };
+      }
+      case "aws:cloudwatch/eventRule:EventRule": {
+        const bus = String(inputs.eventBusName ?? "default");
+        const arn = buildArn(c, "events", bus === "default" ? `rule/${physical}` : `rule/${bus}/${physical}`);
+        return { id: bus === "default" ? physical : `${bus}/${physical}`, state: { arn, name: physical } };
+      }
+      case "aws:cloudwatch/eventTarget:EventTarget":
+        return { id: `${inputs.eventBusName ?? "default"}-${inputs.rule}-${inputs.targetId ?? name}`, state: {} };
+      case "aws:scheduler/schedule:Schedule": {
+        const group = String(inputs.groupName ?? "default");
+        return { id: `${group}/${physical}`, state: { arn: buildArn(c, "scheduler", `schedule/${group}/${physical}`), name: physical } };
+      }
+      case "aws:sqs/queue:Queue": {
+        const url = `https://sqs.${c.region}.${dnsSuffixOf(c.partition)}/${c.account}/${physical}`;
+        return { id: url, state: { arn: buildArn(c, "sqs", physical), url, name: physical } };
+      }
+      case "aws:sqs/queuePolicy:QueuePolicy":
+        return { id: String(inputs.queueUrl), state: {} };
+      case "aws:s3/bucket:Bucket": {
+        // A bucketPrefix gets 26 characters of AWS's choosing.
+        const bucket = String(inputs.bucket ?? `${inputs.bucketPrefix ?? `${name}-`}${alphanumeric(`bucket|${name}`, 26, false)}`);
+        return { id: bucket, state: { arn: `arn:${c.partition}:s3:::${bucket}`, bucket, bucketDomainName: `${bucket}.s3.${dnsSuffixOf(c.partition)}`, region: c.region } };
+      }
+      case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+      case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+      case "aws:s3/bucketVersioning:BucketVersioning":
+      case "aws:s3/bucketNotification:BucketNotification":
+        return { id: String(inputs.bucket), state: {} };
+      case "aws:apigatewayv2/authorizer:Authorizer":
+        return { id: alphanumeric(`authorizer|${inputs.apiId}|${name}`, 6, false), state: {} };
+      case "aws:cloudwatch/metricAlarm:MetricAlarm":
+        return { id: physical, state: { arn: buildArn(c, "cloudwatch", `alarm:${physical}`), name: physical } };
+      case "aws:cloudwatch/dashboard:Dashboard": {
+        const dashboard = String(inputs.dashboardName ?? name);
+        return { id: dashboard, state: { dashboardArn: `arn:${c.partition}:cloudwatch::${c.account}:dashboard/${dashboard}` } };
       }
       default:
         throw new Error(`no mock answer for resource type ${type} (${name}): add one to offline/mocks.ts`);

@@ -37,6 +37,8 @@ import { HttpApi, HttpApiLambdaRoutes } from "./http-api";
 import { Workflow } from "./workflow";
 import { platformKeyPolicy } from "./key-policy";
 import { SharedWorkflowOutputs, WorkflowSharing } from "./workflow-sharing";
+import { DeployedTrigger, WorkflowTriggers } from "./workflow-triggers";
+import { LIVE_ALIAS } from "../rollout/schema";
 
 /** Arguments of a {@link Platform}. */
 export interface PlatformArgs {
@@ -109,6 +111,8 @@ export class Platform extends pulumi.ComponentResource {
   readonly httpApiEndpoints: Partial<Record<HttpApiName, pulumi.Output<string>>>;
   /** Per shared workflow: state machine ARN, invoker role ARN, type; empty when the stack shares nothing. */
   readonly sharedWorkflows: Partial<Record<WorkflowName, SharedWorkflowOutputs>>;
+  /** Per workflow, its triggers by name (`statecraft:triggers`). */
+  readonly triggers: Partial<Record<WorkflowName, Record<string, DeployedTrigger>>>;
   /** The customer-managed key's ARN, when the stack creates or names one. */
   readonly kmsKeyArn?: pulumi.Output<string>;
 
@@ -281,6 +285,7 @@ export class Platform extends pulumi.ComponentResource {
         if ("sharedWorkflow" in reference) return [];
         return config.backupTables.filter((table): table is TableName => table in tables).map((table) => tables[table]!);
       });
+    const workflowResources: Partial<Record<WorkflowName, Workflow>> = {};
     this.workflows = pick(WORKFLOWS, contents.workflows, (spec, workflow) => {
       const source = sources[workflow];
       if (!source) throw new Error(`Platform: no definition source for ${workflow}: build them with workflowSources()`);
@@ -304,8 +309,34 @@ export class Platform extends pulumi.ComponentResource {
         },
         { ...child, dependsOn: referenced(workflow) },
       );
+      workflowResources[workflow] = resource;
       return { stateMachineArn: resource.stateMachineArn, roleArn: resource.roleArn, logGroupName: resource.logGroupName, type: spec.type };
     });
+
+    // What starts each workflow: its triggers start the live alias, once the workflow (and its alias) exist.
+    const buses = config.eventBuses.map((bus) => new aws.cloudwatch.EventBus(`bus-${bus}`, { name: bus, description: `Events that start ${naming.physical("")} workflows.` }, child));
+    this.triggers = {};
+    for (const [workflow, triggers] of Object.entries(config.triggers) as [WorkflowName, NonNullable<StackConfig["triggers"][WorkflowName]>][]) {
+      const deployed = workflowResources[workflow];
+      if (!deployed || triggers.length === 0) continue;
+      const stateMachineArn = naming.stateMachineArn(workflow);
+      const component = new WorkflowTriggers(
+        `${workflow}-triggers`,
+        {
+          workflow,
+          triggers,
+          naming,
+          type: WORKFLOWS[workflow].type,
+          stateMachineArn,
+          aliasArn: `${stateMachineArn}:${LIVE_ALIAS}`,
+          alias: LIVE_ALIAS,
+          logRetentionDays: config.logRetentionDays,
+          kmsKeyArn: keyArn,
+        },
+        { ...child, dependsOn: [deployed, ...buses] },
+      );
+      this.triggers[workflow] = component.triggers;
+    }
 
     this.topicArns = mapValues(topics, (topic) => topic.arn);
     this.tableNames = mapValues(tables, (table) => table.name);
@@ -338,6 +369,7 @@ export class Platform extends pulumi.ComponentResource {
       secretArns: this.secretArns,
       httpApiEndpoints: this.httpApiEndpoints,
       sharedWorkflows: this.sharedWorkflows,
+      triggers: this.triggers,
     });
   }
 }

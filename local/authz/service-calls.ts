@@ -86,3 +86,41 @@ export function executionStartCalls(machine: PlannedStateMachine): IamCall[] {
   }
   return calls;
 }
+
+/** A trigger as the stack's `triggers` output describes it, with the state machine it starts. */
+export interface PlannedTrigger {
+  type: "schedule" | "eventRule" | "s3" | "http";
+  /** The role the trigger's service assumes. */
+  roleArn: string;
+  /** The schedule group's, rule's or HTTP API's ARN the service presents as `aws:SourceArn` (a route, for HTTP). */
+  sourceArn: string;
+  /** The unqualified state machine ARN, and the alias the trigger starts. */
+  stateMachineArn: string;
+  alias: string;
+  /** A synchronous HTTP route (StartSyncExecution). */
+  sync?: boolean;
+}
+
+/**
+ * The calls AWS makes when a trigger fires: its service (Scheduler, EventBridge, API Gateway) assumes the trigger's
+ * role, from the stack's account and the trigger's own ARN (`aws:SourceAccount`, `aws:SourceArn`), and the role
+ * starts the workflow's alias: `states:StartExecution` (or `StartSyncExecution`) authorized against the unqualified
+ * state machine ARN, with the alias as `states:StateMachineQualifier`.
+ * @param trigger the trigger.
+ * @param account the stack's account.
+ * @returns the calls, in order.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/auth-version-alias.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export function triggerStartCalls(trigger: PlannedTrigger, account: string): IamCall[] {
+  const service = { schedule: "scheduler.amazonaws.com", eventRule: "events.amazonaws.com", s3: "events.amazonaws.com", http: "apigateway.amazonaws.com" }[trigger.type];
+  return [
+    { principal: service, action: "sts:AssumeRole", resource: trigger.roleArn, context: { "aws:SourceAccount": account, "aws:SourceArn": trigger.sourceArn } },
+    {
+      principal: trigger.roleArn,
+      action: trigger.sync ? "states:StartSyncExecution" : "states:StartExecution",
+      resource: trigger.stateMachineArn,
+      context: { "states:StateMachineQualifier": [trigger.alias] },
+    },
+  ];
+}

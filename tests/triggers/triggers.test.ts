@@ -1,0 +1,142 @@
+import { expect } from "chai";
+import { Authorizer } from "../../local/authz/authorizer";
+import { PlannedTrigger, triggerStartCalls } from "../../local/authz/service-calls";
+import { WORKFLOWS, WorkflowName } from "../../infra/manifest";
+import { LIVE_ALIAS } from "../../infra/rollout/schema";
+import { boundedName, s3ObjectCreatedPattern, triggerPolicy, triggerTrustPolicy } from "../../infra/triggers/roles";
+import { eventPatternProblem, scheduleExpressionProblem, triggerSchema } from "../../infra/triggers/schema";
+import { parseStackConfig } from "../../infra/config";
+import { plans } from "../local/plans";
+
+const CONTEXT = { partition: "aws", region: "eu-west-1", account: "222222222222" };
+
+describe("trigger settings (infra/triggers/schema.ts)", () => {
+  it("takes the schedule expressions EventBridge Scheduler takes, and says what is wrong with the others", () => {
+    for (const good of ["cron(0 2 * * ? *)", "cron(0/15 8-17 ? * MON-FRI *)", "rate(1 hour)", "rate(5 minutes)", "at(2027-01-01T09:00:00)", "cron(0 12 L * ? *)"]) {
+      expect(scheduleExpressionProblem(good), good).to.equal(undefined);
+    }
+    expect(scheduleExpressionProblem("cron(0 2 * * *)")).to.contain("6 fields");
+    expect(scheduleExpressionProblem("cron(0 2 * * MON *)")).to.contain("exactly one of day-of-month and day-of-week must be ?");
+    expect(scheduleExpressionProblem("cron(61 2 * * ? *)")).to.contain("minutes");
+    expect(scheduleExpressionProblem("rate(1 hours)")).to.contain("rate(1 hour)");
+    expect(scheduleExpressionProblem("every day")).to.contain("must be rate(");
+  });
+
+  it("checks event patterns as EventBridge reads them: an object whose leaves are lists", () => {
+    expect(eventPatternProblem({ source: ["acme.orders"], detail: { kind: [{ prefix: "Order" }] } })).to.equal(undefined);
+    expect(eventPatternProblem({ source: "acme.orders" })).to.contain("source must be a list of values");
+    expect(eventPatternProblem({ detail: { kind: [] } })).to.contain("detail.kind is an empty list");
+    const notJson = triggerSchema.safeParse({ type: "eventRule", name: "x", pattern: "{source: oops" });
+    expect(notJson.success).to.equal(false);
+    expect(JSON.stringify(notJson.error?.issues)).to.contain("is not JSON");
+  });
+
+  it("fails the stack config before any resource, naming the key: a bad cron, an unknown bus, a sync route on a Standard workflow, a workflow not deployed", () => {
+    const base: Record<string, string> = {
+      "aws:region": "eu-west-1",
+      "statecraft:accountId": CONTEXT.account,
+      "statecraft:logLevel": "ERROR",
+      "statecraft:logRetentionDays": "30",
+      "statecraft:tracing": "true",
+      "statecraft:kmsKey": "none",
+      "statecraft:tableProtection": JSON.stringify({ pointInTimeRecovery: true, deletionProtection: true, retainOnDelete: false }),
+      "statecraft:workflows": JSON.stringify(["credit-approval", "order-events"]),
+      "statecraft:approvers": JSON.stringify([{ protocol: "email", endpoint: "a@b.example" }]),
+    };
+    const triggers = {
+      "credit-approval": [{ type: "http", name: "apply", route: "POST /apply", sync: true, authorization: { type: "iam" } }],
+      "order-events": [
+        { type: "schedule", name: "tick", expression: "cron(0 2 * * *)" },
+        { type: "eventRule", name: "events", bus: "acme-ordrs", pattern: { source: ["acme"] } },
+      ],
+      "backup-orchestration": [{ type: "schedule", name: "nightly", expression: "rate(1 day)" }],
+    };
+    let message = "";
+    try {
+      parseStackConfig("prod", { ...base, "statecraft:triggers": JSON.stringify(triggers), "statecraft:eventBuses": JSON.stringify(["acme-orders"]) }, []);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.contain('statecraft:triggers.order-events.0.expression: is not a schedule expression: a cron expression has 6 fields');
+    // Cross-checks run once every field is valid: fix the cron and look again.
+    triggers["order-events"][0] = { type: "schedule", name: "tick", expression: "cron(0 2 * * ? *)" };
+    try {
+      parseStackConfig("prod", { ...base, "statecraft:triggers": JSON.stringify(triggers), "statecraft:eventBuses": JSON.stringify(["acme-orders"]) }, []);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.contain("statecraft:triggers.credit-approval[0].sync: credit-approval is a STANDARD workflow: StartSyncExecution runs Express workflows only");
+    expect(message).to.contain('statecraft:triggers.order-events[1].bus: is not an event bus of this stack: use default, or create it with statecraft:eventBuses; did you mean acme-orders? (got "acme-ordrs")');
+    expect(message).to.contain("statecraft:triggers.backup-orchestration: names a workflow this stack does not deploy");
+  });
+});
+
+describe("trigger roles (infra/triggers/roles.ts)", () => {
+  it("trusts only the trigger's service, from the stack's account and the trigger's own ARN", () => {
+    const trust = triggerTrustPolicy({ type: "schedule" } as never, CONTEXT, "arn:aws:scheduler:eu-west-1:222222222222:schedule-group/default");
+    expect(trust.Statement).to.deep.equal([
+      {
+        Effect: "Allow",
+        Principal: { Service: "scheduler.amazonaws.com" },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEquals: { "aws:SourceAccount": "222222222222" }, ArnLike: { "aws:SourceArn": "arn:aws:scheduler:eu-west-1:222222222222:schedule-group/default" } },
+      },
+    ]);
+  });
+
+  it("allows starting the alias only (StartSyncExecution for a synchronous route), and a schedule's dead-letter queue", () => {
+    const machine = "arn:aws:states:eu-west-1:222222222222:stateMachine:m";
+    const sync = triggerPolicy({ type: "http", sync: true } as never, machine, "live");
+    expect(sync.Statement).to.deep.equal([{ Effect: "Allow", Action: ["states:StartSyncExecution"], Resource: [machine], Condition: { "ForAnyValue:StringEquals": { "states:StateMachineQualifier": ["live"] } } }]);
+    const schedule = triggerPolicy({ type: "schedule" } as never, machine, "live", "arn:aws:sqs:eu-west-1:222222222222:dlq");
+    expect(schedule.Statement.map((s) => s.Action)).to.deep.equal([["sqs:SendMessage"], ["states:StartExecution"]]);
+  });
+
+  it("filters S3 events by bucket, prefix and suffix (one wildcard when both are given)", () => {
+    expect(s3ObjectCreatedPattern("orders-bucket", { prefix: "incoming/", suffix: ".json" })).to.deep.equal({
+      source: ["aws.s3"],
+      "detail-type": ["Object Created"],
+      detail: { bucket: { name: ["orders-bucket"] }, object: { key: [{ wildcard: "incoming/*.json" }] } },
+    });
+    expect(s3ObjectCreatedPattern("b", { prefix: "in/" }).detail).to.deep.equal({ bucket: { name: ["b"] }, object: { key: [{ prefix: "in/" }] } });
+  });
+
+  it("keeps role names within IAM's 64 characters, distinct", () => {
+    const long = `statecraft-prod-backup-orchestration-${"x".repeat(30)}-trigger`;
+    expect(boundedName(long)).to.have.length(64);
+    expect(boundedName(long)).to.not.equal(boundedName(`${long}2`));
+    expect(boundedName("short")).to.equal("short");
+  });
+});
+
+describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
+  it("has the configured triggers, each with its own role, and every trigger may start its workflow's alias and nothing else", async function () {
+    this.timeout(20_000);
+    const plan = await plans("prod");
+    const outputs = plan.outputs.triggers as Record<WorkflowName, Record<string, { type: PlannedTrigger["type"]; roleArn: string; sourceArn: string }>>;
+    expect(Object.keys(outputs).sort()).to.deep.equal(["backup-orchestration", "credit-approval", "order-events"]);
+    expect(Object.keys(outputs["order-events"]).sort()).to.deep.equal(["order-events", "order-files", "orders-api"]);
+    const authorizer = new Authorizer([plan]);
+    const roles = new Set<string>();
+    for (const [workflow, triggers] of Object.entries(outputs) as [WorkflowName, (typeof outputs)[WorkflowName]][]) {
+      const stateMachineArn = `arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-${workflow}`;
+      for (const [name, deployed] of Object.entries(triggers)) {
+        roles.add(deployed.roleArn);
+        const trigger: PlannedTrigger = { ...deployed, stateMachineArn, alias: LIVE_ALIAS, sync: name === "orders-api" && WORKFLOWS[workflow].type === "EXPRESS" };
+        for (const call of triggerStartCalls(trigger, "222222222222")) {
+          const decision = await authorizer.authorize(call);
+          expect(decision.allowed, `${workflow}/${name}: ${decision.message}`).to.equal(true);
+        }
+        const [assume, start] = triggerStartCalls(trigger, "222222222222");
+        // Another account's schedule, rule or API may not use the role; the role may not start another alias,
+        // the unqualified machine, or another workflow.
+        expect((await authorizer.authorize({ ...assume, context: { ...assume.context, "aws:SourceAccount": "999999999999" } })).allowed).to.equal(false);
+        expect((await authorizer.authorize({ ...assume, context: { ...assume.context, "aws:SourceArn": assume.context!["aws:SourceArn"].toString().replace("222222222222", "999999999999") } })).allowed).to.equal(false);
+        expect((await authorizer.authorize({ ...start, context: { "states:StateMachineQualifier": ["2"] } })).allowed).to.equal(false);
+        expect((await authorizer.authorize({ ...start, context: {} })).allowed).to.equal(false);
+        expect((await authorizer.authorize({ ...start, resource: `${stateMachineArn}-other` })).allowed).to.equal(false);
+      }
+    }
+    expect(roles.size, "one role per trigger").to.equal(5);
+  });
+});
