@@ -37,6 +37,7 @@ export function formatPlan(plan: Plan): string {
       indent(JSON.stringify(JSON.parse(machine.inputs.definition as string), null, 2), 4),
       "  Role policy:",
       indent(JSON.stringify(JSON.parse((policy?.inputs.policy as string) ?? "null"), null, 2), 4),
+      ...operationLines(plan, machine.name),
     );
   }
   for (const role of plan.resources.filter((r) => r.type === "aws:iam/role:Role" && r.parent === "statecraft:index:WorkflowSharing::sharing")) {
@@ -57,6 +58,40 @@ export function formatPlan(plan: Plan): string {
     lines.push("", `StackReference ${name}, answered with its sharedWorkflows:`, indent(JSON.stringify(outputs.sharedWorkflows ?? null, null, 2), 2));
   }
   return lines.join("\n");
+}
+
+/**
+ * What operates one workflow, from the plan: its triggers (what starts it, through which role), its alarms and its
+ * alias (with the rollout that moves it).
+ */
+function operationLines(plan: Plan, workflow: string): string[] {
+  const lines: string[] = [];
+  const triggers = (plan.outputs.triggers as Record<string, Record<string, { type: string; roleArn: string; sourceArn: string; url?: string; bucket?: string }>> | undefined)?.[workflow] ?? {};
+  const component = `statecraft:index:WorkflowTriggers::${workflow}-triggers`;
+  const byParent = plan.resources.filter((r) => r.parent === component);
+  for (const [name, trigger] of Object.entries(triggers)) {
+    const resource = byParent.find((r) =>
+      trigger.type === "http" ? r.type === "aws:apigatewayv2/route:Route" && r.name === `${workflow}-${name}-route` : r.type === "aws:scheduler/schedule:Schedule" && r.name === `${workflow}-${name}`,
+    );
+    const what =
+      trigger.type === "schedule"
+        ? `schedule ${String(resource?.inputs.scheduleExpression)} (${String(resource?.inputs.scheduleExpressionTimezone)})`
+        : trigger.type === "http"
+          ? `HTTP ${String(resource?.inputs.routeKey)}, authorization ${String(resource?.inputs.authorizationType)}, ${trigger.url}`
+          : trigger.type === "s3"
+            ? `S3 object created in ${trigger.bucket}`
+            : `EventBridge rule ${String(byParent.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && r.name === `${workflow}-${name}`)?.inputs.eventPattern)}`;
+    lines.push(`  Trigger ${name}: ${what}; role ${trigger.roleArn}`);
+  }
+  for (const alarm of plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && String(r.inputs.name ?? "").endsWith(`${workflow}-${String(r.inputs.metricName)}`))) {
+    lines.push(`  Alarm ${String(alarm.inputs.name)}: ${String(alarm.inputs.metricName)} >= ${String(alarm.inputs.threshold)} over ${String(alarm.inputs.period)} s`);
+  }
+  for (const alias of plan.resources.filter((r) => r.type === "aws:sfn/alias:Alias" && r.parent === `statecraft:index:Workflow::${workflow}`)) {
+    const routes = (alias.inputs.routingConfigurations as { stateMachineVersionArn: string; weight: number }[] | undefined) ?? [];
+    const guarded = alias.options?.ignoreChanges?.includes("routingConfigurations");
+    lines.push(`  Alias ${String(alias.inputs.name)}: ${routes.map((r) => `${r.weight}% ${r.stateMachineVersionArn}`).join(", ")}${guarded ? "; rolled out by npm run promote" : "; moved by pulumi up"}`);
+  }
+  return lines;
 }
 
 function indent(text: string, spaces: number): string {

@@ -19,7 +19,7 @@ export interface RegisteredResource {
    * Resource options mocks never see, recorded by the plan: `retainOnDelete`, `protect` and `dependsOn` (as
    * `type::name`).
    */
-  options?: { retainOnDelete?: boolean; protect?: boolean; dependsOn?: string[] };
+  options?: { retainOnDelete?: boolean; protect?: boolean; dependsOn?: string[]; ignoreChanges?: string[] };
   /**
    * The inputs the program marked secret (`pulumi.secret`, secret config): their values are recorded in `inputs`
    * and `outputs` unwrapped, as a policy pack sees them, and stay secret in the program's outputs.

@@ -53,11 +53,13 @@ export async function runProgram(program: () => unknown, settings: ProgramSettin
       const parent = args.opts.parent && parents.get(args.opts.parent);
       if (parent) parentOf.set(key, parent);
       const dependsOn = ([] as unknown[]).concat(args.opts.dependsOn ?? []).map((r) => parents.get(r as pulumi.Resource) ?? "?");
-      if (args.opts.retainOnDelete !== undefined || args.opts.protect !== undefined || dependsOn.length > 0) {
+      const ignoreChanges = (args.opts as pulumi.CustomResourceOptions).ignoreChanges ?? [];
+      if (args.opts.retainOnDelete !== undefined || args.opts.protect !== undefined || dependsOn.length > 0 || ignoreChanges.length > 0) {
         optionsOf.set(key, {
           ...(args.opts.retainOnDelete !== undefined ? { retainOnDelete: args.opts.retainOnDelete } : {}),
           ...(args.opts.protect !== undefined ? { protect: args.opts.protect } : {}),
           ...(dependsOn.length ? { dependsOn } : {}),
+          ...(ignoreChanges.length ? { ignoreChanges } : {}),
         });
       }
       return undefined;

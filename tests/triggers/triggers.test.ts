@@ -140,3 +140,15 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
     expect(roles.size, "one role per trigger").to.equal(5);
   });
 });
+
+describe("npm run plan's account of what operates each workflow", () => {
+  it("lists each workflow's triggers with their schedule, route or pattern and their role, and its alias", async function () {
+    this.timeout(20_000);
+    const { formatPlan } = await import("../../cli/plan");
+    const text = formatPlan(await plans("prod"));
+    expect(text).to.contain("  Trigger nightly: schedule cron(0 2 * * ? *) (Europe/Dublin); role arn:aws:iam::222222222222:role/statecraft-prod-backup-orchestration-nightly-trigger");
+    expect(text).to.match(/ {2}Trigger orders-api: HTTP POST \/orders, authorization AWS_IAM, https:\/\/\w+\.execute-api\.eu-west-1\.amazonaws\.com\/orders; role /);
+    expect(text).to.contain('  Trigger order-events: EventBridge rule {"source":["acme.orders"],"detail-type":["OrderPlaced","OrderCancelled"]}');
+    expect(text).to.match(/ {2}Trigger order-files: S3 object created in statecraft-prod-order-events-order-f-\w+; role /);
+  });
+});
