@@ -5,6 +5,7 @@ import { INLINE_POLICY_LIMIT, PolicyStatement, policyDocument, policySize, split
 import { executionServiceStatements, stateMachineTrustPolicy } from "../iam/service";
 import { DefinitionSource, renderedOutput } from "./definition-source";
 import { executionRoleName } from "../naming";
+import { LIVE_ALIAS, Rollout } from "../rollout/schema";
 import { Transform, transformed } from "./transform";
 
 /**
@@ -54,12 +55,21 @@ export interface WorkflowArgs {
   kmsDataKeyReusePeriodSeconds?: number;
   /** Statements the role needs that the definition cannot show (e.g. a key the Tasks' targets are encrypted with). */
   additionalStatements?: pulumi.Input<pulumi.Input<PolicyStatement>[]>;
+  /**
+   * How a new version reaches the `live` alias. `ALL_AT_ONCE`: `pulumi up` points the alias at it. `CANARY` or
+   * `LINEAR`: `pulumi up` publishes the version and leaves the alias where it is; `npm run promote` shifts it
+   * step by step, watching alarms (`infra/rollout/run.ts`).
+   * @default { type: "ALL_AT_ONCE" }
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cfn-deploy.html
+   */
+  rollout?: Rollout;
   /** Escape hatches: adjust any child's arguments. */
   transform?: {
     role?: Transform<aws.iam.RoleArgs>;
     rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
     logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
     stateMachine?: Transform<aws.sfn.StateMachineArgs>;
+    alias?: Transform<aws.sfn.AliasArgs>;
   };
 }
 
@@ -70,9 +80,19 @@ export interface WorkflowArgs {
  * that AWS can verify log delivery at creation.
  *
  * Children: `<name>-role` (aws.iam.Role), `<name>-role-policy` (aws.iam.RolePolicy), `<name>-logs`
- * (aws.cloudwatch.LogGroup), `<name>` (aws.sfn.StateMachine); and, when the derived statements outgrow the
- * inline policy limit (10,240 characters per role), `<name>-policy-<n>` (aws.iam.Policy and
+ * (aws.cloudwatch.LogGroup), `<name>` (aws.sfn.StateMachine), `<name>-live` (aws.sfn.Alias); and, when the derived
+ * statements outgrow the inline policy limit (10,240 characters per role), `<name>-policy-<n>` (aws.iam.Policy and
  * aws.iam.RolePolicyAttachment) holding them in parts of at most 6,144 characters.
+ *
+ * Versions: the state machine has `publish: true`, so every UpdateStateMachine `pulumi up` makes (a change of the
+ * definition, the role ARN, logging, tracing or encryption) publishes a version, `versionArn`. A version snapshots
+ * the definition and the role's ARN, not the role's policy: IAM evaluates the policy at each call, so a policy
+ * change reaches every version at once and publishes none. The `live` alias ({@link LIVE_ALIAS}), which triggers and
+ * invokers start, routes 100 % to `versionArn` when the rollout is `ALL_AT_ONCE`. For `CANARY` and `LINEAR` it
+ * ignores changes to its `routingConfigurations`: created at 100 % on the first version, it then stays where
+ * `npm run promote` put it, so a new version waits for the guarded rollout and the weights the rollout sets are
+ * not undone, nor shown as a diff, by the next `pulumi up`. The alias is deleted and replaced with its state machine
+ * (`deletedWith`): Step Functions deletes a state machine's aliases with it.
  *
  * Definition errors are raised by {@link definitionFromFile}, before this component or any other resource exists.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html
@@ -89,7 +109,12 @@ export class Workflow extends pulumi.ComponentResource {
   readonly definition: pulumi.Output<string>;
   /** The execution role's policy, as deployed (JSON text). */
   readonly policy: pulumi.Output<string>;
+  /** The `live` alias's ARN, `<state machine ARN>:live`: what triggers and invokers start. */
+  readonly aliasArn: pulumi.Output<string>;
+  /** The ARN of the version `pulumi up` published last, `<state machine ARN>:<n>` (the state machine's `stateMachineVersionArn`). */
+  readonly versionArn: pulumi.Output<string>;
   readonly stateMachine: aws.sfn.StateMachine;
+  readonly alias: aws.sfn.Alias;
   readonly role: aws.iam.Role;
   /** How many customer managed policies hold the derived statements: 0 when they fit the inline policy. */
   readonly managedPolicyCount: number;
@@ -182,6 +207,7 @@ export class Workflow extends pulumi.ComponentResource {
       transformed(args.transform?.stateMachine, {
         name: args.stateMachineName,
         type,
+        publish: true,
         roleArn: this.role.arn,
         definition: definitionText,
         loggingConfiguration: {
@@ -198,11 +224,27 @@ export class Workflow extends pulumi.ComponentResource {
       { parent: this, dependsOn: [rolePolicy, ...attachments] },
     );
 
+    this.versionArn = this.stateMachine.stateMachineVersionArn;
+    const guarded = (args.rollout?.type ?? "ALL_AT_ONCE") !== "ALL_AT_ONCE";
+    this.alias = new aws.sfn.Alias(
+      `${name}-${LIVE_ALIAS}`,
+      transformed(args.transform?.alias, {
+        name: LIVE_ALIAS,
+        description: `The version of ${args.stateMachineName} in service.`,
+        routingConfigurations: [{ stateMachineVersionArn: this.versionArn, weight: 100 }],
+      }),
+      // ignoreChanges applies to updates only: at creation the alias routes 100 % to the first version.
+      { parent: this, deletedWith: this.stateMachine, ...(guarded ? { ignoreChanges: ["routingConfigurations"] } : {}) },
+    );
+
     this.stateMachineArn = this.stateMachine.arn;
+    this.aliasArn = this.alias.arn;
     this.roleArn = this.role.arn;
     this.logGroupName = logGroup.name;
     this.registerOutputs({
       stateMachineArn: this.stateMachineArn,
+      aliasArn: this.aliasArn,
+      versionArn: this.versionArn,
       roleArn: this.roleArn,
       logGroupName: this.logGroupName,
       definition: this.definition,
