@@ -2,6 +2,7 @@ import { buildArn, parseArn } from "../../infra/iam/arn";
 import { viaService } from "../../infra/iam/service";
 import type { IamCall } from "./authorizer";
 import type { PlanIndex, PlannedStateMachine } from "./plan-index";
+import { TRIGGER_SERVICE } from "../../infra/triggers/roles";
 
 /**
  * The calls AWS makes *with the caller's permissions* around an API call, beyond the call itself: the KMS calls
@@ -113,7 +114,7 @@ export interface PlannedTrigger {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
 export function triggerStartCalls(trigger: PlannedTrigger, account: string): IamCall[] {
-  const service = { schedule: "scheduler.amazonaws.com", eventRule: "events.amazonaws.com", s3: "events.amazonaws.com", http: "apigateway.amazonaws.com" }[trigger.type];
+  const service = TRIGGER_SERVICE[trigger.type];
   return [
     { principal: service, action: "sts:AssumeRole", resource: trigger.roleArn, context: { "aws:SourceAccount": account, "aws:SourceArn": trigger.sourceArn } },
     {
