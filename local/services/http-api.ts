@@ -48,18 +48,22 @@ export const INTEGRATION_ERROR_HEADER = "x-statecraft-integration-error";
 export type FunctionInvoker = (functionArn: string, event: Json) => Promise<Json>;
 
 /**
- * The routes of every HTTP API in the plan's resources.
+ * The Lambda proxy routes of every HTTP API in the plan's resources (a trigger's Step Functions routes are left out).
  * @throws Error naming the route when its integration or API is missing from the plan.
  */
 export function routesOf(resources: PlannedResource[]): LocalRoute[] {
   const apis = new Map(resources.filter((r) => r.type === "aws:apigatewayv2/api:Api").map((r) => [String(r.outputs?.id), r]));
   const integrations = new Map(resources.filter((r) => r.type === "aws:apigatewayv2/integration:Integration").map((r) => [String(r.outputs?.id), r]));
+  const integrationOf = (route: PlannedResource) => integrations.get(String(route.inputs.target ?? "").replace(/^integrations\//, ""));
   return resources
     .filter((r) => r.type === "aws:apigatewayv2/route:Route")
+    // Lambda proxy routes only: a trigger's route integrates Step Functions (integrationSubtype), which this local
+    // server does not start.
+    .filter((route) => !integrationOf(route)?.inputs.integrationSubtype)
     .map((route) => {
       const routeKey = String(route.inputs.routeKey);
       const integrationId = String(route.inputs.target ?? "").replace(/^integrations\//, "");
-      const integration = integrations.get(integrationId);
+      const integration = integrationOf(route);
       const api = apis.get(String(route.inputs.apiId));
       if (!integration || !api) throw new Error(`route ${routeKey} (${route.name}): its integration ${integrationId} or API ${String(route.inputs.apiId)} is not in the plan`);
       const [method, path] = routeKey.split(" ");

@@ -7,6 +7,7 @@ import { boundedName, s3ObjectCreatedPattern, triggerPolicy, triggerTrustPolicy 
 import { eventPatternProblem, scheduleExpressionProblem, triggerSchema } from "../../infra/triggers/schema";
 import { parseStackConfig } from "../../infra/config";
 import { plans } from "../local/plans";
+import { formatPlan } from "../../cli/plan";
 
 const CONTEXT = { partition: "aws", region: "eu-west-1", account: "222222222222" };
 
@@ -144,7 +145,6 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
 describe("npm run plan's account of what operates each workflow", () => {
   it("lists each workflow's triggers with their schedule, route or pattern and their role, and its alias", async function () {
     this.timeout(20_000);
-    const { formatPlan } = await import("../../cli/plan");
     const text = formatPlan(await plans("prod"));
     expect(text).to.contain("  Trigger nightly: schedule cron(0 2 * * ? *) (Europe/Dublin); role arn:aws:iam::222222222222:role/statecraft-prod-backup-orchestration-nightly-trigger");
     expect(text).to.match(/ {2}Trigger orders-api: HTTP POST \/orders, authorization AWS_IAM, https:\/\/\w+\.execute-api\.eu-west-1\.amazonaws\.com\/orders; role /);
