@@ -1,4 +1,4 @@
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { wildcardMatches } from "../infra/iam/compare";
 
 /**
@@ -147,4 +147,51 @@ export function isPassRoleGrant(action: string): boolean {
 /** Whether a KMS key reference is an AWS managed key (`alias/aws/<service>`, as an alias or an alias ARN). */
 export function isAwsManagedKey(key: string): boolean {
   return /(^|:)alias\/aws\/[^/]+$/i.test(key);
+}
+
+/**
+ * The `Service` principals of a statement (`"*"` counts as none: no rule here takes it for a service).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services
+ */
+export function servicePrincipalsOf(statement: Statement): string[] {
+  if (statement.Principal === undefined || statement.Principal === "*") return [];
+  return statement.Principal.Service ?? [];
+}
+
+/**
+ * Whether an Allow statement of a resource policy (a key policy, a topic policy) names a service principal and
+ * covers an action on a resource. Conditions are not evaluated: a condition the service's request does not meet is
+ * beyond what a preview can tell.
+ * @param statements the policy's statements ({@link statementsOf}).
+ * @param service e.g. `cloudwatch.amazonaws.com`.
+ * @param action e.g. `kms:Decrypt`.
+ * @param resource the resource's ARN; a statement's `*` covers it.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services
+ */
+export function allowsService(statements: Statement[], service: string, action: string, resource: string): boolean {
+  return statements.some(
+    (statement) =>
+      statement.Effect === "Allow" &&
+      servicePrincipalsOf(statement).includes(service) &&
+      statement.Action.some((pattern) => actionMatches(pattern, action)) &&
+      statement.Resource.some((pattern) => wildcardMatches(pattern, resource, false)),
+  );
+}
+
+/** The engine's sentinel for a string unknown at preview (`unknownStringValue` of `@pulumi/policy`'s proxy). */
+const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * What a rule throws, after reporting everything it could check, when part of the stack is beyond it (a KMS key
+ * or topic another stack or account manages). It is an `UnknownValueError`, so the engine reports the message as an
+ * advisory "can't run policy … during preview: <message>" and the offline gate lists it as skipped: a note to
+ * check by hand, never a failed deployment.
+ * @see https://www.pulumi.com/docs/iac/using-pulumi/crossguard/core-concepts/#enforcement-levels
+ */
+export class CannotCheck extends UnknownValueError {
+  /** @param message what cannot be checked, and why. */
+  constructor(message: string) {
+    super(UNKNOWN_STRING, []);
+    (this as unknown as Error).message = message;
+  }
 }

@@ -1,4 +1,5 @@
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { apigwRouteAuthorized } from "./rules/apigw-route-authorized";
 import { apigwStageLogsThrottling } from "./rules/apigw-stage-logs-throttling";
 import { ddbPitr } from "./rules/ddb-pitr";
 import { iamNoAdmin } from "./rules/iam-no-admin";
@@ -17,13 +18,17 @@ import { logsRetention } from "./rules/logs-retention";
 import { sfnCmkEncryption } from "./rules/sfn-cmk-encryption";
 import { sfnExecutionData } from "./rules/sfn-execution-data";
 import { sfnExpressLogAll } from "./rules/sfn-express-log-all";
+import { sfnFailureAlarms } from "./rules/sfn-failure-alarms";
 import { sfnLoggingEnabled } from "./rules/sfn-logging-enabled";
 import { sfnRoleConfusedDeputy } from "./rules/sfn-role-confused-deputy";
 import { sfnRoleMatchesDefinition } from "./rules/sfn-role-matches-definition";
 import { sfnRoleNotShared } from "./rules/sfn-role-not-shared";
 import { sfnXrayTracing } from "./rules/sfn-xray-tracing";
 import { snsPolicyRestricted } from "./rules/sns-policy-restricted";
+import { snsServicePublishKey } from "./rules/sns-service-publish-key";
 import { snsTopicKms } from "./rules/sns-topic-kms";
+import { triggerDeadLetterQueue } from "./rules/trigger-dead-letter-queue";
+import { triggerRoleStartOnly } from "./rules/trigger-role-start-only";
 import { xacctAllowlist } from "./rules/xacct-allowlist";
 import { xacctTrustConditions } from "./rules/xacct-trust-conditions";
 
@@ -70,10 +75,17 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   ddbPitr,
   logsRetention,
   apigwStageLogsThrottling,
+  apigwRouteAuthorized,
+  // Triggers
+  triggerDeadLetterQueue,
 ];
 
 /** Rules applied to the whole stack at once. */
 export const stackPolicies: StackValidationPolicy[] = [
   sfnRoleNotShared,
   sfnRoleMatchesDefinition,
+  // Triggers, alarms and the services that publish to the stack's topics
+  triggerRoleStartOnly,
+  sfnFailureAlarms,
+  snsServicePublishKey,
 ];

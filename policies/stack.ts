@@ -1,4 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
+import { parseArn } from "../infra/iam/arn";
 import { GrantedStatement } from "../infra/iam/compare";
 import { PolicyStatement } from "../infra/iam/policy";
 import { Statement, statementsOf } from "./lib";
@@ -16,6 +17,12 @@ export const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 export const POLICY = "aws:iam/policy:Policy";
 export const ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 export const LAMBDA_FUNCTION = "aws:lambda/function:Function";
+export const TOPIC = "aws:sns/topic:Topic";
+export const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+export const KMS_KEY = "aws:kms/key:Key";
+export const KMS_KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
+export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+export const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 
 /** Everything that grants a role permissions, as statements with their source. */
 export interface RoleGrants {
@@ -91,6 +98,40 @@ export class StackIndex {
   }
 
   /**
+   * The topic with this ARN: by its `arn` output, or by its `name` (the ARN's last segment) when the ARN is not
+   * known to the topic (a topic created in the same deployment, read in preview).
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html#amazonsns-resources-for-iam-policies
+   */
+  topicByArn(topicArn: string): PolicyResource | undefined {
+    const name = topicArn.split(":").pop();
+    return this.ofType(TOPIC).find((topic) => topic.props.arn === topicArn || (topic.props.arn === undefined && topic.props.name === name));
+  }
+
+  /**
+   * The statements of a topic's access policy: its `policy` input and every TopicPolicy whose `arn` names it.
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+   */
+  topicPolicyStatements(topic: PolicyResource): Statement[] {
+    const arn = topic.props.arn as string | undefined;
+    const policies = this.ofType(TOPIC_POLICY).filter((policy) => arn !== undefined && policy.props.arn === arn);
+    return [topic.props.policy, ...policies.map((policy) => policy.props.policy)].flatMap((document) => statementsOf(document));
+  }
+
+  /**
+   * The stack's KMS key with this ARN, and its key policy: the `policy` of a KeyPolicy naming the key (by key id
+   * or ARN), else the key's own `policy` input; `undefined` for a key with the default key policy.
+   * @returns undefined when the stack does not hold the key.
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+   */
+  keyWithPolicy(keyArn: string): { key: PolicyResource; policy: unknown } | undefined {
+    const key = this.ofType(KMS_KEY).find((k) => k.props.arn === keyArn);
+    if (!key) return undefined;
+    const ids = [key.props.keyId, key.props.id, key.props.arn].filter((id) => id !== undefined);
+    const keyPolicy = this.ofType(KMS_KEY_POLICY).find((p) => ids.includes(p.props.keyId));
+    return { key, policy: keyPolicy ? keyPolicy.props.policy : key.props.policy };
+  }
+
+  /**
    * The ARN of a KMS key given as a key ARN, key id, alias name or alias ARN, resolved through the stack's keys and
    * aliases.
    * @returns the key ARN, or `undefined` when the stack does not hold the key.
@@ -112,4 +153,19 @@ function asPolicyStatement(statement: Statement): PolicyStatement {
     Resource: statement.Resource,
     ...(statement.Condition ? { Condition: statement.Condition as PolicyStatement["Condition"] } : {}),
   };
+}
+
+/**
+ * The ARN of a state machine: its `arn` output, else built from its `name` and the partition, Region and account of
+ * its `loggingConfiguration.logDestination` (a machine created in the same deployment, read in preview).
+ * @returns the ARN; undefined when neither is known.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-arn.html
+ */
+export function stateMachineArnOf(machine: PolicyResource): string | undefined {
+  const props = machine.props;
+  if (typeof props.arn === "string") return props.arn;
+  const destination = props.loggingConfiguration?.logDestination;
+  const arn = typeof destination === "string" ? parseArn(destination) : undefined;
+  if (!arn?.region || !arn.account || typeof props.name !== "string") return undefined;
+  return `arn:${arn.partition}:states:${arn.region}:${arn.account}:stateMachine:${props.name}`;
 }

@@ -44,10 +44,13 @@ describe("npm run check (the offline policy gate's CLI)", function () {
   it("passes prod with its config: exit 0 and the ✅ pack line", async () => {
     const result = await check("--stack", "prod");
     expect(result.status, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^ {4}✅ statecraft@v\d+\.\d+\.\d+ \(local: policies\)$/m);
-    expect(result.stdout).to.match(/^Policies \(stack prod: 27 policies over \d+ resources\):$/m);
-    expect(result.stdout).to.contain("0 mandatory, 0 advisory violations");
-    expect(violationLines(result.stdout)).to.deep.equal([]);
+    // Until the platform wires its alarms, prod.json keeps sfn-failure-alarms advisory and it reports each workflow.
+    const lines = violationLines(result.stdout);
+    const pending = lines.filter((line) => line.policy === "sfn-failure-alarms" && line.level === "advisory");
+    expect(lines.filter((line) => !pending.includes(line))).to.deep.equal([]);
+    expect(result.stdout).to.match(new RegExp(`^ {4}${pending.length ? "⚠️" : "✅"} statecraft@v\\d+\\.\\d+\\.\\d+ \\(local: policies\\)$`, "m"));
+    expect(result.stdout).to.match(/^Policies \(stack prod: 32 policies over \d+ resources\):$/m);
+    expect(result.stdout).to.contain(`0 mandatory, ${pending.length} advisory violation${pending.length === 1 ? "" : "s"}`);
   });
 
   it("passes dev with its config, listing its advisory violations: exit 0", async () => {
@@ -83,7 +86,7 @@ describe("npm run check (the offline policy gate's CLI)", function () {
     expect(parsed.stack).to.equal("dev");
     expect(parsed.policyPack.name).to.equal("statecraft");
     expect(parsed.resources).to.be.greaterThan(0);
-    expect(parsed.policies).to.be.greaterThan(0).and.at.most(26);
+    expect(parsed.policies).to.be.greaterThan(0).and.at.most(31);
     expect(parsed.mandatory).to.equal(0);
     expect(parsed.advisory).to.equal(parsed.violations.length).and.to.be.greaterThan(0);
     expect(parsed.violations.every((v) => POLICY_NAMES.has(v.policyName))).to.equal(true);

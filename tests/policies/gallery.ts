@@ -24,6 +24,12 @@ export const TABLE = "aws:dynamodb/table:Table";
 export const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
 export const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 export const STAGE = "aws:apigatewayv2/stage:Stage";
+export const ROUTE = "aws:apigatewayv2/route:Route";
+export const SCHEDULE = "aws:scheduler/schedule:Schedule";
+export const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
+export const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+export const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+export const KEY = "aws:kms/key:Key";
 
 /** An IAM policy document as the program writes it (`Statement` always a list). */
 export interface Document {
@@ -69,6 +75,11 @@ export class BrokenPlan {
     });
   }
 
+  /** Removes the resources a predicate selects. */
+  remove(predicate: (resource: RegisteredResource) => boolean): void {
+    for (let i = this.resources.length - 1; i >= 0; i--) if (predicate(this.resources[i])) this.resources.splice(i, 1);
+  }
+
   /** Adds a resource, as the program would register it: outputs are the inputs plus what AWS answers. */
   add(type: string, name: string, inputs: Record<string, unknown>, answered: Record<string, unknown> = {}): void {
     this.resources.push({ type, name, inputs: structuredClone(inputs), outputs: { ...structuredClone(inputs), ...answered } });
@@ -104,6 +115,45 @@ const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const document = (...statements: Record<string, unknown>[]): string => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 const allow = (action: string | string[], resource: string | string[], extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Action: action, Resource: resource, ...extra });
 const actionsOf = (statement: Record<string, any>): string[] => [].concat(statement.Action ?? []);
+
+/** The `AWS/States` metrics prod alarms on (`requiredMetrics` of sfn-failure-alarms in policies/config/prod.json). */
+const ALARM_METRICS = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "ExecutionThrottled"];
+const CLOUDWATCH = "cloudwatch.amazonaws.com";
+
+/**
+ * The alarms every state machine of the plan but `except` should have, notifying the alerts topic, as the platform's
+ * monitoring wires them: added where the plan lacks them, with the alerts topic (encrypted with the platform key,
+ * its policy and the key's letting CloudWatch publish) when the plan has none. The alarms of `except` are removed.
+ * @returns the alerts topic's ARN.
+ */
+function wireAlarms(plan: BrokenPlan, except: string[] = []): string {
+  const alerts = `statecraft-prod-alerts`;
+  let topicArn = plan.resources.find((r) => r.type === TOPIC && r.inputs.name === alerts)?.outputs?.arn as string | undefined;
+  if (!topicArn) {
+    topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:${alerts}`;
+    const keyArn = plan.output(KEY, "platform-key");
+    plan.add(TOPIC, "alerts", { name: alerts, kmsMasterKeyId: keyArn }, { arn: topicArn, id: topicArn });
+    const publish = { Effect: "Allow", Principal: { Service: CLOUDWATCH }, Action: "sns:Publish", Resource: topicArn, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } };
+    plan.add(TOPIC_POLICY, "alerts-policy", { arn: topicArn, policy: document(publish) }, { id: topicArn });
+    plan.editJson(KEY, "platform-key", "policy", (doc) =>
+      doc.Statement.push({ Effect: "Allow", Principal: { Service: CLOUDWATCH }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }),
+    );
+  }
+  for (const machine of plan.resources.filter((r) => r.type === SM)) {
+    const arn = plan.output(SM, machine.name);
+    const watches = (r: RegisteredResource, metric?: string) => r.type === ALARM && (r.inputs.dimensions as Record<string, unknown> | undefined)?.StateMachineArn === arn && (!metric || r.inputs.metricName === metric);
+    if (except.includes(machine.name)) {
+      plan.remove((r) => watches(r));
+      continue;
+    }
+    for (const metric of ALARM_METRICS.filter((m) => !plan.resources.some((r) => watches(r, m)))) {
+      const name = `${machine.inputs.name}-${metric}`;
+      const inputs = { name, namespace: "AWS/States", metricName: metric, statistic: "Sum", comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1, period: 300, evaluationPeriods: 1, dimensions: { StateMachineArn: arn }, alarmActions: [topicArn], okActions: [topicArn] };
+      plan.add(ALARM, `${machine.name}-${metric}`, inputs, { arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`, id: name });
+    }
+  }
+  return topicArn;
+}
 
 /** A new role, with a trust policy and what AWS answers for it. */
 function addRole(plan: BrokenPlan, name: string, trust: Record<string, unknown>[]): void {
@@ -613,5 +663,95 @@ export const GALLERY: GalleryCase[] = [
     message: "Remove Service lambda.amazonaws.com from assumeRolePolicy",
     apply: (plan) =>
       plan.editJson(ROLE, "order-events-role", "assumeRolePolicy", (doc) => doc.Statement.push({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" })),
+  },
+
+  // ---- triggers ---------------------------------------------------------------------------------------------
+  {
+    name: "the nightly schedule's role may also stop the backup workflow's executions",
+    rules: ["trigger-role-start-only"],
+    message: `Remove states:StopExecution on arn:aws:states:${REGION}:${ACCOUNT}:execution:statecraft-prod-backup-orchestration:* from role policy start-execution of role statecraft-prod-backup-orchestration-nightly-trigger (trusted by scheduler.amazonaws.com)`,
+    resource: "backup-orchestration-nightly-trigger",
+    apply: (plan) =>
+      plan.editJson(ROLE_POLICY, "backup-orchestration-nightly-trigger", "policy", (doc) =>
+        doc.Statement.push(allow("states:StopExecution", `arn:aws:states:${REGION}:${ACCOUNT}:execution:statecraft-prod-backup-orchestration:*`)),
+      ),
+  },
+  {
+    name: "the applications route's role may start a workflow of another account",
+    rules: ["trigger-role-start-only"],
+    message: `arn:aws:states:${REGION}:${OUTSIDER}:stateMachine:payments:live is in account ${OUTSIDER}, not this stack's`,
+    resource: "credit-approval-applications-trigger",
+    apply: (plan) =>
+      plan.editJson(ROLE_POLICY, "credit-approval-applications-trigger", "policy", (doc) => doc.Statement.push(allow("states:StartExecution", `arn:aws:states:${REGION}:${OUTSIDER}:stateMachine:payments:live`))),
+  },
+  {
+    name: "the nightly schedule without its dead-letter queue",
+    rules: ["trigger-dead-letter-queue"],
+    message: "Set target.deadLetterConfig.arn to an SQS queue",
+    resource: "backup-orchestration-nightly",
+    apply: (plan) => plan.edit(SCHEDULE, "backup-orchestration-nightly", (props) => delete props.target.deadLetterConfig),
+  },
+  {
+    name: "the order-events rule's target without its dead-letter queue",
+    rules: ["trigger-dead-letter-queue"],
+    message: "Set deadLetterConfig.arn to an SQS queue",
+    resource: "order-events-order-events",
+    apply: (plan) => plan.edit(EVENT_TARGET, "order-events-order-events", (props) => delete props.deadLetterConfig),
+  },
+  {
+    name: "the applications route opened to anyone (authorizationType NONE)",
+    rules: ["apigw-route-authorized"],
+    message: 'Set authorizationType to AWS_IAM, JWT or CUSTOM on route "POST /applications": it is NONE',
+    resource: "credit-approval-applications-route",
+    apply: (plan) => plan.edit(ROUTE, "credit-approval-applications-route", (props) => (props.authorizationType = "NONE")),
+  },
+
+  // ---- alarms and the services that publish to topics --------------------------------------------------------
+  {
+    name: "the credit-approval workflow left without alarms",
+    rules: ["sfn-failure-alarms"],
+    message: `Add a CloudWatch alarm on AWS/States ExecutionsFailed, ExecutionsTimedOut, ExecutionsAborted, ExecutionThrottled with dimensions { StateMachineArn: arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:statecraft-prod-credit-approval }`,
+    resource: "credit-approval",
+    advisory: "prod keeps sfn-failure-alarms advisory until the platform wires its alarms (policies/config/prod.json): drop this line when it is mandatory.",
+    apply: (plan) => void wireAlarms(plan, ["credit-approval"]),
+  },
+  {
+    name: "the credit-approval ExecutionsFailed alarm with its alarm actions disabled",
+    rules: ["sfn-failure-alarms"],
+    message: "Add the alerts topic to alarmActions of alarm statecraft-prod-credit-approval-ExecutionsFailed (ExecutionsFailed of state machine statecraft-prod-credit-approval)",
+    advisory: "prod keeps sfn-failure-alarms advisory until the platform wires its alarms (policies/config/prod.json): drop this line when it is mandatory.",
+    apply: (plan) => {
+      wireAlarms(plan);
+      const arn = plan.output(SM, "credit-approval");
+      for (const alarm of plan.resources.filter((r) => r.type === ALARM && r.inputs.metricName === "ExecutionsFailed" && (r.inputs.dimensions as Record<string, unknown>).StateMachineArn === arn)) {
+        plan.edit(ALARM, alarm.name, (props) => (props.actionsEnabled = false));
+      }
+    },
+  },
+  {
+    // The backup-failure topic is encrypted with the platform key and its policy admits the lending account only.
+    name: "an extra backup-orchestration alarm notifying the backup-failure topic",
+    rules: ["sns-service-publish-key"],
+    message: `Let ${CLOUDWATCH} publish to topic statecraft-prod-backup-failure, which alarm statecraft-prod-backup-orchestration-failed-to-backup publishes to: its access policy does not allow ${CLOUDWATCH} sns:Publish`,
+    resource: "backup-failure",
+    apply: (plan) => {
+      wireAlarms(plan);
+      const topicArn = plan.output(TOPIC, "backup-failure");
+      const name = "statecraft-prod-backup-orchestration-failed-to-backup";
+      const inputs = { name, namespace: "AWS/States", metricName: "ExecutionsFailed", statistic: "Sum", comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1, period: 300, evaluationPeriods: 1, dimensions: { StateMachineArn: plan.output(SM, "backup-orchestration") }, alarmActions: [topicArn] };
+      plan.add(ALARM, "backup-orchestration-failed-to-backup", inputs, { arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`, id: name });
+    },
+  },
+  {
+    name: "an EventBridge rule sending order events to the approval-requests topic",
+    rules: ["sns-service-publish-key"],
+    message: "Let events.amazonaws.com publish to topic statecraft-prod-credit-approval-requests, which the target notify of rule statecraft-prod-order-notifications publishes to: its access policy does not allow events.amazonaws.com sns:Publish",
+    resource: "credit-approval-requests",
+    apply: (plan) => {
+      const rule = "statecraft-prod-order-notifications";
+      plan.add(EVENT_RULE, "order-notifications", { name: rule, eventBusName: "default", eventPattern: JSON.stringify({ source: ["acme.orders"] }) }, { arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/${rule}`, id: rule });
+      const queue = `arn:aws:sqs:${REGION}:${ACCOUNT}:${rule}-dlq`;
+      plan.add(EVENT_TARGET, "order-notifications", { rule, targetId: "notify", arn: plan.output(TOPIC, "credit-approval-requests"), deadLetterConfig: { arn: queue } }, { id: `${rule}-notify` });
+    },
   },
 ];

@@ -3,11 +3,12 @@ import { resourcePolicies, stackPolicies } from "../../policies/policies";
 import { sfnExpressLogAll } from "../../policies/rules/sfn-express-log-all";
 import { Case, CORE_CASES, MACHINE, with_ } from "./cases/core";
 import { ACCOUNT_SERVICE_CASES } from "./cases/accounts-services";
+import { TRIGGER_CASES } from "./cases/triggers";
 import { WORKFLOW_IAM_CASES } from "./cases/workflow-iam";
 import { UNKNOWN, runResourcePolicy } from "./harness";
 
 /** Every module's cases, merged; a rule's cases may not be split across modules. */
-const CASES: Record<string, Case[]> = { ...CORE_CASES, ...WORKFLOW_IAM_CASES, ...ACCOUNT_SERVICE_CASES };
+const CASES: Record<string, Case[]> = { ...CORE_CASES, ...WORKFLOW_IAM_CASES, ...ACCOUNT_SERVICE_CASES, ...TRIGGER_CASES };
 
 describe("policy rules", () => {
   for (const [name, cases] of Object.entries(CASES)) {
