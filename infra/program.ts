@@ -66,6 +66,8 @@ export async function statecraftProgram() {
     sharedWorkflows: platform.sharedWorkflows,
     // Per workflow, what starts it: each trigger's type, role and source ARN (and URL or bucket).
     triggers: platform.triggers,
+    // Per workflow, what `npm run promote` reads to roll its newest version out to the live alias.
+    rollouts: platform.rollouts,
     // The base URL of the approve and reject links, for a stack that deploys credit-approval.
     ...(platform.httpApiEndpoints.approvals ? { approvalEndpoint: platform.httpApiEndpoints.approvals } : {}),
   };

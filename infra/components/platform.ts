@@ -39,6 +39,7 @@ import { platformKeyPolicy } from "./key-policy";
 import { SharedWorkflowOutputs, WorkflowSharing } from "./workflow-sharing";
 import { DeployedTrigger, WorkflowTriggers } from "./workflow-triggers";
 import { LIVE_ALIAS } from "../rollout/schema";
+import { RolloutTarget } from "../rollout/plan";
 
 /** Arguments of a {@link Platform}. */
 export interface PlatformArgs {
@@ -111,6 +112,8 @@ export class Platform extends pulumi.ComponentResource {
   readonly httpApiEndpoints: Partial<Record<HttpApiName, pulumi.Output<string>>>;
   /** Per shared workflow: state machine ARN, invoker role ARN, type; empty when the stack shares nothing. */
   readonly sharedWorkflows: Partial<Record<WorkflowName, SharedWorkflowOutputs>>;
+  /** Per workflow, what `npm run promote` needs to roll out its newest version (`RolloutTarget`). */
+  readonly rollouts: Partial<Record<WorkflowName, pulumi.Output<RolloutTarget>>>;
   /** Per workflow, its triggers by name (`statecraft:triggers`). */
   readonly triggers: Partial<Record<WorkflowName, Record<string, DeployedTrigger>>>;
   /** The customer-managed key's ARN, when the stack creates or names one. */
@@ -304,6 +307,7 @@ export class Platform extends pulumi.ComponentResource {
           },
           tracing: config.tracing,
           kmsKeyArn: keyArn,
+          rollout: config.rollouts[workflow],
           // The key of the stack's tables, topics and secrets the definition reaches, through each service.
           additionalStatements: keyArn ? encrypted.apply((resources) => keyUseNeeds(derived, resources, config.region).map((need) => need.statement)) : [],
         },
@@ -338,6 +342,13 @@ export class Platform extends pulumi.ComponentResource {
       this.triggers[workflow] = component.triggers;
     }
 
+    // What the promote command reads: the alias, the version to roll out, the alarms that guard it.
+    this.rollouts = mapValues(workflowResources, (resource, workflow) =>
+      pulumi.all([resource.aliasArn, resource.versionArn]).apply(
+        ([aliasArn, versionArn]): RolloutTarget => ({ aliasArn, versionArn, alarmNames: [], rollout: config.rollouts[workflow] ?? { type: "ALL_AT_ONCE" }, region: config.region }),
+      ),
+    );
+
     this.topicArns = mapValues(topics, (topic) => topic.arn);
     this.tableNames = mapValues(tables, (table) => table.name);
     this.functionArns = mapValues(handlers, (handler) => handler.functionArn);
@@ -370,6 +381,7 @@ export class Platform extends pulumi.ComponentResource {
       httpApiEndpoints: this.httpApiEndpoints,
       sharedWorkflows: this.sharedWorkflows,
       triggers: this.triggers,
+      rollouts: this.rollouts,
     });
   }
 }
