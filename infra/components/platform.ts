@@ -40,6 +40,8 @@ import { SharedWorkflowOutputs, WorkflowSharing } from "./workflow-sharing";
 import { DeployedTrigger, WorkflowTriggers } from "./workflow-triggers";
 import { LIVE_ALIAS } from "../rollout/schema";
 import { RolloutTarget } from "../rollout/plan";
+import { monitoringKeyStatements, monitoringNames } from "../monitoring/alerts";
+import { Monitoring } from "./monitoring";
 
 /** Arguments of a {@link Platform}. */
 export interface PlatformArgs {
@@ -112,6 +114,8 @@ export class Platform extends pulumi.ComponentResource {
   readonly httpApiEndpoints: Partial<Record<HttpApiName, pulumi.Output<string>>>;
   /** Per shared workflow: state machine ARN, invoker role ARN, type; empty when the stack shares nothing. */
   readonly sharedWorkflows: Partial<Record<WorkflowName, SharedWorkflowOutputs>>;
+  /** The alerts topic: alarms and failed executions. */
+  readonly alertsTopicArn: pulumi.Output<string>;
   /** Per workflow, what `npm run promote` needs to roll out its newest version (`RolloutTarget`). */
   readonly rollouts: Partial<Record<WorkflowName, pulumi.Output<RolloutTarget>>>;
   /** Per workflow, its triggers by name (`statecraft:triggers`). */
@@ -142,7 +146,9 @@ export class Platform extends pulumi.ComponentResource {
           description: `Encrypts the ${naming.physical("platform")} state machines, logs, topics, tables and secrets.`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
-          policy: JSON.stringify(platformKeyPolicy(naming.context, consumerKeyStatements(consumers.filter(([, c]) => c.tables.length > 0), naming.context))),
+          policy: JSON.stringify(
+            platformKeyPolicy(naming.context, consumerKeyStatements(consumers.filter(([, c]) => c.tables.length > 0), naming.context), monitoringKeyStatements(naming.context, monitoringNames(naming))),
+          ),
         },
         // A retained table stays encrypted with this key: the key must outlive it, and not be deleted by mistake.
         { ...child, ...(keep ? { retainOnDelete: true, protect: true } : {}) },
@@ -342,10 +348,24 @@ export class Platform extends pulumi.ComponentResource {
       this.triggers[workflow] = component.triggers;
     }
 
+    // Alarms on every state machine, failed executions as readable alerts, the dashboard: all to the alerts topic.
+    const monitoring = new Monitoring(
+      "monitoring",
+      {
+        naming,
+        workflows: mapValues(workflowResources, (resource, workflow) => ({ stateMachineArn: resource.stateMachineArn, stateMachineName: naming.physical(workflow), type: WORKFLOWS[workflow].type })) as Record<string, { stateMachineArn: pulumi.Output<string>; stateMachineName: string; type: "STANDARD" | "EXPRESS" }>,
+        alarms: config.alarms,
+        alerts: config.alerts,
+        kmsKeyArn: keyArn,
+      },
+      { ...child, dependsOn: Object.values(workflowResources) as Workflow[] },
+    );
+    this.alertsTopicArn = monitoring.alertsTopicArn;
+
     // What the promote command reads: the alias, the version to roll out, the alarms that guard it.
     this.rollouts = mapValues(workflowResources, (resource, workflow) =>
       pulumi.all([resource.aliasArn, resource.versionArn]).apply(
-        ([aliasArn, versionArn]): RolloutTarget => ({ aliasArn, versionArn, alarmNames: [], rollout: config.rollouts[workflow] ?? { type: "ALL_AT_ONCE" }, region: config.region }),
+        ([aliasArn, versionArn]): RolloutTarget => ({ aliasArn, versionArn, alarmNames: monitoring.alarmNames[workflow] ?? [], rollout: config.rollouts[workflow] ?? { type: "ALL_AT_ONCE" }, region: config.region }),
       ),
     );
 
@@ -382,6 +402,7 @@ export class Platform extends pulumi.ComponentResource {
       sharedWorkflows: this.sharedWorkflows,
       triggers: this.triggers,
       rollouts: this.rollouts,
+      alertsTopicArn: this.alertsTopicArn,
     });
   }
 }

@@ -180,7 +180,8 @@ describe("approvals infrastructure and customer-managed key grants under mocks",
 
   describe("the approval request's path: topic subscriptions, signing secret, HTTP API", () => {
     it("subscribes each approver of statecraft:approvers to the approval topic", () => {
-      const subscriptions = ofType(plans.prod, "aws:sns/topicSubscription:TopicSubscription");
+      // The approval topic's subscriptions (the alerts topic has its own subscribers).
+      const subscriptions = ofType(plans.prod, "aws:sns/topicSubscription:TopicSubscription").filter((s) => String(s.inputs.topic).endsWith("-credit-approval-requests"));
       expect(subscriptions.map((s) => s.inputs)).to.have.deep.members([
         { topic: `arn:aws:sns:eu-west-1:${PROD}:statecraft-prod-credit-approval-requests`, protocol: "email", endpoint: "risk-officers@acme.example" },
         { topic: `arn:aws:sns:eu-west-1:${PROD}:statecraft-prod-credit-approval-requests`, protocol: "https", endpoint: "https://hooks.acme.example/approvals" },

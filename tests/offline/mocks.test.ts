@@ -30,7 +30,7 @@ describe("AwsMocks answers for the approval path's resources", function () {
 
   it("answers a subscription with <topic ARN>:<uuid>, pending confirmation for e-mail and https", () => {
     for (const subscription of outputs(plan, "aws:sns/topicSubscription:TopicSubscription")) {
-      expect(subscription.arn).to.match(/^arn:aws:sns:eu-west-1:222222222222:statecraft-prod-credit-approval-requests:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(subscription.arn).to.match(/^arn:aws:sns:eu-west-1:222222222222:statecraft-prod-(credit-approval-requests|alerts):[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(subscription.pendingConfirmation).to.equal(true);
     }
   });
