@@ -160,6 +160,12 @@ export class Platform extends pulumi.ComponentResource {
       if (consumers.some(([, c]) => c.tables.length > 0)) {
         pulumi.log.warn(`statecraft:kmsKey names an existing key: its key policy must let the consumers reading shared tables use it (kms:Decrypt through dynamodb.${config.region}.amazonaws.com).`, this);
       }
+      // The alerts topic is encrypted with it: without these statements CloudWatch and EventBridge cannot publish,
+      // and AWS drops the alerts silently.
+      pulumi.log.warn(
+        `statecraft:kmsKey names an existing key: its key policy must let CloudWatch alarms and EventBridge use it for the alerts topic ${monitoringNames(naming).alertsTopicArn}: ${JSON.stringify(monitoringKeyStatements(naming.context, monitoringNames(naming)))}`,
+        this,
+      );
     }
     this.kmsKeyArn = keyArn;
 

@@ -712,14 +712,12 @@ export const GALLERY: GalleryCase[] = [
     rules: ["sfn-failure-alarms"],
     message: `Add a CloudWatch alarm on AWS/States ExecutionsFailed, ExecutionsTimedOut, ExecutionsAborted, ExecutionThrottled with dimensions { StateMachineArn: arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:statecraft-prod-credit-approval }`,
     resource: "credit-approval",
-    advisory: "prod keeps sfn-failure-alarms advisory until the platform wires its alarms (policies/config/prod.json): drop this line when it is mandatory.",
     apply: (plan) => void wireAlarms(plan, ["credit-approval"]),
   },
   {
     name: "the credit-approval ExecutionsFailed alarm with its alarm actions disabled",
     rules: ["sfn-failure-alarms"],
     message: "Add the alerts topic to alarmActions of alarm statecraft-prod-credit-approval-ExecutionsFailed (ExecutionsFailed of state machine statecraft-prod-credit-approval)",
-    advisory: "prod keeps sfn-failure-alarms advisory until the platform wires its alarms (policies/config/prod.json): drop this line when it is mandatory.",
     apply: (plan) => {
       wireAlarms(plan);
       const arn = plan.output(SM, "credit-approval");
