@@ -137,6 +137,7 @@ export function formatReport(report: ExecutionReport): string[] {
 export function formatScenarioResult(result: ScenarioResult): string[] {
   const { scenario, report } = result;
   const lines = [`■ ${scenario.name} · ${scenario.workflow}`, `   ${scenario.description}`];
+  if (result.startedBy) lines.push(`   started by ${result.startedBy}`);
   if (report) lines.push(...formatReport(report));
   if (result.passed) {
     lines.push(`   ✔ as expected (${scenario.expect.status}${scenario.expect.error ? ` ${scenario.expect.error}` : ""})`);

@@ -5,6 +5,9 @@ import type { Json } from "../infra/definition/asl";
 import { PROJECT_ROOT, TABLES, type TableName, TOPICS, WORKFLOWS, type WorkflowName } from "../infra/manifest";
 import type { Item } from "./dynamodb";
 import type { ExecutionReport, LocalStack } from "./runner";
+import { triggerStartCalls } from "./authz/service-calls";
+import { LocalRunError } from "./errors";
+import { triggerOf } from "./triggers";
 
 /**
  * Scenarios: one JSON file per execution in `samples/`, naming the workflow, its input, who answers an approval,
@@ -27,8 +30,14 @@ export const scenarioSchema = z
     stack: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
     /** What the scenario shows, one sentence. */
     description: z.string().min(1),
-    /** The execution input. */
-    input: z.unknown(),
+    /** The execution input (with `trigger`: what arrives at the trigger, when it has no `event`). */
+    input: z.unknown().optional(),
+    /**
+     * The trigger of `statecraft:triggers` that starts the execution: its role is authorized (its service assumes it
+     * from the trigger's ARN; it starts the live alias), and the input is what the trigger makes of `event` (an
+     * EventBridge or S3 event through the rule's input transformer, an HTTP request body) or a schedule's input.
+     */
+    trigger: z.object({ name: z.string().min(1), event: z.unknown().optional() }).strict().optional(),
     /** Who answers a `.waitForTaskToken` approval request, and how. */
     approver: z.object({ approved: z.boolean(), reason: z.string().optional(), approver: z.string().optional() }).strict().optional(),
     /** The stack's `statecraft:backupTables` for this run (logical names of the stack's tables, or physical names). */
@@ -79,7 +88,12 @@ export const scenarioSchema = z
       })
       .strict(),
   })
-  .strict();
+  .strict()
+  .superRefine((scenario, ctx) => {
+    if (scenario.input === undefined && scenario.trigger?.event === undefined && scenario.trigger === undefined) {
+      ctx.addIssue({ code: "custom", message: "is required without a trigger (the execution input)", path: ["input"] });
+    }
+  });
 
 /** A scenario, with its name (the file's base name). */
 export type Scenario = z.infer<typeof scenarioSchema> & { name: string; file: string };
@@ -93,6 +107,8 @@ export interface ScenarioResult {
   mismatches: string[];
   /** The error that stopped the run (a LocalRunError, a DefinitionError, ...), if any. */
   error?: Error;
+  /** The trigger that started the execution and how it made the input, for a scenario with `trigger`. */
+  startedBy?: string;
   passed: boolean;
 }
 
@@ -163,24 +179,36 @@ export function scenarioStack(scenario: Scenario): string {
  */
 export async function runScenario(stack: LocalStack, scenario: Scenario): Promise<ScenarioResult> {
   const before = stack.authorizer.decisions.length;
+  let startedBy: string | undefined;
   try {
     if (scenarioStack(scenario) !== stack.stack) throw new Error(`the scenario runs in the ${scenarioStack(scenario)} stack, not ${stack.stack}`);
     await stack.reset();
     for (const [table, items] of Object.entries(scenario.seed ?? {})) {
       await stack.dynamodb.putItems(stack.dynamodb.tableName(table), items as unknown as Item[]);
     }
+    let input = (scenario.input ?? {}) as Json;
+    if (scenario.trigger) {
+      const trigger = triggerOf(stack.authorizer.index.plans.get(stack.stack) ?? [], stack.naming, scenario.workflow, scenario.trigger.name);
+      // What AWS checks when the trigger fires: its service assumes the role, the role starts the live alias.
+      for (const call of triggerStartCalls(trigger, stack.config.accountId)) {
+        const decision = await stack.authorizer.authorize(call);
+        if (!decision.allowed) throw new LocalRunError(`trigger ${trigger.name} cannot start ${scenario.workflow}: ${decision.message}`);
+      }
+      input = trigger.input((scenario.trigger.event ?? scenario.input ?? {}) as Json);
+      startedBy = `trigger ${trigger.name}: ${trigger.description}`;
+    }
     const report = await stack.runWorkflow(scenario.workflow as WorkflowName, {
-      input: (scenario.input ?? {}) as Json,
+      input,
       approver: scenario.approver,
       backupTables: scenario.backupTables,
     });
     const mismatches = await checkExpectations(scenario, report, stack);
-    return { scenario, report, mismatches, passed: mismatches.length === 0 };
+    return { scenario, report, mismatches, passed: mismatches.length === 0, ...(startedBy ? { startedBy } : {}) };
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));
     // A denial inside a handler (logged by the function, not seen by the workflow) is why many runs stop: name it.
     const denials = stack.authorizer.decisions.slice(before).filter((d) => !d.allowed).map((d) => `denied: ${d.message}`);
-    return { scenario, mismatches: [`the run stopped: ${thrown.message}`, ...denials], error: thrown, passed: false };
+    return { scenario, mismatches: [`the run stopped: ${thrown.message}`, ...denials], error: thrown, passed: false, ...(startedBy ? { startedBy } : {}) };
   }
 }
 
