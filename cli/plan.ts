@@ -91,6 +91,12 @@ function operationLines(plan: Plan, workflow: string): string[] {
     const guarded = alias.options?.ignoreChanges?.includes("routingConfigurations");
     lines.push(`  Alias ${String(alias.inputs.name)}: ${routes.map((r) => `${r.weight}% ${r.stateMachineVersionArn}`).join(", ")}${guarded ? "; rolled out by npm run promote" : "; moved by pulumi up"}`);
   }
+  const rollout = (plan.outputs.rollouts as Record<string, { rollout: { type: string; percentage?: number; intervalMinutes?: number }; alarmNames: string[] }> | undefined)?.[workflow];
+  if (rollout) {
+    const { type, percentage, intervalMinutes } = rollout.rollout;
+    const how = type === "CANARY" ? `CANARY ${percentage}% for ${intervalMinutes} min, then 100%` : type === "LINEAR" ? `LINEAR ${percentage}% more every ${intervalMinutes} min` : "ALL_AT_ONCE";
+    lines.push(`  Rollout: ${how}${type === "ALL_AT_ONCE" ? "" : `, rolled back if any of ${rollout.alarmNames.length} alarms fires`}`);
+  }
   return lines;
 }
 

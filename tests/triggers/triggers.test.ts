@@ -143,12 +143,16 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
 });
 
 describe("npm run plan's account of what operates each workflow", () => {
-  it("lists each workflow's triggers with their schedule, route or pattern and their role, and its alias", async function () {
+  it("lists each workflow's triggers with their schedule, route or pattern and their role, its alarms, its alias and its rollout", async function () {
     this.timeout(20_000);
     const text = formatPlan(await plans("prod"));
     expect(text).to.contain("  Trigger nightly: schedule cron(0 2 * * ? *) (Europe/Dublin); role arn:aws:iam::222222222222:role/statecraft-prod-backup-orchestration-nightly-trigger");
     expect(text).to.match(/ {2}Trigger orders-api: HTTP POST \/orders, authorization AWS_IAM, https:\/\/\w+\.execute-api\.eu-west-1\.amazonaws\.com\/orders; role /);
     expect(text).to.contain('  Trigger order-events: EventBridge rule {"source":["acme.orders"],"detail-type":["OrderPlaced","OrderCancelled"]}');
     expect(text).to.match(/ {2}Trigger order-files: S3 object created in statecraft-prod-order-events-order-f-\w+; role /);
+    expect(text).to.contain("  Alarm statecraft-prod-credit-approval-ExecutionsFailed: ExecutionsFailed >= 1 over 300 s");
+    expect(text).to.contain("  Alias live: 100% arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-credit-approval:1; rolled out by npm run promote");
+    expect(text).to.contain("  Rollout: CANARY 10% for 30 min, then 100%, rolled back if any of 4 alarms fires");
+    expect(text).to.contain("  Alias live: 100% arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-order-events:1; moved by pulumi up");
   });
 });
