@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../naming";
 import { TriggerOf, Trigger } from "../triggers/schema";
-import { boundedName, deadLetterQueuePolicy, ruleArn, s3ObjectCreatedPattern, scheduleGroupArn, startAction, triggerPolicy, triggerTrustPolicy } from "../triggers/roles";
+import { deadLetterQueuePolicy } from "../monitoring/alerts";
+import { boundedName, ruleArn, s3ObjectCreatedPattern, scheduleGroupArn, startAction, triggerPolicy, triggerTrustPolicy } from "../triggers/roles";
 import { HttpApi } from "./http-api";
 
 /** Inputs of {@link WorkflowTriggers}. */

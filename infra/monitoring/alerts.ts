@@ -181,10 +181,11 @@ export function monitoringKeyStatements(context: ArnContext, names: Pick<Monitor
 }
 
 /**
- * The dead-letter queue's policy: `events.amazonaws.com` may `sqs:SendMessage` only for the status-change rule
- * (`aws:SourceArn` `ArnEquals` its ARN), as EventBridge's guide writes it for a rule's dead-letter queue.
+ * The policy of an EventBridge rule's dead-letter queue (the status-change rule's, and each event-rule or S3
+ * trigger's): `events.amazonaws.com` may `sqs:SendMessage` only for that rule (`aws:SourceArn` `ArnEquals` its
+ * ARN), as EventBridge's guide writes it.
  * @param queueArn the queue's ARN.
- * @param ruleArn the status-change rule's ARN.
+ * @param ruleArn the rule's ARN.
  * @returns the policy document.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
@@ -194,7 +195,7 @@ export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): Servic
     Version: "2012-10-17",
     Statement: [
       {
-        Sid: "StatusChangeRuleSendsUndeliveredEvents",
+        Sid: "RuleSendsUndeliveredEvents",
         Effect: "Allow",
         Principal: { Service: EVENTBRIDGE_PRINCIPAL },
         Action: ["sqs:SendMessage"],

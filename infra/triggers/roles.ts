@@ -96,31 +96,6 @@ export function triggerPolicy(trigger: Trigger, stateMachineArn: string, alias: 
   ]);
 }
 
-/** A resource policy of an SQS queue: statements with a principal. */
-export interface QueuePolicyDocument {
-  Version: "2012-10-17";
-  Statement: (PolicyDocument["Statement"][number] & { Principal: { Service: string } })[];
-}
-
-/**
- * The policy of an EventBridge rule's dead-letter queue: only EventBridge, only for that rule.
- * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms
- */
-export function deadLetterQueuePolicy(queueArn: string, sourceRuleArn: string): QueuePolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: ["sqs:SendMessage"],
-        Resource: [queueArn],
-        Condition: { ArnEquals: { "aws:SourceArn": sourceRuleArn } },
-      },
-    ],
-  };
-}
-
 /**
  * The event pattern of an S3 trigger: `Object Created` events of the bucket (delivered to the default bus once the
  * bucket's EventBridge notifications are on), for keys with the given prefix and suffix (both together as one

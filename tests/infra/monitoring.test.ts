@@ -374,7 +374,7 @@ describe("deadLetterQueuePolicy", () => {
     const names = monitoringNames(naming);
     expect(deadLetterQueuePolicy(names.deadLetterQueueArn, names.statusChangeRuleArn).Statement).to.deep.equal([
       {
-        Sid: "StatusChangeRuleSendsUndeliveredEvents",
+        Sid: "RuleSendsUndeliveredEvents",
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: ["sqs:SendMessage"],
