@@ -181,7 +181,7 @@ export type Reference =
    * An output of a workflow another stack shares with this one (`statecraft:producerStack`'s `sharedWorkflows`):
    * its state machine ARN, or the invoker role a Task assumes through `Credentials.RoleArn` to run it.
    */
-  | { sharedWorkflow: WorkflowName; output: "stateMachineArn" | "invokerRoleArn" };
+  | { sharedWorkflow: WorkflowName; output: "stateMachineArn" | "aliasArn" | "invokerRoleArn" };
 
 /** A workflow: its definition file, its type and the value of each of its placeholders. */
 export interface WorkflowSpec {
@@ -232,7 +232,7 @@ export const WORKFLOWS = {
     description: "Collects a loan application, runs the credit-approval workflow shared by another account, and records the decision.",
     substitutions: {
       CollectApplicationFunctionArn: { functionArn: "collect-application" },
-      CreditApprovalStateMachineArn: { sharedWorkflow: "credit-approval", output: "stateMachineArn" },
+      CreditApprovalAliasArn: { sharedWorkflow: "credit-approval", output: "aliasArn" },
       CreditApprovalInvokerRoleArn: { sharedWorkflow: "credit-approval", output: "invokerRoleArn" },
       LoanApplicationsTableName: { tableName: "loan-applications" },
     },

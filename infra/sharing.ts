@@ -4,6 +4,7 @@ import { PolicyCondition, PolicyDocument, PolicyStatement, TrustPolicyDocument, 
 import { viaService } from "./iam/service";
 import { WORKFLOWS, WorkflowName } from "./manifest";
 import { Naming } from "./naming";
+import { LIVE_ALIAS } from "./rollout/schema";
 
 /**
  * Cross-account sharing of workflows, as plain functions of the stack configuration: the names, trust and
@@ -21,6 +22,8 @@ import { Naming } from "./naming";
 export interface SharedWorkflow {
   /** The state machine's ARN. */
   stateMachineArn: string;
+  /** The alias consumers start, `<stateMachineArn>:live`: the version in service, which rollouts move. */
+  aliasArn: string;
   /** The role a consumer assumes to run it (`Credentials.RoleArn`). */
   invokerRoleArn: string;
   /** `STANDARD` (start with `states:startExecution[.sync[:2]]`) or `EXPRESS` (`aws-sdk:sfn:startSyncExecution`). */
@@ -170,8 +173,9 @@ export function invokerTrustPolicy(consumer: SharingConsumer, externalId: string
 }
 
 /**
- * The permissions of a consumer's invoker role: start exactly the shared state machines (`states:StartExecution`,
- * and `states:StartSyncExecution` for Express ones), follow and stop their executions (`states:DescribeExecution`,
+ * The permissions of a consumer's invoker role: start exactly the shared state machines' `live` alias
+ * (`states:StartExecution`, and `states:StartSyncExecution` for Express ones, on the unqualified ARN, which Step
+ * Functions authorizes alias calls against, with `states:StateMachineQualifier` = `live`), follow and stop their executions (`states:DescribeExecution`,
  * `states:StopExecution` on `…:execution:<machine>:*`), and, when the machines are encrypted with a
  * customer-managed key, `kms:Decrypt` on that key in their encryption context (DescribeExecution and
  * StartSyncExecution return the decrypted input and output; StartExecution itself needs no KMS permission, as the
@@ -186,13 +190,16 @@ export function invokerTrustPolicy(consumer: SharingConsumer, externalId: string
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/auth-version-alias.html
  */
 export function invokerPolicy(machines: readonly SharedMachine[], keyArn?: string): PolicyDocument {
   const arns = machines.map((m) => m.arn);
   const standard = machines.filter((m) => m.type === "STANDARD").map((m) => m.arn);
   const express = machines.filter((m) => m.type === "EXPRESS").map((m) => m.arn);
-  const statements: PolicyStatement[] = [{ Effect: "Allow", Action: ["states:StartExecution"], Resource: arns }];
-  if (express.length > 0) statements.push({ Effect: "Allow", Action: ["states:StartSyncExecution"], Resource: express });
+  // Consumers start the alias, so a rollout's canary and its rollback reach their executions too.
+  const viaAlias = { "ForAnyValue:StringEquals": { "states:StateMachineQualifier": [LIVE_ALIAS] } };
+  const statements: PolicyStatement[] = [{ Effect: "Allow", Action: ["states:StartExecution"], Resource: arns, Condition: viaAlias }];
+  if (express.length > 0) statements.push({ Effect: "Allow", Action: ["states:StartSyncExecution"], Resource: express, Condition: viaAlias });
   if (standard.length > 0) {
     statements.push({ Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: standard.map((arn) => executionArn(arn)) });
   }
@@ -300,7 +307,8 @@ export function sharedWorkflowsOf(config: StackConfig, naming: Naming): SharedWo
   const shared: SharedWorkflows = {};
   for (const [name, consumer] of Object.entries(config.sharing?.consumers ?? {})) {
     for (const workflow of consumer.workflows) {
-      shared[workflow] = { stateMachineArn: naming.stateMachineArn(workflow), invokerRoleArn: invokerRoleArn(naming, name), type: WORKFLOWS[workflow].type };
+      const stateMachineArn = naming.stateMachineArn(workflow);
+      shared[workflow] = { stateMachineArn, aliasArn: `${stateMachineArn}:${LIVE_ALIAS}`, invokerRoleArn: invokerRoleArn(naming, name), type: WORKFLOWS[workflow].type };
     }
   }
   return shared;
@@ -353,7 +361,10 @@ export function resolveSharedWorkflows(stack: string, config: StackConfig, outpu
     if (entry.type !== "STANDARD" && entry.type !== "EXPRESS") {
       problems.push(`${where}: sharedWorkflows.${workflow}.type must be STANDARD or EXPRESS (got ${JSON.stringify(entry.type)})`);
     }
-    shared[workflow] = { stateMachineArn: entry.stateMachineArn as string, invokerRoleArn: entry.invokerRoleArn as string, type: entry.type as SharedWorkflow["type"] };
+    if (typeof entry.aliasArn !== "string" || !new RegExp(`^${entry.stateMachineArn}:[A-Za-z0-9_-]+$`).test(entry.aliasArn)) {
+      problems.push(`${where}: sharedWorkflows.${workflow}.aliasArn must be an alias of ${entry.stateMachineArn} (got ${JSON.stringify(entry.aliasArn)}): deploy the producer again to export it`);
+    }
+    shared[workflow] = { stateMachineArn: entry.stateMachineArn as string, aliasArn: entry.aliasArn as string, invokerRoleArn: entry.invokerRoleArn as string, type: entry.type as SharedWorkflow["type"] };
   }
   if (problems.length > 0) throw new StackConfigError(stackFileName(stack), problems);
   return shared;

@@ -1,5 +1,5 @@
 import type { Json } from "../infra/definition/asl";
-import { parseArn } from "../infra/iam/arn";
+import { parseArn, unqualifiedStateMachineArn } from "../infra/iam/arn";
 import type { ApprovalDecision } from "./approvals";
 import { LocalRunError, TaskFailure } from "./errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "./integrations";
@@ -47,9 +47,15 @@ export interface LocalStateMachines {
   startExecution(request: LocalStartRequest): Promise<ExecutionReport>;
 }
 
-/** The fields of DescribeExecution that `.sync` returns for a finished child, Input and Output as text. */
+/**
+ * The fields of DescribeExecution that `.sync` returns for a finished child, Input and Output as text. A child
+ * started through an alias or version has the unqualified `StateMachineArn`, and `StateMachineAliasArn` or
+ * `StateMachineVersionArn` beside it, as Step Functions describes it.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html
+ */
 function describeExecution(request: LocalStartRequest, report: ExecutionReport, started: number, stopped: number): Record<string, Json> {
   const name = report.executionArn.split(":").pop() as string;
+  const { stateMachineArn, qualifier } = unqualifiedStateMachineArn(request.stateMachineArn);
   const base: Record<string, Json> = {
     ExecutionArn: report.executionArn,
     Input: JSON.stringify(request.input),
@@ -57,7 +63,8 @@ function describeExecution(request: LocalStartRequest, report: ExecutionReport, 
     Name: name,
     RedriveCount: 0,
     StartDate: started,
-    StateMachineArn: request.stateMachineArn,
+    StateMachineArn: stateMachineArn,
+    ...(qualifier === undefined ? {} : /^\d+$/.test(qualifier) ? { StateMachineVersionArn: request.stateMachineArn } : { StateMachineAliasArn: request.stateMachineArn }),
     Status: report.status,
     StopDate: stopped,
   };

@@ -4,7 +4,7 @@ import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
-import { buildArn, executionArn } from "../infra/iam/arn";
+import { buildArn, executionArn, unqualifiedStateMachineArn } from "../infra/iam/arn";
 import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
 import { type HandlerName, SECRETS, type SecretName, TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
 import { Naming, executionRoleName } from "../infra/naming";
@@ -316,11 +316,15 @@ export class LocalStack implements LocalStateMachines {
    *   or permission that does not allow the call.
    */
   async startExecution(request: LocalStartRequest): Promise<ExecutionReport> {
-    const { state, stateMachineArn, roleArn, caller } = request;
+    const { state, roleArn, caller } = request;
+    // An alias or version ARN (`…:stateMachine:<name>:<qualifier>`) starts the machine's current definition locally
+    // (one version exists); Step Functions authorizes it against the unqualified ARN, with the qualifier as
+    // `states:StateMachineQualifier`.
+    const { stateMachineArn, qualifier } = unqualifiedStateMachineArn(request.stateMachineArn);
     const own = this.config.workflows.find((workflow) => this.naming.stateMachineArn(workflow) === stateMachineArn);
     const options = { input: request.input, approver: request.approver, executionName: request.name };
     const stateMachineCalls = (principal: string): IamCall[] => [
-      { principal, action: "states:StartExecution", resource: stateMachineArn },
+      { principal, action: "states:StartExecution", resource: stateMachineArn, ...(qualifier ? { context: { "states:StateMachineQualifier": [qualifier] } } : {}) },
       ...withServiceKeyCalls(this.authorizer.index, { principal, action: "states:DescribeExecution", resource: executionArn(stateMachineArn, request.name ?? "local") }),
     ];
     if (own) {

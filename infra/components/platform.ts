@@ -77,6 +77,8 @@ export function workflowSources(naming: Naming, config: StackConfig, shared: Sha
 /** What one workflow exports. */
 export interface WorkflowOutputs {
   stateMachineArn: pulumi.Output<string>;
+  /** The `live` alias, which triggers and consumers start. */
+  aliasArn: pulumi.Output<string>;
   roleArn: pulumi.Output<string>;
   logGroupName: pulumi.Output<string>;
   type: "STANDARD" | "EXPRESS";
@@ -326,7 +328,7 @@ export class Platform extends pulumi.ComponentResource {
         { ...child, dependsOn: referenced(workflow) },
       );
       workflowResources[workflow] = resource;
-      return { stateMachineArn: resource.stateMachineArn, roleArn: resource.roleArn, logGroupName: resource.logGroupName, type: spec.type };
+      return { stateMachineArn: resource.stateMachineArn, aliasArn: resource.aliasArn, roleArn: resource.roleArn, logGroupName: resource.logGroupName, type: spec.type };
     });
 
     // What starts each workflow: its triggers start the live alias, once the workflow (and its alias) exist.

@@ -9,6 +9,8 @@ import { Transform, transformed } from "./transform";
 /** A workflow of the stack as {@link WorkflowSharing} needs it. */
 export interface ShareableWorkflow {
   stateMachineArn: pulumi.Output<string>;
+  /** Its `live` alias, which consumers start. */
+  aliasArn: pulumi.Output<string>;
   type: "STANDARD" | "EXPRESS";
 }
 
@@ -41,6 +43,8 @@ export interface WorkflowSharingArgs {
 /** A shared workflow as the stack exports it (`sharedWorkflows`). */
 export interface SharedWorkflowOutputs {
   stateMachineArn: pulumi.Output<string>;
+  /** The `live` alias consumers start. */
+  aliasArn: pulumi.Output<string>;
   invokerRoleArn: pulumi.Output<string>;
   type: "STANDARD" | "EXPRESS";
 }
@@ -123,7 +127,7 @@ export class WorkflowSharing extends pulumi.ComponentResource {
       new aws.iam.RolePolicy(`${consumerName}-invoker-policy`, transformed(args.transform?.invokerPolicy, { name: "invoke-shared-workflows", role: role.id, policy }), child);
       this.invokerRoleArns[consumerName] = role.arn;
       for (const machine of machines) {
-        this.sharedWorkflows[machine.workflow] = { stateMachineArn: machine.stateMachineArn, invokerRoleArn: role.arn, type: machine.type };
+        this.sharedWorkflows[machine.workflow] = { stateMachineArn: machine.stateMachineArn, aliasArn: machine.aliasArn, invokerRoleArn: role.arn, type: machine.type };
       }
 
       for (const handler of consumer.functions) {

@@ -95,3 +95,15 @@ export function partitionOf(region: string): string {
 export function dnsSuffixOf(partition: string): string {
   return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
 }
+
+/**
+ * A state machine ARN without its qualifier: `…:stateMachine:<name>:<alias or version>` gives the machine's ARN and
+ * the qualifier (Step Functions authorizes a call on an alias or version against the machine's ARN, with the
+ * qualifier as `states:StateMachineQualifier`); an unqualified ARN gives itself and no qualifier.
+ * @param arn a state machine, alias or version ARN.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/auth-version-alias.html
+ */
+export function unqualifiedStateMachineArn(arn: string): { stateMachineArn: string; qualifier?: string } {
+  const match = /^(arn:[^:]+:states:[^:]*:[^:]*:stateMachine:[^:]+):([A-Za-z0-9_-]+)$/.exec(arn);
+  return match ? { stateMachineArn: match[1], qualifier: match[2] } : { stateMachineArn: arn };
+}

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { ArnContext, buildArn, dnsSuffixOf, parseArn, partitionOf } from "../../infra/iam/arn";
+import { ArnContext, buildArn, dnsSuffixOf, parseArn, partitionOf, unqualifiedStateMachineArn } from "../../infra/iam/arn";
 
 const CONTEXT: ArnContext = { partition: "aws", region: "eu-west-1", account: "111111111111" };
 
@@ -82,5 +82,15 @@ describe("dnsSuffixOf", () => {
     expect(dnsSuffixOf("aws-cn")).to.equal("amazonaws.com.cn");
     expect(dnsSuffixOf("aws")).to.equal("amazonaws.com");
     expect(dnsSuffixOf("aws-us-gov")).to.equal("amazonaws.com");
+  });
+});
+
+describe("unqualifiedStateMachineArn", () => {
+  it("splits an alias or version ARN into the machine's ARN and the qualifier, and leaves an unqualified ARN alone", () => {
+    const machine = "arn:aws:states:eu-west-1:111111111111:stateMachine:orders";
+    expect(unqualifiedStateMachineArn(`${machine}:live`)).to.deep.equal({ stateMachineArn: machine, qualifier: "live" });
+    expect(unqualifiedStateMachineArn(`${machine}:12`)).to.deep.equal({ stateMachineArn: machine, qualifier: "12" });
+    expect(unqualifiedStateMachineArn(machine)).to.deep.equal({ stateMachineArn: machine });
+    expect(unqualifiedStateMachineArn("arn:aws:states:eu-west-1:111111111111:execution:orders:run-1")).to.deep.equal({ stateMachineArn: "arn:aws:states:eu-west-1:111111111111:execution:orders:run-1" });
   });
 });

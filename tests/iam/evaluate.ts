@@ -38,6 +38,8 @@ function conditionHolds(condition: PolicyCondition | undefined, context: Record<
       switch (operator) {
         case "StringEquals":
         case "ArnEquals":
+        // A multivalued key (states:StateMachineQualifier): the request here carries one value.
+        case "ForAnyValue:StringEquals":
           return values.includes(actual);
         case "StringLike":
         case "ArnLike":

@@ -49,7 +49,7 @@ describe("the consumer stack under mocks", function () {
     const task = definition.States["Run shared credit approval"];
     expect(task.Resource).to.equal("arn:aws:states:::states:startExecution.sync:2");
     expect(task.Credentials).to.deep.equal({ RoleArn: INVOKER });
-    expect(task.Parameters.StateMachineArn).to.equal(MACHINE);
+    expect(task.Parameters.StateMachineArn).to.equal(`${MACHINE}:live`);
   });
 
   it("gives the execution role sts:AssumeRole on the invoker role only, besides its own Tasks, logs, X-Ray and key", () => {
@@ -121,7 +121,10 @@ describe("the consumer stack under mocks", function () {
       for (const action of statement.Action) {
         for (const resource of statement.Resource) {
           const concrete = resource.replace(/\*$/, "loan-2025-0001");
-          expect(allows(invokerPolicy, { action, resource: concrete }), `${action} on ${concrete}`).to.equal(true);
+          // The Task starts the shared machine's live alias: Step Functions authorizes it with that qualifier.
+          const context = { "states:StateMachineQualifier": "live" };
+          expect(allows(invokerPolicy, { action, resource: concrete, context }), `${action} on ${concrete}`).to.equal(true);
+          expect(action !== "states:StartExecution" || !allows(invokerPolicy, { action, resource: concrete }), "StartExecution without the alias").to.equal(true);
         }
       }
     }
@@ -131,11 +134,11 @@ describe("the consumer stack under mocks", function () {
     const other = `arn:aws:states:eu-west-1:${PROD}:stateMachine:credit-approval-v2`;
     const otherRole = `arn:aws:iam::${PROD}:role/credit-approval-v2-invoker`;
     const mocked = await runPlan("consumer", {
-      stackReferences: { [PRODUCER_STACK]: { sharedWorkflows: { "credit-approval": { stateMachineArn: other, invokerRoleArn: otherRole, type: "STANDARD" } } } },
+      stackReferences: { [PRODUCER_STACK]: { sharedWorkflows: { "credit-approval": { stateMachineArn: other, aliasArn: `${other}:live`, invokerRoleArn: otherRole, type: "STANDARD" } } } },
     });
     const definition = JSON.parse(find(mocked, "aws:sfn/stateMachine:StateMachine", "loan-intake").inputs.definition as string);
     expect(definition.States["Run shared credit approval"].Credentials.RoleArn).to.equal(otherRole);
-    expect(definition.States["Run shared credit approval"].Parameters.StateMachineArn).to.equal(other);
+    expect(definition.States["Run shared credit approval"].Parameters.StateMachineArn).to.equal(`${other}:live`);
     const policy = JSON.parse(find(mocked, "aws:iam/rolePolicy:RolePolicy", "loan-intake-role-policy").inputs.policy as string);
     expect(policy.Statement).to.deep.include({ Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [otherRole] });
   });

@@ -133,10 +133,11 @@ describe("the platform under mocks", function () {
         expect(roots).to.have.members(["pulumi:pulumi:Stack", "pulumi:providers:aws", "statecraft:index:Platform"]);
       });
 
-      it("exports each workflow's state machine, role and log group, the topics and the tables", () => {
+      it("exports each workflow's state machine, live alias, role and log group, the topics and the tables", () => {
         const outputs = plans[stack].outputs as { workflows: Record<string, Record<string, string>>; topicArns: Record<string, string>; tableNames: Record<string, string> };
         expect(outputs.workflows["order-events"]).to.deep.equal({
           stateMachineArn: `arn:aws:states:eu-west-1:${account}:stateMachine:statecraft-${stack}-order-events`,
+          aliasArn: `arn:aws:states:eu-west-1:${account}:stateMachine:statecraft-${stack}-order-events:live`,
           roleArn: `arn:aws:iam::${account}:role/statecraft-${stack}-order-events-role`,
           logGroupName: `/aws/vendedlogs/states/${stack}-order-events`,
           type: "EXPRESS",

@@ -80,7 +80,8 @@ describe("workflow sharing, producer side (prod stack)", function () {
           Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": MACHINE } },
         },
         { Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:*`] },
-        { Effect: "Allow", Action: ["states:StartExecution"], Resource: [MACHINE] },
+        // Only through the live alias: Step Functions authorizes an alias call on the unqualified ARN, with the qualifier.
+        { Effect: "Allow", Action: ["states:StartExecution"], Resource: [MACHINE], Condition: { "ForAnyValue:StringEquals": { "states:StateMachineQualifier": ["live"] } } },
       ],
     });
   });
@@ -142,7 +143,7 @@ describe("workflow sharing, producer side (prod stack)", function () {
   });
 
   it("exports sharedWorkflows exactly, and as the configuration alone predicts", () => {
-    expect(plan.outputs.sharedWorkflows).to.deep.equal({ "credit-approval": { stateMachineArn: MACHINE, invokerRoleArn: INVOKER, type: "STANDARD" } });
+    expect(plan.outputs.sharedWorkflows).to.deep.equal({ "credit-approval": { stateMachineArn: MACHINE, aliasArn: `${MACHINE}:live`, invokerRoleArn: INVOKER, type: "STANDARD" } });
     const { config } = readStackFile("prod");
     const naming = new Naming("statecraft", "prod", { partition: "aws", region: "eu-west-1", account: PROD });
     expect(sharedWorkflowsOf(config, naming)).to.deep.equal(plan.outputs.sharedWorkflows);
@@ -222,7 +223,7 @@ describe("sharing policies", () => {
   it("grants StartSyncExecution for Express machines, and no Describe/Stop, which Express executions do not support", () => {
     const express = "arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-order-events";
     expect(invokerPolicy([{ arn: express, type: "EXPRESS" }]).Statement).to.deep.equal([
-      { Effect: "Allow", Action: ["states:StartExecution", "states:StartSyncExecution"], Resource: [express] },
+      { Effect: "Allow", Action: ["states:StartExecution", "states:StartSyncExecution"], Resource: [express], Condition: { "ForAnyValue:StringEquals": { "states:StateMachineQualifier": ["live"] } } },
     ]);
   });
 
@@ -247,7 +248,7 @@ describe("sharing policies", () => {
 
 describe("resolveSharedWorkflows (the consumer's check of the producer's output)", () => {
   const { config } = readStackFile("consumer");
-  const good = { "credit-approval": { stateMachineArn: MACHINE, invokerRoleArn: INVOKER, type: "STANDARD" } };
+  const good = { "credit-approval": { stateMachineArn: MACHINE, aliasArn: `${MACHINE}:live`, invokerRoleArn: INVOKER, type: "STANDARD" } };
 
   it("accepts what prod shares", () => {
     expect(resolveSharedWorkflows("consumer", config, good, ["credit-approval"])).to.deep.equal(good);
@@ -259,9 +260,9 @@ describe("resolveSharedWorkflows (the consumer's check of the producer's output)
   });
 
   it("refuses a workflow shared from an account not on statecraft:trustedAccounts, or from another Region", () => {
-    const elsewhere = { "credit-approval": { stateMachineArn: MACHINE.replace(PROD, "444444444444"), invokerRoleArn: INVOKER.replace(PROD, "444444444444"), type: "STANDARD" } };
+    const elsewhere = { "credit-approval": { stateMachineArn: MACHINE.replace(PROD, "444444444444"), aliasArn: `${MACHINE.replace(PROD, "444444444444")}:live`, invokerRoleArn: INVOKER.replace(PROD, "444444444444"), type: "STANDARD" } };
     expect(() => resolveSharedWorkflows("consumer", config, elsewhere, ["credit-approval"])).to.throw(/account 444444444444, which is not on the allow-list statecraft:trustedAccounts/);
-    const otherRegion = { "credit-approval": { ...good["credit-approval"], stateMachineArn: MACHINE.replace("eu-west-1", "us-east-1") } };
+    const otherRegion = { "credit-approval": { ...good["credit-approval"], stateMachineArn: MACHINE.replace("eu-west-1", "us-east-1"), aliasArn: `${MACHINE.replace("eu-west-1", "us-east-1")}:live` } };
     expect(() => resolveSharedWorkflows("consumer", config, otherRegion, ["credit-approval"])).to.throw(/only in the same Region/);
   });
 

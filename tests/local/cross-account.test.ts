@@ -29,7 +29,8 @@ function caller(resource: string, credentials?: Record<string, string>, paramete
         Type: "Task",
         Resource: resource,
         ...(credentials ? { Credentials: credentials } : {}),
-        Parameters: { StateMachineArn: MACHINE, "Input.$": "$", ...parameters },
+        // Consumers start the shared machine's live alias, which the invoker role is limited to.
+        Parameters: { StateMachineArn: `${MACHINE}:live`, "Input.$": "$", ...parameters },
         End: true,
       },
     },
@@ -52,7 +53,7 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
   it("starts the prod stack beside it and takes the shared workflow's ARNs from prod's configuration", () => {
     expect(stack.producer?.stack).to.equal("prod");
     expect(stack.producer?.config.accountId).to.equal(PROD);
-    expect(stack.shared).to.deep.equal({ "credit-approval": { stateMachineArn: MACHINE, invokerRoleArn: INVOKER, type: "STANDARD" } });
+    expect(stack.shared).to.deep.equal({ "credit-approval": { stateMachineArn: MACHINE, aliasArn: `${MACHINE}:live`, invokerRoleArn: INVOKER, type: "STANDARD" } });
   });
 
   for (const name of ["loan-intake-3000-approved", "loan-intake-7500-rejected", "loan-intake-invalid"]) {
@@ -100,6 +101,7 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
       ExecutionArn: `arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:sync2`,
       Name: "sync2",
       StateMachineArn: MACHINE,
+      StateMachineAliasArn: `${MACHINE}:live`,
       Status: "SUCCEEDED",
       Input: APPLICATION,
       InputDetails: { Included: true },
@@ -129,6 +131,14 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
     const cause = JSON.parse(report.cause!);
     expect(cause).to.deep.include({ Status: "FAILED", Error: "CreditRejected", Cause: "No.", StateMachineArn: MACHINE, RedriveStatus: "REDRIVABLE" });
     expect(JSON.parse(cause.Input)).to.deep.include({ creditRequested: 6000 });
+  });
+
+  it("refuses the unqualified machine to the invoker role: consumers start the live alias, so rollouts reach them", async () => {
+    const definition = caller("arn:aws:states:::states:startExecution.sync:2", { RoleArn: INVOKER });
+    (definition.States.Start.Parameters as Record<string, Json>).StateMachineArn = MACHINE;
+    const report = await stack.runDefinition(definition, { input: APPLICATION, stateMachine: "statecraft-consumer-loan-intake" });
+    expect(report).to.deep.include({ status: "FAILED", error: "StepFunctions.AWSStepFunctionsException" });
+    expect(report.cause).to.contain(`is not authorized to perform: states:StartExecution on resource: ${MACHINE}`);
   });
 
   it("refuses to start another account's machine without Credentials.RoleArn, as Step Functions has no resource policy", async () => {
