@@ -151,7 +151,7 @@ export class WorkflowTriggers extends pulumi.ComponentResource {
           child,
         );
         const queue = deadLetterQueue();
-        new aws.sqs.QueuePolicy(`${id}-dlq`, { queueUrl: queue.url, policy: queue.arn.apply((arn) => JSON.stringify(deadLetterQueuePolicy(arn, sourceArn))) }, child);
+        const queuePolicy = new aws.sqs.QueuePolicy(`${id}-dlq`, { queueUrl: queue.url, policy: queue.arn.apply((arn) => JSON.stringify(deadLetterQueuePolicy(arn, sourceArn))) }, child);
         const transformer = (trigger as TriggerOf<"eventRule"> | TriggerOf<"s3">).inputTransformer;
         new aws.cloudwatch.EventTarget(
           id,
@@ -165,7 +165,8 @@ export class WorkflowTriggers extends pulumi.ComponentResource {
             retryPolicy: { maximumRetryAttempts: trigger.retry.maximumAttempts, maximumEventAgeInSeconds: trigger.retry.maximumEventAgeSeconds },
             deadLetterConfig: { arn: queue.arn },
           },
-          { ...child, dependsOn: [policy] },
+          // Undeliverable events reach the queue only once its policy admits the rule.
+          { ...child, dependsOn: [policy, queuePolicy] },
         );
         this.triggers[trigger.name] = { type: trigger.type, roleArn: targetRole.arn, sourceArn: rule.arn, ...(bucketName ? { bucket: bucketName } : {}) };
         continue;

@@ -49,10 +49,11 @@ export function scheduleGroupArn(context: ArnContext, group = "default"): string
 }
 
 /**
- * The trust policy of a trigger's role: only the trigger's service, only from the stack's account
- * (`aws:SourceAccount`) and only for this trigger (`aws:SourceArn`: the schedule group, the rule, or the HTTP API's
- * routes), so that no other schedule, rule or API of any account can start the workflow through it (the confused
- * deputy problem).
+ * The trust policy of a trigger's role: only the trigger's service and, for Scheduler and EventBridge, only from the
+ * stack's account (`aws:SourceAccount`) and only for this trigger (`aws:SourceArn`: the schedule group, the rule), so
+ * that no other schedule or rule of any account can start the workflow through it (the confused deputy problem).
+ * API Gateway presents neither key for an integration's credentials role, so an HTTP trigger's trust names the
+ * service alone.
  * @param trigger the trigger.
  * @param context the stack's partition, Region and account.
  * @param sourceArn what the service presents as `aws:SourceArn` (wildcards allowed, matched with `ArnLike`).
@@ -66,7 +67,11 @@ export function triggerTrustPolicy(trigger: Trigger, context: ArnContext, source
         Effect: "Allow",
         Principal: { Service: TRIGGER_SERVICE[trigger.type] },
         Action: ["sts:AssumeRole"],
-        Condition: { StringEquals: { "aws:SourceAccount": context.account }, ArnLike: { "aws:SourceArn": sourceArn } },
+        // API Gateway presents neither key when it assumes an integration's credentials role: a condition on them
+        // would refuse every request (AWS documents none for it; aws-solutions-library-samples/
+        // accelerated-intelligent-document-processing-on-aws#479 removed one after every call failed). The role's
+        // permissions, this workflow's live alias only, are what bound it.
+        ...(trigger.type === "http" ? {} : { Condition: { StringEquals: { "aws:SourceAccount": context.account }, ArnLike: { "aws:SourceArn": sourceArn } } }),
       },
     ],
   };

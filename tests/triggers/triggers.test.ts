@@ -73,7 +73,7 @@ describe("trigger settings (infra/triggers/schema.ts)", () => {
 });
 
 describe("trigger roles (infra/triggers/roles.ts)", () => {
-  it("trusts only the trigger's service, from the stack's account and the trigger's own ARN", () => {
+  it("trusts only the trigger's service, from the stack's account and the trigger's own ARN (API Gateway: the service alone)", () => {
     const trust = triggerTrustPolicy({ type: "schedule" } as never, CONTEXT, "arn:aws:scheduler:eu-west-1:222222222222:schedule-group/default");
     expect(trust.Statement).to.deep.equal([
       {
@@ -82,6 +82,9 @@ describe("trigger roles (infra/triggers/roles.ts)", () => {
         Action: ["sts:AssumeRole"],
         Condition: { StringEquals: { "aws:SourceAccount": "222222222222" }, ArnLike: { "aws:SourceArn": "arn:aws:scheduler:eu-west-1:222222222222:schedule-group/default" } },
       },
+    ]);
+    expect(triggerTrustPolicy({ type: "http" } as never, CONTEXT, "arn:aws:execute-api:eu-west-1:222222222222:abc/*").Statement).to.deep.equal([
+      { Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: ["sts:AssumeRole"] },
     ]);
   });
 
@@ -131,8 +134,14 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
         const [assume, start] = triggerStartCalls(trigger, "222222222222");
         // Another account's schedule, rule or API may not use the role; the role may not start another alias,
         // the unqualified machine, or another workflow.
-        expect((await authorizer.authorize({ ...assume, context: { ...assume.context, "aws:SourceAccount": "999999999999" } })).allowed).to.equal(false);
-        expect((await authorizer.authorize({ ...assume, context: { ...assume.context, "aws:SourceArn": assume.context!["aws:SourceArn"].toString().replace("222222222222", "999999999999") } })).allowed).to.equal(false);
+        if (deployed.type !== "http") {
+          expect((await authorizer.authorize({ ...assume, context: { ...assume.context, "aws:SourceAccount": "999999999999" } })).allowed).to.equal(false);
+          expect((await authorizer.authorize({ ...assume, context: { ...assume.context, "aws:SourceArn": assume.context!["aws:SourceArn"].toString().replace("222222222222", "999999999999") } })).allowed).to.equal(false);
+        } else {
+          // API Gateway presents no source keys for an integration's role: the trust names the service alone.
+          expect((await authorizer.authorize({ ...assume, context: {} })).allowed).to.equal(true);
+        }
+        expect((await authorizer.authorize({ ...assume, principal: "lambda.amazonaws.com" })).allowed, "another service").to.equal(false);
         expect((await authorizer.authorize({ ...start, context: { "states:StateMachineQualifier": ["2"] } })).allowed).to.equal(false);
         expect((await authorizer.authorize({ ...start, context: {} })).allowed).to.equal(false);
         expect((await authorizer.authorize({ ...start, resource: `${stateMachineArn}-other` })).allowed).to.equal(false);
