@@ -83,8 +83,10 @@ function operationLines(plan: Plan, workflow: string): string[] {
             : `EventBridge rule ${String(byParent.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && r.name === `${workflow}-${name}`)?.inputs.eventPattern)}`;
     lines.push(`  Trigger ${name}: ${what}; role ${trigger.roleArn}`);
   }
-  for (const alarm of plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && String(r.inputs.name ?? "").endsWith(`${workflow}-${String(r.inputs.metricName)}`))) {
-    lines.push(`  Alarm ${String(alarm.inputs.name)}: ${String(alarm.inputs.metricName)} >= ${String(alarm.inputs.threshold)} over ${String(alarm.inputs.period)} s`);
+  const machine = plan.resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine" && r.name === workflow)?.outputs?.arn;
+  for (const alarm of plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && machine && [String(machine), `${String(machine)}:`].some((arn, i) => { const on = String((r.inputs.dimensions as { StateMachineArn?: string } | undefined)?.StateMachineArn ?? ""); return i === 0 ? on === arn : on.startsWith(arn); }))) {
+    const on = String((alarm.inputs.dimensions as { StateMachineArn: string }).StateMachineArn).slice(String(machine).length + 1);
+    lines.push(`  Alarm ${String(alarm.inputs.name)}: ${String(alarm.inputs.metricName)} >= ${String(alarm.inputs.threshold)} over ${String(alarm.inputs.period)} s${on ? ` (executions through ${on})` : ""}`);
   }
   for (const alias of plan.resources.filter((r) => r.type === "aws:sfn/alias:Alias" && r.parent === `statecraft:index:Workflow::${workflow}`)) {
     const routes = (alias.inputs.routingConfigurations as { stateMachineVersionArn: string; weight: number }[] | undefined) ?? [];

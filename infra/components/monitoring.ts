@@ -13,6 +13,8 @@ import { Transform, transformed } from "./transform";
 export interface MonitoredWorkflow {
   /** The unqualified state machine ARN: the alarms' dimension, the rule's filter, the dashboard's metrics. */
   stateMachineArn: pulumi.Input<string>;
+  /** Its alias (`live`) that triggers and consumers start: it gets the same four alarms on its own ARN. */
+  alias?: { name: string; arn: pulumi.Input<string> };
   /**
    * The state machine's physical name, `statecraft-<stack>-<workflow>` (`naming.physical(workflow)`): the alarms are
    * named `<name>-<metric>`, and the topic and key policies admit only alarms named `statecraft-<stack>-*`.
@@ -190,11 +192,14 @@ export class Monitoring extends pulumi.ComponentResource {
 
     this.alarmNames = {};
     for (const [workflow, machine] of workflows) {
-      const specs = workflowAlarms({ stateMachineName: machine.stateMachineName, stateMachineArn: machine.stateMachineArn, alertsTopicArn: topic.arn }, args.alarms);
+      const specs = [
+        ...workflowAlarms({ stateMachineName: machine.stateMachineName, stateMachineArn: machine.stateMachineArn, alertsTopicArn: topic.arn }, args.alarms),
+        ...(machine.alias ? workflowAlarms({ stateMachineName: machine.stateMachineName, stateMachineArn: machine.alias.arn, alertsTopicArn: topic.arn, alias: machine.alias.name }, args.alarms) : []),
+      ];
       this.alarmNames[workflow] = specs.map((spec) => spec.alarmName);
       for (const spec of specs) {
         new aws.cloudwatch.MetricAlarm(
-          `${name}-${workflow}-${spec.metric}`,
+          `${name}-${workflow}-${spec.alarmName.slice(machine.stateMachineName.length + 1)}`,
           transformed(transform.alarm, {
             name: spec.alarmName,
             alarmDescription: spec.alarmDescription,

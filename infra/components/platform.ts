@@ -41,7 +41,7 @@ import { DeployedTrigger, WorkflowTriggers } from "./workflow-triggers";
 import { LIVE_ALIAS } from "../rollout/schema";
 import { RolloutTarget } from "../rollout/plan";
 import { monitoringKeyStatements, monitoringNames } from "../monitoring/alerts";
-import { Monitoring } from "./monitoring";
+import { Monitoring, MonitoredWorkflow } from "./monitoring";
 
 /** Arguments of a {@link Platform}. */
 export interface PlatformArgs {
@@ -361,7 +361,12 @@ export class Platform extends pulumi.ComponentResource {
       "monitoring",
       {
         naming,
-        workflows: mapValues(workflowResources, (resource, workflow) => ({ stateMachineArn: resource.stateMachineArn, stateMachineName: naming.physical(workflow), type: WORKFLOWS[workflow].type })) as Record<string, { stateMachineArn: pulumi.Output<string>; stateMachineName: string; type: "STANDARD" | "EXPRESS" }>,
+        workflows: mapValues(workflowResources, (resource, workflow) => ({
+          stateMachineArn: resource.stateMachineArn,
+          stateMachineName: naming.physical(workflow),
+          type: WORKFLOWS[workflow].type,
+          alias: { name: LIVE_ALIAS, arn: resource.aliasArn },
+        })) as Record<string, MonitoredWorkflow>,
         alarms: config.alarms,
         alerts: config.alerts,
         kmsKeyArn: keyArn,

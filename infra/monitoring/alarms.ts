@@ -28,7 +28,7 @@ export interface AlarmSpec<A = string> {
   namespace: typeof STATES_NAMESPACE;
   metricName: AlarmMetric;
   statistic: "Sum";
-  /** The unqualified state machine ARN: executions started without a version or alias. */
+  /** The unqualified state machine ARN, or its alias's ARN for the alias's alarms. */
   dimensions: { StateMachineArn: A };
   comparisonOperator: "GreaterThanOrEqualToThreshold";
   /** The sum per period that breaches, from `thresholds.<metric>` (default 1). */
@@ -118,7 +118,10 @@ export function periodInWords(seconds: number): string {
  *
  * ARNs pass through untouched, so they may be plain strings or Pulumi inputs (`A`).
  *
- * @param target the state machine's physical name (alarm names) and ARN (the dimension), and the alerts topic's ARN.
+ * @param target the state machine's physical name (alarm names) and ARN (the dimension), and the alerts topic's ARN;
+ *   with `alias`, the ARN is that alias's and the alarms are named `<state machine name>-<alias>-<metric>`: Step
+ *   Functions keeps metrics of executions started through an alias or version under that qualified ARN, so the
+ *   alias gets alarms of its own beside the unqualified machine's (an alarm with no data stays OK).
  * @param config `statecraft:alarms`, validated ({@link AlarmsConfig}): `periodSeconds` (seconds), `evaluationPeriods`,
  *   `datapointsToAlarm` (default `evaluationPeriods`), `thresholds` (per metric, default 1), `treatMissingData`.
  * @returns the four alarm specs, in the order of {@link ALARM_METRICS}.
@@ -128,7 +131,7 @@ export function periodInWords(seconds: number): string {
  * @see https://www.pulumi.com/registry/packages/aws/api-docs/cloudwatch/metricalarm/
  */
 export function workflowAlarms<A = string>(
-  target: { stateMachineName: string; stateMachineArn: A; alertsTopicArn: A },
+  target: { stateMachineName: string; stateMachineArn: A; alertsTopicArn: A; alias?: string },
   config: AlarmsConfig = DEFAULT_ALARMS,
 ): AlarmSpec<A>[] {
   const datapointsToAlarm = config.datapointsToAlarm ?? config.evaluationPeriods;
@@ -141,10 +144,11 @@ export function workflowAlarms<A = string>(
       : `in ${datapointsToAlarm} of ${config.evaluationPeriods} consecutive periods of ${periodInWords(config.periodSeconds)}`;
   return ALARM_METRICS.map((metric) => {
     const threshold = config.thresholds[metric] ?? 1;
-    const alarmDescription = `${target.stateMachineName}: ${MEANING[metric].what(threshold)} ${window}. ${MEANING[metric].todo}`.slice(0, ALARM_DESCRIPTION_LIMIT);
+    const subject = target.alias ? `${target.stateMachineName} (executions started through its ${target.alias} alias)` : target.stateMachineName;
+    const alarmDescription = `${subject}: ${MEANING[metric].what(threshold)} ${window}. ${MEANING[metric].todo}`.slice(0, ALARM_DESCRIPTION_LIMIT);
     return {
       metric,
-      alarmName: alarmName(target.stateMachineName, metric),
+      alarmName: alarmName(target.alias ? `${target.stateMachineName}-${target.alias}` : target.stateMachineName, metric),
       alarmDescription,
       namespace: STATES_NAMESPACE,
       metricName: metric,

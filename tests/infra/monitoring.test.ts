@@ -424,3 +424,18 @@ describe("workflowsDashboardBody", () => {
     expect(() => workflowsDashboardBody("eu-west-1", many)).to.throw(/504 widgets, more than CloudWatch's 500/);
   });
 });
+
+describe("workflowAlarms for a state machine's alias", () => {
+  it("gives the alias its own four alarms on its ARN, named <machine>-<alias>-<metric>, which say they count executions through it", () => {
+    const machine = "arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-credit-approval";
+    const specs = workflowAlarms({ stateMachineName: "statecraft-prod-credit-approval", stateMachineArn: `${machine}:live`, alertsTopicArn: "arn:aws:sns:eu-west-1:222222222222:statecraft-prod-alerts", alias: "live" });
+    expect(specs.map((s) => s.alarmName)).to.deep.equal([
+      "statecraft-prod-credit-approval-live-ExecutionsFailed",
+      "statecraft-prod-credit-approval-live-ExecutionsTimedOut",
+      "statecraft-prod-credit-approval-live-ExecutionsAborted",
+      "statecraft-prod-credit-approval-live-ExecutionThrottled",
+    ]);
+    expect(specs.every((s) => s.dimensions.StateMachineArn === `${machine}:live`)).to.equal(true);
+    expect(specs[0].alarmDescription).to.match(/^statecraft-prod-credit-approval \(executions started through its live alias\): at least 1 execution failed/);
+  });
+});

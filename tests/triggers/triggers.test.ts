@@ -161,7 +161,8 @@ describe("npm run plan's account of what operates each workflow", () => {
     expect(text).to.match(/ {2}Trigger order-files: S3 object created in statecraft-prod-order-events-order-f-\w+; role /);
     expect(text).to.contain("  Alarm statecraft-prod-credit-approval-ExecutionsFailed: ExecutionsFailed >= 1 over 300 s");
     expect(text).to.contain("  Alias live: 100% arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-credit-approval:1; rolled out by npm run promote");
-    expect(text).to.contain("  Rollout: CANARY 10% for 30 min, then 100%, rolled back if any of 4 alarms fires");
+    expect(text).to.contain("  Alarm statecraft-prod-credit-approval-live-ExecutionsFailed: ExecutionsFailed >= 1 over 300 s (executions through live)");
+    expect(text).to.contain("  Rollout: CANARY 10% for 30 min, then 100%, rolled back if any of 8 alarms fires");
     expect(text).to.contain("  Alias live: 100% arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-order-events:1; moved by pulumi up");
   });
 });
