@@ -73,7 +73,7 @@ export function precompute(workflows: GeneratedWorkflow[], resources: Registered
   });
 }
 
-/** The bare program: the same key, then each workflow's log group, role, role policy (and managed policies) and state machine. */
+/** The bare program: the same key, then each workflow's log group, role, role policy (and managed policies), state machine and live alias. */
 export function bareProgram(workflows: BareWorkflow[]) {
   return () => {
     const key = new aws.kms.Key("bench-key", { description: "Encrypts the benchmark platform.", enableKeyRotation: true, deletionWindowInDays: 30 });
@@ -93,6 +93,7 @@ export function bareProgram(workflows: BareWorkflow[]) {
         {
           name: w.stateMachineName,
           type: w.type,
+          publish: true,
           roleArn: role.arn,
           definition,
           loggingConfiguration: { level: w.type === "EXPRESS" ? "ALL" : "ERROR", includeExecutionData: false, logDestination: pulumi.interpolate`${logGroup.arn}:*` },
@@ -101,6 +102,7 @@ export function bareProgram(workflows: BareWorkflow[]) {
         },
         { dependsOn: [rolePolicy, ...attachments] },
       );
+      new aws.sfn.Alias(`${w.name}-live`, { name: "live", routingConfigurations: [{ stateMachineVersionArn: machine.stateMachineVersionArn, weight: 100 }] });
       arns[w.name] = machine.arn;
     }
     return arns;
