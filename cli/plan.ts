@@ -9,6 +9,7 @@
 import { Plan, runPlan } from "../offline/plan";
 import { parseStackArgs } from "./stack-args";
 import { withoutSourceMaps } from "./runtime";
+import { unqualifiedStateMachineArn } from "../infra/iam/arn";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--json]";
 
@@ -84,8 +85,9 @@ function operationLines(plan: Plan, workflow: string): string[] {
     lines.push(`  Trigger ${name}: ${what}; role ${trigger.roleArn}`);
   }
   const machine = plan.resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine" && r.name === workflow)?.outputs?.arn;
-  for (const alarm of plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && machine && [String(machine), `${String(machine)}:`].some((arn, i) => { const on = String((r.inputs.dimensions as { StateMachineArn?: string } | undefined)?.StateMachineArn ?? ""); return i === 0 ? on === arn : on.startsWith(arn); }))) {
-    const on = String((alarm.inputs.dimensions as { StateMachineArn: string }).StateMachineArn).slice(String(machine).length + 1);
+  const dimension = (r: (typeof plan.resources)[number]) => unqualifiedStateMachineArn(String((r.inputs.dimensions as { StateMachineArn?: string } | undefined)?.StateMachineArn ?? ""));
+  for (const alarm of plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && machine && dimension(r).stateMachineArn === machine)) {
+    const on = dimension(alarm).qualifier;
     lines.push(`  Alarm ${String(alarm.inputs.name)}: ${String(alarm.inputs.metricName)} >= ${String(alarm.inputs.threshold)} over ${String(alarm.inputs.period)} s${on ? ` (executions through ${on})` : ""}`);
   }
   for (const alias of plan.resources.filter((r) => r.type === "aws:sfn/alias:Alias" && r.parent === `statecraft:index:Workflow::${workflow}`)) {

@@ -1,6 +1,7 @@
 import type { Json } from "../infra/definition/asl";
 import type { Naming } from "../infra/naming";
 import { LIVE_ALIAS } from "../infra/rollout/schema";
+import { scheduleGroupArn } from "../infra/triggers/roles";
 import type { PlannedResource } from "./authz/plan-index";
 import type { PlannedTrigger } from "./authz/service-calls";
 import { LocalRunError } from "./errors";
@@ -38,12 +39,12 @@ export function triggerOf(resources: readonly PlannedResource[], naming: Naming,
   const base = { workflow, name, roleArn: String(role.outputs?.arn), stateMachineArn: naming.stateMachineArn(workflow), alias: LIVE_ALIAS };
   const schedule = of("aws:scheduler/schedule:Schedule");
   if (schedule) {
-    const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Condition: { ArnLike: { "aws:SourceArn": string } } }[] };
     const target = schedule.inputs.target as { input?: string };
     return {
       ...base,
       type: "schedule",
-      sourceArn: trust.Statement[0].Condition.ArnLike["aws:SourceArn"],
+      // What Scheduler presents: the schedule's group, taken from the schedule (never from the trust it is checked against).
+      sourceArn: scheduleGroupArn(naming.context, String(schedule.inputs.groupName ?? "default")),
       description: `schedule ${String(schedule.inputs.scheduleExpression)} (${String(schedule.inputs.scheduleExpressionTimezone)}), its input`,
       input: () => JSON.parse(target.input ?? "{}") as Json,
     };
