@@ -16,6 +16,7 @@
  *                 { "error": "X", "cause": "Y" }       throw Object.assign(new Error(Y), { name: X })
  *                 { "echo": true }                     resolve with the Task's effective input
  *                 { "largeString": n }                 resolve with a string of n "x" characters
+ *                 { "hang": true }                     never settle on its own; reject when the engine aborts the call
  *                 { "sequence": [entry, ...] }         successive calls take successive entries (the last repeats)
  *               A Resource with no entry fails the test's Task with a runner error (a case bug).
  *   skip        a reason, when the engine legitimately cannot model the case
@@ -40,6 +41,7 @@ type TaskEntry =
   | { error: string; cause?: string }
   | { echo: true }
   | { largeString: number }
+  | { hang: true }
   | { sequence: TaskEntry[] };
 
 interface Case {
@@ -92,6 +94,7 @@ function validEntry(entry: unknown): boolean {
   if ("sequence" in e) return Array.isArray(e.sequence) && e.sequence.length > 0 && e.sequence.every(validEntry);
   if ("error" in e) return typeof e.error === "string" && (e.cause === undefined || typeof e.cause === "string");
   if ("largeString" in e) return typeof e.largeString === "number";
+  if ("hang" in e) return e.hang === true;
   return "result" in e || e.echo === true;
 }
 
@@ -126,6 +129,14 @@ function makeTaskHandler(tasks: Record<string, TaskEntry>, calls: Record<string,
     if ("error" in entry) throw Object.assign(new Error(entry.cause ?? ""), { name: entry.error });
     if ("echo" in entry) return request.input;
     if ("largeString" in entry) return "x".repeat(entry.largeString);
+    if ("hang" in entry) {
+      const signal = request.signal;
+      return new Promise<Json>((_, reject) => {
+        const abort = () => reject(Object.assign(new Error("aborted"), { name: "Runner.Aborted" }));
+        if (signal.aborted) abort();
+        else signal.addEventListener("abort", abort, { once: true });
+      });
+    }
     if ("result" in entry) return entry.result;
     throw new Error("conformance runner: nested sequence");
   };
