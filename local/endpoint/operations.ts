@@ -4,7 +4,8 @@
  * Dates in responses are `Date`s (the server writes them as epoch seconds).
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_Operations.html
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { startExecution } from "../../engine";
 import type { Execution, ExecutionOptions, ExecutionResult, HistoryEvent, Json, StateMachineDefinition } from "../../engine/types";
 import { validateAsl } from "../../infra/definition/validate";
 import type { AslStateMachine } from "../../infra/definition/asl";
@@ -76,12 +77,6 @@ interface ExecutionRecord {
 /** A request body: whatever JSON the client sent. */
 export type Request = Record<string, unknown>;
 
-/** The engine, loaded when first needed (`engine/index.ts` is written alongside this module). */
-function defaultEngine(): StartExecution {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../../engine") as { startExecution: StartExecution }).startExecution;
-}
-
 /** Step Functions' page size when `maxResults` is 0 or absent, and its largest. */
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -108,7 +103,7 @@ export class StepFunctionsRegistry {
    */
   constructor(private readonly options: RegistryOptions) {
     this.scope = { partition: options.partition ?? "aws", region: options.region, account: options.account };
-    this.engine = options.engine ?? defaultEngine();
+    this.engine = options.engine ?? startExecution;
     for (const seed of options.stateMachines ?? []) {
       this.createStateMachine({ name: seed.name, definition: typeof seed.definition === "string" ? seed.definition : JSON.stringify(seed.definition), roleArn: seed.roleArn, type: seed.type ?? "STANDARD" });
     }
@@ -481,6 +476,12 @@ export class StepFunctionsRegistry {
         region: this.scope.region,
         account: this.scope.account,
         partition: this.scope.partition,
+      },
+      // Tokens are registered as issued: a Task handler may hand its token out before the engine reports it waiting.
+      newTaskToken: () => {
+        const token = extra.newTaskToken?.() ?? randomBytes(96).toString("base64url");
+        this.tokens.set(token, record);
+        return token;
       },
       onTaskToken: (token, taskRequest) => {
         this.tokens.set(token, record);
