@@ -1,0 +1,199 @@
+import { JSONPath } from "jsonpath-plus";
+import { STATES_ERRORS, StatesError } from "../errors";
+import type { Json, JsonObject } from "../types";
+import { evaluateIntrinsic, isIntrinsic } from "./intrinsics";
+import type { Variables } from "./variables";
+
+/**
+ * JSONPath as Step Functions evaluates it (Jayway JsonPath semantics): reference paths, the `$$` context object,
+ * `$name` workflow variables, payload templates with `.$` keys and intrinsic functions, and ResultPath.
+ *
+ * Definite paths (`$.a.b[0]`, `$['a']`) are walked here: a missing field is an error, as in Step Functions.
+ * Indefinite paths (wildcards, slices, filters, deep scan) go to `jsonpath-plus` and always give a list, `[]`
+ * when nothing matches (as Jayway does). Jayway's union of names on an object (`$['a','b']`) gives an object of
+ * those fields; jsonpath-plus gives nothing, so that one case is bridged here.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html
+ */
+
+/** What a path may read beside the input: the context object (`$$`) and the workflow variables (`$name`). */
+export interface PathEnvironment {
+  context: JsonObject;
+  variables: Variables;
+}
+
+/** A path that selects nothing: the caller words the States error. */
+export class PathNotFound extends Error {
+  constructor(readonly path: string) {
+    super(`path ${path} not found`);
+    this.name = "PathNotFound";
+  }
+}
+
+type Segment = string | number;
+
+const VARIABLE = /^\$([A-Za-z_][A-Za-z0-9_]*)(.*)$/s;
+
+/**
+ * Splits a definite path's tail (after `$`) into its field names and indices, or `undefined` for an indefinite
+ * path (`*`, `..`, a slice, a filter, a union), which jsonpath-plus evaluates.
+ */
+export function definiteSegments(tail: string): Segment[] | undefined {
+  const segments: Segment[] = [];
+  let i = 0;
+  while (i < tail.length) {
+    const c = tail[i];
+    if (c === ".") {
+      if (tail[i + 1] === ".") return undefined;
+      let j = i + 1;
+      while (j < tail.length && tail[j] !== "." && tail[j] !== "[") j++;
+      const name = tail.slice(i + 1, j);
+      if (name === "" || name === "*" || /[()?@]/.test(name)) return undefined;
+      segments.push(name);
+      i = j;
+    } else if (c === "[") {
+      const close = tail[i + 1] === "'" || tail[i + 1] === '"' ? closingQuote(tail, i + 1) : tail.indexOf("]", i);
+      if (close < 0) return undefined;
+      const inside = tail.slice(i + 1, close);
+      if (/^-?\d+$/.test(inside)) segments.push(Number(inside));
+      else if (/^'(?:[^'\\]|\\.)*'$|^"(?:[^"\\]|\\.)*"$/.test(inside)) segments.push(inside.slice(1, -1).replace(/\\(.)/g, "$1"));
+      else return undefined;
+      i = close + 1;
+    } else {
+      return undefined;
+    }
+  }
+  return segments;
+}
+
+function closingQuote(text: string, open: number): number {
+  const quote = text[open];
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === quote) return text[i + 1] === "]" ? i + 1 : -1;
+  }
+  return -1;
+}
+
+/** Whether `value` is a reference path Step Functions resolves: `$`, `$.…`, `$[…]`, `$$…` or `$variable…`. */
+export function isPath(value: string): boolean {
+  return value === "$" || value.startsWith("$.") || value.startsWith("$[") || value.startsWith("$$") || VARIABLE.test(value);
+}
+
+function walk(data: Json, segments: Segment[], path: string): Json {
+  let current: Json = data;
+  for (const segment of segments) {
+    if (typeof segment === "number") {
+      if (!Array.isArray(current)) throw new PathNotFound(path);
+      const index = segment < 0 ? current.length + segment : segment;
+      if (index < 0 || index >= current.length) throw new PathNotFound(path);
+      current = current[index];
+    } else {
+      if (current === null || typeof current !== "object" || Array.isArray(current) || !Object.prototype.hasOwnProperty.call(current, segment)) {
+        throw new PathNotFound(path);
+      }
+      current = (current as JsonObject)[segment];
+    }
+  }
+  return current;
+}
+
+/** Evaluates a path (`$…`) over `data`: a definite path gives its value, an indefinite one a list. */
+function evaluateOver(data: Json, path: string, tail: string): Json {
+  const segments = definiteSegments(tail);
+  if (segments) return walk(data, segments, path);
+  const names = /^\[\s*('(?:[^'\\]|\\.)*'\s*(?:,\s*'(?:[^'\\]|\\.)*'\s*)+)\]$/.exec(tail);
+  if (names && data !== null && typeof data === "object" && !Array.isArray(data)) {
+    const keys = [...names[1].matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
+    return Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, (data as JsonObject)[k]]));
+  }
+  try {
+    return JSONPath({ path: `$${tail}`, json: data as object, wrap: true }) as Json;
+  } catch (error) {
+    throw new StatesError(STATES_ERRORS.Runtime, `Invalid path '${path}': ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Reads a path: `$…` over `data`, `$$…` over the context object, `$name…` over a workflow variable.
+ * @throws PathNotFound when a definite path selects nothing; StatesError (`States.Runtime`) for a malformed path.
+ */
+export function readPath(path: string, data: Json, env: PathEnvironment): Json {
+  if (path.startsWith("$$")) return evaluateOver(env.context, path, path.slice(2));
+  const variable = VARIABLE.exec(path);
+  if (variable) {
+    const [, name, tail] = variable;
+    if (!env.variables.has(name)) throw new PathNotFound(path);
+    return evaluateOver(env.variables.get(name)!, path, tail);
+  }
+  if (path === "$" || path.startsWith("$.") || path.startsWith("$[")) return evaluateOver(data, path, path.slice(1));
+  throw new StatesError(STATES_ERRORS.Runtime, `Invalid path '${path}'`);
+}
+
+/**
+ * Evaluates a payload template (`Parameters`, `ResultSelector`, `ItemSelector`, a JSONPath `Assign`): a field
+ * whose name ends in `.$` takes the value of its path or intrinsic function, under its name without `.$`.
+ * @param field names the template in errors (`Parameters`, `ResultSelector`, ...).
+ * @throws StatesError `States.Runtime` naming the field and the input when a path selects nothing; the intrinsic
+ *   function's error.
+ */
+export function evaluateTemplate(template: Json, data: Json, env: PathEnvironment, describe: (key: string, path: string) => string): Json {
+  if (Array.isArray(template)) return template.map((item) => evaluateTemplate(item, data, env, describe));
+  if (template === null || typeof template !== "object") return template;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(template)) {
+    if (key.endsWith(".$") && typeof value === "string") {
+      out[key.slice(0, -2)] = evaluateExpression(value, data, env, key, describe);
+    } else {
+      out[key] = evaluateTemplate(value, data, env, describe);
+    }
+  }
+  return out;
+}
+
+/** Evaluates the value of one `.$` field: a path or an intrinsic function. */
+export function evaluateExpression(value: string, data: Json, env: PathEnvironment, key: string, describe: (key: string, path: string) => string): Json {
+  const resolve = (path: string): Json => {
+    try {
+      return readPath(path, data, env);
+    } catch (error) {
+      if (error instanceof PathNotFound) throw new StatesError(STATES_ERRORS.Runtime, describe(key, path));
+      throw error;
+    }
+  };
+  if (isIntrinsic(value)) return evaluateIntrinsic(value, resolve);
+  if (!isPath(value)) throw new StatesError(STATES_ERRORS.Runtime, `The value '${value}' of the field '${key}' is neither a JSONPath nor an intrinsic function`);
+  return resolve(value);
+}
+
+/**
+ * Places a result into the state's raw input at a reference path (ResultPath): `$` replaces the input, `null`
+ * keeps the input and discards the result, `$.a.b` sets that field, creating the objects on the way.
+ * @throws StatesError `States.ResultPathMatchFailure` when the path runs through a value that is not an object.
+ */
+export function applyResultPath(input: Json, resultPath: string | null | undefined, result: Json, describe: () => string): Json {
+  if (resultPath === null) return input;
+  if (resultPath === undefined || resultPath === "$") return result;
+  const segments = definiteSegments(resultPath.slice(1));
+  if (!resultPath.startsWith("$") || !segments) throw new StatesError(STATES_ERRORS.Runtime, `Invalid ResultPath '${resultPath}': not a reference path`);
+  const fail = () => new StatesError(STATES_ERRORS.ResultPathMatchFailure, describe());
+  const root: Json = structuredClone(input);
+  if (root === null || typeof root !== "object") throw fail();
+  let current: Json = root;
+  segments.forEach((segment, index) => {
+    const last = index === segments.length - 1;
+    if (typeof segment === "number") {
+      if (!Array.isArray(current) || segment < 0 || segment >= current.length) throw fail();
+      if (last) current[segment] = result;
+      else current = current[segment];
+      return;
+    }
+    if (current === null || typeof current !== "object" || Array.isArray(current)) throw fail();
+    const object = current as JsonObject;
+    if (last) object[segment] = result;
+    else {
+      if (!(segment in object) || object[segment] === null) object[segment] = {};
+      current = object[segment];
+    }
+  });
+  return root;
+}

@@ -1,0 +1,139 @@
+import { STATES_ERRORS, StatesError } from "../errors";
+import { effectiveInput, finish, jsonataField, pathEnvironment, type StateData, statePrefix } from "../dataflow";
+import { PathNotFound, readPath } from "../query/jsonpath";
+import type { Json } from "../types";
+import { languageOf, type StateOutcome } from "./frame";
+
+/**
+ * Choice: the first rule that matches gives `Next` (and, with variables or JSONata, that rule's `Assign` and
+ * `Output`); none matching takes `Default`, or fails with `States.NoChoiceMatched`.
+ * JSONPath rules compare `Variable` with the comparison operators; JSONata rules evaluate `Condition`.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
+ * @throws StatesError `States.NoChoiceMatched`; `States.Runtime` for a rule whose Variable (or `…Path` operand)
+ *   selects nothing; `States.QueryEvaluationError` for a Condition that is not a boolean.
+ */
+export async function runChoice(data: StateData): Promise<StateOutcome> {
+  const { state, frame } = data;
+  const jsonata = languageOf(frame, state) === "JSONata";
+  const effective = jsonata ? data.input : effectiveInput(data);
+  for (const [index, rule] of ((state.Choices ?? []) as Rule[]).entries()) {
+    const matched = jsonata ? await condition(data, rule, index) : evaluateRule(data, rule, effective);
+    if (matched) {
+      const { output } = await finish({ ...data, state: { ...state, Assign: rule.Assign, Output: rule.Output ?? state.Output } }, effective, { hasResult: false });
+      return { output, next: rule.Next };
+    }
+  }
+  if (state.Default === undefined) {
+    throw new StatesError(STATES_ERRORS.NoChoiceMatched, `${statePrefix(data)} No Matches!`);
+  }
+  const { output } = await finish(data, effective, { hasResult: false });
+  return { output, next: state.Default };
+}
+
+interface Rule {
+  Next?: string;
+  Condition?: string;
+  Variable?: string;
+  And?: Rule[];
+  Or?: Rule[];
+  Not?: Rule;
+  Assign?: Json;
+  Output?: Json;
+  [operator: string]: unknown;
+}
+
+async function condition(data: StateData, rule: Rule, index: number): Promise<boolean> {
+  const value = await jsonataField(data, `Choices[${index}].Condition`, rule.Condition ?? null);
+  if (typeof value !== "boolean") {
+    throw new StatesError(STATES_ERRORS.QueryEvaluationError, `${statePrefix(data)} The Condition '${rule.Condition}' of Choices[${index}] returned ${JSON.stringify(value)}, not a boolean.`);
+  }
+  return value;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function isTimestamp(value: Json): value is string {
+  return typeof value === "string" && RFC3339.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** `*` matches any run of characters; `\*` and `\\` are a literal `*` and `\`. */
+function wildcard(pattern: string): RegExp {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length) source += escape(pattern[++i]);
+    else if (c === "*") source += ".*";
+    else source += escape(c);
+  }
+  return new RegExp(`^${source}$`, "s");
+}
+
+function escape(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+type Comparator = (a: Json, b: Json) => boolean;
+
+const COMPARISONS: Record<string, Comparator> = {
+  StringEquals: (a, b) => typeof a === "string" && a === b,
+  StringLessThan: (a, b) => typeof a === "string" && typeof b === "string" && a < b,
+  StringGreaterThan: (a, b) => typeof a === "string" && typeof b === "string" && a > b,
+  StringLessThanEquals: (a, b) => typeof a === "string" && typeof b === "string" && a <= b,
+  StringGreaterThanEquals: (a, b) => typeof a === "string" && typeof b === "string" && a >= b,
+  NumericEquals: (a, b) => typeof a === "number" && a === b,
+  NumericLessThan: (a, b) => typeof a === "number" && typeof b === "number" && a < b,
+  NumericGreaterThan: (a, b) => typeof a === "number" && typeof b === "number" && a > b,
+  NumericLessThanEquals: (a, b) => typeof a === "number" && typeof b === "number" && a <= b,
+  NumericGreaterThanEquals: (a, b) => typeof a === "number" && typeof b === "number" && a >= b,
+  BooleanEquals: (a, b) => typeof a === "boolean" && a === b,
+  TimestampEquals: (a, b) => isTimestamp(a) && isTimestamp(b) && Date.parse(a) === Date.parse(b),
+  TimestampLessThan: (a, b) => isTimestamp(a) && isTimestamp(b) && Date.parse(a) < Date.parse(b),
+  TimestampGreaterThan: (a, b) => isTimestamp(a) && isTimestamp(b) && Date.parse(a) > Date.parse(b),
+  TimestampLessThanEquals: (a, b) => isTimestamp(a) && isTimestamp(b) && Date.parse(a) <= Date.parse(b),
+  TimestampGreaterThanEquals: (a, b) => isTimestamp(a) && isTimestamp(b) && Date.parse(a) >= Date.parse(b),
+  StringMatches: (a, b) => typeof a === "string" && typeof b === "string" && wildcard(b).test(a),
+};
+
+const TYPE_TESTS: Record<string, (value: Json) => boolean> = {
+  IsNull: (v) => v === null,
+  IsNumeric: (v) => typeof v === "number",
+  IsString: (v) => typeof v === "string",
+  IsBoolean: (v) => typeof v === "boolean",
+  IsTimestamp: (v) => isTimestamp(v),
+};
+
+/** Evaluates one JSONPath Choice rule (or a nested boolean expression) over the effective input. */
+export function evaluateRule(data: StateData, rule: Rule, input: Json): boolean {
+  if (rule.And) return rule.And.every((r) => evaluateRule(data, r, input));
+  if (rule.Or) return rule.Or.some((r) => evaluateRule(data, r, input));
+  if (rule.Not) return !evaluateRule(data, rule.Not, input);
+  const variable = rule.Variable ?? "$";
+  const read = (path: string): Json => {
+    try {
+      return readPath(path, input, pathEnvironment(data));
+    } catch (error) {
+      if (error instanceof PathNotFound) {
+        throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} Invalid path '${path}': The choice state's condition path references an invalid value.`);
+      }
+      throw error;
+    }
+  };
+  if ("IsPresent" in rule) {
+    let present = true;
+    try {
+      readPath(variable, input, pathEnvironment(data));
+    } catch (error) {
+      if (!(error instanceof PathNotFound)) throw error;
+      present = false;
+    }
+    return present === rule.IsPresent;
+  }
+  for (const [operator, test] of Object.entries(TYPE_TESTS)) {
+    if (operator in rule) return test(read(variable)) === rule[operator];
+  }
+  for (const [operator, compare] of Object.entries(COMPARISONS)) {
+    if (operator in rule) return compare(read(variable), rule[operator] as Json);
+    if (`${operator}Path` in rule) return compare(read(variable), read(rule[`${operator}Path`] as string));
+  }
+  throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} A Choice rule has no comparison operator: ${JSON.stringify(rule)}`);
+}

@@ -1,0 +1,90 @@
+import { effectiveInput, requestOf, type StateData } from "../dataflow";
+import type { Json, StateMachineDefinition } from "../types";
+import { asStatesError } from "./errors";
+import type { Frame, StateOutcome } from "./frame";
+import { withRetryAndCatch } from "./retry-catch";
+
+/**
+ * Parallel: runs every branch on the State's input (after InputPath and Parameters, or Arguments), each in its own
+ * lane of history and its own variable scope; the result is the branches' outputs, in order. When a branch fails,
+ * the others are stopped and the State fails with that branch's error (then Retry and Catch apply).
+ * Events: ParallelStateStarted, the branches' events, then ParallelStateSucceeded or ParallelStateFailed.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
+ */
+export async function runParallel(base: StateData, enteredTime: number): Promise<StateOutcome> {
+  return withRetryAndCatch(base, enteredTime, async (data) => {
+    const { frame, state } = data;
+    const run = frame.run;
+    const input = await requestOf(data, effectiveInput(data));
+    run.history.add(frame.lane, { type: "ParallelStateStarted" });
+    const branches = (state.Branches ?? []) as StateMachineDefinition[];
+    const results = await runAll(frame, branches.length, (inner, index) => run.runMachine(branches[index], input, inner), () => undefined);
+    if (results.failed) {
+      run.history.add(frame.lane, { type: "ParallelStateFailed" });
+      throw results.error;
+    }
+    run.history.add(frame.lane, { type: "ParallelStateSucceeded" });
+    return results.outputs;
+  });
+}
+
+/** The outcome of {@link runAll}. */
+export type AllOutcome = { failed: false; outputs: Json[] } | { failed: true; error: ReturnType<typeof asStatesError>; index: number };
+
+/**
+ * Runs `count` child machines concurrently (at most `concurrency` at once; 0 means all), each in a frame of its own
+ * (a lane starting at the parent's last event, an inner variable scope, a signal aborted when a sibling fails or
+ * the parent stops). The first failure stops the rest.
+ * @param onAborted told of each child stopped by a sibling's failure (for MapIterationAborted).
+ */
+export async function runAll(
+  frame: Frame,
+  count: number,
+  child: (inner: Frame, index: number) => Promise<Json>,
+  onAborted: (index: number, inner: Frame) => void,
+  options: { concurrency?: number; frameOf?: (index: number, base: Frame) => Frame; beforeStart?: (index: number, inner: Frame) => void } = {},
+): Promise<AllOutcome> {
+  const controller = new AbortController();
+  const abort = () => controller.abort(frame.signal.reason);
+  frame.signal.addEventListener("abort", abort, { once: true });
+  const outputs: Json[] = new Array(count);
+  let failure: AllOutcome | undefined;
+  const running = new Map<number, Frame>();
+  let next = 0;
+  const limit = options.concurrency && options.concurrency > 0 ? options.concurrency : count;
+  const worker = async () => {
+    while (next < count && !failure && !frame.signal.aborted) {
+      const index = next++;
+      const base: Frame = { ...frame, lane: { last: frame.lane.last }, variables: frame.variables.inner(), signal: controller.signal };
+      const inner = options.frameOf ? options.frameOf(index, base) : base;
+      options.beforeStart?.(index, inner);
+      running.set(index, inner);
+      try {
+        outputs[index] = await child(inner, index);
+      } catch (thrown) {
+        if (!failure && !frame.signal.aborted) {
+          failure = { failed: true, error: asStatesError(thrown), index };
+          for (const [other, otherFrame] of running) if (other !== index) onAborted(other, otherFrame);
+          controller.abort(failure.error);
+        }
+      } finally {
+        running.delete(index);
+      }
+    }
+  };
+  const lanes: Frame[] = [];
+  const track = options.beforeStart;
+  options = { ...options, beforeStart: (index, inner) => {
+    lanes.push(inner);
+    track?.(index, inner);
+  } };
+  try {
+    await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+    // The State's next event follows the last event of its branches or iterations.
+    frame.lane.last = Math.max(frame.lane.last, ...lanes.map((inner) => inner.lane.last));
+  } finally {
+    frame.signal.removeEventListener("abort", abort);
+  }
+  if (frame.signal.aborted) throw frame.signal.reason;
+  return failure ?? { failed: false, outputs };
+}

@@ -1,0 +1,48 @@
+import { StatesError } from "../errors";
+import { contextObject, finish, type StateData } from "../dataflow";
+import type { Json } from "../types";
+import { asStatesError, type Catcher, errorMatches, errorOutput, type Retrier, retryDelayMs } from "./errors";
+import type { StateOutcome } from "./frame";
+
+/**
+ * Runs the work of a Task, Parallel or Map State under its `Retry` and `Catch`:
+ * - a failure is matched against the Retriers in order; the first match retries after its interval (on the
+ *   execution's clock) until its own `MaxAttempts` are spent (0: never);
+ * - then against the Catchers in order; the first match passes `{ Error, Cause }` through its ResultPath (or
+ *   Output), Assign, and on to its `Next`;
+ * - otherwise the State fails with the error.
+ * `$$.State.RetryCount` counts the retries so far.
+ * @param attempt does one attempt with the State data for that attempt; resolves with the State's result.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
+export async function withRetryAndCatch(base: StateData, enteredTime: number, attempt: (data: StateData) => Promise<Json>): Promise<StateOutcome> {
+  const { state, frame } = base;
+  const retriers = (state.Retry ?? []) as Retrier[];
+  const catchers = (state.Catch ?? []) as Catcher[];
+  const attempts = retriers.map(() => 0);
+  let retryCount = 0;
+  for (;;) {
+    const data: StateData = { ...base, context: contextObject(frame, base.name, enteredTime, retryCount) };
+    let failure: StatesError;
+    try {
+      const result = await attempt(data);
+      const { output } = await finish(data, result, { hasResult: true });
+      return { output, next: state.Next };
+    } catch (thrown) {
+      if (frame.signal.aborted) throw thrown;
+      failure = asStatesError(thrown);
+    }
+    const index = retriers.findIndex((retrier) => errorMatches(retrier.ErrorEquals ?? [], failure.error));
+    if (index >= 0 && attempts[index] < (retriers[index].MaxAttempts ?? 3)) {
+      attempts[index]++;
+      retryCount++;
+      await frame.run.clock.sleep(retryDelayMs(retriers[index], attempts[index]), frame.signal);
+      continue;
+    }
+    const catcher = catchers.find((c) => errorMatches(c.ErrorEquals ?? [], failure.error));
+    if (!catcher) throw failure;
+    const caught: StateData = { ...base, context: contextObject(frame, base.name, enteredTime, retryCount) };
+    const { output } = await finish(caught, null, { hasResult: false, catcher, errorOutput: errorOutput(failure) });
+    return { output, next: catcher.Next };
+  }
+}

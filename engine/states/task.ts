@@ -1,0 +1,172 @@
+import { STATES_ERRORS, StatesError } from "../errors";
+import { checkSize, contextObject, effectiveInput, jsonataField, readField, requestOf, type StateData, template } from "../dataflow";
+import { payload } from "../history";
+import type { Json, JsonObject, TaskRequest } from "../types";
+import { asStatesError } from "./errors";
+import { type Frame, languageOf, type StateOutcome } from "./frame";
+import { withRetryAndCatch } from "./retry-catch";
+
+/**
+ * Task: evaluates its request, hands it to the execution's `taskHandler`, and records the events Step Functions
+ * records for its kind of Resource:
+ * - a service integration (`arn:<partition>:states:::<service>:<api>[.sync|.sync:2|.waitForTaskToken]`):
+ *   TaskScheduled (with the parameters), TaskStarted, TaskSubmitted (`.sync`, `.waitForTaskToken`), then
+ *   TaskSucceeded, TaskFailed or TaskTimedOut;
+ * - a Lambda function ARN: LambdaFunctionScheduled, LambdaFunctionStarted, LambdaFunctionSucceeded/Failed/TimedOut;
+ * - an activity ARN: ActivityScheduled, ActivityStarted, ActivitySucceeded/Failed/TimedOut.
+ * `TimeoutSeconds[Path]` bounds the whole Task (`States.Timeout`); `HeartbeatSeconds[Path]` bounds the time between
+ * heartbeats of a `.waitForTaskToken` Task (`States.HeartbeatTimeout`).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
+ */
+export async function runTask(base: StateData, enteredTime: number): Promise<StateOutcome> {
+  return withRetryAndCatch(base, enteredTime, (data) => attempt(data, enteredTime));
+}
+
+/** How a Resource shows in the history. */
+export interface ResourceKind {
+  kind: "Task" | "LambdaFunction" | "Activity";
+  resourceType: string;
+  resource: string;
+  pattern: "" | ".sync" | ".sync:2" | ".waitForTaskToken";
+}
+
+/** Classifies a Task's Resource as the history names it. */
+export function resourceKind(resource: string): ResourceKind {
+  const pattern = (/\.(sync:2|sync|waitForTaskToken)$/.exec(resource)?.[0] ?? "") as ResourceKind["pattern"];
+  const parts = resource.split(":");
+  if (parts[2] === "lambda" && parts[5] === "function") return { kind: "LambdaFunction", resourceType: "lambda", resource, pattern };
+  if (parts[2] === "states" && parts[5] === "activity") return { kind: "Activity", resourceType: "activity", resource, pattern };
+  if (parts[2] === "states" && parts[3] === "" && parts[4] === "") {
+    const rest = parts.slice(5);
+    if (rest[0] === "aws-sdk") return { kind: "Task", resourceType: `aws-sdk:${rest[1]}`, resource: rest.slice(2).join(":"), pattern };
+    return { kind: "Task", resourceType: rest[0], resource: rest.slice(1).join(":"), pattern };
+  }
+  return { kind: "Task", resourceType: parts[2] ?? "unknown", resource, pattern };
+}
+
+async function seconds(data: StateData, field: "TimeoutSeconds" | "HeartbeatSeconds", effective: Json): Promise<number | undefined> {
+  const { state } = data;
+  let value: Json | undefined = state[field];
+  if (typeof value === "string" && languageOf(data.frame, state) === "JSONata") value = await jsonataField(data, field, value);
+  else if (state[`${field}Path`] !== undefined) value = readField(data, `${field}Path`, state[`${field}Path`], effective);
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    throw new StatesError(STATES_ERRORS.Runtime, `An error occurred while executing the state '${data.name}' (entered at the event id #${data.enteredEventId}). The ${field} value '${JSON.stringify(value)}' must be a positive integer.`);
+  }
+  return value;
+}
+
+async function attempt(data: StateData, enteredTime: number): Promise<Json> {
+  const { frame, state, name } = data;
+  const run = frame.run;
+  const resource = String(state.Resource);
+  const kind = resourceKind(resource);
+  const token = kind.pattern === ".waitForTaskToken" ? run.newTaskToken() : undefined;
+  if (token) data = { ...data, context: contextObject(frame, name, enteredTime, (data.context.State as JsonObject).RetryCount as number, token) };
+  const effective = effectiveInput(data);
+  const request = await requestOf(data, effective);
+  const timeoutSeconds = await seconds(data, "TimeoutSeconds", effective);
+  const heartbeatSeconds = await seconds(data, "HeartbeatSeconds", effective);
+  let credentials: JsonObject | undefined;
+  if (state.Credentials !== undefined) {
+    credentials = (languageOf(frame, state) === "JSONata" ? await jsonataField(data, "Credentials", state.Credentials) : template(data, "Credentials", state.Credentials, effective)) as JsonObject;
+  }
+  scheduled(frame, kind, request, timeoutSeconds, heartbeatSeconds, credentials);
+  const details = { resourceType: kind.resourceType, resource: kind.resource };
+  if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskStarted", taskStartedEventDetails: details });
+  else run.history.add(frame.lane, { type: `${kind.kind}Started` });
+
+  const controller = new AbortController();
+  const abort = () => controller.abort(frame.signal.reason);
+  frame.signal.addEventListener("abort", abort, { once: true });
+  let stage: "call" | "heartbeat" = "call";
+  try {
+    const work = (async () => {
+      const answer = token ? run.waitForToken(token, heartbeatSeconds, controller.signal) : undefined;
+      answer?.catch(() => undefined);
+      const handler = run.options.taskHandler;
+      if (!handler) throw new StatesError(STATES_ERRORS.TaskFailed, `No task handler serves the resource ${resource}.`);
+      const taskRequest: TaskRequest = {
+        stateName: name,
+        resource,
+        input: request,
+        ...(token ? { taskToken: token } : {}),
+        ...(credentials ? { credentials } : {}),
+        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+        ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
+        context: data.context,
+        signal: controller.signal,
+        submitted: (output) => {
+          if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
+        },
+      };
+      if (token) run.options.onTaskToken?.(token, taskRequest);
+      const called = handler(taskRequest);
+      const tracked = "track" in run.clock ? (run.clock as { track<T>(p: Promise<T>): Promise<T> }).track(called) : called;
+      const result = await tracked;
+      if (!token) return result;
+      if (kind.kind === "Task") taskRequest.submitted(result);
+      stage = "heartbeat";
+      return answer!;
+    })();
+    const result = await (timeoutSeconds === undefined ? work : race(work, run.clock.sleep(timeoutSeconds * 1000, controller.signal).then(() => {
+      throw new StatesError(STATES_ERRORS.Timeout, "");
+    })));
+    checkSize(data, result, "result");
+    const output = payload(result);
+    if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSucceeded", taskSucceededEventDetails: { ...details, output: output.text, outputDetails: output.details } });
+    else run.history.add(frame.lane, { type: `${kind.kind}Succeeded`, [`${lower(kind.kind)}SucceededEventDetails`]: { output: output.text, outputDetails: output.details } });
+    return result;
+  } catch (thrown) {
+    if (frame.signal.aborted) throw thrown;
+    const failure = asStatesError(thrown);
+    const timedOut = failure.error === STATES_ERRORS.Timeout || failure.error === STATES_ERRORS.HeartbeatTimeout;
+    const body = { error: failure.error, ...(failure.causeText ? { cause: failure.causeText } : {}) };
+    void stage;
+    if (kind.kind === "Task") {
+      run.history.add(frame.lane, timedOut ? { type: "TaskTimedOut", taskTimedOutEventDetails: { ...details, ...body } } : { type: "TaskFailed", taskFailedEventDetails: { ...details, ...body } });
+    } else {
+      const suffix = timedOut ? "TimedOut" : "Failed";
+      run.history.add(frame.lane, { type: `${kind.kind}${suffix}`, [`${lower(kind.kind)}${suffix}EventDetails`]: body });
+    }
+    throw failure;
+  } finally {
+    frame.signal.removeEventListener("abort", abort);
+    controller.abort(new StatesError("States.Aborted", "the Task ended"));
+  }
+}
+
+function lower(kind: string): string {
+  return kind === "LambdaFunction" ? "lambdaFunction" : kind === "Activity" ? "activity" : "task";
+}
+
+function scheduled(frame: Frame, kind: ResourceKind, request: Json, timeoutSeconds?: number, heartbeatSeconds?: number, credentials?: JsonObject): void {
+  const run = frame.run;
+  const input = payload(request);
+  const taskCredentials = typeof credentials?.RoleArn === "string" ? { taskCredentials: { roleArn: credentials.RoleArn } } : {};
+  if (kind.kind === "Task") {
+    run.history.add(frame.lane, {
+      type: "TaskScheduled",
+      taskScheduledEventDetails: {
+        resourceType: kind.resourceType,
+        resource: kind.resource,
+        region: run.region,
+        parameters: input.text,
+        ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+        ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
+        ...taskCredentials,
+      },
+    });
+  } else if (kind.kind === "LambdaFunction") {
+    run.history.add(frame.lane, { type: "LambdaFunctionScheduled", lambdaFunctionScheduledEventDetails: { resource: kind.resource, input: input.text, inputDetails: input.details, ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}), ...taskCredentials } });
+  } else {
+    run.history.add(frame.lane, { type: "ActivityScheduled", activityScheduledEventDetails: { resource: kind.resource, input: input.text, inputDetails: input.details, ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}), ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}) } });
+  }
+}
+
+/** The first of two promises to settle; the loser's rejection is swallowed. */
+function race<T>(work: Promise<T>, timeout: Promise<never>): Promise<T> {
+  timeout.catch(() => undefined);
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]);
+}
