@@ -17,6 +17,9 @@
  *                 { "echo": true }                     resolve with the Task's effective input
  *                 { "largeString": n }                 resolve with a string of n "x" characters
  *                 { "hang": true }                     never settle on its own; reject when the engine aborts the call
+ *                 { "callback": entry }                for `.waitForTaskToken` Resources: the handler resolves (the value is
+ *                                                      ignored) and the runner answers the token with SendTaskSuccess
+ *                                                      (entry "result"/"echo") or SendTaskFailure (entry "error"/"cause")
  *                 { "sequence": [entry, ...] }         successive calls take successive entries (the last repeats)
  *               A Resource with no entry fails the test's Task with a runner error (a case bug).
  *   skip        a reason, when the engine legitimately cannot model the case
@@ -42,6 +45,7 @@ type TaskEntry =
   | { echo: true }
   | { largeString: number }
   | { hang: true }
+  | { callback: TaskEntry }
   | { sequence: TaskEntry[] };
 
 interface Case {
@@ -95,6 +99,7 @@ function validEntry(entry: unknown): boolean {
   if ("error" in e) return typeof e.error === "string" && (e.cause === undefined || typeof e.cause === "string");
   if ("largeString" in e) return typeof e.largeString === "number";
   if ("hang" in e) return e.hang === true;
+  if ("callback" in e) return validEntry(e.callback);
   return "result" in e || e.echo === true;
 }
 
@@ -126,6 +131,7 @@ function makeTaskHandler(tasks: Record<string, TaskEntry>, calls: Record<string,
     let entry = tasks[request.resource];
     if (!entry) throw Object.assign(new Error(`conformance runner: no task entry for ${request.resource}`), { name: "Runner.NoTask" });
     if ("sequence" in entry) entry = entry.sequence[Math.min(seen.length - 1, entry.sequence.length - 1)];
+    if ("callback" in entry) return null;
     if ("error" in entry) throw Object.assign(new Error(entry.cause ?? ""), { name: entry.error });
     if ("echo" in entry) return request.input;
     if ("largeString" in entry) return "x".repeat(entry.largeString);
@@ -177,10 +183,22 @@ for (const file of fs.readdirSync(CASES_DIR).filter((f) => f.endsWith(".json")).
       test(c.name, async () => {
         const { startExecution } = await loadEngine();
         const calls: Record<string, Json[]> = {};
-        const execution = startExecution(c.definition, c.input === undefined ? {} : c.input, {
+        let handle: Execution | undefined;
+        const execution: Execution = startExecution(c.definition, c.input === undefined ? {} : c.input, {
           taskHandler: makeTaskHandler(c.tasks ?? {}, calls),
           context: { ...CONTEXT, ...(c.context ?? {}) },
+          onTaskToken: (token, request) => {
+            const entry = c.tasks?.[request.resource];
+            if (!entry || !("callback" in entry)) return;
+            const answer = entry.callback;
+            // Answer after startExecution has returned the handle, as a separate caller would.
+            setTimeout(() => {
+              if ("error" in answer) handle!.sendTaskFailure(token, answer.error, answer.cause);
+              else handle!.sendTaskSuccess(token, "echo" in answer ? request.input : "result" in answer ? answer.result : null);
+            }, 0);
+          },
         });
+        handle = execution;
         const result = await execution.result;
         const e = c.expect;
         const summary = () => JSON.stringify({ status: result.status, error: result.error, cause: result.cause, output: result.output }).slice(0, 2000);
