@@ -188,7 +188,8 @@ class ExecutionRun implements Run {
       const outcome = await STATE_RUNNERS[state.Type](stateData, enteredTime);
       const exited = payload(outcome.output);
       this.history.add(frame.lane, { type: `${state.Type}StateExited`, stateExitedEventDetails: { name, output: exited.text, outputDetails: exited.details } });
-      if (state.Type === "Succeed" || (state.End === true && state.Type !== "Choice") || outcome.next === undefined) return outcome.output;
+      // A catcher's Next is followed even from a State with `End: true`.
+      if (outcome.next === undefined || (state.End === true && !outcome.caught)) return outcome.output;
       name = outcome.next;
       data = outcome.output;
     }

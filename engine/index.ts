@@ -15,3 +15,4 @@ export { RealClock, VirtualClock } from "./clock";
 export { StatesError, STATES_ERRORS, TaskTokenError } from "./errors";
 export { resourceKind, type ResourceKind } from "./states/task";
 export type * from "./types";
+export { errorMatches, retryDelayMs, type Retrier, type Catcher } from "./states/errors";

@@ -48,6 +48,8 @@ export interface Frame {
 export interface StateOutcome {
   output: Json;
   next?: string;
+  /** Whether a Catcher gave `next` (followed even when the State has `End: true`). */
+  caught?: boolean;
 }
 
 /** One State's run. */

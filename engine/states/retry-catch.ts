@@ -43,6 +43,6 @@ export async function withRetryAndCatch(base: StateData, enteredTime: number, at
     if (!catcher) throw failure;
     const caught: StateData = { ...base, context: contextObject(frame, base.name, enteredTime, retryCount) };
     const { output } = await finish(caught, null, { hasResult: false, catcher, errorOutput: errorOutput(failure) });
-    return { output, next: catcher.Next };
+    return { output, next: catcher.Next, caught: true };
   }
 }

@@ -1,5 +1,6 @@
 import { STATES_ERRORS, StatesError } from "../errors";
 import { checkSize, contextObject, effectiveInput, jsonataField, readField, requestOf, type StateData, template } from "../dataflow";
+import { isTracking } from "../clock";
 import { payload } from "../history";
 import type { Json, JsonObject, TaskRequest } from "../types";
 import { asStatesError } from "./errors";
@@ -102,7 +103,11 @@ async function attempt(data: StateData, enteredTime: number): Promise<Json> {
       };
       if (token) run.options.onTaskToken?.(token, taskRequest);
       const called = handler(taskRequest);
-      const tracked = "track" in run.clock ? (run.clock as { track<T>(p: Promise<T>): Promise<T> }).track(called) : called;
+      // The clock holds still while the handler works, and no longer than the Task lasts (a handler that never
+      // settles must not freeze virtual time after a timeout or a stop).
+      const abandoned = new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
+      abandoned.catch(() => undefined);
+      const tracked = isTracking(run.clock) ? run.clock.track(Promise.race([called, abandoned])) : called;
       const result = await tracked;
       if (!token) return result;
       if (kind.kind === "Task") taskRequest.submitted(result);
