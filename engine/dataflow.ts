@@ -27,6 +27,8 @@ export interface StateData {
   enteredEventId: number;
   /** The context object as this State sees it. */
   context: JsonObject;
+  /** What the State's exit reports, shared by every copy of this State's data: the variables it assigned. */
+  exit?: { assigned?: Record<string, Json> };
 }
 
 /** The context object of a State: `Execution`, `StateMachine`, `State`, and `Map`/`Task` where they apply. */
@@ -165,7 +167,10 @@ export async function finish(
       else if (path !== undefined) output = readField(data, "OutputPath", path, output);
     }
   }
-  if (assigned) data.frame.variables.assign(assigned);
+  if (assigned) {
+    data.frame.variables.assign(assigned);
+    if (data.exit) data.exit.assigned = { ...(data.exit.assigned ?? {}), ...assigned };
+  }
   checkSize(data, output, "output");
   return { output, assigned };
 }

@@ -183,11 +183,15 @@ class ExecutionRun implements Run {
       const enteredTime = this.clock.now();
       const entered = payload(data);
       const enteredEventId = this.history.add(frame.lane, { type: `${state.Type}StateEntered`, stateEnteredEventDetails: { name, input: entered.text, inputDetails: entered.details } });
-      const stateData: StateData = { frame, name, state, input: data, enteredEventId, context: contextObject(frame, name, enteredTime, 0) };
+      const exit: NonNullable<StateData["exit"]> = {};
+      const stateData: StateData = { frame, name, state, input: data, enteredEventId, context: contextObject(frame, name, enteredTime, 0), exit };
       checkSize(stateData, data, "input");
       const outcome = await STATE_RUNNERS[state.Type](stateData, enteredTime);
       const exited = payload(outcome.output);
-      this.history.add(frame.lane, { type: `${state.Type}StateExited`, stateExitedEventDetails: { name, output: exited.text, outputDetails: exited.details } });
+      const assigned = exit.assigned
+        ? { assignedVariables: Object.fromEntries(Object.entries(exit.assigned).map(([key, value]) => [key, JSON.stringify(value)])), assignedVariablesDetails: { truncated: false } }
+        : {};
+      this.history.add(frame.lane, { type: `${state.Type}StateExited`, stateExitedEventDetails: { name, output: exited.text, outputDetails: exited.details, ...assigned } });
       // A catcher's Next is followed even from a State with `End: true`.
       if (outcome.next === undefined || (state.End === true && !outcome.caught)) return outcome.output;
       name = outcome.next;
