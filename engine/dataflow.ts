@@ -1,6 +1,6 @@
 import { STATES_ERRORS, StatesError } from "./errors";
 import { evaluateJsonataField, isJsonataTemplate, type StatesBinding } from "./query/jsonata";
-import { applyResultPath, evaluateTemplate, PathNotFound, readPath, type PathEnvironment } from "./query/jsonpath";
+import { applyResultPath, definiteSegments, evaluateTemplate, PathNotFound, readPath, type PathEnvironment } from "./query/jsonpath";
 import { type Frame, languageOf } from "./states/frame";
 import type { Json, JsonObject, State } from "./types";
 
@@ -65,15 +65,38 @@ export function readField(data: StateData, field: string, path: string, over: Js
     return readPath(path, over, pathEnvironment(data));
   } catch (error) {
     if (error instanceof PathNotFound) {
-      throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} Invalid path '${path}' : The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${compact(over)}'`);
+      throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} Invalid path '${path}' : No results for path: ${normalizedPath(path)}`);
     }
-    throw error;
+    throw prefixed(data, error);
   }
+}
+
+/**
+ * A definite path as Jayway JsonPath prints it in "No results for path" (`$.a.b[0]` → `$['a']['b'][0]`), which
+ * Step Functions quotes in its States.Runtime causes.
+ */
+export function normalizedPath(path: string): string {
+  const variable = /^\$([A-Za-z_][A-Za-z0-9_]*)(.*)$/s.exec(path);
+  const [root, tail] = path.startsWith("$$") ? ["$$", path.slice(2)] : variable && !path.startsWith("$.") && !path.startsWith("$[") ? [`$${variable[1]}`, variable[2]] : ["$", path.slice(1)];
+  const segments = definiteSegments(tail);
+  if (!segments) return path;
+  return root + segments.map((segment) => (typeof segment === "number" ? `[${segment}]` : `['${segment}']`)).join("");
+}
+
+/** A States error from a State's field with Step Functions' prefix naming the State, unless it has one already. */
+function prefixed(data: StateData, error: unknown): unknown {
+  if (!(error instanceof StatesError) || (error.causeText ?? "").startsWith("An error occurred while executing the state")) return error;
+  return new StatesError(error.error, `${statePrefix(data)} ${error.causeText ?? ""}`);
 }
 
 /** A payload template (Parameters, ResultSelector, ItemSelector, Assign in JSONPath) over a value. */
 export function template(data: StateData, field: string, body: Json, over: Json): Json {
-  return evaluateTemplate(body, over, pathEnvironment(data), (key, path) => `${statePrefix(data)} The JSONPath '${path}' specified for the field '${key}' could not be found in the input '${compact(over)}'`);
+  try {
+    return evaluateTemplate(body, over, pathEnvironment(data), (key, path) => `${statePrefix(data)} The JSONPath '${path}' specified for the field '${key}' could not be found in the input '${compact(over)}'`);
+  } catch (error) {
+    // An intrinsic function's failure ("Invalid arguments in States.MathAdd") gets the prefix naming the State.
+    throw prefixed(data, error);
+  }
 }
 
 /** The `$states` binding of a JSONata State. */
