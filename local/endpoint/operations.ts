@@ -214,13 +214,14 @@ export class StepFunctionsRegistry {
   }
 
   /**
-   * DeleteStateMachine: `{ stateMachineArn }` → `{}`. Its running executions are stopped; deleting a machine that
-   * does not exist succeeds, as in Step Functions.
-   * @throws ServiceError `InvalidArn`.
+   * DeleteStateMachine: `{ stateMachineArn }` → `{}`. Its running executions are stopped (Step Functions terminates
+   * them at their next transition); deleting a machine that does not exist succeeds.
+   * @throws ServiceError `InvalidArn`, `ValidationException` (a Distributed Map state's ARN, `...:<name>/<label>`).
    * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html
    */
   deleteStateMachine(request: Request): Record<string, never> {
     const parts = parseStateMachineArn(this.scope, request.stateMachineArn);
+    if (parts.name.includes("/")) throw new ServiceError("ValidationException", `A Distributed Map state's ARN cannot be deleted: ${String(request.stateMachineArn)}`);
     const arn = stateMachineArn(this.scope, parts.name);
     const machine = parts.local ? this.machines.get(arn) : undefined;
     if (machine) {
