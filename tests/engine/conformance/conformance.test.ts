@@ -86,10 +86,13 @@ const STATUSES = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"];
 const EXPECT_KEYS = ["status", "output", "outputMatches", "error", "cause", "causeContains", "eventTypes", "durationSeconds", "taskCalls", "taskInputs"];
 const CASE_KEYS = ["name", "source", "definition", "input", "context", "tasks", "skip", "expect"];
 
-// A non-literal specifier: the suite loads (and validates its cases) before engine/index.ts exists.
-const ENGINE = "../../../engine";
+// Loaded at run time (not a static import), so the suite loads and validates its cases before engine/index.ts exists.
+// `require` rather than `import()`: under tsx/cjs a computed `import()` would go to Node's ESM loader, which does not
+// resolve directory imports.
+const ENGINE = path.join(__dirname, "../../../engine");
 async function loadEngine(): Promise<{ startExecution: (definition: StateMachineDefinition, input: Json, options: ExecutionOptions) => Execution }> {
-  return import(ENGINE);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(ENGINE);
 }
 
 function validEntry(entry: unknown): boolean {
