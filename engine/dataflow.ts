@@ -1,5 +1,5 @@
 import { STATES_ERRORS, StatesError } from "./errors";
-import { evaluateJsonataField, isJsonataTemplate, type StatesBinding } from "./query/jsonata";
+import { evaluateJsonataField, isJsonataTemplate, JsonataFieldError, type StatesBinding } from "./query/jsonata";
 import { applyResultPath, definiteSegments, evaluateTemplate, PathNotFound, readPath, type PathEnvironment } from "./query/jsonpath";
 import { type Frame, languageOf } from "./states/frame";
 import type { Json, JsonObject, State } from "./types";
@@ -106,20 +106,27 @@ export function statesBinding(data: StateData, extra: { result?: Json; errorOutp
 
 /**
  * Evaluates a JSONata field, recording an `EvaluationFailed` event when it fails (as Step Functions does).
- * @throws StatesError `States.QueryEvaluationError`.
+ * @throws StatesError `States.QueryEvaluationError`, its Cause prefixed with the State.
  */
 export async function jsonataField(data: StateData, field: string, body: Json, extra: { result?: Json; errorOutput?: Json } = {}): Promise<Json> {
   try {
     return await evaluateJsonataField(body, statesBinding(data, extra), data.frame.variables.all(), field);
   } catch (error) {
-    if (error instanceof StatesError && error.error === STATES_ERRORS.QueryEvaluationError) {
-      data.frame.run.history.add(data.frame.lane, {
-        type: "EvaluationFailed",
-        evaluationFailedEventDetails: { error: error.error, cause: error.causeText, location: field, state: data.name },
-      });
-    }
+    if (error instanceof JsonataFieldError) throw evaluationFailed(data, error.causeText ?? "", error.location);
     throw error;
   }
+}
+
+/**
+ * Records an `EvaluationFailed` event for a JSONata field of a State.
+ * @returns the `States.QueryEvaluationError` to throw, its Cause prefixed with the State.
+ */
+export function evaluationFailed(data: StateData, cause: string, location: string): StatesError {
+  data.frame.run.history.add(data.frame.lane, {
+    type: "EvaluationFailed",
+    evaluationFailedEventDetails: { error: STATES_ERRORS.QueryEvaluationError, cause, location, state: data.name },
+  });
+  return new StatesError(STATES_ERRORS.QueryEvaluationError, `${statePrefix(data)} ${cause}`);
 }
 
 /** Whether a value is a JSONata `{% %}` string, or holds one at any depth. */

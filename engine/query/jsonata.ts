@@ -98,68 +98,72 @@ function compile(source: string): jsonata.Expression {
   return expression;
 }
 
+/** A JSONata field that failed: the error, and the field where it failed (`Output`, `Arguments/Input/id`, ...). */
+export class JsonataFieldError extends StatesError {
+  constructor(cause: string, readonly location: string) {
+    super(STATES_ERRORS.QueryEvaluationError, cause);
+  }
+}
+
 /** Plain JSON out of a JSONata result (JSONata marks sequences with extra properties). */
 function toJson(value: unknown): Json | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === "function") return undefined;
   if (typeof value === "number" && !Number.isFinite(value)) return null;
   return JSON.parse(JSON.stringify(value)) as Json;
 }
 
 /**
  * Evaluates one JSONata expression (without the `{% %}`).
- * @param field where it appears, for the error (`Arguments`, `Output`, `Assign.total`, `Condition`, ...).
+ * @param field where it appears, for the error (`Arguments`, `Output`, `Assign/total`, `Choices[0]/Condition`, ...).
  * @returns its value, or `undefined` when it returns nothing.
- * @throws StatesError `States.QueryEvaluationError`, the Cause naming the expression, the field and JSONata's message.
+ * @throws JsonataFieldError (`States.QueryEvaluationError`), the Cause naming the expression, the field and
+ *   JSONata's message; for a function value, which JSON cannot hold.
  */
 export async function evaluateJsonata(source: string, states: StatesBinding, variables: Record<string, Json>, field: string): Promise<Json | undefined> {
+  const text = source.trim();
   let expression: jsonata.Expression;
   try {
     expression = compile(source);
   } catch (error) {
-    throw new StatesError(STATES_ERRORS.QueryEvaluationError, `The JSONata expression '${source.trim()}' specified for the field '${field}' is invalid: ${(error as Error).message}`);
+    throw new JsonataFieldError(`The JSONata expression '${text}' specified for the field '${field}' is invalid: ${(error as Error).message}`, field);
   }
+  let value: unknown;
   try {
-    return toJson(await expression.evaluate({}, { ...variables, states: states as unknown as JsonObject }));
+    value = await expression.evaluate({}, { ...variables, states: states as unknown as JsonObject });
   } catch (error) {
-    const message = (error as { message?: string }).message ?? String(error);
-    throw new StatesError(STATES_ERRORS.QueryEvaluationError, `An error occurred while evaluating the JSONata expression '${source.trim()}' specified for the field '${field}': ${message}`);
+    const { code, message } = error as { code?: string; message?: string };
+    throw new JsonataFieldError(`An error occurred while evaluating the JSONata expression '${text}' specified for the field '${field}': ${code ? `${code}: ` : ""}${message ?? String(error)}`, field);
   }
+  if (typeof value === "function") throw new JsonataFieldError(`The JSONata expression '${text}' specified for the field '${field}' returned an unsupported result type.`, field);
+  return toJson(value);
 }
 
 /**
  * Evaluates a JSONata field: every string `{% … %}` inside it (at any depth of objects and arrays) is replaced by
- * its value; an object field whose expression returns nothing is left out.
- * @throws StatesError `States.QueryEvaluationError` as {@link evaluateJsonata}; for a whole-field expression that
- *   returns nothing, naming the field.
+ * its value. Nested fields are named with `/` before each key and `[i]` for each index (`Arguments/Items[0]/id`).
+ * @throws JsonataFieldError (`States.QueryEvaluationError`) as {@link evaluateJsonata}; for any expression that
+ *   returns nothing, at any depth (JSON has no undefined), naming the expression and its field.
  */
 export async function evaluateJsonataField(template: Json, states: StatesBinding, variables: Record<string, Json>, field: string): Promise<Json> {
-  const value = await evaluateNode(template, states, variables, field);
-  if (value === undefined) {
-    throw new StatesError(STATES_ERRORS.QueryEvaluationError, `The JSONata expression '${String(template)}' specified for the field '${field}' returned nothing (undefined).`);
-  }
-  return value;
+  return evaluateNode(template, states, variables, field);
 }
 
-async function evaluateNode(node: Json, states: StatesBinding, variables: Record<string, Json>, field: string): Promise<Json | undefined> {
+async function evaluateNode(node: Json, states: StatesBinding, variables: Record<string, Json>, field: string): Promise<Json> {
   if (typeof node === "string") {
     const match = TEMPLATE.exec(node);
-    return match ? evaluateJsonata(match[1], states, variables, field) : node;
+    if (!match) return node;
+    const value = await evaluateJsonata(match[1], states, variables, field);
+    if (value === undefined) throw new JsonataFieldError(`The JSONata expression '${match[1].trim()}' specified for the field '${field}' returned nothing (undefined).`, field);
+    return value;
   }
   if (Array.isArray(node)) {
     const out: Json[] = [];
-    for (const [index, item] of node.entries()) {
-      const value = await evaluateNode(item, states, variables, `${field}[${index}]`);
-      out.push(value === undefined ? null : value);
-    }
+    for (const [index, item] of node.entries()) out.push(await evaluateNode(item, states, variables, `${field}[${index}]`));
     return out;
   }
   if (node !== null && typeof node === "object") {
     const out: JsonObject = {};
-    for (const [key, value] of Object.entries(node)) {
-      const evaluated = await evaluateNode(value, states, variables, `${field}.${key}`);
-      if (evaluated !== undefined) out[key] = evaluated;
-    }
+    for (const [key, value] of Object.entries(node)) out[key] = await evaluateNode(value, states, variables, `${field}/${key}`);
     return out;
   }
   return node;

@@ -1,5 +1,5 @@
 import { STATES_ERRORS, StatesError } from "../errors";
-import { effectiveInput, finish, jsonataField, pathEnvironment, type StateData, statePrefix } from "../dataflow";
+import { effectiveInput, evaluationFailed, finish, jsonataField, pathEnvironment, type StateData, statePrefix } from "../dataflow";
 import { PathNotFound, readPath } from "../query/jsonpath";
 import type { Json } from "../types";
 import { languageOf, type StateOutcome } from "./frame";
@@ -43,11 +43,16 @@ interface Rule {
 }
 
 async function condition(data: StateData, rule: Rule, index: number): Promise<boolean> {
-  const value = await jsonataField(data, `Choices[${index}].Condition`, rule.Condition ?? null);
+  const value = await jsonataField(data, `Choices[${index}]/Condition`, rule.Condition ?? null);
   if (typeof value !== "boolean") {
-    throw new StatesError(STATES_ERRORS.QueryEvaluationError, `${statePrefix(data)} The Condition '${rule.Condition}' of Choices[${index}] returned ${JSON.stringify(value)}, not a boolean.`);
+    throw evaluationFailed(data, `The JSONata expression '${conditionText(rule.Condition)}' specified for the field 'Choices[${index}]/Condition' returned ${JSON.stringify(value)}, not a boolean.`, `Choices[${index}]/Condition`);
   }
   return value;
+}
+
+function conditionText(condition: unknown): string {
+  const match = typeof condition === "string" ? /^\{%(.*)%\}$/s.exec(condition) : null;
+  return match ? match[1].trim() : JSON.stringify(condition);
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

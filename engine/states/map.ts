@@ -104,7 +104,7 @@ async function readerItems(data: StateData, effective: Json): Promise<Json[]> {
   const reader = state.ItemReader as JsonObject;
   const jsonata = languageOf(frame, state) === "JSONata";
   const body = (jsonata ? reader.Arguments : reader.Parameters) ?? {};
-  const args = (jsonata ? await jsonataField(data, "ItemReader.Arguments", body) : template(data, "ItemReader.Parameters", body, effective)) as JsonObject;
+  const args = (jsonata ? await jsonataField(data, "ItemReader/Arguments", body) : template(data, "ItemReader.Parameters", body, effective)) as JsonObject;
   const readerConfig = (reader.ReaderConfig ?? {}) as JsonObject;
   const handler = frame.run.options.itemReader;
   if (!handler) throw new StatesError(STATES_ERRORS.ItemReaderFailed, `No item reader serves ${String(reader.Resource)}.`);
@@ -116,7 +116,7 @@ async function readerItems(data: StateData, effective: Json): Promise<Json[]> {
   }
   let max: Json | undefined = readerConfig.MaxItems;
   if (readerConfig.MaxItemsPath !== undefined) max = readField(data, "ItemReader.ReaderConfig.MaxItemsPath", readerConfig.MaxItemsPath as string, effective);
-  if (typeof max === "string" && jsonata) max = await jsonataField(data, "ItemReader.ReaderConfig.MaxItems", max);
+  if (typeof max === "string" && jsonata) max = await jsonataField(data, "ItemReader/ReaderConfig/MaxItems", max);
   return typeof max === "number" && max > 0 ? items.slice(0, max) : items;
 }
 
@@ -126,7 +126,7 @@ async function batches(data: StateData, effective: Json, items: Json[]): Promise
   if (!batcher) return items;
   const maxItems = typeof batcher.MaxItemsPerBatch === "number" ? batcher.MaxItemsPerBatch : Infinity;
   const maxBytes = typeof batcher.MaxInputBytesPerBatch === "number" ? batcher.MaxInputBytesPerBatch : 262144;
-  const batchInput = batcher.BatchInput === undefined ? undefined : languageOf(data.frame, data.state) === "JSONata" ? await jsonataField(data, "ItemBatcher.BatchInput", batcher.BatchInput) : template(data, "ItemBatcher.BatchInput", batcher.BatchInput, effective);
+  const batchInput = batcher.BatchInput === undefined ? undefined : languageOf(data.frame, data.state) === "JSONata" ? await jsonataField(data, "ItemBatcher/BatchInput", batcher.BatchInput) : template(data, "ItemBatcher.BatchInput", batcher.BatchInput, effective);
   const out: Json[] = [];
   let current: Json[] = [];
   const bytes = (list: Json[]) => Buffer.byteLength(JSON.stringify({ Items: list, ...(batchInput !== undefined ? { BatchInput: batchInput } : {}) }));
@@ -193,7 +193,7 @@ async function runDistributed(data: StateData, enteredTime: number): Promise<Jso
     const writer = state.ResultWriter as JsonObject;
     const jsonata = languageOf(frame, state) === "JSONata";
     const body = (jsonata ? writer.Arguments : writer.Parameters) ?? {};
-    const args = (jsonata ? await jsonataField(data, "ResultWriter.Arguments", body) : template(data, "ResultWriter.Parameters", body, effective)) as JsonObject;
+    const args = (jsonata ? await jsonataField(data, "ResultWriter/Arguments", body) : template(data, "ResultWriter.Parameters", body, effective)) as JsonObject;
     const handler = run.options.resultWriter;
     try {
       if (!handler) throw new Error(`No result writer serves ${String(writer.Resource ?? "ResultWriter")}.`);
