@@ -186,7 +186,17 @@ class ExecutionRun implements Run {
       const exit: NonNullable<StateData["exit"]> = {};
       const stateData: StateData = { frame, name, state, input: data, enteredEventId, context: contextObject(frame, name, enteredTime, 0), exit };
       checkSize(stateData, data, "input");
-      const outcome = await STATE_RUNNERS[state.Type](stateData, enteredTime);
+      let outcome: StateOutcome;
+      try {
+        outcome = await STATE_RUNNERS[state.Type](stateData, enteredTime);
+      } catch (thrown) {
+        // Stopped because a sibling branch or iteration failed (not because the execution ended): `…StateAborted`.
+        if (frame.signal.aborted && !this.controller.signal.aborted) {
+          this.history.add(frame.lane, { type: `${state.Type}StateAborted` });
+          frame.unwound?.();
+        }
+        throw thrown;
+      }
       const exited = payload(outcome.output);
       const assigned = exit.assigned
         ? { assignedVariables: Object.fromEntries(Object.entries(exit.assigned).map(([key, value]) => [key, JSON.stringify(value)])), assignedVariablesDetails: { truncated: false } }

@@ -42,6 +42,8 @@ export interface Frame {
   mapItem?: { Index: number; Value: Json; Source?: string };
   /** Aborted when the execution stops, times out, or a sibling branch fails. */
   signal: AbortSignal;
+  /** Called once this frame's machine has recorded its running State's abort (a sibling failed). */
+  unwound?: () => void;
 }
 
 /** What a State yields: its output, and the next State (none for a terminal State). */

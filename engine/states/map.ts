@@ -88,10 +88,13 @@ async function runInline(data: StateData, enteredTime: number): Promise<Json> {
       beforeStart: (index, inner) => {
         run.history.add(inner.lane, { type: "MapIterationStarted", mapIterationStartedEventDetails: { name, index } });
       },
+      // In the failed iteration's lane, before the others record their abort (as Step Functions orders them).
+      onFailed: (index, inner) => {
+        run.history.add(inner.lane, { type: "MapIterationFailed", mapIterationFailedEventDetails: { name, index } });
+      },
     },
   );
   if (outcome.failed) {
-    run.history.add(frame.lane, { type: "MapIterationFailed", mapIterationFailedEventDetails: { name, index: outcome.index } });
     run.history.add(frame.lane, { type: "MapStateFailed" });
     throw outcome.error;
   }

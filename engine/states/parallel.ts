@@ -35,14 +35,20 @@ export type AllOutcome = { failed: false; outputs: Json[] } | { failed: true; er
  * Runs `count` child machines concurrently (at most `concurrency` at once; 0 means all), each in a frame of its own
  * (a lane starting at the parent's last event, an inner variable scope, a signal aborted when a sibling fails or
  * the parent stops). The first failure stops the rest.
- * @param onAborted told of each child stopped by a sibling's failure (for MapIterationAborted).
+ * @param onAborted told of each child stopped by a sibling's failure, once it has unwound (for MapIterationAborted).
  */
 export async function runAll(
   frame: Frame,
   count: number,
   child: (inner: Frame, index: number) => Promise<Json>,
   onAborted: (index: number, inner: Frame) => void,
-  options: { concurrency?: number; frameOf?: (index: number, base: Frame) => Frame; beforeStart?: (index: number, inner: Frame) => void } = {},
+  options: {
+    concurrency?: number;
+    frameOf?: (index: number, base: Frame) => Frame;
+    beforeStart?: (index: number, inner: Frame) => void;
+    /** Told of the first child to fail, before the others are stopped (for MapIterationFailed). */
+    onFailed?: (index: number, inner: Frame) => void;
+  } = {},
 ): Promise<AllOutcome> {
   const controller = new AbortController();
   const abort = () => controller.abort(frame.signal.reason);
@@ -55,8 +61,15 @@ export async function runAll(
   const worker = async () => {
     while (next < count && !failure && !frame.signal.aborted) {
       const index = next++;
-      const base: Frame = { ...frame, lane: { last: frame.lane.last }, variables: frame.variables.inner(), signal: controller.signal };
+      const base: Frame = { ...frame, lane: { last: frame.lane.last }, variables: frame.variables.inner(), signal: controller.signal, unwound: undefined };
       const inner = options.frameOf ? options.frameOf(index, base) : base;
+      let reported = false;
+      const report = () => {
+        if (reported || !failure || frame.signal.aborted) return;
+        reported = true;
+        onAborted(index, inner);
+      };
+      inner.unwound = report;
       options.beforeStart?.(index, inner);
       running.set(index, inner);
       try {
@@ -64,8 +77,11 @@ export async function runAll(
       } catch (thrown) {
         if (!failure && !frame.signal.aborted) {
           failure = { failed: true, error: asStatesError(thrown), index };
-          for (const [other, otherFrame] of running) if (other !== index) onAborted(other, otherFrame);
+          options.onFailed?.(index, inner);
           controller.abort(failure.error);
+        } else {
+          // Stopped by the sibling's failure: told right after its running State recorded its abort.
+          report();
         }
       } finally {
         running.delete(index);
