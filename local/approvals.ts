@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
-import type { Json } from "../infra/definition/asl";
-import { LocalRunError, TaskFailure } from "./errors";
+import { type Execution, type Json, TaskTokenError } from "../engine";
+import { LocalRunError } from "./errors";
+import type { TokenAnswer } from "./history-report";
 import type { CapturedNotification } from "./notifications";
 import { INTEGRATION_ERROR_HEADER } from "./services/http-api";
 
@@ -12,9 +13,8 @@ import { INTEGRATION_ERROR_HEADER } from "./services/http-api";
  * someone calls SendTaskSuccess (its `output` becomes the Task's result) or SendTaskFailure (its `error` and
  * `cause` become the Task's failure). Here:
  *
- * - aws-local-stepfunctions 3 puts no `Task` in the context object, so {@link TaskTokens.contextTask} supplies one
- *   (through the `context` run option) whose `Token` getter issues a fresh token for the Task being entered; every
- *   read before that Task's handler starts returns the same token, as in AWS.
+ * - the engine issues each Task's token (`$$.Task.Token`) through {@link TaskTokens.issue} and waits for its answer
+ *   itself, with the Task's `TimeoutSeconds` and `HeartbeatSeconds` on the execution's clock;
  * - {@link LocalStepFunctionsClient} answers SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat by settling the
  *   waiting Task; it stands in for `SFNClient`, so the real approval-callback handler runs unchanged against it.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
@@ -33,10 +33,6 @@ export interface PendingTask {
   stepFunctions: LocalStepFunctionsClient;
 }
 
-/** How a token was answered. */
-export type TokenAnswer =
-  | { state: string; taskToken: string; outcome: "success"; output: Json }
-  | { state: string; taskToken: string; outcome: "failure"; error: string; cause: string };
 
 /** Answers a waiting Task, as the human or system at the other end of the message would. */
 export type TaskTokenResponder = (task: PendingTask) => Promise<void>;
@@ -53,12 +49,6 @@ export interface ApprovalDecision {
 /** An SDK-style service error, as `SFNClient.send` rejects with. */
 function serviceError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name, $fault: "client" as const, $metadata: { httpStatusCode: 400 } });
-}
-
-interface Waiter {
-  state: string;
-  resolve: (output: Json) => void;
-  reject: (error: Error) => void;
 }
 
 /**
@@ -79,115 +69,103 @@ export class TaskTokenRegistry {
   }
 }
 
-/** Issues task tokens and settles the Tasks waiting on them. One instance per execution. */
+/**
+ * The task tokens of one local execution: issued for the engine (`newTaskToken`), registered with the stack's
+ * {@link TaskTokenRegistry}, and answered through the engine's SendTaskSuccess / SendTaskFailure /
+ * SendTaskHeartbeat, which check them as Step Functions does (`InvalidToken`, `TaskDoesNotExist`, `TaskTimedOut`).
+ */
 export class TaskTokens {
-  /** Every answer given so far, in order. */
-  readonly answers: TokenAnswer[] = [];
-  /**
-   * The context object's `Task` field: `{Token}`, read by `$$.Task.Token`. Pass it as `context.Task`. The getter
-   * issues a token on first read and returns it until {@link take} hands it to the Task being entered.
-   */
-  readonly contextTask: { readonly Token: string };
-  private current: string | undefined;
+  /** A local-run problem that stopped the execution (a responder that could not answer). */
+  problem?: LocalRunError;
+  private execution?: Execution;
   private readonly issued = new Set<string>();
-  private readonly waiters = new Map<string, Waiter>();
+  /** The tokens each State waited on, in order. */
+  private readonly byState = new Map<string, string[]>();
 
   /** @param registry the stack's registry, told of every token issued. */
-  constructor(registry?: TaskTokenRegistry) {
-    const tokens = this;
-    this.contextTask = {
-      get Token(): string {
-        if (tokens.current === undefined) {
-          tokens.current = randomBytes(96).toString("base64");
-          tokens.issued.add(tokens.current);
-          registry?.register(tokens.current, tokens);
-        }
-        return tokens.current;
-      },
-    };
+  constructor(private readonly registry?: TaskTokenRegistry) {}
+
+  /** Binds the engine execution the tokens are answered to; call it right after `startExecution`. */
+  bind(execution: Execution): void {
+    this.execution = execution;
   }
 
-  /**
-   * Hands over the token issued while the current Task's Parameters were evaluated, and forgets it, so the next
-   * Task gets its own. Call it synchronously at the start of every Task handler: the interpreter evaluates a
-   * Task's Parameters and calls its handler with no `await` in between, so no other Task can interleave.
-   * @returns the token, or `undefined` when the Task did not read `$$.Task.Token`.
-   */
-  take(): string | undefined {
-    const token = this.current;
-    this.current = undefined;
+  /** Issues a fresh token (the engine's `newTaskToken`). */
+  issue(): string {
+    const token = randomBytes(96).toString("base64");
+    this.issued.add(token);
+    this.registry?.register(token, this);
     return token;
   }
 
-  /**
-   * Starts waiting for a token's answer.
-   * @param token a token from {@link take}.
-   * @param state the waiting State, for the record.
-   * @returns resolves with SendTaskSuccess's parsed `output`; rejects with a {@link TaskFailure} named by
-   *   SendTaskFailure's `error`, whose message is its `cause`.
-   */
-  wait(token: string, state: string): Promise<Json> {
-    return new Promise<Json>((resolve, reject) => this.waiters.set(token, { state, resolve, reject }));
+  /** Records that a State waits on a token (the engine's `onTaskToken`). */
+  waiting(token: string, state: string): void {
+    this.byState.set(state, [...(this.byState.get(state) ?? []), token]);
+  }
+
+  /** The history's token answers, each with the token its State waited on. */
+  annotate(answers: TokenAnswer[]): (TokenAnswer & { taskToken: string })[] {
+    const used = new Map<string, number>();
+    return answers.map((answer) => {
+      const index = used.get(answer.state) ?? 0;
+      used.set(answer.state, index + 1);
+      return { ...answer, taskToken: this.byState.get(answer.state)?.[index] ?? "" };
+    });
   }
 
   /**
    * Completes a waiting Task (SendTaskSuccess).
    * @param token the task token.
    * @param output the Task's result as a JSON string.
-   * @throws Error named `InvalidToken` for a token never issued, `TaskDoesNotExist` for one not waiting (already
-   *   answered), `InvalidOutput` when `output` is not JSON.
+   * @throws Error named `InvalidToken` for a token never issued, `TaskDoesNotExist` for one already answered,
+   *   `TaskTimedOut` for one whose Task timed out, `InvalidOutput` when `output` is not JSON.
    */
   succeed(token: string, output: string): void {
-    const waiter = this.waiterFor(token);
     let parsed: Json;
     try {
       parsed = JSON.parse(output) as Json;
     } catch {
       throw serviceError("InvalidOutput", `Invalid Output: the output is not valid JSON. Received: ${output}`);
     }
-    this.waiters.delete(token);
-    this.answers.push({ state: waiter.state, taskToken: token, outcome: "success", output: parsed });
-    waiter.resolve(parsed);
+    this.answer(token, (execution) => execution.sendTaskSuccess(token, parsed));
   }
 
   /**
    * Fails a waiting Task (SendTaskFailure).
-   * @param token the task token.
    * @param error the Error name Retry and Catch match. @default "" (no name)
    * @param cause the Cause. @default ""
-   * @throws Error named `InvalidToken` or `TaskDoesNotExist` as {@link succeed} does.
+   * @throws Error named as {@link succeed} throws.
    */
   fail(token: string, error = "", cause = ""): void {
-    const waiter = this.waiterFor(token);
-    this.waiters.delete(token);
-    this.answers.push({ state: waiter.state, taskToken: token, outcome: "failure", error, cause });
-    waiter.reject(new TaskFailure(error, cause));
+    this.answer(token, (execution) => execution.sendTaskFailure(token, error, cause));
   }
 
   /**
-   * Checks a token is waiting (SendTaskHeartbeat); the local run has no heartbeat timeouts.
-   * @throws Error named `InvalidToken` or `TaskDoesNotExist` as {@link succeed} does.
+   * Restarts a waiting Task's heartbeat clock (SendTaskHeartbeat).
+   * @throws Error named as {@link succeed} throws.
    */
   heartbeat(token: string): void {
-    this.waiterFor(token);
+    this.answer(token, (execution) => execution.sendTaskHeartbeat(token));
   }
 
   /**
-   * Ends a wait with a local-run problem (the responder failed), so the run stops instead of hanging.
-   * @param token the task token; ignored when it is not waiting.
+   * Stops the execution with a local-run problem (the responder failed), so the run ends instead of waiting for an
+   * answer that cannot come; the runner reports the problem.
    */
-  abandon(token: string, error: Error): void {
-    const waiter = this.waiters.get(token);
-    if (!waiter) return;
-    this.waiters.delete(token);
-    waiter.reject(error instanceof LocalRunError ? error : new LocalRunError(`the task token was never answered: ${error.message}`, waiter.state));
+  abandon(token: string, error: Error, state: string): void {
+    if (!this.execution?.pendingTaskTokens().includes(token)) return;
+    this.problem = error instanceof LocalRunError ? error : new LocalRunError(`the task token was never answered: ${error.message}`, state);
+    this.execution.stop("Local.ResponderFailed", this.problem.message);
   }
 
-  private waiterFor(token: string): Waiter {
-    if (!this.issued.has(token)) throw serviceError("InvalidToken", `Invalid Token: '${token.slice(0, 16)}…' was not issued by this execution.`);
-    const waiter = this.waiters.get(token);
-    if (!waiter) throw serviceError("TaskDoesNotExist", "Task Does Not Exist: the task was already answered or is not waiting.");
-    return waiter;
+  private answer(token: string, send: (execution: Execution) => void): void {
+    if (!this.issued.has(token) || !this.execution) throw serviceError("InvalidToken", `Invalid Token: '${token.slice(0, 16)}…' was not issued by this execution.`);
+    try {
+      send(this.execution);
+    } catch (error) {
+      if (error instanceof TaskTokenError) throw serviceError(error.name, error.message);
+      throw error;
+    }
   }
 }
 

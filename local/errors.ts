@@ -2,10 +2,10 @@
  * The two kinds of error the local runner raises.
  *
  * - {@link TaskFailure}: a failure the *workflow* sees, exactly as Step Functions would name it (`error.name` is the
- *   ASL error name, `error.message` the Cause). The interpreter matches Retry and Catch on `name` and puts
+ *   ASL error name, `error.message` the Cause). The engine matches Retry and Catch on `name` and puts
  *   `{Error: name, Cause: message}` at a catcher's ResultPath.
  * - {@link LocalRunError}: a problem of the local run itself (a Task with no local integration, a task token nobody
- *   can answer). Neither Retry nor Catch may hide it, so the run stops and the error reaches the caller.
+ *   can answer). Neither Retry nor Catch may hide it: the Task handler stops the execution and the runner throws it.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  */
@@ -24,14 +24,8 @@ export class TaskFailure extends Error {
 
 /**
  * A problem of the local run, not of the workflow: the message names the State and, where relevant, its Resource.
- * `isRetryable` and `isCatchable` are false, which aws-local-stepfunctions reads to skip Retry and Catch.
  */
 export class LocalRunError extends Error {
-  /** Read by aws-local-stepfunctions: never retried. */
-  readonly isRetryable = false;
-  /** Read by aws-local-stepfunctions: never caught. */
-  readonly isCatchable = false;
-
   /**
    * @param message what is wrong and how to fix it.
    * @param state the State it happened in, when there is one.

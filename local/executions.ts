@@ -1,3 +1,4 @@
+import type { Clock } from "../engine";
 import type { Json } from "../infra/definition/asl";
 import { parseArn, unqualifiedStateMachineArn } from "../infra/iam/arn";
 import type { ApprovalDecision } from "./approvals";
@@ -33,6 +34,8 @@ export interface LocalStartRequest {
   caller: LocalCaller;
   /** Decides the child's `.waitForTaskToken` approvals, as the parent's scenario says. */
   approver?: ApprovalDecision;
+  /** The parent execution's clock, which the child runs on: the Task waiting for it lets that clock jump. */
+  clock?: Clock;
 }
 
 /** Runs the state machines a workflow may start; {@link LocalStack} is one. */
@@ -129,10 +132,10 @@ export const startExecutionSync: LocalIntegration = {
       caller,
       approver: services.approver,
     };
-    const started = Date.now();
-    const report = await stateMachines.startExecution(request);
+    // The child runs on the parent's clock (see LocalStack.runDefinition's `parentClock`).
+    const report = await stateMachines.startExecution({ ...request, clock: call.clock });
     services.children?.push(report);
-    const described = describeExecution(request, report, started, Date.now());
+    const described = describeExecution(request, report, report.startDate.getTime(), report.stopDate.getTime());
     if (report.status !== "SUCCEEDED") throw new TaskFailure("States.TaskFailed", JSON.stringify(described));
     if (call.pattern === ".sync:2") return { ...described, Input: input, Output: report.output ?? null };
     return described;

@@ -13,6 +13,7 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
+import type { Clock, TaskHandler, TaskRequest } from "../engine";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
 import { INTEGRATIONS, type IntegrationPattern } from "../infra/iam/catalog";
 import { parseResource } from "../infra/iam/derive";
@@ -30,11 +31,11 @@ import { withServiceKeyCalls } from "./authz/service-calls";
 /**
  * The local integration table: how each Task Resource is served when a workflow runs locally, keyed like the IAM
  * catalog (`lambda:invoke`, `sns:publish`, `dynamodb:putItem`, `aws-sdk:dynamodb:scan`, ...; a Lambda function
- * ARN as Resource is `lambda:invoke`). {@link localTaskHandlers} walks a definition and binds every Task, at any
+ * ARN as Resource is `lambda:invoke`). {@link localTaskHandler} walks a definition and binds every Task, at any
  * depth, to its row by Resource (never by State name), and refuses a definition with a Task it cannot serve.
  *
  * Each handler receives the Task's effective input (after InputPath and Parameters, with `.$` paths and
- * intrinsic functions resolved by the interpreter) and returns what the service integration returns in AWS, before
+ * intrinsic functions resolved by the engine) and returns what the service integration returns in AWS, before
  * ResultSelector, ResultPath and OutputPath. Failures are {@link TaskFailure}s named as Step Functions names them.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
  */
@@ -62,6 +63,18 @@ export interface LocalServices {
   authorizer?: Authorizer;
   /** The responders at work (each settles once it has answered, or failed), for the run to wait on before it reports. */
   responding?: Promise<void>[];
+  /** The execution's clock: real-time work done for it (a responder) holds a virtual clock still. */
+  clock?: Clock;
+  /** A problem of the local run met by a Task handler; the handler stops the execution with {@link stop}. */
+  problem?: LocalRunError;
+  /** Stops the execution (set by the runner once it has started). */
+  stop?: () => void;
+}
+
+/** Holds a virtual clock still while `work` runs in real time (a responder answering over HTTP). */
+export function holdClock<T>(clock: Clock | undefined, work: Promise<T>): Promise<T> {
+  const tracking = clock as { track?: <U>(p: Promise<U>) => Promise<U> } | undefined;
+  return tracking?.track ? tracking.track(work) : work;
 }
 
 /** One Task invocation. */
@@ -80,6 +93,8 @@ export interface TaskCall {
   roleArn?: string;
   /** Who makes the Task's calls: the execution role, or the role it assumed through `Credentials.RoleArn`. */
   principal?: string;
+  /** The execution's clock (a `.sync` child execution runs on it). */
+  clock?: Clock;
 }
 
 /**
@@ -296,8 +311,12 @@ function containsString(value: Json, needle: string): boolean {
   return false;
 }
 
-/** `.waitForTaskToken`: send the request, hand the Task to the responder, and wait for its answer. */
-async function waitForTaskToken(call: TaskCall, integration: LocalIntegration, services: LocalServices): Promise<Json> {
+/**
+ * `.waitForTaskToken`: sends the request and hands the Task to the responder, which answers later, from outside
+ * the Task, as a person reading the message would; the engine waits for the answer (with the Task's timeouts).
+ * @returns the request's result (the TaskSubmitted output).
+ */
+async function sendForTaskToken(call: TaskCall, integration: LocalIntegration, services: LocalServices): Promise<Json> {
   const token = call.taskToken;
   if (token === undefined || !containsString(call.parameters, token)) {
     throw new LocalRunError(`${call.resource} waits for a task token, but its Parameters do not pass $$.Task.Token, so nothing could ever answer it.`, call.state);
@@ -306,15 +325,8 @@ async function waitForTaskToken(call: TaskCall, integration: LocalIntegration, s
   if (!responder) {
     throw new LocalRunError(`${call.resource} waits for a task token and this run has no responder (a scenario's "approver") to answer it.`, call.state);
   }
-  const answered = services.tokens.wait(token, call.state);
   const before = services.notifications.notifications.length;
-  try {
-    await integration.run(call, services);
-  } catch (error) {
-    services.tokens.abandon(token, error as Error);
-    answered.catch(() => undefined);
-    throw error;
-  }
+  const result = await integration.run(call, services);
   const pending: PendingTask = {
     state: call.state,
     resource: call.resource,
@@ -323,33 +335,32 @@ async function waitForTaskToken(call: TaskCall, integration: LocalIntegration, s
     notifications: services.notifications.notifications.slice(before),
     stepFunctions: new LocalStepFunctionsClient(services.tokens),
   };
-  // The answer comes later, from outside the Task, as it would from a person reading the message.
-  const responding = new Promise<void>((settled) =>
-    setImmediate(() =>
-      responder(pending)
-        .catch((error: Error) => services.tokens.abandon(token, error))
-        .finally(settled),
+  const responding = holdClock(
+    services.clock,
+    new Promise<void>((settled) =>
+      setImmediate(() =>
+        responder(pending)
+          .catch((error: Error) => services.tokens.abandon(token, error, call.state))
+          .finally(settled),
+      ),
     ),
   );
   services.responding?.push(responding);
-  return answered;
+  return result;
 }
 
-/** A Task State's local handler: takes its effective input, returns its result. */
-export type TaskHandler = (input: Json) => Promise<Json>;
-
 /**
- * Binds every Task State of a definition (Parallel branches and Map processors included) to its local
- * integration, by Resource: the `overrides.taskResourceLocalHandlers` of aws-local-stepfunctions.
+ * The engine's Task handler for a definition: binds every Task State (Parallel branches and Map processors
+ * included) to its local integration by Resource, checked before anything runs.
  *
  * @param definition a rendered definition.
  * @param services the execution's services.
- * @returns State name → handler, one per Task.
+ * @returns the handler: serves each Task by its State, and stops the execution for a problem of the local run.
  * @throws LocalRunError naming the State and its Resource for a Task with no local integration or an integration
  *   pattern not served locally.
  */
-export function localTaskHandlers(definition: AslStateMachine, services: LocalServices): Record<string, TaskHandler> {
-  const handlers: Record<string, TaskHandler> = {};
+export function localTaskHandler(definition: AslStateMachine, services: LocalServices): TaskHandler {
+  const bound = new Map<string, { integration: LocalIntegration; parsed: TaskResource }>();
   for (const { name, state } of walkStates(definition)) {
     if (state.Type !== "Task") continue;
     const resource = String(state.Resource);
@@ -367,26 +378,43 @@ export function localTaskHandlers(definition: AslStateMachine, services: LocalSe
         name,
       );
     }
-    const roleArn = credentialsRole(name, state.Credentials);
-    handlers[name] = async (input) => {
-      // Synchronously, before any await: the token `$$.Task.Token` issued for this Task's Parameters.
-      const taskToken = services.tokens.take();
-      const call: TaskCall = { state: name, resource, parameters: input, functionArn: parsed.functionArn, taskToken, pattern: parsed.pattern, roleArn, principal: services.caller?.executionRoleArn };
-      return parsed.pattern === ".waitForTaskToken" ? waitForTaskToken(call, integration, services) : integration.run(call, services);
-    };
+    bound.set(name, { integration, parsed });
   }
-  return handlers;
+  return async (request: TaskRequest) => {
+    try {
+      const { integration, parsed } = bound.get(request.stateName) ?? {};
+      if (!integration || !parsed) throw new LocalRunError(`no local integration is bound to this Task (Resource "${request.resource}").`, request.stateName);
+      const call: TaskCall = {
+        state: request.stateName,
+        resource: request.resource,
+        parameters: request.input,
+        functionArn: parsed.functionArn,
+        taskToken: request.taskToken,
+        pattern: parsed.pattern,
+        roleArn: credentialsRole(request.stateName, request.credentials),
+        principal: services.caller?.executionRoleArn,
+        clock: services.clock,
+      };
+      return parsed.pattern === ".waitForTaskToken" ? await sendForTaskToken(call, integration, services) : await integration.run(call, services);
+    } catch (error) {
+      if (error instanceof LocalRunError) {
+        services.problem ??= error;
+        services.stop?.();
+      }
+      throw error;
+    }
+  };
 }
 
 /**
- * The role of a Task's `Credentials`, which must be static locally.
- * @throws LocalRunError naming the State for `RoleArn.$` (a path) or a missing RoleArn.
+ * The role of a Task's evaluated `Credentials`.
+ * @throws LocalRunError naming the State for Credentials without a string RoleArn.
  */
 function credentialsRole(state: string, credentials: unknown): string | undefined {
   if (credentials === undefined) return undefined;
   const roleArn = typeof credentials === "object" && credentials !== null ? (credentials as Record<string, unknown>).RoleArn : undefined;
   if (typeof roleArn !== "string") {
-    throw new LocalRunError(`Credentials needs a static RoleArn locally (RoleArn.$ is not emulated). Received: ${JSON.stringify(credentials)}`, state);
+    throw new LocalRunError(`Credentials needs a RoleArn that is a string. Received: ${JSON.stringify(credentials)}`, state);
   }
   return roleArn;
 }

@@ -1,7 +1,7 @@
 import type { CapturedNotification } from "./notifications";
 import type { ExecutionReport } from "./runner";
 import type { ScenarioResult } from "./scenarios";
-import type { PathStep } from "./trace";
+import type { PathStep } from "./history-report";
 
 /**
  * Plain-text rendering of local runs: one block per scenario (path with Parallel branches and Map iterations
@@ -22,6 +22,11 @@ function cut(text: string, max = MAX_SHOWN): string {
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** A duration on the execution's clock: `900 s`, `1.5 s`, `250 ms`. */
+function duration(value: number): string {
+  return value >= 1 ? `${Number(value.toFixed(3))} s` : `${Math.round(value * 1000)} ms`;
 }
 
 /** Nests each step under the latest entry of its Parallel or Map, grouped by branch or iteration. */
@@ -53,7 +58,7 @@ function pathLines(nodes: PathNode[], report: ExecutionReport, depth = 0): strin
     const retries = report.retries.filter((r) => r.state === state).length;
     const details = [
       type === "Map" ? `${node.groups.size} iteration${node.groups.size === 1 ? "" : "s"}` : undefined,
-      wait ? `${wait.defined}, waited ${wait.localMs} ms locally` : undefined,
+      wait ? `${wait.defined}, waited ${duration(wait.waitedSeconds)}` : node.step.seconds ? duration(node.step.seconds) : undefined,
       retries > 0 ? `retried ${retries}×` : undefined,
     ].filter(Boolean);
     const head = `${indent}${depth === 0 ? `${i + 1}. ` : "- "}${state}  [${type}${details.length ? `: ${details.join("; ")}` : ""}]`;
@@ -65,15 +70,7 @@ function pathLines(nodes: PathNode[], report: ExecutionReport, depth = 0): strin
 function shownMessage(notification: CapturedNotification): string {
   let message = notification.message;
   if (notification.taskToken) message = message.split(notification.taskToken).join(`${notification.taskToken.slice(0, 12)}…`);
-  let note = "";
-  if (/^\s*[[{]/.test(notification.message)) {
-    try {
-      JSON.parse(notification.message);
-    } catch {
-      note = "\n         (not valid JSON: aws-local-stepfunctions 3.0.0 drops every backslash from intrinsic-function results; Step Functions would send valid JSON)";
-    }
-  }
-  return cut(message) + note;
+  return cut(message);
 }
 
 /**
@@ -86,7 +83,7 @@ export function formatReport(report: ExecutionReport): string[] {
   if (report.retries.length > 0) {
     lines.push("   retries:");
     for (const r of report.retries) {
-      lines.push(`     ${r.state} retry ${r.attempt}/${r.maxAttempts} after ${r.error} (matched ${r.errorEquals.join(", ")}; ${seconds(r.definedIntervalMs)} interval in AWS, ${r.localIntervalMs} ms locally)`);
+      lines.push(`     ${r.state} retry ${r.attempt}/${r.maxAttempts} after ${r.error} (matched ${r.errorEquals.join(", ")}; interval ${seconds(r.definedIntervalMs)}, waited ${duration(r.waitedMs / 1000)})`);
     }
   }
   for (const c of report.caught) lines.push(`   caught: ${c.state} ${c.error} (matched ${c.errorEquals.join(", ")}) → ${c.next}`);
@@ -120,7 +117,7 @@ export function formatReport(report: ExecutionReport): string[] {
     lines.push(`   authorized: ${allowed.length} call${allowed.length === 1 ? "" : "s"} by ${principals.size} principal${principals.size === 1 ? "" : "s"} (${[...new Set(allowed.map((d) => d.call.action))].sort().join(", ")})`);
   }
   for (const d of denied) lines.push(`   denied: ${cut(d.message ?? d.call.action)}`);
-  lines.push(`   status: ${report.status} (${report.durationMs} ms)`);
+  lines.push(`   status: ${report.status} (${duration((report.stopDate.getTime() - report.startDate.getTime()) / 1000)} on the execution's clock, ${report.durationMs} ms here)`);
   if (report.status === "SUCCEEDED") {
     lines.push(`   output: ${cut(JSON.stringify(report.output))}`);
   } else {

@@ -1,9 +1,8 @@
-import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { ExecutionError, ExecutionTimeoutError, type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
+import { type Clock, type ExecutionResult, type HistoryEvent, startExecution, type StateMachineDefinition, VirtualClock } from "../engine";
+import type { AslStateMachine, Json } from "../infra/definition/asl";
 import { buildArn, executionArn, unqualifiedStateMachineArn } from "../infra/iam/arn";
 import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
 import { type HandlerName, SECRETS, type SecretName, TABLES, type TableSpec, WORKFLOWS, type WorkflowName, stackContents } from "../infra/manifest";
@@ -11,7 +10,7 @@ import { Naming, executionRoleName } from "../infra/naming";
 import { renderWorkflow } from "../infra/render";
 import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
 import { type LocalStartRequest, type LocalStateMachines } from "./executions";
-import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens, type TokenAnswer } from "./approvals";
+import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens } from "./approvals";
 import { Authorizer, type Decision, type IamCall } from "./authz/authorizer";
 import { authorizedClient, dynamodbAuthorization, operationOf } from "./authz/clients";
 import type { StackPlan } from "./authz/plan-index";
@@ -22,29 +21,23 @@ import { LocalSns } from "./services/sns";
 import { type LocalBackup, LocalBackupService } from "./backups";
 import { LocalDynamoDb } from "./dynamodb";
 import { LocalRunError, TaskFailure } from "./errors";
-import { localTaskHandlers, type LocalServices } from "./integrations";
+import { localTaskHandler, type LocalServices } from "./integrations";
 import { type Invocation, type LocalClients, LocalLambda } from "./lambda";
 import { type CapturedNotification, NotificationLog } from "./notifications";
-import { type CatchRecord, ExecutionTrace, type PathStep, type RetryRecord, type TraceEvent, type WaitRecord } from "./trace";
+import { type CatchRecord, type PathStep, readHistory, type RetryRecord, type TokenAnswer, type WaitRecord } from "./history-report";
 
 /**
- * Runs workflows locally on the aws-local-stepfunctions interpreter (real ASL semantics: Choice, Retry, Catch,
- * Parallel, Map, paths, intrinsic functions), with each definition rendered for a stack exactly as it is deployed
- * and every Task served by the local integration table (`local/integrations.ts`).
- * @see https://github.com/nibble-4bits/aws-local-stepfunctions#readme
+ * Runs workflows locally on our own ASL engine (`engine/`: both query languages, variables, Retry, Catch,
+ * Parallel, Map, intrinsic functions, a virtual clock), with each definition rendered for a stack exactly as it is
+ * deployed and every Task served by the local integration table (`local/integrations.ts`). The report is read from
+ * the execution's GetExecutionHistory events.
  */
 
 /** The Pulumi project name physical names start with. */
 export const PROJECT_NAME = "statecraft";
 
-/** Default local duration of every Wait state, in ms. */
-export const DEFAULT_WAIT_MS = 5;
-
-/** Default local interval before every retry, in ms. */
-export const DEFAULT_RETRY_MS = 1;
-
 /** An execution's final status, as Step Functions names it. */
-export type ExecutionStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+export type ExecutionStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 
 /** Everything observed in one local execution. */
 export interface ExecutionReport {
@@ -65,8 +58,8 @@ export interface ExecutionReport {
   waits: WaitRecord[];
   /** SNS publishes, captured. */
   notifications: CapturedNotification[];
-  /** Task tokens answered (SendTaskSuccess / SendTaskFailure). */
-  taskTokens: TokenAnswer[];
+  /** Task tokens answered (SendTaskSuccess / SendTaskFailure), read from the history. */
+  taskTokens: (TokenAnswer & { taskToken: string })[];
   /** Lambda invocations, in order. */
   invocations: Invocation[];
   /** Backups the local backup service answered. */
@@ -77,6 +70,11 @@ export interface ExecutionReport {
   assumedRoles: AssumedRole[];
   /** Every call the execution (its Tasks, handlers, start and KMS) had authorized, allowed or denied, in order. */
   authorizations: Decision[];
+  /** The execution's GetExecutionHistory events, oldest first. */
+  history: HistoryEvent[];
+  /** When it started and stopped, on the execution's clock (virtual by default: a Wait of 900 s shows as 900 s). */
+  startDate: Date;
+  stopDate: Date;
   /** Wall-clock duration, in ms. */
   durationMs: number;
 }
@@ -105,21 +103,20 @@ export interface DefinitionRunOptions {
   approver?: ApprovalDecision;
   /** Answers `.waitForTaskToken` Tasks in any other way; takes precedence over `approver`. */
   responder?: TaskTokenResponder;
-  /** Local duration of every Wait state, in ms. @default 5 */
-  waitMs?: number;
-  /** Local interval before every retry, in ms. @default 1 */
-  retryMs?: number;
+  /** The execution's clock. @default a new virtual clock (Waits, retries and timeouts take no real time) */
+  clock?: Clock;
+  /**
+   * For a child execution (`states:startExecution.sync`): the parent's clock, which the child runs on. The parent's
+   * Task handler is busy on that clock while it waits; the wait for the child's result releases it, so the clock
+   * jumps for the child's Waits as it would for the parent's own.
+   */
+  parentClock?: Clock;
   /**
    * The role the execution runs with. @default the role of `stateMachine` in the stack's plan. `null` runs an
    * ad-hoc definition (one the stack does not deploy) with no authorization at all: only for tests of the
    * integrations' semantics.
    */
   executionRoleArn?: string | null;
-  /**
-   * Validate the definition with the interpreter's own asl-validator (3.x) first; about 0.2 s per run.
-   * @default true (false from {@link LocalStack.runWorkflow}: `renderWorkflow` has validated it with asl-validator 4)
-   */
-  validate?: boolean;
 }
 
 /** Options for one run of a workflow of the stack. */
@@ -145,20 +142,6 @@ export interface LocalStackOptions {
   plans: (stack: string) => Promise<StackPlan>;
   /** Shared by a consumer and its producer: set by {@link LocalStack.start} itself. */
   authorizer?: Authorizer;
-}
-
-/**
- * Refuses a definition using what aws-local-stepfunctions 3 would silently ignore or misrun.
- * @throws LocalRunError naming the State: JSONata, `Assign` variables, Distributed Map, `ItemReader`/`ResultWriter`.
- */
-export function assertRunnableLocally(definition: AslStateMachine): void {
-  for (const { name, state, queryLanguage } of walkStates(definition)) {
-    if (queryLanguage === "JSONata") throw new LocalRunError("JSONata is not supported by the local interpreter (aws-local-stepfunctions 3); use JSONPath.", name);
-    if ("Assign" in state) throw new LocalRunError("workflow variables (Assign) are not supported by the local interpreter (aws-local-stepfunctions 3).", name);
-    if (state.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED" || state.ItemReader || state.ResultWriter) {
-      throw new LocalRunError("Distributed Map (ItemReader, ResultWriter, DISTRIBUTED mode) is not supported locally; only inline Map is.", name);
-    }
-  }
 }
 
 /**
@@ -297,7 +280,7 @@ export class LocalStack implements LocalStateMachines {
       throw new LocalRunError(`the ${this.stack} stack does not deploy ${workflow} (statecraft:workflows: ${this.config.workflows.join(", ")}).`);
     }
     const { definition } = renderWorkflow(workflow, this.naming, options.backupTables ?? this.config.backupTables, this.shared);
-    return this.runDefinition(definition, { validate: false, ...options, stateMachine: this.naming.physical(workflow), type: WORKFLOWS[workflow].type });
+    return this.runDefinition(definition, { ...options, stateMachine: this.naming.physical(workflow), type: WORKFLOWS[workflow].type });
   }
 
   /**
@@ -322,7 +305,7 @@ export class LocalStack implements LocalStateMachines {
     // `states:StateMachineQualifier`.
     const { stateMachineArn, qualifier } = unqualifiedStateMachineArn(request.stateMachineArn);
     const own = this.config.workflows.find((workflow) => this.naming.stateMachineArn(workflow) === stateMachineArn);
-    const options = { input: request.input, approver: request.approver, executionName: request.name };
+    const options = { input: request.input, approver: request.approver, executionName: request.name, parentClock: request.clock };
     const stateMachineCalls = (principal: string): IamCall[] => [
       { principal, action: "states:StartExecution", resource: stateMachineArn, ...(qualifier ? { context: { "states:StateMachineQualifier": [qualifier] } } : {}) },
       ...withServiceKeyCalls(this.authorizer.index, { principal, action: "states:DescribeExecution", resource: executionArn(stateMachineArn, request.name ?? "local") }),
@@ -372,13 +355,11 @@ export class LocalStack implements LocalStateMachines {
    * @param definition a substituted definition.
    * @param options input, approver or responder, local timings.
    * @returns the execution report.
-   * @throws LocalRunError naming the State for a Task with no local integration (before anything runs), for
-   *   features the interpreter does not support, or for a problem of the local run (e.g. a task token nobody can
-   *   answer).
+   * @throws LocalRunError naming the State for a Task with no local integration (before anything runs), or for a
+   *   problem of the local run (e.g. a task token nobody can answer), which stops the execution.
    */
   async runDefinition(definition: AslStateMachine, options: DefinitionRunOptions): Promise<ExecutionReport> {
     const started = Date.now();
-    assertRunnableLocally(definition);
     const firstDecision = this.authorizer.decisions.length;
     // Every execution starts with cold functions, so a run depends only on the policies it is authorized against.
     if (this.httpLambda) this.httpLambda = this.coldFunctions();
@@ -402,7 +383,9 @@ export class LocalStack implements LocalStateMachines {
         }
       }
     }
+    const clock = options.parentClock ?? options.clock ?? new VirtualClock();
     const children: ExecutionReport[] = [];
+    const roleArn = executionRoleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global");
     const services: LocalServices = {
       naming: this.naming,
       lambda,
@@ -412,72 +395,69 @@ export class LocalStack implements LocalStateMachines {
       responder: options.responder ?? (options.approver ? approverResponder(options.approver) : undefined),
       approver: options.approver,
       stateMachines: this,
-      caller: { stateMachineArn, executionRoleArn: executionRoleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global") },
+      caller: { stateMachineArn, executionRoleArn: roleArn },
       children,
       ...(authorized ? { authorizer: this.authorizer } : {}),
       responding: [],
+      clock,
     };
-    const taskResourceLocalHandlers = localTaskHandlers(definition, services);
-    const states = walkStates(definition);
-    const waitMs = Object.fromEntries(states.filter((s) => s.state.Type === "Wait").map((s) => [s.name, options.waitMs ?? DEFAULT_WAIT_MS]));
-    const retryMs = Object.fromEntries(states.filter((s) => Array.isArray(s.state.Retry)).map((s) => [s.name, options.retryMs ?? DEFAULT_RETRY_MS]));
-    const trace = new ExecutionTrace(definition, { waitMs, retryMs });
-
+    const taskHandler = localTaskHandler(definition, services);
     const executionName = options.executionName ?? `local-${randomUUID()}`;
     const executionArn =
       options.type === "EXPRESS"
         ? buildArn(this.naming.context, "states", `express:${stateMachine}:${executionName}:${randomUUID()}`)
         : buildArn(this.naming.context, "states", `execution:${stateMachine}:${executionName}`);
-    const runOptions: RunOptions = {
-      overrides: { taskResourceLocalHandlers, waitTimeOverrides: waitMs, retryIntervalOverrides: retryMs },
+    const execution = startExecution(definition as unknown as StateMachineDefinition, options.input, {
+      taskHandler,
+      clock,
+      newTaskToken: () => tokens.issue(),
+      onTaskToken: (token, request) => tokens.waiting(token, request.stateName),
       context: {
-        Execution: { Id: executionArn, Name: executionName },
-        StateMachine: { Id: stateMachineArn, Name: stateMachine },
-        Task: tokens.contextTask,
+        executionArn,
+        name: executionName,
+        stateMachineArn,
+        stateMachineName: stateMachine,
+        roleArn,
+        type: options.type ?? "STANDARD",
+        partition: this.naming.context.partition,
+        region: this.naming.context.region,
+        account: this.naming.context.account,
       },
-    };
-    const machine = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { noValidate: options.validate === false } });
-    const execution = machine.run(options.input as Parameters<StateMachine["run"]>[0], runOptions);
-    const events = (async () => {
-      for await (const event of execution.eventLogs) trace.record(event as TraceEvent);
-    })();
-
-    const report = {
-      stateMachine,
-      executionArn,
-      path: trace.path,
-      retries: trace.retries,
-      caught: trace.caught,
-      waits: trace.waits,
-      notifications: services.notifications.notifications,
-      taskTokens: tokens.answers,
-      invocations: lambda.invocations,
-      backups: [] as LocalBackup[],
-      children,
-      assumedRoles: [] as AssumedRole[],
-      authorizations: [] as Decision[],
-    };
-    let outcome: Pick<ExecutionReport, "status" | "output" | "error" | "cause">;
-    try {
-      outcome = { status: "SUCCEEDED", output: (await execution.result) as Json };
-    } catch (thrown) {
-      await events;
-      const failure = thrown instanceof ExecutionError ? thrown.cause : thrown;
-      if (thrown instanceof ExecutionTimeoutError) {
-        outcome = { status: "TIMED_OUT", error: "States.Timeout" };
-      } else if (failure instanceof LocalRunError || !(failure instanceof Error)) {
-        throw failure;
-      } else {
-        outcome = { status: "FAILED", ...failureOf(failure, definition, trace.path) };
-      }
-    }
-    await events;
+    });
+    tokens.bind(execution);
+    services.stop = () => execution.stop("Local.RunProblem", services.problem?.message);
+    const release = (options.parentClock as { release?: <T>(work: Promise<T>) => Promise<T> } | undefined)?.release;
+    const result = (await (release ? release.call(options.parentClock, execution.result) : execution.result)) as ExecutionResult;
     // A responder may still be at work once the execution has moved on (a person's browser waiting for the page
     // after the answer resumed the Task): the report includes what it did.
     await Promise.allSettled(services.responding ?? []);
-    report.authorizations = this.authorizer.decisions.slice(firstDecision);
-    report.backups = this.backupService.backups.slice(backupsBefore);
-    return { ...report, ...outcome, durationMs: Date.now() - started };
+    const problem = services.problem ?? tokens.problem;
+    if (problem) throw problem;
+    const history = execution.history();
+    const read = readHistory(definition, history);
+    return {
+      stateMachine,
+      executionArn,
+      status: result.status,
+      ...(result.output !== undefined ? { output: result.output as Json } : {}),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.cause !== undefined ? { cause: result.cause } : {}),
+      path: read.path,
+      retries: read.retries,
+      caught: read.caught,
+      waits: read.waits,
+      taskTokens: tokens.annotate(read.taskTokens),
+      notifications: services.notifications.notifications,
+      invocations: lambda.invocations,
+      backups: this.backupService.backups.slice(backupsBefore),
+      children,
+      assumedRoles: [],
+      authorizations: this.authorizer.decisions.slice(firstDecision),
+      history,
+      startDate: execution.startDate,
+      stopDate: result.stopDate,
+      durationMs: Date.now() - started,
+    };
   }
 
   /** Puts every table of this stack and of its producer back to its seed items. */
@@ -492,16 +472,4 @@ export class LocalStack implements LocalStateMachines {
     await this.dynamodb.stop();
     await this.producer?.stop();
   }
-}
-
-/** The Error and Cause of a failed execution, leaving out the interpreter's defaults for a bare Fail state. */
-function failureOf(failure: Error, definition: AslStateMachine, path: PathStep[]): { error?: string; cause?: string } {
-  const last = path[path.length - 1];
-  const failState = last?.type === "Fail" ? walkStates(definition).find((s) => s.name === last.state)?.state : undefined;
-  if (failState) {
-    const hasError = failState.Error !== undefined || failState.ErrorPath !== undefined;
-    const hasCause = failState.Cause !== undefined || failState.CausePath !== undefined;
-    return { error: hasError ? failure.name : undefined, cause: hasCause ? failure.message : undefined };
-  }
-  return { error: failure.name, cause: failure.message };
 }

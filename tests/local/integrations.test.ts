@@ -5,7 +5,7 @@ import { INTEGRATIONS } from "../../infra/iam/catalog";
 import { LocalRunError } from "../../local/errors";
 import { plans } from "./plans";
 import { LOCAL_INTEGRATIONS, localCoverage, parseTaskResource } from "../../local/integrations";
-import { assertRunnableLocally, type DefinitionRunOptions, LocalStack } from "../../local/runner";
+import { type DefinitionRunOptions, LocalStack } from "../../local/runner";
 
 /** Awaits a promise that must reject, and returns the rejection. */
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
@@ -38,13 +38,6 @@ describe("LOCAL_INTEGRATIONS", () => {
     expect(Object.keys(INTEGRATIONS)).to.include.members(Object.keys(LOCAL_INTEGRATIONS));
     expect(localCoverage().notServed).to.include.members(["sqs:sendMessage", "ecs:runTask"]);
     expect(localCoverage().served).to.include.members(["states:startExecution"]);
-  });
-});
-
-describe("assertRunnableLocally", () => {
-  it("refuses a JSONata definition, which the interpreter does not support", () => {
-    const definition = { QueryLanguage: "JSONata", StartAt: "A", States: { A: { Type: "Pass", End: true } } } as AslStateMachine;
-    expect(() => assertRunnableLocally(definition)).to.throw(LocalRunError, /State "A": JSONata/);
   });
 });
 
@@ -121,10 +114,40 @@ describe("LocalStack.runDefinition", () => {
     });
     const report = await run(definition, { input: { applicantId: "app-1" } });
     expect(report).to.deep.include({ status: "FAILED", error: "InvalidApplication" });
-    expect(report.retries.map((r) => [r.attempt, r.definedIntervalMs, r.localIntervalMs])).to.deep.equal([
-      [1, 3000, 1],
-      [2, 4500, 1],
+    // Read from the history, on the virtual clock: the intervals AWS would wait, in no real time.
+    expect(report.retries.map((r) => [r.attempt, r.definedIntervalMs])).to.deep.equal([
+      [1, 3000],
+      [2, 4500],
     ]);
+    // The clock jumps the interval and runs at wall-clock speed between jumps: a few ms more at most.
+    for (const retry of report.retries) expect(retry.waitedMs).to.be.within(retry.definedIntervalMs, retry.definedIntervalMs + 200);
+  });
+
+  it("runs a JSONata definition with Assign against the stack's real handler, and a 900 s Wait in no real time", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Get limit",
+      States: {
+        "Get limit": {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Arguments: { FunctionName: stack.naming.functionArn("credit-limit"), Payload: { applicantId: "{% $states.input.applicant %}", creditRequested: "{% $states.input.amount * 2 %}" } },
+          Assign: { limit: "{% $states.result.Payload %}", asked: "{% $states.input.amount %}" },
+          Output: { asked: "{% $states.input.amount %}" },
+          Next: "Cool off",
+        },
+        "Cool off": { Type: "Wait", Seconds: 900, Next: "Decide" },
+        Decide: { Type: "Pass", Output: { limit: "{% $limit %}", asked: "{% $asked %}" }, End: true },
+      },
+    } as unknown as AslStateMachine;
+    const started = Date.now();
+    const report = await run(definition, { input: { applicant: "app-1", amount: 1500 } });
+    expect(Date.now() - started).to.be.below(5000);
+    expect(report, JSON.stringify([report.error, report.cause])).to.deep.include({ status: "SUCCEEDED" });
+    expect(report.output).to.deep.equal({ limit: report.invocations[0].result as Json, asked: 1500 });
+    expect(report.invocations[0].event).to.deep.equal({ applicantId: "app-1", creditRequested: 3000 });
+    expect(report.waits).to.deep.equal([{ state: "Cool off", defined: "Seconds: 900", waitedSeconds: 900 }]);
+    expect(report.history.map((e) => e.type)).to.include.members(["TaskScheduled", "TaskSucceeded", "WaitStateExited", "ExecutionSucceeded"]);
   });
 
   it("returns lambda:invoke results as {StatusCode, Payload, ExecutedVersion, ...}", async () => {

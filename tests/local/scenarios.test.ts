@@ -2,7 +2,6 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { withResolvers } from "../../local/polyfills";
 import { formatSummary } from "../../local/report";
 import { loadScenario, ScenarioError, type ScenarioResult, subsetMismatches } from "../../local/scenarios";
 
@@ -45,15 +44,5 @@ describe("formatSummary", () => {
   it("counts passed and failed scenarios", () => {
     const results = [{ passed: true }, { passed: false }, { passed: true }] as ScenarioResult[];
     expect(formatSummary(results)).to.equal("2 passed, 1 failed");
-  });
-});
-
-describe("polyfills", () => {
-  it("provides Promise.withResolvers, which aws-local-stepfunctions 3 calls", async () => {
-    const native = (Promise as unknown as { withResolvers: typeof withResolvers }).withResolvers;
-    expect(native).to.be.a("function");
-    const { promise, resolve } = native<number>();
-    resolve(7);
-    expect(await promise).to.equal(7);
   });
 });
