@@ -5,10 +5,13 @@
  * time and their ratio (target: the check adds less than 20% to the plan), the slowest policies and the heap used.
  * Beside the plan it times a bare Pulumi program registering the same AWS resources directly, with the definitions
  * and policies precomputed (`bench/bare.ts`), under the same mocks (target: the plan takes at most 1.0× as long).
+ * Last, executions per second of our ASL engine beside aws-local-stepfunctions on the same definitions
+ * (`bench/engine.ts`; target: at least 3× as many).
  *
  * Options: `--workflows N` (default 200), `--runs N` (default 3; medians are printed).
  */
 import { validationTimings } from "./validation";
+import { engineReport, engineTimings } from "./engine";
 import { BareWorkflow, bareProgram, countMismatch, precompute } from "./bare";
 import * as aws from "@pulumi/aws";
 import * as fs from "node:fs";
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
     const beside = anchor === undefined ? "anchor not run: it doubles at each level of nesting" : `anchor ${anchor.toFixed(0)} ms, ${(anchor / ours).toFixed(1)}× ours`;
     console.log(`  ${label.padEnd(24)} ${ours.toFixed(1).padStart(7)} ms   (${beside}) ${ours < VALIDATION_TARGET_MS ? "met" : "MISSED"}`);
   }
+  for (const line of engineReport(await engineTimings())) console.log(line);
 }
 
 withoutSourceMaps();
