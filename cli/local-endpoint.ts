@@ -4,19 +4,17 @@
  * (`renderWorkflow`), under their deployed names and ARNs, so that `@aws-sdk/client-sfn`, the AWS CLI
  * (`--endpoint-url http://127.0.0.1:8083`) and `npm run exec -- --endpoint local` run them on our own engine.
  *
- * Until the local runner serves Tasks through the endpoint, a Task fails as the engine fails one without a handler.
+ * Tasks run on the stack's local services (`LocalStack`: its handlers in-process, dynalite, captured SNS), every
+ * call authorized against the stack's plan, as `npm start` runs them; `.waitForTaskToken` Tasks wait for a
+ * SendTaskSuccess/SendTaskFailure sent to the endpoint.
  * Runs until interrupted (Ctrl-C). Exits 0 after an interrupt, 1 when the stack cannot be read or the port is
  * taken, 2 on bad usage.
  */
 import { parseArgs } from "node:util";
-import { readStackFile, producerStackOf } from "../infra/config";
-import { stackContents, WORKFLOWS, type WorkflowName } from "../infra/manifest";
-import { Naming, executionRoleName } from "../infra/naming";
-import { buildArn } from "../infra/iam/arn";
-import { renderWorkflow } from "../infra/render";
-import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
-import { type EndpointOptions, StepFunctionsEndpoint } from "../local/endpoint/server";
-import type { StateMachineSeed } from "../local/endpoint/operations";
+import { WORKFLOWS } from "../infra/manifest";
+import type { StepFunctionsEndpoint } from "../local/endpoint/server";
+import { LocalStack } from "../local/runner";
+import { planCache } from "../offline/plan-cache";
 import { CONSOLE, type CommandOutput } from "./stack-args";
 import { withoutSourceMaps } from "./runtime";
 
@@ -25,69 +23,20 @@ const USAGE = "usage: npm run local:endpoint -- --stack <name> [--port 8083]";
 /** Step Functions Local's port, which the endpoint takes by default. */
 export const DEFAULT_PORT = 8083;
 
-/** The Pulumi project, the first part of every physical name. */
-const PROJECT = "statecraft";
-
-/** A stack's state machines, as the endpoint serves them. */
-export interface StackMachines {
-  /** The stack's partition, Region and account. */
-  scope: { partition: string; region: string; account: string };
-  machines: StateMachineSeed[];
-  /** Workflows left out, each with why (e.g. a producer stack that does not share what it calls). */
-  skipped: string[];
-}
-
-/**
- * The state machines a stack deploys, rendered for it: each of `statecraft:workflows` under its physical name
- * (`statecraft-<stack>-<workflow>`), its type and its execution role's ARN. A workflow calling another stack's shared
- * workflows renders with the producer stack's configuration (read from its own stack file).
- * @param stack the stack name, e.g. `dev`.
- * @param root the directory holding the stack files. @default the project root
- * @throws StackConfigError for a missing or bad stack file.
- */
-export function machinesOf(stack: string, root?: string): StackMachines {
-  const { config } = readStackFile(stack, root);
-  const context = { partition: config.partition, region: config.region, account: config.accountId };
-  const naming = new Naming(PROJECT, stack, context);
-  const skipped: string[] = [];
-  let shared: SharedWorkflows = {};
-  const producer = producerStackOf(config);
-  if (producer) {
-    try {
-      const { config: producerConfig } = readStackFile(producer.stack, root);
-      const producerNaming = new Naming(PROJECT, producer.stack, { partition: producerConfig.partition, region: producerConfig.region, account: producerConfig.accountId });
-      shared = resolveSharedWorkflows(stack, config, sharedWorkflowsOf(producerConfig, producerNaming), stackContents(config.workflows, config.backupTables).sharedWorkflows);
-    } catch (error) {
-      skipped.push(`shared workflows of ${config.producerStack}: ${(error as Error).message}`);
-    }
-  }
-  const machines: StateMachineSeed[] = [];
-  for (const workflow of config.workflows as WorkflowName[]) {
-    try {
-      const { definition } = renderWorkflow(workflow, naming, config.backupTables, shared);
-      const name = naming.physical(workflow);
-      machines.push({ name, definition, roleArn: buildArn(context, "iam", `role/${executionRoleName(name)}`, "global"), type: WORKFLOWS[workflow].type });
-    } catch (error) {
-      skipped.push(`${workflow}: ${(error as Error).message}`);
-    }
-  }
-  return { scope: context, machines, skipped };
-}
-
 /** Options of {@link main} for running it in-process. */
 export interface LocalEndpointRun {
   /** Stops the endpoint when aborted. @default SIGINT or SIGTERM */
   signal?: AbortSignal;
   /** Called once the endpoint listens (tests take its URL from here). */
   onListening?: (endpoint: StepFunctionsEndpoint) => void;
-  /** Overrides the endpoint's options (e.g. a virtual clock in tests). */
-  endpointOptions?: Partial<EndpointOptions>;
   /** The directory of the stack files. @default the project root */
   root?: string;
+  /** The executions' clock. @default "real" */
+  clock?: "real" | "virtual";
 }
 
 /**
- * The command, callable in-process: parses the arguments, starts the endpoint with the stack's machines, prints
+ * The command, callable in-process: parses the arguments, starts the stack locally with the endpoint, prints
  * its URL and their ARNs, and serves until the signal aborts (SIGINT/SIGTERM from the command line).
  * @param argv the command-line arguments, e.g. `["--stack", "dev", "--port", "8083"]`.
  * @param io where the output, usage and errors go.
@@ -115,18 +64,18 @@ export async function main(argv: string[], io: CommandOutput = CONSOLE, run: Loc
     io.err(`--port must be a port number (0 to 65535). Received: ${values.port}\n${USAGE}`);
     return 2;
   }
-  let endpoint: StepFunctionsEndpoint;
+  let stack: LocalStack;
   try {
-    const { scope, machines, skipped } = machinesOf(values.stack, run.root);
-    for (const reason of skipped) io.err(`skipped ${reason}`);
-    endpoint = await StepFunctionsEndpoint.start({ ...scope, stateMachines: machines, port, ...run.endpointOptions });
-    io.out(`Step Functions endpoint for the ${values.stack} stack on ${endpoint.url} (${scope.region}, account ${scope.account})`);
-    for (const machine of machines) io.out(`  ${(machine.type ?? "STANDARD").padEnd(8)} arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${machine.name}`);
-    io.out(`Tasks fail (no Task handler is wired yet). Try: aws stepfunctions list-state-machines --endpoint-url ${endpoint.url}`);
+    stack = await LocalStack.start({ stack: values.stack, root: run.root, plans: planCache(), endpointPort: port, endpointClock: run.clock });
   } catch (error) {
     io.err(`local:endpoint failed: ${(error as Error).message}`);
     return 1;
   }
+  const endpoint = stack.endpoint!;
+  const { partition, region, accountId } = stack.config;
+  io.out(`Step Functions endpoint for the ${values.stack} stack on ${endpoint.url} (${region}, account ${accountId}); DynamoDB on ${stack.dynamodb.endpoint}`);
+  for (const workflow of stack.config.workflows) io.out(`  ${WORKFLOWS[workflow].type.padEnd(8)} arn:${partition}:states:${region}:${accountId}:stateMachine:${stack.naming.physical(workflow)}`);
+  io.out(`Tasks run on the stack's local services, every call authorized against its plan. Try: npm run exec -- --stack ${values.stack} <workflow> --input <file> --endpoint ${endpoint.url} --follow`);
   run.onListening?.(endpoint);
   await new Promise<void>((resolve) => {
     if (run.signal) {
@@ -138,7 +87,7 @@ export async function main(argv: string[], io: CommandOutput = CONSOLE, run: Loc
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  await endpoint.stop();
+  await stack.stop();
   io.out("Step Functions endpoint stopped.");
   return 0;
 }

@@ -67,6 +67,11 @@ export class TaskTokenRegistry {
   ownerOf(token: string): TaskTokens | undefined {
     return this.owners.get(token);
   }
+
+  /** The engine execution that issued `token` (for the local endpoint's SendTask* calls), or `undefined`. */
+  executionOf(token: string): Execution | undefined {
+    return this.owners.get(token)?.boundExecution;
+  }
 }
 
 /**
@@ -84,6 +89,11 @@ export class TaskTokens {
 
   /** @param registry the stack's registry, told of every token issued. */
   constructor(private readonly registry?: TaskTokenRegistry) {}
+
+  /** The engine execution the tokens are answered to, once bound. */
+  get boundExecution(): Execution | undefined {
+    return this.execution;
+  }
 
   /** Binds the engine execution the tokens are answered to; call it right after `startExecution`. */
   bind(execution: Execution): void {

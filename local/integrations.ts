@@ -47,8 +47,10 @@ export interface LocalServices {
   notifications: NotificationLog;
   dynamodb: LocalDynamoDb;
   tokens: TaskTokens;
-  /** Answers `.waitForTaskToken` Tasks; without one, such a Task fails the run at once. */
+  /** Answers `.waitForTaskToken` Tasks; without one (and without `externalAnswers`), such a Task fails the run at once. */
   responder?: TaskTokenResponder;
+  /** Tokens are answered from outside (SendTaskSuccess through the local endpoint): no responder is needed. */
+  externalAnswers?: boolean;
   /** The scenario's approver, handed on to nested executions. */
   approver?: ApprovalDecision;
   /** The state machines a `states:startExecution` Task may run, and who runs them. */
@@ -322,6 +324,7 @@ async function sendForTaskToken(call: TaskCall, integration: LocalIntegration, s
     throw new LocalRunError(`${call.resource} waits for a task token, but its Parameters do not pass $$.Task.Token, so nothing could ever answer it.`, call.state);
   }
   const responder = services.responder;
+  if (!responder && services.externalAnswers) return integration.run(call, services);
   if (!responder) {
     throw new LocalRunError(`${call.resource} waits for a task token and this run has no responder (a scenario's "approver") to answer it.`, call.state);
   }

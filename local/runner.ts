@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { type Clock, type ExecutionResult, type HistoryEvent, startExecution, type StateMachineDefinition, VirtualClock } from "../engine";
+import { type Clock, type ExecutionOptions, type ExecutionResult, type HistoryEvent, RealClock, startExecution, type StateMachineDefinition, type TaskHandler, VirtualClock } from "../engine";
 import type { AslStateMachine, Json } from "../infra/definition/asl";
 import { buildArn, executionArn, unqualifiedStateMachineArn } from "../infra/iam/arn";
 import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
@@ -15,6 +16,7 @@ import { Authorizer, type Decision, type IamCall } from "./authz/authorizer";
 import { authorizedClient, dynamodbAuthorization, operationOf } from "./authz/clients";
 import type { StackPlan } from "./authz/plan-index";
 import { executionStartCalls, withServiceKeyCalls } from "./authz/service-calls";
+import { StepFunctionsEndpoint } from "./endpoint/server";
 import { LocalHttpApi, routesOf } from "./services/http-api";
 import { LocalSecrets } from "./services/secrets";
 import { LocalSns } from "./services/sns";
@@ -140,6 +142,13 @@ export interface LocalStackOptions {
    * call is authorized against. Called for this stack and, for a consumer, for its producer.
    */
   plans: (stack: string) => Promise<StackPlan>;
+  /** The local Step Functions endpoint's port on 127.0.0.1. @default 0 (any free port) */
+  endpointPort?: number;
+  /**
+   * The clock of the executions the endpoint starts: `real` (a Wait of 5 s takes 5 s, as a client polling the
+   * endpoint expects) or `virtual` (one clock shared by them all; for tests). @default "real"
+   */
+  endpointClock?: "real" | "virtual";
   /** Shared by a consumer and its producer: set by {@link LocalStack.start} itself. */
   authorizer?: Authorizer;
 }
@@ -167,6 +176,12 @@ export class LocalStack implements LocalStateMachines {
     this.backupService = new LocalBackupService(dynamodb, naming);
   }
 
+  /**
+   * The Step Functions API on 127.0.0.1 for this stack: its workflows as state machines (as they deploy), executions
+   * started through it served by the stack's local services, and the task tokens of every local execution answered
+   * through it, so the approval-callback handler's real `SFNClient` talks to it.
+   */
+  endpoint?: StepFunctionsEndpoint;
   /** The stack's HTTP APIs on 127.0.0.1, when its plan has routes. */
   httpApi?: LocalHttpApi;
   /** The functions HTTP requests invoke; replaced by cold ones when an execution starts. */
@@ -213,6 +228,7 @@ export class LocalStack implements LocalStateMachines {
     let local: LocalStack | undefined;
     try {
       local = new LocalStack(stack, config, naming, await LocalDynamoDb.start(naming, { tables }), producer, shared, authorizer, secrets);
+      await local.startEndpoint(options.endpointPort ?? 0, options.endpointClock === "virtual" ? new VirtualClock() : new RealClock());
       const routes = routesOf(resources);
       if (routes.length > 0) {
         // Stack-wide: a request answers whichever execution issued the token.
@@ -225,6 +241,31 @@ export class LocalStack implements LocalStateMachines {
       await producer?.stop();
       throw error;
     }
+  }
+
+  /** Starts {@link endpoint} with the stack's rendered workflows. */
+  private async startEndpoint(port: number, clock: Clock): Promise<void> {
+    const definitions = new Map<string, AslStateMachine>();
+    const stateMachines = this.config.workflows.map((workflow) => {
+      const { definition } = renderWorkflow(workflow, this.naming, this.config.backupTables, this.shared);
+      const arn = this.naming.stateMachineArn(workflow);
+      definitions.set(arn, definition);
+      const roleArn = this.authorizer.index.stateMachines.get(arn)?.roleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(this.naming.physical(workflow))}`, "global");
+      return { name: this.naming.physical(workflow), definition, roleArn, type: WORKFLOWS[workflow].type };
+    });
+    this.endpoint = await StepFunctionsEndpoint.start({
+      port,
+      partition: this.config.partition,
+      region: this.config.region,
+      account: this.config.accountId,
+      stateMachines,
+      clock,
+      executionOptions: (machine) => {
+        const definition = definitions.get(machine.arn);
+        return definition ? this.engineOptionsFor(machine, definition, clock) : { clock };
+      },
+      tokenOwner: (token) => this.taskTokens.executionOf(token),
+    });
   }
 
   /**
@@ -249,7 +290,13 @@ export class LocalStack implements LocalStateMachines {
         dynamodb,
         sns: authorizedClient(new LocalSns(notifications, name), this.authorizer, role, (command) => (command instanceof PublishCommand ? { action: "sns:Publish", resource: command.input.TopicArn ?? "" } : undefined), { call: "AuthorizationErrorException", kms: "KMSAccessDeniedException" }),
         secrets: authorizedClient(this.secrets, this.authorizer, role, (command) => (command instanceof GetSecretValueCommand ? { action: "secretsmanager:GetSecretValue", resource: command.input.SecretId ?? "" } : undefined), denied),
-        stepFunctions: authorizedClient(new LocalStepFunctionsClient(this.taskTokens), this.authorizer, role, (command) => ({ action: `states:${operationOf(command)}`, resource: "*" }), denied),
+        stepFunctions: authorizedClient(
+          this.endpoint ? new SFNClient({ ...this.endpoint.clientConfig(), maxAttempts: 1 }) : new LocalStepFunctionsClient(this.taskTokens),
+          this.authorizer,
+          role,
+          (command) => ({ action: `states:${operationOf(command)}`, resource: "*" }),
+          denied,
+        ),
       },
     };
   }
@@ -364,13 +411,10 @@ export class LocalStack implements LocalStateMachines {
     // Every execution starts with cold functions, so a run depends only on the policies it is authorized against.
     if (this.httpLambda) this.httpLambda = this.coldFunctions();
     const backupsBefore = this.backupService.backups.length;
-    const tokens = new TaskTokens(this.taskTokens);
-    const notifications = new NotificationLog(this.naming);
-    const authorized = options.executionRoleArn !== null;
-    const lambda = new LocalLambda(this.naming, (name) => this.clientsFor(name, notifications), authorized ? this.authorizer : undefined);
     const stateMachine = options.stateMachine ?? "local";
     const stateMachineArn = buildArn(this.naming.context, "states", `stateMachine:${stateMachine}`);
     const planned = this.authorizer.index.stateMachines.get(stateMachineArn);
+    const authorized = options.executionRoleArn !== null;
     const executionRoleArn = options.executionRoleArn ?? planned?.roleArn;
     if (authorized && !executionRoleArn) {
       throw new LocalRunError(`the ${this.stack} stack's plan registers no state machine ${stateMachine}, so no execution role or policy applies: pass executionRoleArn (or null for an unauthorized ad-hoc run).`);
@@ -384,24 +428,14 @@ export class LocalStack implements LocalStateMachines {
       }
     }
     const clock = options.parentClock ?? options.clock ?? new VirtualClock();
-    const children: ExecutionReport[] = [];
-    const roleArn = executionRoleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global");
-    const services: LocalServices = {
-      naming: this.naming,
-      lambda,
-      notifications,
-      dynamodb: this.dynamodb,
-      tokens,
+    const { services, taskHandler, tokens } = this.executionServices(definition, {
+      stateMachineArn,
+      executionRoleArn: executionRoleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global"),
+      authorized,
       responder: options.responder ?? (options.approver ? approverResponder(options.approver) : undefined),
       approver: options.approver,
-      stateMachines: this,
-      caller: { stateMachineArn, executionRoleArn: roleArn },
-      children,
-      ...(authorized ? { authorizer: this.authorizer } : {}),
-      responding: [],
       clock,
-    };
-    const taskHandler = localTaskHandler(definition, services);
+    });
     const executionName = options.executionName ?? `local-${randomUUID()}`;
     const executionArn =
       options.type === "EXPRESS"
@@ -417,7 +451,7 @@ export class LocalStack implements LocalStateMachines {
         name: executionName,
         stateMachineArn,
         stateMachineName: stateMachine,
-        roleArn,
+        roleArn: services.caller!.executionRoleArn,
         type: options.type ?? "STANDARD",
         partition: this.naming.context.partition,
         region: this.naming.context.region,
@@ -448,15 +482,76 @@ export class LocalStack implements LocalStateMachines {
       waits: read.waits,
       taskTokens: tokens.annotate(read.taskTokens),
       notifications: services.notifications.notifications,
-      invocations: lambda.invocations,
+      invocations: services.lambda.invocations,
       backups: this.backupService.backups.slice(backupsBefore),
-      children,
+      children: services.children ?? [],
       assumedRoles: [],
       authorizations: this.authorizer.decisions.slice(firstDecision),
       history,
       startDate: execution.startDate,
       stopDate: result.stopDate,
       durationMs: Date.now() - started,
+    };
+  }
+
+  /**
+   * The local services of one execution and its Task handler: a notification log, cold functions, task tokens
+   * registered with the stack, and every Task authorized as the execution role (unless `authorized` is false).
+   * @throws LocalRunError naming the State for a Task with no local integration.
+   */
+  private executionServices(
+    definition: AslStateMachine,
+    options: { stateMachineArn: string; executionRoleArn: string; authorized: boolean; responder?: TaskTokenResponder; approver?: ApprovalDecision; clock: Clock; externalAnswers?: boolean },
+  ): { services: LocalServices; taskHandler: TaskHandler; tokens: TaskTokens } {
+    const tokens = new TaskTokens(this.taskTokens);
+    const notifications = new NotificationLog(this.naming);
+    const lambda = new LocalLambda(this.naming, (name) => this.clientsFor(name, notifications), options.authorized ? this.authorizer : undefined);
+    const services: LocalServices = {
+      naming: this.naming,
+      lambda,
+      notifications,
+      dynamodb: this.dynamodb,
+      tokens,
+      responder: options.responder,
+      approver: options.approver,
+      externalAnswers: options.externalAnswers,
+      stateMachines: this,
+      caller: { stateMachineArn: options.stateMachineArn, executionRoleArn: options.executionRoleArn },
+      children: [],
+      ...(options.authorized ? { authorizer: this.authorizer } : {}),
+      responding: [],
+      clock: options.clock,
+    };
+    return { services, taskHandler: localTaskHandler(definition, services), tokens };
+  }
+
+  /**
+   * The engine options of an execution the local Step Functions endpoint starts for one of the stack's machines:
+   * its Tasks served by the stack's local services and authorized as the machine's execution role from the plan,
+   * its tokens answered by whoever calls SendTaskSuccess (no responder), on the endpoint's clock.
+   * @param machine the machine's identity (name, ARN, role).
+   * @param definition the machine's rendered definition.
+   * @param clock the endpoint's clock. @default real time
+   * @throws LocalRunError naming the State for a Task with no local integration.
+   */
+  engineOptionsFor(machine: { arn: string; roleArn: string }, definition: AslStateMachine, clock: Clock = new RealClock()): Partial<ExecutionOptions> {
+    const planned = this.authorizer.index.stateMachines.get(machine.arn);
+    const { services, taskHandler, tokens } = this.executionServices(definition, {
+      stateMachineArn: machine.arn,
+      executionRoleArn: planned?.roleArn ?? machine.roleArn,
+      authorized: planned !== undefined,
+      clock,
+      externalAnswers: true,
+    });
+    return {
+      clock,
+      taskHandler: async (request) => {
+        const result = await taskHandler(request);
+        if (services.problem) throw services.problem;
+        return result;
+      },
+      newTaskToken: () => tokens.issue(),
+      onTaskToken: (token, request) => tokens.waiting(token, request.stateName),
     };
   }
 
@@ -468,6 +563,7 @@ export class LocalStack implements LocalStateMachines {
 
   /** Stops the local databases and HTTP APIs (this stack's and its producer's); the process can then exit. Safe to call twice. */
   async stop(): Promise<void> {
+    await this.endpoint?.stop();
     await this.httpApi?.stop();
     await this.dynamodb.stop();
     await this.producer?.stop();

@@ -54,6 +54,11 @@ export interface RegistryOptions {
   clock?: ExecutionOptions["clock"];
   /** The engine. @default `startExecution` of `engine/index.ts` */
   engine?: StartExecution;
+  /**
+   * Finds the execution of a task token this registry did not issue: one the local runner started itself
+   * (`npm start`), whose handlers answer their tokens through this endpoint as they would through Step Functions.
+   */
+  tokenOwner?: (token: string) => Pick<Execution, "sendTaskSuccess" | "sendTaskFailure" | "sendTaskHeartbeat"> | undefined;
 }
 
 interface Machine extends MachineIdentity {
@@ -515,12 +520,14 @@ export class StepFunctionsRegistry {
     return record;
   }
 
-  /** The execution that issued a task token. */
-  private tokenOwner(token: unknown): ExecutionRecord {
+  /** The execution that issued a task token: one of the registry's, or one the `tokenOwner` option finds. */
+  private tokenOwner(token: unknown): Pick<ExecutionRecord, "execution"> {
     if (typeof token !== "string" || token.length < 1 || token.length > 2048) throw new ServiceError("InvalidToken", `Invalid Token: '${String(token)}'`);
     const record = this.tokens.get(token);
-    if (!record) throw new ServiceError("InvalidToken", `Invalid Token: '${token}' was not issued by any execution of this endpoint.`);
-    return record;
+    if (record) return record;
+    const execution = this.options.tokenOwner?.(token);
+    if (execution) return { execution: execution as Execution };
+    throw new ServiceError("InvalidToken", `Invalid Token: '${token}' was not issued by any execution of this endpoint.`);
   }
 }
 

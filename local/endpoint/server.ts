@@ -36,6 +36,8 @@ export class StepFunctionsEndpoint {
     /** The port it listens on. */
     readonly port: number,
     private readonly host: string,
+    /** Every request served, in order: its operation and HTTP status. */
+    readonly requests: { operation: string; status: number }[],
   ) {}
 
   /** `http://127.0.0.1:<port>`, the client's `endpoint`. */
@@ -52,7 +54,8 @@ export class StepFunctionsEndpoint {
   static async start(options: EndpointOptions): Promise<StepFunctionsEndpoint> {
     const registry = new StepFunctionsRegistry(options);
     const host = options.host ?? "127.0.0.1";
-    const server = http.createServer((request, response) => void serve(registry, request, response));
+    const requests: { operation: string; status: number }[] = [];
+    const server = http.createServer((request, response) => void serve(registry, request, response, requests));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, host, () => {
@@ -60,7 +63,7 @@ export class StepFunctionsEndpoint {
         resolve();
       });
     });
-    return new StepFunctionsEndpoint(server, registry, (server.address() as AddressInfo).port, host);
+    return new StepFunctionsEndpoint(server, registry, (server.address() as AddressInfo).port, host, requests);
   }
 
   /**
@@ -83,8 +86,10 @@ export class StepFunctionsEndpoint {
 }
 
 /** Serves one request: reads the body, calls the operation, writes the JSON response or error. */
-async function serve(registry: StepFunctionsRegistry, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function serve(registry: StepFunctionsRegistry, request: http.IncomingMessage, response: http.ServerResponse, log: { operation: string; status: number }[]): Promise<void> {
   const requestId = randomUUID();
+  const operation = String(request.headers["x-amz-target"] ?? "").slice(TARGET_PREFIX.length);
+  response.on("finish", () => log.push({ operation, status: response.statusCode }));
   try {
     const body = await readBody(request);
     if (request.method !== "POST") throw new ServiceError("UnknownOperationException", `The Step Functions API takes POST requests, not ${request.method}.`);

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { consoleUrl, main as exec } from "../../cli/exec";
-import { main as localEndpoint, machinesOf } from "../../cli/local-endpoint";
+import { main as localEndpoint } from "../../cli/local-endpoint";
 import { StepFunctionsEndpoint } from "../../local/endpoint/server";
 
 /** The dev stack's Region and account (Pulumi.dev.yaml), which the state machine ARNs of `npm run exec` use. */
@@ -137,24 +137,11 @@ describe("npm run exec (cli/exec.ts)", () => {
 });
 
 describe("npm run local:endpoint (cli/local-endpoint.ts)", () => {
-  it("renders the stack's workflows as its state machines, under their deployed names", () => {
-    const { scope, machines, skipped } = machinesOf("dev");
-    expect(scope).to.deep.equal({ partition: "aws", region: REGION, account: ACCOUNT });
-    expect(skipped).to.deep.equal([]);
-    expect(machines.map((m) => [m.name, m.type])).to.deep.equal([
-      ["statecraft-dev-credit-approval", "STANDARD"],
-      ["statecraft-dev-backup-orchestration", "STANDARD"],
-      ["statecraft-dev-order-events", "EXPRESS"],
-    ]);
-    expect(machines[0].roleArn).to.equal(`arn:aws:iam::${ACCOUNT}:role/statecraft-dev-credit-approval-role`);
-    expect(JSON.stringify(machines[0].definition)).not.to.include("${");
-  });
-
   it("serves them until stopped, and npm run exec starts them there", async () => {
     const controller = new AbortController();
     let served: StepFunctionsEndpoint | undefined;
     const out: string[] = [];
-    const running = localEndpoint(["--stack", "dev", "--port", "0"], { out: (t) => out.push(t), err: (t) => out.push(t) }, { signal: controller.signal, onListening: (e) => (served = e) });
+    const running = localEndpoint(["--stack", "dev", "--port", "0"], { out: (t) => out.push(t), err: (t) => out.push(t) }, { signal: controller.signal, onListening: (e) => (served = e), clock: "virtual" });
     for (let i = 0; i < 200 && !served; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(served, out.join("\n")).not.to.equal(undefined);
     const client = new SFNClient({ endpoint: served!.url, region: REGION, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
@@ -167,10 +154,13 @@ describe("npm run local:endpoint (cli/local-endpoint.ts)", () => {
       ]);
       const described = await client.send(new DescribeStateMachineCommand({ stateMachineArn: `${MACHINE_PREFIX}:stateMachine:statecraft-dev-credit-approval` }));
       expect(described.definition).to.include(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:statecraft-dev-`);
-      // No Task handler is wired yet: the workflow's first Task fails, and exec says so.
-      const result = await run((a, io) => exec(a, io, { pollMs: 10 }), "--stack", "dev", "credit-approval", "--input", inputFile('{"customerId":"c-1","amount":100}'), "--endpoint", served!.url, "--follow");
-      expect(result.status).to.equal(1);
-      expect(result.out).to.include("status FAILED");
+      expect(described.definition).not.to.include("${");
+      // The stack's real handlers serve the Tasks: a 3000 application is approved automatically.
+      const application = JSON.parse(fs.readFileSync(path.join(__dirname, "../../samples/credit-3000-auto-approved.json"), "utf8")).input;
+      const result = await run((a, io) => exec(a, io, { pollMs: 10 }), "--stack", "dev", "credit-approval", "--input", inputFile(JSON.stringify(application)), "--endpoint", served!.url, "--follow");
+      expect(result.status, result.out.join("\n")).to.equal(0);
+      const printed = result.out.join("\n");
+      expect(printed).to.include("SUCCEEDED").and.include("Get credit limit").and.include("Cooling-off period");
     } finally {
       client.destroy();
       controller.abort();

@@ -49,8 +49,11 @@ describe("local runs of the sample scenarios (dev stack)", () => {
     });
 
     it("mails a 6000 request with signed links, no task token, and continues once the approver follows the approve link", async () => {
+      const served = stack.endpoint!.requests.length;
       const report = await runSample(stack, "credit-6000-approved");
       expect(report.status).to.equal("SUCCEEDED");
+      // The approval-callback handler's real SFNClient answered the token through the local Step Functions endpoint.
+      expect(stack.endpoint!.requests.slice(served)).to.deep.equal([{ operation: "SendTaskSuccess", status: 200 }]);
       const states = report.path.map((step) => step.state);
       expect(states.slice(0, 4)).to.deep.equal(["Get credit limit", "Credit applied >= 5000?", "Wait for human approval", "Cooling-off period"]);
       expect(states).not.to.include("Auto-approve limit");
