@@ -205,11 +205,15 @@ export async function finish(
   return { output, assigned };
 }
 
-/** @throws StatesError `States.DataLimitExceeded` for a payload over 256 KiB. */
+/**
+ * @param what names the payload in the Cause: a Task's result is named by its Resource, as Step Functions does
+ *   ("The state/task 'arn:aws:lambda:…' returned a result …"); anything else by the State.
+ * @throws StatesError `States.DataLimitExceeded` for a payload over 256 KiB.
+ */
 export function checkSize(data: StateData, value: Json, what: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(value ?? null), "utf8");
   if (bytes > MAX_PAYLOAD_BYTES) {
-    throw new StatesError(STATES_ERRORS.DataLimitExceeded, `The state/task '${data.name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+    const name = what === "result" && typeof data.state.Resource === "string" ? data.state.Resource : data.name;
+    throw new StatesError(STATES_ERRORS.DataLimitExceeded, `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
   }
-  void what;
 }

@@ -25,13 +25,15 @@ export interface Catcher {
   Output?: Json;
 }
 
-/** Errors no `States.ALL` catches or retries: the execution fails. */
-const TERMINAL = new Set<string>([STATES_ERRORS.Runtime, STATES_ERRORS.DataLimitExceeded]);
+/**
+ * Errors no `States.ALL` catches or retries: the execution fails. (`States.DataLimitExceeded` from a Task's result
+ * is caught by `States.ALL`, as Step Functions' recorded histories show.)
+ */
+const TERMINAL = new Set<string>([STATES_ERRORS.Runtime]);
 
 /**
- * Whether an ErrorEquals list matches an error: by name; `States.ALL` matches any error but the terminal ones
- * (`States.Runtime`, `States.DataLimitExceeded`); `States.TaskFailed` matches any error but `States.Timeout`
- * and the terminal ones.
+ * Whether an ErrorEquals list matches an error: by name; `States.ALL` matches any error but `States.Runtime`;
+ * `States.TaskFailed` matches any error but `States.Timeout` and `States.Runtime`.
  */
 export function errorMatches(errorEquals: string[], error: string): boolean {
   return errorEquals.some((name) => {

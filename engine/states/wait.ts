@@ -22,7 +22,10 @@ export async function runWait(data: StateData): Promise<StateOutcome> {
       ? await jsonataField(data, "Seconds", state.Seconds)
       : state.Seconds !== undefined ? state.Seconds : readField(data, "SecondsPath", state.SecondsPath, effective);
     if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0) {
-      throw new StatesError(error, `${statePrefix(data)} The ${field} value '${JSON.stringify(seconds)}' is not a non-negative integer.`);
+      // Step Functions' wording for SecondsPath; the same shape for a JSONata Seconds.
+      const source = field === "SecondsPath" ? `${state.SecondsPath} == ${display(seconds)}` : display(seconds);
+      const why = typeof seconds === "number" && Number.isInteger(seconds) ? "references a negative value" : "cannot be parsed as a long value";
+      throw new StatesError(error, `${statePrefix(data)} The ${field} parameter ${why}: ${source}`);
     }
     until = clock.now() + seconds * 1000;
   } else {
@@ -32,7 +35,8 @@ export async function runWait(data: StateData): Promise<StateOutcome> {
       : state.Timestamp !== undefined ? state.Timestamp : readField(data, "TimestampPath", state.TimestampPath, effective);
     const parsed = typeof timestamp === "string" && RFC3339.test(timestamp) ? Date.parse(timestamp) : NaN;
     if (Number.isNaN(parsed)) {
-      throw new StatesError(error, `${statePrefix(data)} The ${field} value '${JSON.stringify(timestamp)}' is not a valid RFC 3339 timestamp.`);
+      const source = field === "TimestampPath" ? `${state.TimestampPath} == ${display(timestamp)}` : display(timestamp);
+      throw new StatesError(error, `${statePrefix(data)} The ${field} parameter does not reference a valid ISO-8601 extended offset date-time format string: ${source}`);
     }
     until = parsed;
   }
@@ -44,3 +48,8 @@ export async function runWait(data: StateData): Promise<StateOutcome> {
 
 /** An RFC 3339 date-time, as Step Functions requires of Wait timestamps (an uppercase T and a zone). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A value as Step Functions prints it in a Wait cause: a string bare, anything else as JSON. */
+function display(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
