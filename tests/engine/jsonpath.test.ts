@@ -4,7 +4,7 @@ import type { ExecutionResult, Json, State } from "../../engine";
 
 /** Runs one State (ending the machine) over an input. */
 async function runState(state: Record<string, unknown>, input: Json, taskResult: Json = { ok: true }): Promise<ExecutionResult> {
-  const execution = startExecution({ StartAt: "S", States: { S: { End: true, ...state } as State } }, input, { taskHandler: async () => taskResult });
+  const execution = startExecution({ StartAt: "S", States: { S: { End: true, ...state } as unknown as State } }, input, { taskHandler: async () => taskResult });
   return execution.result;
 }
 
