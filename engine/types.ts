@@ -71,6 +71,12 @@ export interface TaskRequest {
    * before the handler waits for its outcome.
    */
   submitted(output: Json): void;
+  /**
+   * Tells the engine the handler is only waiting for `work`, something time will bring rather than work done now
+   * (a child execution on the same clock, a service that never answers in a test): a virtual clock may jump while
+   * it waits, as it never does while a handler works. Returns `work`.
+   */
+  idle<T>(work: Promise<T>): Promise<T>;
 }
 
 /**

@@ -100,6 +100,7 @@ async function attempt(data: StateData, enteredTime: number): Promise<Json> {
         submitted: (output) => {
           if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
         },
+        idle: (work) => (isTracking(run.clock) ? run.clock.release(work) : work),
       };
       if (token) run.options.onTaskToken?.(token, taskRequest);
       const called = handler(taskRequest);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CloudWatchClient, DescribeAlarmsCommand, DescribeAlarmsCommandInput } from "@aws-sdk/client-cloudwatch";
 import { DescribeStateMachineAliasCommand, SFNClient, UpdateStateMachineAliasCommand } from "@aws-sdk/client-sfn";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -22,8 +22,17 @@ const outputs = (rollouts: Record<string, unknown>) => JSON.stringify({ rollouts
 const STACK_FRAME = /^\s+at .+(\(|:\d+:\d+)/m;
 
 describe("promote (cli/promote.ts)", () => {
-  const sfnMock = mockClient(SFNClient);
-  const cloudwatchMock = mockClient(CloudWatchClient);
+  // Mocked only while this suite runs: a mock made at load time would answer every SFNClient of the whole run.
+  let sfnMock: AwsClientStub<SFNClient>;
+  let cloudwatchMock: AwsClientStub<CloudWatchClient>;
+  before(() => {
+    sfnMock = mockClient(SFNClient);
+    cloudwatchMock = mockClient(CloudWatchClient);
+  });
+  after(() => {
+    sfnMock.restore();
+    cloudwatchMock.restore();
+  });
   let minute: number;
   let alarmFrom: number;
   let regions: string[];

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CloudWatchClient, DescribeAlarmsCommand, DescribeAlarmsCommandInput } from "@aws-sdk/client-cloudwatch";
 import { DescribeStateMachineAliasCommand, SFNClient, UpdateStateMachineAliasCommand } from "@aws-sdk/client-sfn";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { Rollout } from "../../infra/rollout/schema";
 import { RolloutError, alarmStates, runRollout } from "../../infra/rollout/run";
 
@@ -25,8 +25,17 @@ function virtualClock() {
 }
 
 describe("runRollout", () => {
-  const sfnMock = mockClient(SFNClient);
-  const cloudwatchMock = mockClient(CloudWatchClient);
+  // Mocked only while this suite runs: a mock made at load time would answer every SFNClient of the whole run.
+  let sfnMock: AwsClientStub<SFNClient>;
+  let cloudwatchMock: AwsClientStub<CloudWatchClient>;
+  before(() => {
+    sfnMock = mockClient(SFNClient);
+    cloudwatchMock = mockClient(CloudWatchClient);
+  });
+  after(() => {
+    sfnMock.restore();
+    cloudwatchMock.restore();
+  });
   let clock: ReturnType<typeof virtualClock>;
   let lines: string[];
   /** Alarm name → the virtual minute from which it is in ALARM. */
@@ -204,7 +213,9 @@ describe("runRollout", () => {
 });
 
 describe("alarmStates", () => {
-  const cloudwatchMock = mockClient(CloudWatchClient);
+  let cloudwatchMock: AwsClientStub<CloudWatchClient>;
+  before(() => (cloudwatchMock = mockClient(CloudWatchClient)));
+  after(() => cloudwatchMock.restore());
   beforeEach(() => cloudwatchMock.reset());
 
   it("asks for metric and composite alarms, 100 names a call, following every page", async () => {

@@ -16,7 +16,7 @@
  *                 { "error": "X", "cause": "Y" }       throw Object.assign(new Error(Y), { name: X })
  *                 { "echo": true }                     resolve with the Task's effective input
  *                 { "largeString": n }                 resolve with a string of n "x" characters
- *                 { "hang": true }                     never settle on its own; reject when the engine aborts the call
+ *                 { "hang": true }                     never settle on its own (idle: virtual time runs on); reject when the engine aborts the call
  *                 { "callback": entry }                for `.waitForTaskToken` Resources: the handler resolves (the value is
  *                                                      ignored) and the runner answers the token with SendTaskSuccess
  *                                                      (entry "result"/"echo") or SendTaskFailure (entry "error"/"cause")
@@ -140,11 +140,14 @@ function makeTaskHandler(tasks: Record<string, TaskEntry>, calls: Record<string,
     if ("largeString" in entry) return "x".repeat(entry.largeString);
     if ("hang" in entry) {
       const signal = request.signal;
-      return new Promise<Json>((_, reject) => {
-        const abort = () => reject(Object.assign(new Error("aborted"), { name: "Runner.Aborted" }));
-        if (signal.aborted) abort();
-        else signal.addEventListener("abort", abort, { once: true });
-      });
+      // A service that never answers: the handler only waits, so virtual time runs on to the Task's timeout.
+      return request.idle(
+        new Promise<Json>((_, reject) => {
+          const abort = () => reject(Object.assign(new Error("aborted"), { name: "Runner.Aborted" }));
+          if (signal.aborted) abort();
+          else signal.addEventListener("abort", abort, { once: true });
+        }),
+      );
     }
     if ("result" in entry) return entry.result;
     throw new Error("conformance runner: nested sequence");
