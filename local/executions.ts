@@ -3,8 +3,7 @@ import type { Json } from "../infra/definition/asl";
 import { parseArn, unqualifiedStateMachineArn } from "../infra/iam/arn";
 import type { ApprovalDecision } from "./approvals";
 import { LocalRunError, TaskFailure } from "./errors";
-import type { LocalIntegration, LocalServices, TaskCall } from "./integrations";
-import type { ExecutionReport } from "./runner";
+import type { ExecutionReport, LocalIntegration, LocalServices, LocalStartRequest, TaskCall } from "./execution-types";
 
 /**
  * Nested executions, run locally: the `states:startExecution.sync` and `.sync:2` integrations start another state
@@ -13,42 +12,6 @@ import type { ExecutionReport } from "./runner";
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html
  */
-
-/** Who starts a nested execution: the calling state machine and its execution role. */
-export interface LocalCaller {
-  stateMachineArn: string;
-  executionRoleArn: string;
-}
-
-/** A request to run a state machine to completion. */
-export interface LocalStartRequest {
-  /** The Task starting it. */
-  state: string;
-  stateMachineArn: string;
-  /** The execution input. */
-  input: Json;
-  /** The execution name (`Name`), when the Task gives one. */
-  name?: string;
-  /** The role the Task assumes (`Credentials.RoleArn`), if any. */
-  roleArn?: string;
-  caller: LocalCaller;
-  /** Decides the child's `.waitForTaskToken` approvals, as the parent's scenario says. */
-  approver?: ApprovalDecision;
-  /** The parent execution's clock, which the child runs on: the Task waiting for it lets that clock jump. */
-  clock?: Clock;
-}
-
-/** Runs the state machines a workflow may start; {@link LocalStack} is one. */
-export interface LocalStateMachines {
-  /**
-   * Runs a state machine to completion.
-   * @returns the child execution's report (a failed child is a report, not a throw).
-   * @throws LocalRunError when no local stack runs that state machine, or the caller may not run it (no
-   *   `Credentials.RoleArn` for another account, a role that is not the producer's invoker role for it, a trust or
-   *   permission that does not allow it).
-   */
-  startExecution(request: LocalStartRequest): Promise<ExecutionReport>;
-}
 
 /**
  * The fields of DescribeExecution that `.sync` returns for a finished child, Input and Output as text. A child

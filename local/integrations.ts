@@ -17,15 +17,10 @@ import type { Clock, TaskHandler, TaskRequest } from "../engine";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
 import { INTEGRATIONS, type IntegrationPattern } from "../infra/iam/catalog";
 import { parseResource } from "../infra/iam/derive";
-import type { Naming } from "../infra/naming";
-import { type ApprovalDecision, LocalStepFunctionsClient, type PendingTask, type TaskTokenResponder, type TaskTokens } from "./approvals";
-import type { LocalDynamoDb } from "./dynamodb";
+import { LocalStepFunctionsClient, type PendingTask } from "./approvals";
 import { LocalRunError, TaskFailure } from "./errors";
-import type { LocalLambda } from "./lambda";
-import type { NotificationLog } from "./notifications";
-import { type LocalCaller, type LocalStateMachines, startExecutionSync } from "./executions";
-import type { ExecutionReport } from "./runner";
-import type { Authorizer } from "./authz/authorizer";
+import type { LocalIntegration, LocalServices, TaskCall } from "./execution-types";
+import { startExecutionSync } from "./executions";
 import { withServiceKeyCalls } from "./authz/service-calls";
 
 /**
@@ -40,63 +35,10 @@ import { withServiceKeyCalls } from "./authz/service-calls";
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
  */
 
-/** What a local integration needs: the execution's emulated and local services. */
-export interface LocalServices {
-  naming: Naming;
-  lambda: LocalLambda;
-  notifications: NotificationLog;
-  dynamodb: LocalDynamoDb;
-  tokens: TaskTokens;
-  /** Answers `.waitForTaskToken` Tasks; without one (and without `externalAnswers`), such a Task fails the run at once. */
-  responder?: TaskTokenResponder;
-  /** Tokens are answered from outside (SendTaskSuccess through the local endpoint): no responder is needed. */
-  externalAnswers?: boolean;
-  /** The scenario's approver, handed on to nested executions. */
-  approver?: ApprovalDecision;
-  /** The state machines a `states:startExecution` Task may run, and who runs them. */
-  stateMachines?: LocalStateMachines;
-  caller?: LocalCaller;
-  /** Nested executions' reports, collected for the parent's report. */
-  children?: ExecutionReport[];
-  /**
-   * Authorizes each Task's calls against the stack's planned policies; absent only for an ad-hoc definition run
-   * without an execution role (`executionRoleArn: null`).
-   */
-  authorizer?: Authorizer;
-  /** The responders at work (each settles once it has answered, or failed), for the run to wait on before it reports. */
-  responding?: Promise<void>[];
-  /** The execution's clock: real-time work done for it (a responder) holds a virtual clock still. */
-  clock?: Clock;
-  /** A problem of the local run met by a Task handler; the handler stops the execution with {@link stop}. */
-  problem?: LocalRunError;
-  /** Stops the execution (set by the runner once it has started). */
-  stop?: () => void;
-}
-
 /** Holds a virtual clock still while `work` runs in real time (a responder answering over HTTP). */
 export function holdClock<T>(clock: Clock | undefined, work: Promise<T>): Promise<T> {
   const tracking = clock as { track?: <U>(p: Promise<U>) => Promise<U> } | undefined;
   return tracking?.track ? tracking.track(work) : work;
-}
-
-/** One Task invocation. */
-export interface TaskCall {
-  state: string;
-  resource: string;
-  /** The Task's effective Parameters (its input after InputPath and Parameters). */
-  parameters: Json;
-  /** For a Lambda function ARN given as Resource: that ARN. */
-  functionArn?: string;
-  /** For `.waitForTaskToken`: the token `$$.Task.Token` gave this Task. */
-  taskToken?: string;
-  /** The integration pattern of the Resource (`""`, `.sync`, `.sync:2`, `.waitForTaskToken`). */
-  pattern?: IntegrationPattern;
-  /** The role the Task assumes (`Credentials.RoleArn`), if any. */
-  roleArn?: string;
-  /** Who makes the Task's calls: the execution role, or the role it assumed through `Credentials.RoleArn`. */
-  principal?: string;
-  /** The execution's clock (a `.sync` child execution runs on it). */
-  clock?: Clock;
 }
 
 /**
@@ -124,20 +66,6 @@ export async function authorizeTask(
       throw new TaskFailure(viaKms ? errors.kms : errors.call, `${decision.message} (Service: ${errors.service}; Status Code: ${viaKms ? 400 : 403}; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`);
     }
   }
-}
-
-/** One row of the local integration table. */
-export interface LocalIntegration {
-  /** The integration patterns served locally. */
-  patterns: IntegrationPattern[];
-  /** How the call is served, one sentence (for reports and the README). */
-  local: string;
-  /**
-   * Serves one call.
-   * @returns the integration's result as Step Functions returns it.
-   * @throws TaskFailure as Step Functions names the failure; LocalRunError for what cannot be emulated.
-   */
-  run(call: TaskCall, services: LocalServices): Promise<Json>;
 }
 
 /** A Task Resource, split like the IAM catalog splits it. */

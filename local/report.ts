@@ -1,5 +1,5 @@
 import type { CapturedNotification } from "./notifications";
-import type { ExecutionReport } from "./runner";
+import type { ExecutionReport } from "./execution-types";
 import type { ScenarioResult } from "./scenarios";
 import type { PathStep } from "./history-report";
 

@@ -10,7 +10,7 @@ import { type HandlerName, SECRETS, type SecretName, TABLES, type TableSpec, WOR
 import { Naming, executionRoleName } from "../infra/naming";
 import { renderWorkflow } from "../infra/render";
 import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from "../infra/sharing";
-import { type LocalStartRequest, type LocalStateMachines } from "./executions";
+import type { AssumedRole, ExecutionReport, LocalServices, LocalStartRequest, LocalStateMachines } from "./execution-types";
 import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens } from "./approvals";
 import { Authorizer, type Decision, type IamCall } from "./authz/authorizer";
 import { authorizedClient, dynamodbAuthorization, operationOf } from "./authz/clients";
@@ -23,7 +23,7 @@ import { LocalSns } from "./services/sns";
 import { type LocalBackup, LocalBackupService } from "./backups";
 import { LocalDynamoDb } from "./dynamodb";
 import { LocalRunError, TaskFailure } from "./errors";
-import { localTaskHandler, type LocalServices } from "./integrations";
+import { localTaskHandler } from "./integrations";
 import { type Invocation, type LocalClients, LocalLambda } from "./lambda";
 import { type CapturedNotification, NotificationLog } from "./notifications";
 import { type CatchRecord, type PathStep, readHistory, type RetryRecord, type TokenAnswer, type WaitRecord } from "./history-report";
@@ -35,61 +35,10 @@ import { type CatchRecord, type PathStep, readHistory, type RetryRecord, type To
  * the execution's GetExecutionHistory events.
  */
 
+export type { AssumedRole, ExecutionReport, ExecutionStatus } from "./execution-types";
+
 /** The Pulumi project name physical names start with. */
 export const PROJECT_NAME = "statecraft";
-
-/** An execution's final status, as Step Functions names it. */
-export type ExecutionStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
-
-/** Everything observed in one local execution. */
-export interface ExecutionReport {
-  /** The state machine's physical name. */
-  stateMachine: string;
-  executionArn: string;
-  status: ExecutionStatus;
-  /** The execution's output, when it succeeded. */
-  output?: Json;
-  /** The Error, when it failed (absent for a Fail state without one). */
-  error?: string;
-  /** The Cause, when it failed with one. */
-  cause?: string;
-  /** The States entered, in order. */
-  path: PathStep[];
-  retries: RetryRecord[];
-  caught: CatchRecord[];
-  waits: WaitRecord[];
-  /** SNS publishes, captured. */
-  notifications: CapturedNotification[];
-  /** Task tokens answered (SendTaskSuccess / SendTaskFailure), read from the history. */
-  taskTokens: (TokenAnswer & { taskToken: string })[];
-  /** Lambda invocations, in order. */
-  invocations: Invocation[];
-  /** Backups the local backup service answered. */
-  backups: LocalBackup[];
-  /** Executions this one started (`states:startExecution.sync[:2]`), in order. */
-  children: ExecutionReport[];
-  /** Roles Tasks assumed (`Credentials.RoleArn`), with what the local run checked. */
-  assumedRoles: AssumedRole[];
-  /** Every call the execution (its Tasks, handlers, start and KMS) had authorized, allowed or denied, in order. */
-  authorizations: Decision[];
-  /** The execution's GetExecutionHistory events, oldest first. */
-  history: HistoryEvent[];
-  /** When it started and stopped, on the execution's clock (virtual by default: a Wait of 900 s shows as 900 s). */
-  startDate: Date;
-  stopDate: Date;
-  /** Wall-clock duration, in ms. */
-  durationMs: number;
-}
-
-/** A role a Task assumed to start another account's state machine, and what the local run checked. */
-export interface AssumedRole {
-  state: string;
-  roleArn: string;
-  /** The caller's execution role. */
-  by: string;
-  /** One sentence per check made, and what was not checked. */
-  checks: string[];
-}
 
 /** Options for one run of a definition. */
 export interface DefinitionRunOptions {

@@ -10,10 +10,9 @@ import type { Execution, ExecutionOptions, ExecutionResult, HistoryEvent, Json, 
 import { validateAsl } from "../../infra/definition/validate";
 import type { AslStateMachine } from "../../infra/definition/asl";
 import { type ArnScope, ServiceError, checkName, executionArn, parseExecutionArn, parseStateMachineArn, stateMachineArn } from "./arns";
-import { runTestState, type TestStateRequest } from "./test-state";
+import { runTestState, type StartExecution, type TestStateRequest } from "./test-state";
 
-/** The engine's entry point, `startExecution` of `engine/index.ts`. */
-export type StartExecution = (definition: StateMachineDefinition, input: Json, options?: ExecutionOptions) => Execution;
+export type { StartExecution } from "./test-state";
 
 /** The state machine a set of {@link ExecutionOptions} is asked for. */
 export interface MachineIdentity {

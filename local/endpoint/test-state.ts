@@ -8,8 +8,10 @@
  */
 import type { ArnScope } from "./arns";
 import { ServiceError } from "./arns";
-import type { ExecutionOptions, HistoryEvent, Json, JsonObject, State, StateMachineDefinition } from "../../engine/types";
-import type { StartExecution } from "./operations";
+import type { Execution, ExecutionOptions, HistoryEvent, Json, JsonObject, State, StateMachineDefinition } from "../../engine/types";
+
+/** The engine's entry point, `startExecution` of `engine/index.ts`. */
+export type StartExecution = (definition: StateMachineDefinition, input: Json, options?: ExecutionOptions) => Execution;
 
 /** The TestState request, as the API takes it. */
 export interface TestStateRequest {
