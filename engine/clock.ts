@@ -1,3 +1,4 @@
+import { Stop } from "./signal";
 import type { Clock } from "./types";
 
 /**
@@ -14,9 +15,10 @@ interface Timer {
   seq: number;
   resolve: () => void;
   reject: (reason: unknown) => void;
+  /** The real timeout, armed only while some activity is busy (an idle clock jumps instead). */
   handle: ReturnType<typeof setTimeout> | undefined;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  /** Stops listening to the timer's signal. */
+  unlisten?: () => void;
 }
 
 /**
@@ -78,26 +80,46 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const delay = Math.max(0, ms);
-      const timer: Timer = {
-        at: this.now() + delay,
-        seq: this.seq++,
-        resolve,
-        reject,
-        signal,
-        // Beyond setTimeout's range (about 24.8 days) only a jump ends the wait.
-        handle: delay <= MAX_TIMEOUT_MS ? setTimeout(() => this.fire(timer), delay) : undefined,
-      };
+      const timer = this.add(ms, resolve, reject);
       if (signal) {
-        timer.onAbort = () => {
+        const onAbort = () => {
           this.remove(timer);
           reject(signal.reason);
         };
-        signal.addEventListener("abort", timer.onAbort, { once: true });
+        signal.addEventListener("abort", onAbort, { once: true });
+        timer.unlisten = () => signal.removeEventListener("abort", onAbort);
       }
-      this.timers.push(timer);
-      this.check();
     });
+  }
+
+  /** {@link sleep} on the engine's own {@link Stop}, which costs no `AbortSignal`. */
+  sleepOn(ms: number, stop?: Stop): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (stop?.aborted) return reject(stop.reason);
+      const timer = this.add(ms, resolve, reject);
+      if (stop) {
+        timer.unlisten = stop.listen(() => {
+          this.remove(timer);
+          reject(stop.reason);
+        });
+      }
+    });
+  }
+
+  private add(ms: number, resolve: () => void, reject: (reason: unknown) => void): Timer {
+    const timer: Timer = { at: this.now() + Math.max(0, ms), seq: this.seq++, resolve, reject, handle: undefined };
+    this.timers.push(timer);
+    if (this.busy > 0) this.arm(timer);
+    else this.check();
+    return timer;
+  }
+
+  /** Arms a timer's real timeout: while an activity is busy, time runs at wall-clock speed. */
+  private arm(timer: Timer): void {
+    if (timer.handle !== undefined) return;
+    const delay = Math.max(0, timer.at - this.now());
+    // Beyond setTimeout's range (about 24.8 days) only a jump ends the wait.
+    if (delay <= MAX_TIMEOUT_MS) timer.handle = setTimeout(() => this.fire(timer), delay);
   }
 
   /**
@@ -107,6 +129,7 @@ export class VirtualClock implements Clock {
    */
   track<T>(work: Promise<T>): Promise<T> {
     this.busy++;
+    for (const timer of this.timers) this.arm(timer);
     const done = () => {
       this.busy--;
       this.check();
@@ -125,6 +148,7 @@ export class VirtualClock implements Clock {
     this.check();
     const done = () => {
       this.busy++;
+      for (const timer of this.timers) this.arm(timer);
     };
     work.then(done, done);
     return work;
@@ -147,14 +171,18 @@ export class VirtualClock implements Clock {
     const index = this.timers.indexOf(timer);
     if (index < 0) return false;
     this.timers.splice(index, 1);
-    clearTimeout(timer.handle);
-    if (timer.onAbort) timer.signal?.removeEventListener("abort", timer.onAbort);
+    if (timer.handle !== undefined) clearTimeout(timer.handle);
+    timer.unlisten?.();
     return true;
   }
 
-  /** After the event loop has run everything ready (twice, so promise chains that hop a turn settle), jumps when idle. */
+  /**
+   * After the event loop has run everything ready (twice, so promise chains that hop a turn settle), jumps when
+   * idle. Nothing is scheduled while a jump could not happen (no timer, or an activity busy): adding a timer and
+   * an activity ending check again.
+   */
   private check(): void {
-    if (this.checking) return;
+    if (this.checking || this.busy > 0 || this.timers.length === 0) return;
     this.checking = true;
     setImmediate(() =>
       setImmediate(() => {
@@ -166,6 +194,15 @@ export class VirtualClock implements Clock {
       }),
     );
   }
+}
+
+/**
+ * Sleeps on a clock until `ms` pass or `stop` aborts: a {@link VirtualClock} listens to the Stop itself; any other
+ * clock gets a real `AbortSignal`.
+ */
+export function sleepOn(clock: Clock, ms: number, stop?: Stop): Promise<void> {
+  if (clock instanceof VirtualClock) return clock.sleepOn(ms, stop);
+  return clock.sleep(ms, stop?.signal);
 }
 
 /** Whether a clock can hold still for real-time work (a {@link VirtualClock}). */

@@ -2,6 +2,7 @@ import { STATES_ERRORS, StatesError } from "./errors";
 import { evaluateJsonataField, isJsonataTemplate, JsonataFieldError, type StatesBinding } from "./query/jsonata";
 import { applyResultPath, definiteSegments, evaluateTemplate, PathNotFound, readPath, type PathEnvironment } from "./query/jsonpath";
 import { type Frame, languageOf } from "./states/frame";
+import type { Variables } from "./query/variables";
 import type { Json, JsonObject, State } from "./types";
 
 /**
@@ -16,35 +17,81 @@ import type { Json, JsonObject, State } from "./types";
 /** The largest payload Step Functions accepts, in bytes (256 KiB). */
 export const MAX_PAYLOAD_BYTES = 262144;
 
-/** One State's processing: its name, definition, raw input and the context object it sees. */
-export interface StateData {
-  frame: Frame;
-  name: string;
-  state: State;
-  /** The State's raw input. */
-  input: Json;
-  /** The id of its `…StateEntered` event, for error causes. */
-  enteredEventId: number;
+/** What a State's exit reports, shared by every copy of the State's data: the variables it assigned. */
+export interface StateExit {
+  assigned?: Record<string, Json>;
+}
+
+/**
+ * One State's processing: its name, definition, raw input, and the context object it sees (built only when read:
+ * by a `$$` path, a JSONata `$states.context`, a Task or a Map).
+ */
+export class StateData implements PathEnvironment {
+  private built?: JsonObject;
+
+  constructor(
+    readonly frame: Frame,
+    readonly name: string,
+    readonly state: State,
+    /** The State's raw input. */
+    readonly input: Json,
+    /** The id of its `…StateEntered` event, for error causes. */
+    readonly enteredEventId: number,
+    /** When it was entered, on the execution's clock (ms). */
+    readonly enteredTime: number,
+    /** `$$.State.RetryCount`. */
+    readonly retryCount = 0,
+    /** `$$.Task.Token`, for a `.waitForTaskToken` Task. */
+    readonly token?: string,
+    readonly exit?: StateExit,
+  ) {}
+
   /** The context object as this State sees it. */
-  context: JsonObject;
-  /** What the State's exit reports, shared by every copy of this State's data: the variables it assigned. */
-  exit?: { assigned?: Record<string, Json> };
+  get context(): JsonObject {
+    return (this.built ??= contextObject(this.frame, this.name, this.enteredTime, this.retryCount, this.token));
+  }
+
+  /** The workflow variables the State reads. */
+  get variables(): Variables {
+    return this.frame.variables;
+  }
+
+  /** A copy with some fields changed (the context object is rebuilt when it would differ). */
+  with(changes: { frame?: Frame; state?: State; retryCount?: number; token?: string }): StateData {
+    const copy = new StateData(changes.frame ?? this.frame, this.name, changes.state ?? this.state, this.input, this.enteredEventId, this.enteredTime, changes.retryCount ?? this.retryCount, changes.token ?? this.token, this.exit);
+    if (copy.frame === this.frame && copy.retryCount === this.retryCount && copy.token === this.token) copy.built = this.built;
+    return copy;
+  }
+}
+
+let isoTime = NaN;
+let isoText = "";
+
+/** A time as ISO 8601 text (the last one memoized: many States enter within the same millisecond). */
+function iso(time: number): string {
+  if (time !== isoTime) {
+    isoText = new Date(time).toISOString();
+    isoTime = time;
+  }
+  return isoText;
 }
 
 /** The context object of a State: `Execution`, `StateMachine`, `State`, and `Map`/`Task` where they apply. */
 export function contextObject(frame: Frame, name: string, enteredTime: number, retryCount: number, token?: string): JsonObject {
+  const base = frame.run.contextBase;
   const context: JsonObject = {
-    ...frame.run.contextBase,
-    State: { EnteredTime: new Date(enteredTime).toISOString(), Name: name, RetryCount: retryCount },
+    Execution: base.Execution,
+    StateMachine: base.StateMachine,
+    State: { EnteredTime: iso(enteredTime), Name: name, RetryCount: retryCount },
   };
   if (token) context.Task = { Token: token };
   if (frame.mapItem) context.Map = { Item: frame.mapItem as unknown as JsonObject };
   return context;
 }
 
-/** What a path reads beside the input. */
+/** What a path reads beside the input: the State data is its own environment (the context object built lazily). */
 export function pathEnvironment(data: StateData): PathEnvironment {
-  return { context: data.context, variables: data.frame.variables };
+  return data;
 }
 
 /** The prefix of a States.Runtime Cause about a State: `An error occurred while executing the state 'X' (entered at the event id #N).` */
@@ -101,7 +148,13 @@ export function template(data: StateData, field: string, body: Json, over: Json)
 
 /** The `$states` binding of a JSONata State. */
 export function statesBinding(data: StateData, extra: { result?: Json; errorOutput?: Json } = {}): StatesBinding {
-  return { input: data.input, context: data.context, ...extra };
+  return {
+    input: data.input,
+    get context() {
+      return data.context;
+    },
+    ...extra,
+  };
 }
 
 /**
@@ -157,61 +210,125 @@ export async function requestOf(data: StateData, effective: Json): Promise<Json>
   return data.state.Parameters === undefined ? effective : template(data, "Parameters", data.state.Parameters, effective);
 }
 
+/** What ends a State's data flow: how the result was produced, and the Catcher when one caught an error. */
+export interface FinishOptions {
+  hasResult: boolean;
+  catcher?: { ResultPath?: string | null; Assign?: Json; Output?: Json };
+  errorOutput?: Json;
+}
+
+/** A State's output, and the variables it assigned. */
+export interface Finished {
+  output: Json;
+  assigned?: Record<string, Json>;
+}
+
 /**
  * Ends a State's data flow once its work is done.
  * @param result the work's result (a Task's, Pass's Result or Parameters, a Map's or Parallel's list), or the
  *   effective input for States that produce none (Choice, Wait).
  * @param options `errorOutput` for a Catch, which uses the catcher's fields instead of the State's.
- * @returns the State's output; assigns the State's variables.
+ * @returns the State's output; assigns the State's variables. Synchronously for a JSONPath State (see
+ *   {@link finishPath}); a promise for a JSONata one.
  * @throws StatesError for a path, template or JSONata failure; `States.DataLimitExceeded` for an output too large.
  */
-export async function finish(
-  data: StateData,
-  result: Json,
-  options: { hasResult: boolean; catcher?: { ResultPath?: string | null; Assign?: Json; Output?: Json }; errorOutput?: Json },
-): Promise<{ output: Json; assigned?: Record<string, Json> }> {
+export function finish(data: StateData, result: Json, options: FinishOptions): Finished | Promise<Finished> {
+  if (languageOf(data.frame, data.state) === "JSONata") return finishJsonata(data, result, options);
+  return finishPath(data, result, options);
+}
+
+async function finishJsonata(data: StateData, result: Json, options: FinishOptions): Promise<Finished> {
+  const fields = options.catcher ?? data.state;
+  let output: Json;
+  let assigned: Record<string, Json> | undefined;
+  const extra = options.errorOutput !== undefined ? { errorOutput: options.errorOutput } : options.hasResult ? { result } : {};
+  if (fields.Assign !== undefined) assigned = (await jsonataField(data, "Assign", fields.Assign as Json, extra)) as Record<string, Json>;
+  if (fields.Output !== undefined) output = await jsonataField(data, "Output", fields.Output as Json, extra);
+  else output = options.errorOutput !== undefined ? options.errorOutput : options.hasResult ? result : data.input;
+  return finished(data, output, assigned);
+}
+
+/** {@link finish} for a JSONPath State: ResultSelector, Assign, ResultPath, OutputPath. */
+export function finishPath(data: StateData, result: Json, options: FinishOptions): Finished {
   const { state } = data;
   const fields = options.catcher ?? state;
   let output: Json;
   let assigned: Record<string, Json> | undefined;
-  if (languageOf(data.frame, state) === "JSONata") {
-    const extra = options.errorOutput !== undefined ? { errorOutput: options.errorOutput } : options.hasResult ? { result } : {};
-    if (fields.Assign !== undefined) assigned = (await jsonataField(data, "Assign", fields.Assign as Json, extra)) as Record<string, Json>;
-    if (fields.Output !== undefined) output = await jsonataField(data, "Output", fields.Output as Json, extra);
-    else output = options.errorOutput !== undefined ? options.errorOutput : options.hasResult ? result : data.input;
-  } else {
-    let selected = result;
-    if (!options.catcher && options.hasResult && state.ResultSelector !== undefined) selected = template(data, "ResultSelector", state.ResultSelector, result);
-    if (fields.Assign !== undefined) {
-      // In JSONPath, Assign reads `$` as the State's result (after ResultSelector), or its input when it has none.
-      const over = options.errorOutput !== undefined ? options.errorOutput : options.hasResult ? selected : data.input;
-      assigned = template(data, "Assign", fields.Assign as Json, over) as Record<string, Json>;
-    }
-    const resultPath = "ResultPath" in fields ? (fields.ResultPath as string | null) : "$";
-    output = options.hasResult || options.errorOutput !== undefined
-      ? applyResultPath(data.input, resultPath, options.errorOutput ?? selected, () => `${statePrefix(data)} Unable to apply ResultPath '${resultPath}' to input '${compact(data.input)}'`)
-      : result;
-    if (!options.catcher) {
-      const path = state.OutputPath;
-      if (path === null) output = {};
-      else if (path !== undefined) output = readField(data, "OutputPath", path, output);
-    }
+  let selected = result;
+  if (!options.catcher && options.hasResult && state.ResultSelector !== undefined) selected = template(data, "ResultSelector", state.ResultSelector, result);
+  if (fields.Assign !== undefined) {
+    // In JSONPath, Assign reads `$` as the State's result (after ResultSelector), or its input when it has none.
+    const over = options.errorOutput !== undefined ? options.errorOutput : options.hasResult ? selected : data.input;
+    assigned = template(data, "Assign", fields.Assign as Json, over) as Record<string, Json>;
   }
+  const resultPath = "ResultPath" in fields ? (fields.ResultPath as string | null) : "$";
+  output = options.hasResult || options.errorOutput !== undefined
+    ? applyResultPath(data.input, resultPath, options.errorOutput ?? selected, () => `${statePrefix(data)} Unable to apply ResultPath '${resultPath}' to input '${compact(data.input)}'`)
+    : result;
+  if (!options.catcher) {
+    const path = state.OutputPath;
+    if (path === null) output = {};
+    else if (path !== undefined) output = readField(data, "OutputPath", path, output);
+  }
+  return finished(data, output, assigned);
+}
+
+function finished(data: StateData, output: Json, assigned: Record<string, Json> | undefined): Finished {
   if (assigned) {
     data.frame.variables.assign(assigned);
     if (data.exit) data.exit.assigned = { ...(data.exit.assigned ?? {}), ...assigned };
   }
   checkSize(data, output, "output");
-  return { output, assigned };
+  return assigned ? { output, assigned } : { output };
+}
+
+/**
+ * An upper bound of the UTF-8 bytes of a value's JSON text, cheap to take (no text is made): a string counts 6
+ * bytes a character (`\uXXXX`), a number 24. Past `budget` it stops counting and returns what it has (more than
+ * `budget`); a value JSON writes by `toJSON` (a Date) or cannot write (a bigint), and a value nested deeper than
+ * 64 levels (it may be circular), count as Infinity.
+ */
+function sizeBound(value: unknown, budget: number, depth = 0): number {
+  switch (typeof value) {
+    case "string":
+      return value.length * 6 + 2;
+    case "number":
+      return 24;
+    case "boolean":
+      return 5;
+    case "object": {
+      if (value === null) return 4;
+      if (depth > 64 || typeof (value as { toJSON?: unknown }).toJSON === "function") return Infinity;
+      let total = 2;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length && total <= budget; i++) total += sizeBound(value[i], budget - total, depth + 1) + 1;
+        return total;
+      }
+      for (const key in value) {
+        total += key.length * 6 + 4 + sizeBound((value as Record<string, unknown>)[key], budget - total, depth + 1);
+        if (total > budget) return total;
+      }
+      return total;
+    }
+    case "undefined":
+    case "function":
+    case "symbol":
+      return 4;
+    default:
+      return Infinity;
+  }
 }
 
 /**
  * @param what names the payload in the Cause: a Task's result is named by its Resource, as Step Functions does
  *   ("The state/task 'arn:aws:lambda:…' returned a result …"); anything else by the State.
+ * @param text the payload's JSON text, when the caller has it.
  * @throws StatesError `States.DataLimitExceeded` for a payload over 256 KiB.
  */
-export function checkSize(data: StateData, value: Json, what: string): void {
-  const bytes = Buffer.byteLength(JSON.stringify(value ?? null), "utf8");
+export function checkSize(data: StateData, value: Json, what: string, text?: string): void {
+  // Most payloads are far below the limit: a cheap upper bound proves it without writing the text.
+  if (text === undefined && sizeBound(value, MAX_PAYLOAD_BYTES) <= MAX_PAYLOAD_BYTES) return;
+  const bytes = Buffer.byteLength(text ?? JSON.stringify(value ?? null), "utf8");
   if (bytes > MAX_PAYLOAD_BYTES) {
     const name = what === "result" && typeof data.state.Resource === "string" ? data.state.Resource : data.name;
     throw new StatesError(STATES_ERRORS.DataLimitExceeded, `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`);

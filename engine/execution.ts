@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { RealClock, VirtualClock } from "./clock";
-import { checkSize, contextObject, type StateData } from "./dataflow";
+import { RealClock, sleepOn, VirtualClock } from "./clock";
+import { checkSize, StateData } from "./dataflow";
 import { STATES_ERRORS, StatesError, TaskTokenError } from "./errors";
-import { History, payload } from "./history";
+import { History } from "./history";
+import { Stop } from "./signal";
 import { Variables } from "./query/variables";
 import { runChoice } from "./states/choice";
 import { asStatesError } from "./states/errors";
@@ -41,16 +42,26 @@ interface Waiting {
   heartbeat?: () => void;
 }
 
-const STATE_RUNNERS: Record<State["Type"], (data: StateData, enteredTime: number) => Promise<StateOutcome>> = {
-  Pass: (data) => runPass(data),
-  Succeed: (data) => runSucceed(data),
-  Fail: (data) => runFail(data),
-  Wait: (data) => runWait(data),
-  Choice: (data) => runChoice(data),
+/** Each State type's runner: synchronous where it can be (a JSONPath Pass, Choice, Succeed or Fail), else a promise. */
+const STATE_RUNNERS: Record<State["Type"], (data: StateData) => StateOutcome | Promise<StateOutcome>> = {
+  Pass: runPass,
+  Succeed: runSucceed,
+  Fail: runFail,
+  Wait: runWait,
+  Choice: runChoice,
   Task: runTask,
   Parallel: runParallel,
   Map: runMap,
 };
+
+/** The history event types of each State type, made once. */
+const EVENT_TYPES = Object.fromEntries(
+  Object.keys(STATE_RUNNERS).map((type) => [type, { entered: `${type}StateEntered`, exited: `${type}StateExited`, aborted: `${type}StateAborted` }]),
+) as Record<State["Type"], { entered: string; exited: string; aborted: string }>;
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === "function";
+}
 
 class ExecutionRun implements Run {
   readonly executionArn: string;
@@ -65,7 +76,8 @@ class ExecutionRun implements Run {
   readonly result: Promise<ExecutionResult>;
   status: ExecutionStatus = "RUNNING";
   private transitions = 0;
-  private readonly controller = new AbortController();
+  /** Aborted when the execution ends by stop or timeout, or has ended. */
+  private readonly stopped = new Stop();
   private readonly tokens = new Map<string, Waiting>();
   private readonly answered = new Set<string>();
   private readonly timedOut = new Set<string>();
@@ -106,43 +118,39 @@ class ExecutionRun implements Run {
 
   private async execute(input: Json): Promise<ExecutionResult> {
     const context = this.options.context ?? {};
-    const started = payload(input);
-    this.history.add(this.lane, {
+    this.history.add(this.lane, (text) => ({
       type: "ExecutionStarted",
       executionStartedEventDetails: {
-        input: started.text,
-        inputDetails: started.details,
+        input: text(input),
+        inputDetails: { truncated: false },
         ...(context.roleArn ? { roleArn: context.roleArn } : {}),
         ...(context.stateMachineAliasArn ? { stateMachineAliasArn: context.stateMachineAliasArn } : {}),
         ...(context.stateMachineVersionArn ? { stateMachineVersionArn: context.stateMachineVersionArn } : {}),
       },
-    });
+    }));
     const frame: Frame = {
       run: this,
       lane: this.lane,
       variables: new Variables(),
       queryLanguage: this.definition.QueryLanguage ?? "JSONPath",
-      signal: this.controller.signal,
+      signal: this.stopped,
     };
     const timeout = this.definition.TimeoutSeconds;
-    let timer: Promise<void> | undefined;
-    const timerController = new AbortController();
+    let timer: Stop | undefined;
     if (typeof timeout === "number" && timeout > 0) {
-      timer = this.clock.sleep(timeout * 1000, timerController.signal).then(() => {
-        this.controller.abort(new Ended("TIMED_OUT", STATES_ERRORS.Timeout));
-      });
-      timer.catch(() => undefined);
+      timer = new Stop();
+      sleepOn(this.clock, timeout * 1000, timer).then(
+        () => this.stopped.abort(new Ended("TIMED_OUT", STATES_ERRORS.Timeout)),
+        () => undefined,
+      );
     }
-    const ended = new Promise<never>((_, reject) => this.controller.signal.addEventListener("abort", () => reject(this.controller.signal.reason), { once: true }));
-    ended.catch(() => undefined);
     let result: ExecutionResult;
     try {
-      const output = await Promise.race([this.runMachine(this.definition, input, frame), ended]);
+      const output = await this.untilStopped(this.runMachine(this.definition, input, frame));
       result = { status: "SUCCEEDED", output, stopDate: new Date(this.clock.now()) };
-      const text = payload(output);
-      this.history.add(this.lane, { type: "ExecutionSucceeded", executionSucceededEventDetails: { output: text.text, outputDetails: text.details } }, true);
+      this.history.add(this.lane, (text) => ({ type: "ExecutionSucceeded", executionSucceededEventDetails: { output: text(output), outputDetails: { truncated: false } } }), true);
     } catch (thrown) {
-      const reason = this.controller.signal.aborted ? this.controller.signal.reason : thrown;
+      const reason = this.stopped.aborted ? this.stopped.reason : thrown;
       if (reason instanceof Ended) {
         const details = { ...(reason.error ? { error: reason.error } : {}), ...(reason.cause ? { cause: reason.cause } : {}) };
         if (reason.status === "TIMED_OUT") this.history.add(this.lane, { type: "ExecutionTimedOut", executionTimedOutEventDetails: details }, true);
@@ -154,14 +162,32 @@ class ExecutionRun implements Run {
         this.history.add(this.lane, { type: "ExecutionFailed", executionFailedEventDetails: details }, true);
         result = { status: "FAILED", ...details, stopDate: new Date(this.clock.now()) };
       }
-      if (!this.controller.signal.aborted) this.controller.abort(new Ended("ABORTED"));
+      // Whatever still runs (a branch's Task) stops.
+      this.stopped.abort(() => new Ended("ABORTED"), true);
     } finally {
-      timerController.abort();
+      timer?.abort(undefined);
     }
     for (const waiting of this.tokens.values()) waiting.reject(new StatesError("States.Aborted", "the execution ended"));
     this.tokens.clear();
     this.status = result.status;
     return result;
+  }
+
+  /** `running`, unless the execution is stopped or times out first: then rejects with the {@link Ended} reason. */
+  private untilStopped<T>(running: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const unlisten = this.stopped.listen(() => reject(this.stopped.reason));
+      running.then(
+        (value) => {
+          unlisten();
+          resolve(value);
+        },
+        (error) => {
+          unlisten();
+          reject(error);
+        },
+      );
+    });
   }
 
   transition(): void {
@@ -173,39 +199,54 @@ class ExecutionRun implements Run {
   }
 
   async runMachine(machine: StateMachineDefinition, input: Json, frame: Frame): Promise<Json> {
-    let name = machine.StartAt;
+    let next = machine.StartAt;
     let data = input;
-    for (;;) {
+    const history = this.history;
+    const lane = frame.lane;
+    for (let first = true; ; first = false) {
       if (frame.signal.aborted) throw frame.signal.reason;
       this.transition();
+      // Each State's own constants: the history builds its events later, from these.
+      const name = next;
       const state = machine.States?.[name];
       if (!state) throw new StatesError(STATES_ERRORS.Runtime, `The state '${name}' does not exist in the state machine.`);
+      const types = EVENT_TYPES[state.Type] ?? { entered: `${state.Type}StateEntered`, exited: `${state.Type}StateExited`, aborted: `${state.Type}StateAborted` };
       const enteredTime = this.clock.now();
-      const entered = payload(data);
-      const enteredEventId = this.history.add(frame.lane, { type: `${state.Type}StateEntered`, stateEnteredEventDetails: { name, input: entered.text, inputDetails: entered.details } });
+      const input = data;
+      const enteredEventId = history.add(lane, (text) => ({ type: types.entered, stateEnteredEventDetails: { name, input: text(input), inputDetails: { truncated: false } } }));
       const exit: NonNullable<StateData["exit"]> = {};
-      const stateData: StateData = { frame, name, state, input: data, enteredEventId, context: contextObject(frame, name, enteredTime, 0), exit };
-      checkSize(stateData, data, "input");
+      const stateData = new StateData(frame, name, state, data, enteredEventId, enteredTime, 0, undefined, exit);
+      // Any later State's input is the output before it, checked as it was produced.
+      if (first) checkSize(stateData, data, "input");
       let outcome: StateOutcome;
       try {
-        outcome = await STATE_RUNNERS[state.Type](stateData, enteredTime);
+        const running = STATE_RUNNERS[state.Type](stateData);
+        // Synchronous States run back to back; the first one yields once, so an execution never runs ahead of the
+        // code that started it.
+        outcome = isPromise(running) ? await running : first ? await running : running;
       } catch (thrown) {
         // Stopped because a sibling branch or iteration failed (not because the execution ended): `…StateAborted`.
-        if (frame.signal.aborted && !this.controller.signal.aborted) {
-          this.history.add(frame.lane, { type: `${state.Type}StateAborted` });
+        if (frame.signal.aborted && !this.stopped.aborted) {
+          history.add(lane, { type: types.aborted });
           frame.unwound?.();
         }
         throw thrown;
       }
-      const exited = payload(outcome.output);
-      const assigned = exit.assigned
-        ? { assignedVariables: Object.fromEntries(Object.entries(exit.assigned).map(([key, value]) => [key, JSON.stringify(value)])), assignedVariablesDetails: { truncated: false } }
-        : {};
-      this.history.add(frame.lane, { type: `${state.Type}StateExited`, stateExitedEventDetails: { name, output: exited.text, outputDetails: exited.details, ...assigned } });
+      const output = outcome.output;
+      const assigned = exit.assigned;
+      history.add(lane, (text) => ({
+        type: types.exited,
+        stateExitedEventDetails: {
+          name,
+          output: text(output),
+          outputDetails: { truncated: false },
+          ...(assigned ? { assignedVariables: Object.fromEntries(Object.entries(assigned).map(([key, value]) => [key, JSON.stringify(value)])), assignedVariablesDetails: { truncated: false } } : {}),
+        },
+      }));
       // A catcher's Next is followed even from a State with `End: true`.
-      if (outcome.next === undefined || (state.End === true && !outcome.caught)) return outcome.output;
-      name = outcome.next;
-      data = outcome.output;
+      if (outcome.next === undefined || (state.End === true && !outcome.caught)) return output;
+      next = outcome.next;
+      data = output;
     }
   }
 
@@ -213,14 +254,14 @@ class ExecutionRun implements Run {
     return this.options.newTaskToken?.() ?? randomBytes(96).toString("base64url");
   }
 
-  waitForToken(token: string, heartbeatSeconds: number | undefined, signal: AbortSignal): Promise<Json> {
+  waitForToken(token: string, heartbeatSeconds: number | undefined, signal: Stop): Promise<Json> {
     return new Promise<Json>((resolve, reject) => {
-      let beat: AbortController | undefined;
+      let beat: Stop | undefined;
       const arm = () => {
-        beat?.abort();
+        beat?.abort(undefined);
         if (heartbeatSeconds === undefined) return;
-        beat = new AbortController();
-        this.clock.sleep(heartbeatSeconds * 1000, beat.signal).then(
+        beat = new Stop();
+        sleepOn(this.clock, heartbeatSeconds * 1000, beat).then(
           () => {
             this.tokens.delete(token);
             this.timedOut.add(token);
@@ -230,7 +271,7 @@ class ExecutionRun implements Run {
         );
       };
       const settle = (fn: () => void) => {
-        beat?.abort();
+        beat?.abort(undefined);
         this.tokens.delete(token);
         this.answered.add(token);
         fn();
@@ -240,15 +281,13 @@ class ExecutionRun implements Run {
         reject: (error) => settle(() => reject(error)),
         heartbeat: arm,
       });
-      signal.addEventListener(
-        "abort",
-        () => {
-          beat?.abort();
-          if (this.tokens.delete(token)) this.timedOut.add(token);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        beat?.abort(undefined);
+        if (this.tokens.delete(token)) this.timedOut.add(token);
+        reject(signal.reason);
+      };
+      if (signal.aborted) onAbort();
+      else signal.listen(onAbort);
       arm();
     });
   }
@@ -283,8 +322,8 @@ class ExecutionRun implements Run {
   }
 
   stop(error?: string, cause?: string): void {
-    if (this.status !== "RUNNING" || this.controller.signal.aborted) return;
-    this.controller.abort(new Ended("ABORTED", error, cause));
+    if (this.status !== "RUNNING" || this.stopped.aborted) return;
+    this.stopped.abort(new Ended("ABORTED", error, cause));
   }
 
   startChildExecution(definition: StateMachineDefinition, input: Json, context: ExecutionContext): Execution {

@@ -4,6 +4,10 @@ import type { Clock, HistoryEvent } from "./types";
 /**
  * An execution's `GetExecutionHistory` events: ids from 1, each event's `previousEventId` the last event of the
  * same lane (the execution, a Parallel branch or a Map iteration), timestamps on the execution's clock.
+ *
+ * Events are recorded cheaply and built when read: a record keeps the time as a number and a payload as the
+ * value itself (the engine never changes a payload in place: ResultPath copies what it changes), and its
+ * `HistoryEvent` (JSON text, `Date`) is made when `history()` is read, or at once when `onEvent` listens.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
  */
 
@@ -16,10 +20,23 @@ export interface Lane {
 /** The event's type and its one `*EventDetails` field. */
 export type EventBody = Omit<HistoryEvent, "id" | "previousEventId" | "timestamp">;
 
+/** Builds an event's body when the history is read; `text` gives a payload's JSON text (memoized). */
+export type LazyBody = (text: (value: unknown) => string) => EventBody;
+
+interface EventRecord {
+  previousEventId: number;
+  time: number;
+  body: EventBody | LazyBody;
+}
+
 /** Records an execution's history, enforcing the event limit of a Standard execution. */
 export class History {
-  readonly events: HistoryEvent[] = [];
+  private readonly records: EventRecord[] = [];
+  private readonly built: HistoryEvent[] = [];
   private limitReached = false;
+  /** The last payload turned into text, and its text: a State's output is the next State's input. */
+  private lastValue: unknown = undefined;
+  private lastText = "";
 
   /**
    * @param clock timestamps.
@@ -34,26 +51,57 @@ export class History {
 
   /**
    * Appends an event to a lane.
+   * @param body the event's type and details, or a function building them when the history is read (its payloads
+   *   must not change afterwards).
    * @returns the event's id.
    * @throws StatesError `States.Runtime` once the history is full (the final event is still recorded).
    */
-  add(lane: Lane, body: EventBody, final = false): number {
-    if (!final && this.events.length >= this.maxEvents - 1) {
+  add(lane: Lane, body: EventBody | LazyBody, final = false): number {
+    const records = this.records;
+    if (!final && records.length >= this.maxEvents - 1) {
       this.limitReached = true;
       throw new StatesError(STATES_ERRORS.Runtime, `The execution reached the maximum number of history events (${this.maxEvents}).`);
     }
-    const event = { id: this.events.length + 1, previousEventId: lane.last, timestamp: new Date(this.clock.now()), ...body } as HistoryEvent;
-    this.events.push(event);
-    lane.last = event.id;
-    this.onEvent?.(event);
-    return event.id;
+    const id = records.length + 1;
+    records.push({ previousEventId: lane.last, time: this.clock.now(), body });
+    lane.last = id;
+    if (this.onEvent) this.onEvent(this.events[id - 1]);
+    return id;
+  }
+
+  /** The events so far, oldest first: the same array (and event objects) on every read, grown by each read. */
+  get events(): HistoryEvent[] {
+    const { records, built } = this;
+    for (let index = built.length; index < records.length; index++) {
+      const record = records[index];
+      const body = typeof record.body === "function" ? record.body(this.text) : record.body;
+      built.push({ id: index + 1, previousEventId: record.previousEventId, timestamp: new Date(record.time), ...body } as HistoryEvent);
+      // Built: its payloads are free to go.
+      records[index] = EMPTY;
+    }
+    return built;
+  }
+
+  /** How many events were recorded. */
+  get length(): number {
+    return this.records.length;
   }
 
   /** Whether the execution failed for a full history. */
   get full(): boolean {
     return this.limitReached;
   }
+
+  private readonly text = (value: unknown): string => {
+    if (value !== this.lastValue || this.lastText === "") {
+      this.lastValue = value;
+      this.lastText = JSON.stringify(value ?? null);
+    }
+    return this.lastText;
+  };
 }
+
+const EMPTY: EventRecord = { previousEventId: 0, time: 0, body: { type: "" } };
 
 /** A JSON payload as the history holds it: the JSON text. */
 export function payload(value: unknown): { text: string; details: { truncated: boolean } } {

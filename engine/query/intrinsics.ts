@@ -75,9 +75,19 @@ export function isIntrinsic(value: string): boolean {
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
  */
 export function evaluateIntrinsic(expression: string, resolvePath: (path: string) => Json, options: IntrinsicOptions = {}): Json {
-  const call = new Parser(expression).parseTop();
+  let call = PARSED.get(expression);
+  if (!call) {
+    call = new Parser(expression).parseTop();
+    if (PARSED.size >= MAX_PARSED) PARSED.clear();
+    PARSED.set(expression, call);
+  }
   return evaluateCall(call, resolvePath, options);
 }
+
+/** Calls parsed so far, by expression (they come from definitions; a parsed call is never changed). */
+const PARSED = new Map<string, Call>();
+/** Beyond this many distinct expressions the cache starts over. */
+const MAX_PARSED = 10_000;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parsing

@@ -97,9 +97,38 @@ function walk(data: Json, segments: Segment[], path: string): Json {
   return current;
 }
 
+/** A path's tail (after `$`, `$$` or `$name`) as parsed once: its segments when it is definite. */
+interface Tail {
+  tail: string;
+  segments: Segment[] | undefined;
+}
+
+/** How a path reads, parsed once per distinct path (paths come from definitions: a bounded set). */
+type ParsedPath = ({ root: "context" } & Tail) | ({ root: "variable"; name: string } & Tail) | ({ root: "data" } & Tail) | { root: "invalid" };
+
+const PARSED = new Map<string, ParsedPath>();
+/** Beyond this many distinct paths the cache starts over (a definition generated per execution must not grow it forever). */
+const MAX_PARSED = 10_000;
+
+function tailOf(tail: string): Tail {
+  return { tail, segments: definiteSegments(tail) };
+}
+
+function parsePath(path: string): ParsedPath {
+  let parsed = PARSED.get(path);
+  if (parsed) return parsed;
+  const variable = path.startsWith("$$") ? null : VARIABLE.exec(path);
+  if (path.startsWith("$$")) parsed = { root: "context", ...tailOf(path.slice(2)) };
+  else if (variable) parsed = { root: "variable", name: variable[1], ...tailOf(variable[2]) };
+  else if (path === "$" || path.startsWith("$.") || path.startsWith("$[")) parsed = { root: "data", ...tailOf(path.slice(1)) };
+  else parsed = { root: "invalid" };
+  if (PARSED.size >= MAX_PARSED) PARSED.clear();
+  PARSED.set(path, parsed);
+  return parsed;
+}
+
 /** Evaluates a path (`$…`) over `data`: a definite path gives its value, an indefinite one a list. */
-function evaluateOver(data: Json, path: string, tail: string): Json {
-  const segments = definiteSegments(tail);
+function evaluateOver(data: Json, path: string, { tail, segments }: Tail): Json {
   if (segments) return walk(data, segments, path);
   const names = /^\[\s*('(?:[^'\\]|\\.)*'\s*(?:,\s*'(?:[^'\\]|\\.)*'\s*)+)\]$/.exec(tail);
   if (names && data !== null && typeof data === "object" && !Array.isArray(data)) {
@@ -118,15 +147,18 @@ function evaluateOver(data: Json, path: string, tail: string): Json {
  * @throws PathNotFound when a definite path selects nothing; StatesError (`States.Runtime`) for a malformed path.
  */
 export function readPath(path: string, data: Json, env: PathEnvironment): Json {
-  if (path.startsWith("$$")) return evaluateOver(env.context, path, path.slice(2));
-  const variable = VARIABLE.exec(path);
-  if (variable) {
-    const [, name, tail] = variable;
-    if (!env.variables.has(name)) throw new PathNotFound(path);
-    return evaluateOver(env.variables.get(name)!, path, tail);
+  const parsed = parsePath(path);
+  switch (parsed.root) {
+    case "data":
+      return evaluateOver(data, path, parsed);
+    case "context":
+      return evaluateOver(env.context, path, parsed);
+    case "variable":
+      if (!env.variables.has(parsed.name)) throw new PathNotFound(path);
+      return evaluateOver(env.variables.get(parsed.name)!, path, parsed);
+    default:
+      throw new StatesError(STATES_ERRORS.Runtime, `Invalid path '${path}'`);
   }
-  if (path === "$" || path.startsWith("$.") || path.startsWith("$[")) return evaluateOver(data, path, path.slice(1));
-  throw new StatesError(STATES_ERRORS.Runtime, `Invalid path '${path}'`);
 }
 
 /**
@@ -173,27 +205,38 @@ export function evaluateExpression(value: string, data: Json, env: PathEnvironme
 export function applyResultPath(input: Json, resultPath: string | null | undefined, result: Json, describe: () => string): Json {
   if (resultPath === null) return input;
   if (resultPath === undefined || resultPath === "$") return result;
-  const segments = definiteSegments(resultPath.slice(1));
-  if (!resultPath.startsWith("$") || !segments) throw new StatesError(STATES_ERRORS.Runtime, `Invalid ResultPath '${resultPath}': not a reference path`);
+  const parsed = parsePath(resultPath);
+  const segments = parsed.root === "data" ? parsed.segments : undefined;
+  if (!segments) throw new StatesError(STATES_ERRORS.Runtime, `Invalid ResultPath '${resultPath}': not a reference path`);
   const fail = () => new StatesError(STATES_ERRORS.ResultPathMatchFailure, describe());
-  const root: Json = structuredClone(input);
-  if (root === null || typeof root !== "object") throw fail();
+  if (input === null || typeof input !== "object") throw fail();
+  // Copy on write: only the objects along the path are copied; the rest is shared with the input, which no one
+  // changes in place.
+  const root: Json = Array.isArray(input) ? input.slice() : { ...input };
   let current: Json = root;
-  segments.forEach((segment, index) => {
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index];
     const last = index === segments.length - 1;
     if (typeof segment === "number") {
       if (!Array.isArray(current) || segment < 0 || segment >= current.length) throw fail();
       if (last) current[segment] = result;
-      else current = current[segment];
-      return;
+      else current = current[segment] = copied(current[segment]);
+      continue;
     }
     if (current === null || typeof current !== "object" || Array.isArray(current)) throw fail();
     const object = current as JsonObject;
     if (last) object[segment] = result;
     else {
       if (!(segment in object) || object[segment] === null) object[segment] = {};
+      else object[segment] = copied(object[segment]);
       current = object[segment];
     }
-  });
+  }
   return root;
+}
+
+/** A shallow copy of an object or array, to change; any other value as it is. */
+function copied(value: Json): Json {
+  if (value === null || typeof value !== "object") return value;
+  return Array.isArray(value) ? value.slice() : { ...value };
 }

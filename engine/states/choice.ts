@@ -12,22 +12,40 @@ import { languageOf, type StateOutcome } from "./frame";
  * @throws StatesError `States.NoChoiceMatched`; `States.Runtime` for a rule whose Variable (or `…Path` operand)
  *   selects nothing; `States.QueryEvaluationError` for a Condition that is not a boolean.
  */
-export async function runChoice(data: StateData): Promise<StateOutcome> {
+export function runChoice(data: StateData): StateOutcome | Promise<StateOutcome> {
   const { state, frame } = data;
-  const jsonata = languageOf(frame, state) === "JSONata";
-  const effective = jsonata ? data.input : effectiveInput(data);
-  for (const [index, rule] of ((state.Choices ?? []) as Rule[]).entries()) {
-    const matched = jsonata ? await condition(data, rule, index) : evaluateRule(data, rule, effective);
-    if (matched) {
-      const { output } = await finish({ ...data, state: { ...state, Assign: rule.Assign, Output: rule.Output ?? state.Output } }, effective, { hasResult: false });
-      return { output, next: rule.Next };
-    }
+  const rules = (state.Choices ?? []) as Rule[];
+  if (languageOf(frame, state) === "JSONata") return runJsonataChoice(data, rules);
+  // JSONPath: synchronous.
+  const effective = effectiveInput(data);
+  for (const rule of rules) {
+    if (evaluateRule(data, rule, effective)) return chosen(data, rule, effective) as StateOutcome;
   }
+  return byDefault(data, effective) as StateOutcome;
+}
+
+async function runJsonataChoice(data: StateData, rules: Rule[]): Promise<StateOutcome> {
+  for (const [index, rule] of rules.entries()) {
+    if (await condition(data, rule, index)) return chosen(data, rule, data.input);
+  }
+  return byDefault(data, data.input);
+}
+
+/** The outcome of a matching rule: its Next, with the rule's Assign and Output. */
+function chosen(data: StateData, rule: Rule, effective: Json): StateOutcome | Promise<StateOutcome> {
+  const { state } = data;
+  const finished = finish(data.with({ state: { ...state, Assign: rule.Assign, Output: rule.Output ?? state.Output } }), effective, { hasResult: false });
+  return finished instanceof Promise ? finished.then(({ output }) => ({ output, next: rule.Next })) : { output: finished.output, next: rule.Next };
+}
+
+/** No rule matched: `Default`, or `States.NoChoiceMatched`. */
+function byDefault(data: StateData, effective: Json): StateOutcome | Promise<StateOutcome> {
+  const { state } = data;
   if (state.Default === undefined) {
     throw new StatesError(STATES_ERRORS.NoChoiceMatched, `${statePrefix(data)} No Matches!`);
   }
-  const { output } = await finish(data, effective, { hasResult: false });
-  return { output, next: state.Default };
+  const finished = finish(data, effective, { hasResult: false });
+  return finished instanceof Promise ? finished.then(({ output }) => ({ output, next: state.Default })) : { output: finished.output, next: state.Default };
 }
 
 interface Rule {

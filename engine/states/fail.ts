@@ -8,17 +8,21 @@ import { languageOf } from "./frame";
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html
  * @throws StatesError always: the State's Error and Cause; `States.Runtime` when a path does not give a string.
  */
-export async function runFail(data: StateData): Promise<never> {
+export function runFail(data: StateData): never | Promise<never> {
   const { state } = data;
-  let error: unknown;
-  let cause: unknown;
   if (languageOf(data.frame, state) === "JSONata") {
-    if (state.Error !== undefined) error = await jsonataField(data, "Error", state.Error);
-    if (state.Cause !== undefined) cause = await jsonataField(data, "Cause", state.Cause);
-  } else {
-    error = state.ErrorPath !== undefined ? (template(data, "ErrorPath", { "ErrorPath.$": state.ErrorPath }, data.input) as { ErrorPath: unknown }).ErrorPath : state.Error;
-    cause = state.CausePath !== undefined ? (template(data, "CausePath", { "CausePath.$": state.CausePath }, data.input) as { CausePath: unknown }).CausePath : state.Cause;
+    return (async () => {
+      const error = state.Error !== undefined ? await jsonataField(data, "Error", state.Error) : undefined;
+      const cause = state.Cause !== undefined ? await jsonataField(data, "Cause", state.Cause) : undefined;
+      return fail(data, error, cause);
+    })();
   }
+  const error = state.ErrorPath !== undefined ? (template(data, "ErrorPath", { "ErrorPath.$": state.ErrorPath }, data.input) as { ErrorPath: unknown }).ErrorPath : state.Error;
+  const cause = state.CausePath !== undefined ? (template(data, "CausePath", { "CausePath.$": state.CausePath }, data.input) as { CausePath: unknown }).CausePath : state.Cause;
+  return fail(data, error, cause);
+}
+
+function fail(data: StateData, error: unknown, cause: unknown): never {
   for (const [field, value] of [["Error", error], ["Cause", cause]] as const) {
     if (value !== undefined && typeof value !== "string") {
       throw new StatesError(STATES_ERRORS.Runtime, `An error occurred while executing the state '${data.name}' (entered at the event id #${data.enteredEventId}). The value of the field '${field}' must be a string, but was '${JSON.stringify(value)}'.`);

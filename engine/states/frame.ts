@@ -1,4 +1,5 @@
 import type { History, Lane } from "../history";
+import type { Stop } from "../signal";
 import type { Variables } from "../query/variables";
 import type { Clock, Execution, ExecutionContext, ExecutionOptions, Json, JsonObject, QueryLanguage, State, StateMachineDefinition } from "../types";
 
@@ -24,7 +25,7 @@ export interface Run {
   /** Runs a machine (a branch, an iteration, the whole definition) in a frame: its output, or throws its StatesError. */
   runMachine(machine: StateMachineDefinition, input: Json, frame: Frame): Promise<Json>;
   /** Registers a task token the execution now waits on, and resolves with its answer. */
-  waitForToken(token: string, heartbeatSeconds: number | undefined, signal: AbortSignal): Promise<Json>;
+  waitForToken(token: string, heartbeatSeconds: number | undefined, signal: Stop): Promise<Json>;
   /** Issues a task token. */
   newTaskToken(): string;
   /** Starts a child execution on the same clock and handlers (a Distributed Map's item). */
@@ -41,7 +42,7 @@ export interface Frame {
   /** `$$.Map.Item` inside a Map iteration. */
   mapItem?: { Index: number; Value: Json; Source?: string };
   /** Aborted when the execution stops, times out, or a sibling branch fails. */
-  signal: AbortSignal;
+  signal: Stop;
   /** Called once this frame's machine has recorded its running State's abort (a sibling failed). */
   unwound?: () => void;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { STATES_ERRORS, StatesError } from "../errors";
-import { contextObject, effectiveInput, jsonataField, readField, type StateData, statePrefix, template } from "../dataflow";
+import { effectiveInput, jsonataField, readField, type StateData, statePrefix, template } from "../dataflow";
 import type { ExecutionResult, Json, JsonObject, StateMachineDefinition } from "../types";
 import { type Frame, languageOf, type StateOutcome } from "./frame";
 import { runAll } from "./parallel";
@@ -19,9 +19,9 @@ import { withRetryAndCatch } from "./retry-catch";
  *   fail the State with `States.ExceedToleratedFailureThreshold`; `ResultWriter` writes the results.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
  */
-export async function runMap(base: StateData, enteredTime: number): Promise<StateOutcome> {
+export async function runMap(base: StateData): Promise<StateOutcome> {
   const distributed = base.state.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED" || base.state.ItemReader !== undefined;
-  return withRetryAndCatch(base, enteredTime, (data) => (distributed ? runDistributed(data, enteredTime) : runInline(data, enteredTime)));
+  return withRetryAndCatch(base, (data) => (distributed ? runDistributed(data) : runInline(data)));
 }
 
 async function itemsOf(data: StateData, effective: Json): Promise<Json[]> {
@@ -48,12 +48,12 @@ async function concurrencyOf(data: StateData, effective: Json): Promise<number> 
 }
 
 /** The input of iteration `index`: the item through ItemSelector (or Parameters), or the item itself. */
-async function iterationInput(data: StateData, effective: Json, item: Json, index: number, enteredTime: number): Promise<Json> {
+async function iterationInput(data: StateData, effective: Json, item: Json, index: number): Promise<Json> {
   const { state, frame } = data;
   const selector = state.ItemSelector ?? state.Parameters;
   if (selector === undefined) return item;
   const itemFrame: Frame = { ...frame, mapItem: { Index: index, Value: item } };
-  const itemData: StateData = { ...data, frame: itemFrame, context: contextObject(itemFrame, data.name, enteredTime, (data.context.State as JsonObject).RetryCount as number) };
+  const itemData = data.with({ frame: itemFrame });
   if (languageOf(frame, state) === "JSONata") return jsonataField(itemData, "ItemSelector", selector);
   return template(itemData, "ItemSelector", selector, effective);
 }
@@ -63,14 +63,14 @@ function processorOf(data: StateData): StateMachineDefinition {
   return processor;
 }
 
-async function runInline(data: StateData, enteredTime: number): Promise<Json> {
+async function runInline(data: StateData): Promise<Json> {
   const { frame, name } = data;
   const run = frame.run;
   const effective = effectiveInput(data);
   const items = await itemsOf(data, effective);
   const concurrency = await concurrencyOf(data, effective);
   const inputs: Json[] = [];
-  for (const [index, item] of items.entries()) inputs.push(await iterationInput(data, effective, item, index, enteredTime));
+  for (const [index, item] of items.entries()) inputs.push(await iterationInput(data, effective, item, index));
   run.history.add(frame.lane, { type: "MapStateStarted", mapStateStartedEventDetails: { length: items.length } });
   const processor = processorOf(data);
   const outcome = await runAll(
@@ -144,13 +144,13 @@ async function batches(data: StateData, effective: Json, items: Json[]): Promise
   return out;
 }
 
-async function runDistributed(data: StateData, enteredTime: number): Promise<Json> {
+async function runDistributed(data: StateData): Promise<Json> {
   const { frame, state, name } = data;
   const run = frame.run;
   const effective = effectiveInput(data);
   const items = state.ItemReader !== undefined ? await readerItems(data, effective) : await itemsOf(data, effective);
   const selected: Json[] = [];
-  for (const [index, item] of items.entries()) selected.push(await iterationInput(data, effective, item, index, enteredTime));
+  for (const [index, item] of items.entries()) selected.push(await iterationInput(data, effective, item, index));
   const inputs = await batches(data, effective, selected);
   const concurrency = (await concurrencyOf(data, effective)) || 1000;
   const machineName = String(run.contextBase.StateMachine.Name);
@@ -175,10 +175,9 @@ async function runDistributed(data: StateData, enteredTime: number): Promise<Jso
         stateMachineArn: `${prefix}:stateMachine:${machineName}/${label}`,
         stateMachineName: `${machineName}/${label}`,
       });
-      const stop = () => child.stop("States.Aborted", "The Map Run was stopped.");
-      frame.signal.addEventListener("abort", stop, { once: true });
+      const unlisten = frame.signal.listen(() => child.stop("States.Aborted", "The Map Run was stopped."));
       results[index] = { ...(await child.result), executionArn, input: inputs[index] };
-      frame.signal.removeEventListener("abort", stop);
+      unlisten();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));

@@ -11,8 +11,8 @@ import { withRetryAndCatch } from "./retry-catch";
  * Events: ParallelStateStarted, the branches' events, then ParallelStateSucceeded or ParallelStateFailed.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
  */
-export async function runParallel(base: StateData, enteredTime: number): Promise<StateOutcome> {
-  return withRetryAndCatch(base, enteredTime, async (data) => {
+export async function runParallel(base: StateData): Promise<StateOutcome> {
+  return withRetryAndCatch(base, async (data) => {
     const { frame, state } = data;
     const run = frame.run;
     const input = await requestOf(data, effectiveInput(data));
@@ -50,9 +50,7 @@ export async function runAll(
     onFailed?: (index: number, inner: Frame) => void;
   } = {},
 ): Promise<AllOutcome> {
-  const controller = new AbortController();
-  const abort = () => controller.abort(frame.signal.reason);
-  frame.signal.addEventListener("abort", abort, { once: true });
+  const { stop: controller, unlink } = frame.signal.child();
   const outputs: Json[] = new Array(count);
   let failure: AllOutcome | undefined;
   const running = new Map<number, Frame>();
@@ -61,7 +59,7 @@ export async function runAll(
   const worker = async () => {
     while (next < count && !failure && !frame.signal.aborted) {
       const index = next++;
-      const base: Frame = { ...frame, lane: { last: frame.lane.last }, variables: frame.variables.inner(), signal: controller.signal, unwound: undefined };
+      const base: Frame = { ...frame, lane: { last: frame.lane.last }, variables: frame.variables.inner(), signal: controller, unwound: undefined };
       const inner = options.frameOf ? options.frameOf(index, base) : base;
       let reported = false;
       const report = () => {
@@ -99,7 +97,7 @@ export async function runAll(
     // The State's next event follows the last event of its branches or iterations.
     frame.lane.last = Math.max(frame.lane.last, ...lanes.map((inner) => inner.lane.last));
   } finally {
-    frame.signal.removeEventListener("abort", abort);
+    unlink();
   }
   if (frame.signal.aborted) throw frame.signal.reason;
   return failure ?? { failed: false, outputs };

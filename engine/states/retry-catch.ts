@@ -1,5 +1,6 @@
+import { sleepOn } from "../clock";
 import { StatesError } from "../errors";
-import { contextObject, finish, type StateData } from "../dataflow";
+import { finish, type StateData } from "../dataflow";
 import type { Json } from "../types";
 import { asStatesError, type Catcher, errorMatches, errorOutput, type Retrier, retryDelayMs } from "./errors";
 import type { StateOutcome } from "./frame";
@@ -15,14 +16,14 @@ import type { StateOutcome } from "./frame";
  * @param attempt does one attempt with the State data for that attempt; resolves with the State's result.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  */
-export async function withRetryAndCatch(base: StateData, enteredTime: number, attempt: (data: StateData) => Promise<Json>): Promise<StateOutcome> {
+export async function withRetryAndCatch(base: StateData, attempt: (data: StateData) => Promise<Json>): Promise<StateOutcome> {
   const { state, frame } = base;
   const retriers = (state.Retry ?? []) as Retrier[];
   const catchers = (state.Catch ?? []) as Catcher[];
   const attempts = retriers.map(() => 0);
   let retryCount = 0;
   for (;;) {
-    const data: StateData = { ...base, context: contextObject(frame, base.name, enteredTime, retryCount) };
+    const data = retryCount === 0 ? base : base.with({ retryCount });
     let failure: StatesError;
     try {
       const result = await attempt(data);
@@ -36,12 +37,12 @@ export async function withRetryAndCatch(base: StateData, enteredTime: number, at
     if (index >= 0 && attempts[index] < (retriers[index].MaxAttempts ?? 3)) {
       attempts[index]++;
       retryCount++;
-      await frame.run.clock.sleep(retryDelayMs(retriers[index], attempts[index]), frame.signal);
+      await sleepOn(frame.run.clock, retryDelayMs(retriers[index], attempts[index]), frame.signal);
       continue;
     }
     const catcher = catchers.find((c) => errorMatches(c.ErrorEquals ?? [], failure.error));
     if (!catcher) throw failure;
-    const caught: StateData = { ...base, context: contextObject(frame, base.name, enteredTime, retryCount) };
+    const caught = retryCount === 0 ? base : base.with({ retryCount });
     const { output } = await finish(caught, null, { hasResult: false, catcher, errorOutput: errorOutput(failure) });
     return { output, next: catcher.Next, caught: true };
   }

@@ -1,6 +1,6 @@
 import { STATES_ERRORS, StatesError } from "../errors";
-import { checkSize, contextObject, effectiveInput, jsonataField, readField, requestOf, type StateData, template } from "../dataflow";
-import { isTracking } from "../clock";
+import { checkSize, effectiveInput, jsonataField, readField, requestOf, type StateData, template } from "../dataflow";
+import { isTracking, sleepOn } from "../clock";
 import { payload } from "../history";
 import type { Json, JsonObject, TaskRequest } from "../types";
 import { asStatesError } from "./errors";
@@ -19,8 +19,8 @@ import { withRetryAndCatch } from "./retry-catch";
  * heartbeats of a `.waitForTaskToken` Task (`States.HeartbeatTimeout`).
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
  */
-export async function runTask(base: StateData, enteredTime: number): Promise<StateOutcome> {
-  return withRetryAndCatch(base, enteredTime, (data) => attempt(data, enteredTime));
+export async function runTask(base: StateData): Promise<StateOutcome> {
+  return withRetryAndCatch(base, attempt);
 }
 
 /** How a Resource shows in the history. */
@@ -33,6 +33,19 @@ export interface ResourceKind {
 
 /** Classifies a Task's Resource as the history names it. */
 export function resourceKind(resource: string): ResourceKind {
+  let kind = KINDS.get(resource);
+  if (!kind) {
+    kind = classify(resource);
+    if (KINDS.size >= 10_000) KINDS.clear();
+    KINDS.set(resource, kind);
+  }
+  return kind;
+}
+
+/** Resources classified so far (they come from definitions). */
+const KINDS = new Map<string, ResourceKind>();
+
+function classify(resource: string): ResourceKind {
   const pattern = (/\.(sync:2|sync|waitForTaskToken)$/.exec(resource)?.[0] ?? "") as ResourceKind["pattern"];
   const parts = resource.split(":");
   if (parts[2] === "lambda" && parts[5] === "function") return { kind: "LambdaFunction", resourceType: "lambda", resource, pattern };
@@ -57,13 +70,13 @@ async function seconds(data: StateData, field: "TimeoutSeconds" | "HeartbeatSeco
   return value;
 }
 
-async function attempt(data: StateData, enteredTime: number): Promise<Json> {
+async function attempt(data: StateData): Promise<Json> {
   const { frame, state, name } = data;
   const run = frame.run;
   const resource = String(state.Resource);
   const kind = resourceKind(resource);
   const token = kind.pattern === ".waitForTaskToken" ? run.newTaskToken() : undefined;
-  if (token) data = { ...data, context: contextObject(frame, name, enteredTime, (data.context.State as JsonObject).RetryCount as number, token) };
+  if (token) data = data.with({ token });
   const effective = effectiveInput(data);
   const request = await requestOf(data, effective);
   const timeoutSeconds = await seconds(data, "TimeoutSeconds", effective);
@@ -77,13 +90,12 @@ async function attempt(data: StateData, enteredTime: number): Promise<Json> {
   if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskStarted", taskStartedEventDetails: details });
   else run.history.add(frame.lane, { type: `${kind.kind}Started` });
 
-  const controller = new AbortController();
-  const abort = () => controller.abort(frame.signal.reason);
-  frame.signal.addEventListener("abort", abort, { once: true });
+  // Aborted when the execution stops or a sibling fails (through the frame), on a timeout, and once the Task ends.
+  const { stop: controller, unlink } = frame.signal.child();
   let stage: "call" | "heartbeat" = "call";
   try {
     const work = (async () => {
-      const answer = token ? run.waitForToken(token, heartbeatSeconds, controller.signal) : undefined;
+      const answer = token ? run.waitForToken(token, heartbeatSeconds, controller) : undefined;
       answer?.catch(() => undefined);
       const handler = run.options.taskHandler;
       if (!handler) throw new StatesError(STATES_ERRORS.TaskFailed, `No task handler serves the resource ${resource}.`);
@@ -95,8 +107,13 @@ async function attempt(data: StateData, enteredTime: number): Promise<Json> {
         ...(credentials ? { credentials } : {}),
         ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
         ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
-        context: data.context,
-        signal: controller.signal,
+        // Built, and a real AbortSignal made, only for a handler that reads them.
+        get context() {
+          return data.context;
+        },
+        get signal() {
+          return controller.signal;
+        },
         submitted: (output) => {
           if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
         },
@@ -106,20 +123,20 @@ async function attempt(data: StateData, enteredTime: number): Promise<Json> {
       const called = handler(taskRequest);
       // The clock holds still while the handler works, and no longer than the Task lasts (a handler that never
       // settles must not freeze virtual time after a timeout or a stop).
-      const abandoned = new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
-      abandoned.catch(() => undefined);
-      const tracked = isTracking(run.clock) ? run.clock.track(Promise.race([called, abandoned])) : called;
+      const tracked = isTracking(run.clock) ? run.clock.track(Promise.race([called, controller.rejection()])) : called;
       const result = await tracked;
       if (!token) return result;
       if (kind.kind === "Task") taskRequest.submitted(result);
       stage = "heartbeat";
       return answer!;
     })();
-    const result = await (timeoutSeconds === undefined ? work : race(work, run.clock.sleep(timeoutSeconds * 1000, controller.signal).then(() => {
+    const result = await (timeoutSeconds === undefined ? work : race(work, sleepOn(run.clock, timeoutSeconds * 1000, controller).then(() => {
       throw new StatesError(STATES_ERRORS.Timeout, "");
     })));
-    checkSize(data, result, "result");
-    const output = payload(result);
+    // The result's text serves both the size check and the history.
+    const text = JSON.stringify(result ?? null);
+    checkSize(data, result, "result", text);
+    const output = { text, details: { truncated: false } };
     if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSucceeded", taskSucceededEventDetails: { ...details, output: output.text, outputDetails: output.details } });
     else run.history.add(frame.lane, { type: `${kind.kind}Succeeded`, [`${lower(kind.kind)}SucceededEventDetails`]: { output: output.text, outputDetails: output.details } });
     return result;
@@ -137,8 +154,8 @@ async function attempt(data: StateData, enteredTime: number): Promise<Json> {
     }
     throw failure;
   } finally {
-    frame.signal.removeEventListener("abort", abort);
-    controller.abort(new StatesError("States.Aborted", "the Task ended"));
+    unlink();
+    controller.abort(() => new StatesError("States.Aborted", "the Task ended"), true);
   }
 }
 

@@ -1,3 +1,4 @@
+import { sleepOn } from "../clock";
 import { STATES_ERRORS, StatesError } from "../errors";
 import { effectiveInput, finish, jsonataField, readField, type StateData, statePrefix } from "../dataflow";
 import { languageOf, type StateOutcome } from "./frame";
@@ -41,7 +42,7 @@ export async function runWait(data: StateData): Promise<StateOutcome> {
     until = parsed;
   }
   const ms = until - clock.now();
-  if (ms > 0) await clock.sleep(ms, frame.signal);
+  if (ms > 0) await sleepOn(clock, ms, frame.signal);
   const { output } = await finish(data, effective, { hasResult: false });
   return { output, next: state.Next };
 }
