@@ -3,7 +3,7 @@ import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessComman
 import { type Execution, type Json, TaskTokenError } from "../engine";
 import { LocalRunError } from "./errors";
 import type { TokenAnswer } from "./history-report";
-import type { CapturedNotification } from "./notifications";
+import type { CapturedNotification } from "./services/notifications";
 import { INTEGRATION_ERROR_HEADER } from "./services/http-api";
 
 /**

@@ -4,12 +4,12 @@ import type { IntegrationPattern } from "../infra/iam/catalog";
 import type { Naming } from "../infra/naming";
 import type { ApprovalDecision, TaskTokenResponder, TaskTokens } from "./approvals";
 import type { Authorizer, Decision } from "./authz/authorizer";
-import type { LocalBackup } from "./backups";
-import type { LocalDynamoDb } from "./dynamodb";
+import type { LocalBackup } from "./services/backups";
+import type { LocalDynamoDb } from "./services/dynamodb";
 import type { LocalRunError } from "./errors";
 import type { CatchRecord, PathStep, RetryRecord, TokenAnswer, WaitRecord } from "./history-report";
-import type { Invocation, LocalLambda } from "./lambda";
-import type { CapturedNotification, NotificationLog } from "./notifications";
+import type { Invocation, LocalLambda } from "./services/lambda";
+import type { CapturedNotification, NotificationLog } from "./services/notifications";
 
 /**
  * The types the local runner, its integration table and nested executions share: what one execution's Tasks

@@ -1,4 +1,4 @@
-import type { CapturedNotification } from "./notifications";
+import type { CapturedNotification } from "./services/notifications";
 import type { ExecutionReport } from "./execution-types";
 import type { ScenarioResult } from "./scenarios";
 import type { PathStep } from "./history-report";

@@ -20,12 +20,12 @@ import { StepFunctionsEndpoint } from "./endpoint/server";
 import { LocalHttpApi, routesOf } from "./services/http-api";
 import { LocalSecrets } from "./services/secrets";
 import { LocalSns } from "./services/sns";
-import { type LocalBackup, LocalBackupService } from "./backups";
-import { LocalDynamoDb } from "./dynamodb";
+import { type LocalBackup, LocalBackupService } from "./services/backups";
+import { LocalDynamoDb } from "./services/dynamodb";
 import { LocalRunError, TaskFailure } from "./errors";
 import { localTaskHandler } from "./integrations";
-import { type Invocation, type LocalClients, LocalLambda } from "./lambda";
-import { type CapturedNotification, NotificationLog } from "./notifications";
+import { type Invocation, type LocalClients, LocalLambda } from "./services/lambda";
+import { type CapturedNotification, NotificationLog } from "./services/notifications";
 import { type CatchRecord, type PathStep, readHistory, type RetryRecord, type TokenAnswer, type WaitRecord } from "./history-report";
 
 /**

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import type { Json } from "../infra/definition/asl";
 import { PROJECT_ROOT, TABLES, type TableName, TOPICS, WORKFLOWS, type WorkflowName } from "../infra/manifest";
-import type { Item } from "./dynamodb";
+import type { Item } from "./services/dynamodb";
 import type { ExecutionReport, LocalStack } from "./runner";
 import { triggerStartCalls } from "./authz/service-calls";
 import { LocalRunError } from "./errors";

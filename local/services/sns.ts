@@ -1,5 +1,5 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import type { NotificationLog } from "../notifications";
+import type { NotificationLog } from "./notifications";
 import { sdkError } from "../authz/clients";
 
 /**

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CreateBackupCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { LocalBackupService } from "../../local/backups";
-import { LocalDynamoDb } from "../../local/dynamodb";
+import { LocalBackupService } from "../../local/services/backups";
+import { LocalDynamoDb } from "../../local/services/dynamodb";
 import { Naming } from "../../infra/naming";
 import { createHandler } from "../../handlers/backup-tables";
 

@@ -12,8 +12,8 @@ import {
   type TableDescription,
 } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { TABLES, type TableName, type TableSpec } from "../infra/manifest";
-import type { Naming } from "../infra/naming";
+import { TABLES, type TableName, type TableSpec } from "../../infra/manifest";
+import type { Naming } from "../../infra/naming";
 
 /**
  * The stack's DynamoDB tables, for real, on a dynalite server started in this process: an in-memory,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { TOPICS, type TopicName } from "../infra/manifest";
-import type { Naming } from "../infra/naming";
+import { TOPICS, type TopicName } from "../../infra/manifest";
+import type { Naming } from "../../infra/naming";
 
 /**
  * SNS, emulated: publishes are captured in memory instead of delivered. The topics are the stack's own (the

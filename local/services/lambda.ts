@@ -1,13 +1,13 @@
 import * as path from "node:path";
-import type { Json } from "../infra/definition/asl";
-import { RESOURCE_KINDS } from "../infra/iam/catalog";
-import { HANDLERS, type HandlerName, PROJECT_ROOT } from "../infra/manifest";
-import type { Naming } from "../infra/naming";
-import { type ApprovalCallbackClients, createHandler as createApprovalCallback, settingsFromEnvironment as callbackSettings } from "../handlers/approval-callback";
-import { type ApprovalRequestClients, createHandler as createApprovalRequest, settingsFromEnvironment as requestSettings } from "../handlers/approval-request";
-import { type BackupClient, createHandler as createBackupTables } from "../handlers/backup-tables";
-import type { Authorizer } from "./authz/authorizer";
-import { LocalRunError, TaskFailure } from "./errors";
+import type { Json } from "../../infra/definition/asl";
+import { RESOURCE_KINDS } from "../../infra/iam/catalog";
+import { HANDLERS, type HandlerName, PROJECT_ROOT } from "../../infra/manifest";
+import type { Naming } from "../../infra/naming";
+import { type ApprovalCallbackClients, createHandler as createApprovalCallback, settingsFromEnvironment as callbackSettings } from "../../handlers/approval-callback";
+import { type ApprovalRequestClients, createHandler as createApprovalRequest, settingsFromEnvironment as requestSettings } from "../../handlers/approval-request";
+import { type BackupClient, createHandler as createBackupTables } from "../../handlers/backup-tables";
+import type { Authorizer } from "../authz/authorizer";
+import { LocalRunError, TaskFailure } from "../errors";
 
 /**
  * Lambda, run in-process: each function ARN of the stack (`naming.functionArn(h)` for every `h` in `HANDLERS`)

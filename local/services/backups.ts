@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { CreateBackupCommand, type CreateBackupCommandOutput } from "@aws-sdk/client-dynamodb";
-import type { Naming } from "../infra/naming";
+import type { Naming } from "../../infra/naming";
 import type { LocalDynamoDb } from "./dynamodb";
 
 /**
