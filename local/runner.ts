@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { type Clock, type ExecutionOptions, type ExecutionResult, type HistoryEvent, RealClock, startExecution, type StateMachineDefinition, type TaskHandler, VirtualClock } from "../engine";
+import { type Clock, type ExecutionOptions, type ExecutionResult, type HistoryEvent, type ItemReaderHandler, RealClock, type ResultWriterHandler, startExecution, type StateMachineDefinition, type TaskHandler, VirtualClock } from "../engine";
 import type { AslStateMachine, Json } from "../infra/definition/asl";
 import { buildArn, executionArn, unqualifiedStateMachineArn } from "../infra/iam/arn";
 import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
@@ -17,6 +17,8 @@ import { authorizedClient, dynamodbAuthorization, operationOf } from "./authz/cl
 import type { StackPlan } from "./authz/plan-index";
 import { executionStartCalls, withServiceKeyCalls } from "./authz/service-calls";
 import { StepFunctionsEndpoint } from "./endpoint/server";
+import { s3ItemReader, s3ResultWriter } from "./services/s3-items";
+import { type LocalS3, startLocalS3 } from "./services/s3-server";
 import { LocalHttpApi, routesOf } from "./services/http-api";
 import { LocalSecrets } from "./services/secrets";
 import { LocalSns } from "./services/sns";
@@ -131,6 +133,8 @@ export class LocalStack implements LocalStateMachines {
    * through it, so the approval-callback handler's real `SFNClient` talks to it.
    */
   endpoint?: StepFunctionsEndpoint;
+  /** A local S3 (s3rver), started the first time a Distributed Map reads or writes S3. */
+  private s3?: Promise<LocalS3>;
   /** The stack's HTTP APIs on 127.0.0.1, when its plan has routes. */
   httpApi?: LocalHttpApi;
   /** The functions HTTP requests invoke; replaced by cold ones when an execution starts. */
@@ -377,7 +381,7 @@ export class LocalStack implements LocalStateMachines {
       }
     }
     const clock = options.parentClock ?? options.clock ?? new VirtualClock();
-    const { services, taskHandler, tokens } = this.executionServices(definition, {
+    const { services, taskHandler, tokens, itemReader, resultWriter } = this.executionServices(definition, {
       stateMachineArn,
       executionRoleArn: executionRoleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(stateMachine)}`, "global"),
       authorized,
@@ -392,6 +396,8 @@ export class LocalStack implements LocalStateMachines {
         : buildArn(this.naming.context, "states", `execution:${stateMachine}:${executionName}`);
     const execution = startExecution(definition as unknown as StateMachineDefinition, options.input, {
       taskHandler,
+      itemReader,
+      resultWriter,
       clock,
       newTaskToken: () => tokens.issue(),
       onTaskToken: (token, request) => tokens.waiting(token, request.stateName),
@@ -451,7 +457,7 @@ export class LocalStack implements LocalStateMachines {
   private executionServices(
     definition: AslStateMachine,
     options: { stateMachineArn: string; executionRoleArn: string; authorized: boolean; responder?: TaskTokenResponder; approver?: ApprovalDecision; clock: Clock; externalAnswers?: boolean },
-  ): { services: LocalServices; taskHandler: TaskHandler; tokens: TaskTokens } {
+  ): { services: LocalServices; taskHandler: TaskHandler; tokens: TaskTokens; itemReader: ItemReaderHandler; resultWriter: ResultWriterHandler } {
     const tokens = new TaskTokens(this.taskTokens);
     const notifications = new NotificationLog(this.naming);
     const lambda = new LocalLambda(this.naming, (name) => this.clientsFor(name, notifications), options.authorized ? this.authorizer : undefined);
@@ -471,7 +477,34 @@ export class LocalStack implements LocalStateMachines {
       responding: [],
       clock: options.clock,
     };
-    return { services, taskHandler: localTaskHandler(definition, services), tokens };
+    const principal = options.executionRoleArn;
+    const authorize = async (action: string, resource: string, error: string) => {
+      if (!options.authorized) return;
+      const decision = await this.authorizer.authorize({ principal, action, resource });
+      if (!decision.allowed) throw Object.assign(new Error(`${decision.message} (Service: S3, Status Code: 403, Error Code: AccessDenied)`), { name: error });
+    };
+    const s3Arn = (bucket: unknown, key?: unknown) => `arn:${this.naming.context.partition}:s3:::${String(bucket)}${key === undefined ? "" : `/${String(key)}`}`;
+    const itemReader: ItemReaderHandler = async (request) => {
+      const { Bucket, Key } = request.arguments;
+      if (request.resource.endsWith(":listObjectsV2")) await authorize("s3:ListBucket", s3Arn(Bucket), "States.ItemReaderFailed");
+      else await authorize("s3:GetObject", s3Arn(Bucket, Key), "States.ItemReaderFailed");
+      return s3ItemReader((await this.localS3()).s3)(request);
+    };
+    const resultWriter: ResultWriterHandler = async (request) => {
+      const { Bucket, Prefix } = request.arguments;
+      await authorize("s3:PutObject", s3Arn(Bucket, `${Prefix === undefined ? "" : `${String(Prefix)}/`}${request.mapRunArn.split(":").pop()}/manifest.json`), "States.ResultWriterFailed");
+      return s3ResultWriter((await this.localS3()).s3)(request);
+    };
+    return { services, taskHandler: localTaskHandler(definition, services), tokens, itemReader, resultWriter };
+  }
+
+  /**
+   * The stack's local S3 (s3rver on 127.0.0.1), started on first use: what a Distributed Map's ItemReader reads and
+   * its ResultWriter writes. Tests and scenarios put their objects there.
+   */
+  localS3(): Promise<LocalS3> {
+    this.s3 ??= startLocalS3();
+    return this.s3;
   }
 
   /**
@@ -485,7 +518,7 @@ export class LocalStack implements LocalStateMachines {
    */
   engineOptionsFor(machine: { arn: string; roleArn: string }, definition: AslStateMachine, clock: Clock = new RealClock()): Partial<ExecutionOptions> {
     const planned = this.authorizer.index.stateMachines.get(machine.arn);
-    const { services, taskHandler, tokens } = this.executionServices(definition, {
+    const { services, taskHandler, tokens, itemReader, resultWriter } = this.executionServices(definition, {
       stateMachineArn: machine.arn,
       executionRoleArn: planned?.roleArn ?? machine.roleArn,
       authorized: planned !== undefined,
@@ -494,6 +527,8 @@ export class LocalStack implements LocalStateMachines {
     });
     return {
       clock,
+      itemReader,
+      resultWriter,
       taskHandler: async (request) => {
         const result = await taskHandler(request);
         if (services.problem) throw services.problem;
@@ -513,6 +548,7 @@ export class LocalStack implements LocalStateMachines {
   /** Stops the local databases and HTTP APIs (this stack's and its producer's); the process can then exit. Safe to call twice. */
   async stop(): Promise<void> {
     await this.endpoint?.stop();
+    await (await this.s3?.catch(() => undefined))?.stop();
     await this.httpApi?.stop();
     await this.dynamodb.stop();
     await this.producer?.stop();

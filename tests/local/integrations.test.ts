@@ -1,3 +1,4 @@
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { expect } from "chai";
 import type { AslStateMachine, Json } from "../../infra/definition/asl";
@@ -304,5 +305,60 @@ describe("LocalStack.runDefinition, authorized as a role of the plan", () => {
   it("refuses to run an ad-hoc definition with no execution role, naming the state machine", async () => {
     const error = await rejectionOf(stack.runDefinition(caught("arn:aws:states:::sns:publish", {}), { input: {}, stateMachine: "nobody" }));
     expect(error.message).to.include("plan registers no state machine nobody");
+  });
+});
+
+describe("LocalStack: a Distributed Map over the local S3", () => {
+  let stack: LocalStack;
+  before(async () => {
+    stack = await LocalStack.start({ stack: "dev", plans });
+    const { s3 } = await stack.localS3();
+    await s3.send(new CreateBucketCommand({ Bucket: "orders" }));
+    await s3.send(new PutObjectCommand({ Bucket: "orders", Key: "in/orders.csv", Body: "id,amount\no-1,10\no-2,25\no-3,40\n" }));
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  /** Sums each batch of CSV rows with a Pass State; results go to s3://orders/results/. */
+  const definition = {
+    StartAt: "Sum",
+    States: {
+      Sum: {
+        Type: "Map",
+        ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" }, Parameters: { Bucket: "orders", Key: "in/orders.csv" } },
+        ItemBatcher: { MaxItemsPerBatch: 2 },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+          StartAt: "Count",
+          States: { Count: { Type: "Pass", Parameters: { "rows.$": "States.ArrayLength($.Items)", "ids.$": "$.Items[*].id" }, End: true } },
+        },
+        ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "orders", Prefix: "results" } },
+        End: true,
+      },
+    },
+  } as unknown as AslStateMachine;
+
+  it("reads the items from S3, runs each batch as a child execution, and writes the results to S3", async () => {
+    const report = await stack.runDefinition(definition, { input: {}, executionRoleArn: null });
+    expect(report.status, report.cause).to.equal("SUCCEEDED");
+    const { ResultWriterDetails } = report.output as { ResultWriterDetails: { Bucket: string; Key: string } };
+    expect(ResultWriterDetails.Bucket).to.equal("orders");
+    const { s3 } = await stack.localS3();
+    const manifest = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: "orders", Key: ResultWriterDetails.Key }))).Body!.transformToString());
+    const [succeeded] = manifest.ResultFiles.SUCCEEDED as { Key: string }[];
+    const results = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: "orders", Key: succeeded.Key }))).Body!.transformToString()) as { Output: string }[];
+    expect(results.map((r) => JSON.parse(r.Output))).to.have.deep.members([
+      { rows: 2, ids: ["o-1", "o-2"] },
+      { rows: 1, ids: ["o-3"] },
+    ]);
+    expect(report.history.map((e) => e.type)).to.include.members(["MapRunStarted", "MapRunSucceeded"]);
+  });
+
+  it("authorizes the read as the execution role: a role without s3:GetObject fails the Map with States.ItemReaderFailed", async () => {
+    const role = stack.authorizer.index.stateMachines.get(stack.naming.stateMachineArn("credit-approval"))!.roleArn;
+    const report = await stack.runDefinition(definition, { input: {}, executionRoleArn: role });
+    expect(report).to.deep.include({ status: "FAILED", error: "States.ItemReaderFailed" });
+    expect(report.cause).to.include("s3:GetObject").and.include("arn:aws:s3:::orders/in/orders.csv");
   });
 });
