@@ -1,4 +1,4 @@
-import "../local/polyfills";
+import "./polyfills";
 import { isDeepStrictEqual } from "node:util";
 import { type RunOptions, StateMachine, type StateMachineDefinition as AnchorDefinition } from "aws-local-stepfunctions";
 import { startExecution } from "../engine";

@@ -1,5 +1,5 @@
 /**
- * Runtime features the local interpreter needs that Node.js 20 lacks. Import this module before
+ * Runtime features the bench's anchor interpreter needs that Node.js 20 lacks. Import this module before
  * `aws-local-stepfunctions`: version 3.0.0 calls `Promise.withResolvers` (Node.js 22+) in every Task state, and
  * the project supports Node.js >= 20.19.
  *
