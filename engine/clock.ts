@@ -130,11 +130,10 @@ export class VirtualClock implements Clock {
   track<T>(work: Promise<T>): Promise<T> {
     this.busy++;
     for (const timer of this.timers) this.arm(timer);
-    const done = () => {
-      this.busy--;
-      this.check();
-    };
-    work.then(done, done);
+    work.then(
+      () => this.idle(),
+      () => this.idle(),
+    );
     return work;
   }
 
@@ -152,6 +151,12 @@ export class VirtualClock implements Clock {
     };
     work.then(done, done);
     return work;
+  }
+
+  /** A tracked activity ended. */
+  private idle(): void {
+    this.busy--;
+    this.check();
   }
 
   /** Pending timers, for tests. */

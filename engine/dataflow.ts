@@ -17,17 +17,16 @@ import type { Json, JsonObject, State } from "./types";
 /** The largest payload Step Functions accepts, in bytes (256 KiB). */
 export const MAX_PAYLOAD_BYTES = 262144;
 
-/** What a State's exit reports, shared by every copy of the State's data: the variables it assigned. */
-export interface StateExit {
-  assigned?: Record<string, Json>;
-}
-
 /**
  * One State's processing: its name, definition, raw input, and the context object it sees (built only when read:
  * by a `$$` path, a JSONata `$states.context`, a Task or a Map).
  */
 export class StateData implements PathEnvironment {
   private built?: JsonObject;
+  /** The State's first data, which its copies (a retry, a catch, a Choice rule) share. */
+  readonly origin: StateData;
+  /** The variables the State assigned, for its exit event (kept on {@link origin}). */
+  assigned?: Record<string, Json>;
 
   constructor(
     readonly frame: Frame,
@@ -43,8 +42,10 @@ export class StateData implements PathEnvironment {
     readonly retryCount = 0,
     /** `$$.Task.Token`, for a `.waitForTaskToken` Task. */
     readonly token?: string,
-    readonly exit?: StateExit,
-  ) {}
+    origin?: StateData,
+  ) {
+    this.origin = origin ?? this;
+  }
 
   /** The context object as this State sees it. */
   get context(): JsonObject {
@@ -58,7 +59,7 @@ export class StateData implements PathEnvironment {
 
   /** A copy with some fields changed (the context object is rebuilt when it would differ). */
   with(changes: { frame?: Frame; state?: State; retryCount?: number; token?: string }): StateData {
-    const copy = new StateData(changes.frame ?? this.frame, this.name, changes.state ?? this.state, this.input, this.enteredEventId, this.enteredTime, changes.retryCount ?? this.retryCount, changes.token ?? this.token, this.exit);
+    const copy = new StateData(changes.frame ?? this.frame, this.name, changes.state ?? this.state, this.input, this.enteredEventId, this.enteredTime, changes.retryCount ?? this.retryCount, changes.token ?? this.token, this.origin);
     if (copy.frame === this.frame && copy.retryCount === this.retryCount && copy.token === this.token) copy.built = this.built;
     return copy;
   }
@@ -262,9 +263,7 @@ export function finishPath(data: StateData, result: Json, options: FinishOptions
     assigned = template(data, "Assign", fields.Assign as Json, over) as Record<string, Json>;
   }
   const resultPath = "ResultPath" in fields ? (fields.ResultPath as string | null) : "$";
-  output = options.hasResult || options.errorOutput !== undefined
-    ? applyResultPath(data.input, resultPath, options.errorOutput ?? selected, () => `${statePrefix(data)} Unable to apply ResultPath '${resultPath}' to input '${compact(data.input)}'`)
-    : result;
+  output = options.hasResult || options.errorOutput !== undefined ? resultPathOf(data, resultPath, options.errorOutput ?? selected) : result;
   if (!options.catcher) {
     const path = state.OutputPath;
     if (path === null) output = {};
@@ -273,10 +272,23 @@ export function finishPath(data: StateData, result: Json, options: FinishOptions
   return finished(data, output, assigned);
 }
 
+/** ResultPath over the State's input; its failure's Cause names the State, the path and the input. */
+function resultPathOf(data: StateData, resultPath: string | null, result: Json): Json {
+  try {
+    return applyResultPath(data.input, resultPath, result);
+  } catch (error) {
+    if (error instanceof StatesError && error.error === STATES_ERRORS.ResultPathMatchFailure) {
+      throw new StatesError(STATES_ERRORS.ResultPathMatchFailure, `${statePrefix(data)} Unable to apply ResultPath '${resultPath}' to input '${compact(data.input)}'`);
+    }
+    throw error;
+  }
+}
+
 function finished(data: StateData, output: Json, assigned: Record<string, Json> | undefined): Finished {
   if (assigned) {
     data.frame.variables.assign(assigned);
-    if (data.exit) data.exit.assigned = { ...(data.exit.assigned ?? {}), ...assigned };
+    const origin = data.origin;
+    origin.assigned = { ...(origin.assigned ?? {}), ...assigned };
   }
   checkSize(data, output, "output");
   return assigned ? { output, assigned } : { output };

@@ -64,11 +64,9 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 class ExecutionRun implements Run {
-  readonly executionArn: string;
   readonly startDate: Date;
   readonly history: History;
   readonly clock: Clock;
-  readonly contextBase: { Execution: JsonObject; StateMachine: JsonObject };
   readonly region: string;
   readonly partition: string;
   readonly account: string;
@@ -82,6 +80,9 @@ class ExecutionRun implements Run {
   private readonly answered = new Set<string>();
   private readonly timedOut = new Set<string>();
   private readonly lane = { last: 0 };
+  private readonly input: Json;
+  /** The execution's name, ARN and context object base, made when first read (a random name costs a UUID). */
+  private identity?: { executionArn: string; contextBase: { Execution: JsonObject; StateMachine: JsonObject } };
 
   constructor(
     private readonly definition: StateMachineDefinition,
@@ -91,19 +92,36 @@ class ExecutionRun implements Run {
     const context: ExecutionContext = options.context ?? {};
     this.clock = options.clock === "real" ? new RealClock() : options.clock === undefined || options.clock === "virtual" ? new VirtualClock() : options.clock;
     this.type = context.type ?? "STANDARD";
-    const smName = context.stateMachineName ?? (context.stateMachineArn ? context.stateMachineArn.split(":")[6] : "local");
-    const arnParts = (context.stateMachineArn ?? context.executionArn ?? "").split(":");
+    const arnParts = context.stateMachineArn || context.executionArn ? (context.stateMachineArn ?? context.executionArn ?? "").split(":") : [];
     this.partition = context.partition ?? (arnParts[1] || "aws");
     this.region = context.region ?? (arnParts[3] || "us-east-1");
     this.account = context.account ?? (arnParts[4] || "123456789012");
+    this.startDate = new Date(this.clock.now());
+    this.input = input;
+    this.history = new History(this.clock, this.type === "EXPRESS" ? Infinity : (options.maxEvents ?? MAX_HISTORY_EVENTS), options.onEvent);
+    this.result = this.execute(input);
+  }
+
+
+  get executionArn(): string {
+    return (this.identity ??= this.identify()).executionArn;
+  }
+
+  /** `Execution` and `StateMachine` of the context object. */
+  get contextBase(): { Execution: JsonObject; StateMachine: JsonObject } {
+    return (this.identity ??= this.identify()).contextBase;
+  }
+
+  private identify(): NonNullable<ExecutionRun["identity"]> {
+    const context: ExecutionContext = this.options.context ?? {};
+    const smName = context.stateMachineName ?? (context.stateMachineArn ? context.stateMachineArn.split(":")[6] : "local");
     const name = context.name ?? (context.executionArn ? context.executionArn.split(":").pop()! : randomUUID());
     const prefix = `arn:${this.partition}:states:${this.region}:${this.account}`;
-    this.executionArn = context.executionArn ?? `${prefix}:${this.type === "EXPRESS" ? "express" : "execution"}:${smName}:${name}${this.type === "EXPRESS" ? `:${randomUUID()}` : ""}`;
-    this.startDate = new Date(this.clock.now());
-    this.contextBase = {
+    const executionArn = context.executionArn ?? `${prefix}:${this.type === "EXPRESS" ? "express" : "execution"}:${smName}:${name}${this.type === "EXPRESS" ? `:${randomUUID()}` : ""}`;
+    const contextBase = {
       Execution: {
-        Id: this.executionArn,
-        Input: input,
+        Id: executionArn,
+        Input: this.input,
         Name: name,
         ...(context.roleArn ? { RoleArn: context.roleArn } : {}),
         StartTime: this.startDate.toISOString(),
@@ -111,10 +129,8 @@ class ExecutionRun implements Run {
       },
       StateMachine: { Id: context.stateMachineArn ?? `${prefix}:stateMachine:${smName}`, Name: smName },
     };
-    this.history = new History(this.clock, this.type === "EXPRESS" ? Infinity : (options.maxEvents ?? MAX_HISTORY_EVENTS), options.onEvent);
-    this.result = this.execute(input);
+    return { executionArn, contextBase };
   }
-
 
   private async execute(input: Json): Promise<ExecutionResult> {
     const context = this.options.context ?? {};
@@ -212,10 +228,8 @@ class ExecutionRun implements Run {
       if (!state) throw new StatesError(STATES_ERRORS.Runtime, `The state '${name}' does not exist in the state machine.`);
       const types = EVENT_TYPES[state.Type] ?? { entered: `${state.Type}StateEntered`, exited: `${state.Type}StateExited`, aborted: `${state.Type}StateAborted` };
       const enteredTime = this.clock.now();
-      const input = data;
-      const enteredEventId = history.add(lane, (text) => ({ type: types.entered, stateEnteredEventDetails: { name, input: text(input), inputDetails: { truncated: false } } }));
-      const exit: NonNullable<StateData["exit"]> = {};
-      const stateData = new StateData(frame, name, state, data, enteredEventId, enteredTime, 0, undefined, exit);
+      const enteredEventId = history.entered(lane, types.entered, name, data);
+      const stateData = new StateData(frame, name, state, data, enteredEventId, enteredTime);
       // Any later State's input is the output before it, checked as it was produced.
       if (first) checkSize(stateData, data, "input");
       let outcome: StateOutcome;
@@ -233,16 +247,7 @@ class ExecutionRun implements Run {
         throw thrown;
       }
       const output = outcome.output;
-      const assigned = exit.assigned;
-      history.add(lane, (text) => ({
-        type: types.exited,
-        stateExitedEventDetails: {
-          name,
-          output: text(output),
-          outputDetails: { truncated: false },
-          ...(assigned ? { assignedVariables: Object.fromEntries(Object.entries(assigned).map(([key, value]) => [key, JSON.stringify(value)])), assignedVariablesDetails: { truncated: false } } : {}),
-        },
-      }));
+      history.exited(lane, types.exited, name, output, stateData.assigned);
       // A catcher's Next is followed even from a State with `End: true`.
       if (outcome.next === undefined || (state.End === true && !outcome.caught)) return output;
       next = outcome.next;
@@ -354,19 +359,48 @@ export function startExecution(definition: StateMachineDefinition | string, inpu
   if (!parsed || typeof parsed.StartAt !== "string" || typeof parsed.States !== "object") {
     throw new StatesError(STATES_ERRORS.Runtime, "The definition needs StartAt and States.");
   }
-  const run = new ExecutionRun(parsed, input, options);
-  return {
-    executionArn: run.executionArn,
-    startDate: run.startDate,
-    get status() {
-      return run.status;
-    },
-    result: run.result,
-    history: () => run.history.events,
-    stop: (error, cause) => run.stop(error, cause),
-    sendTaskSuccess: (token, output) => run.sendTaskSuccess(token, output),
-    sendTaskFailure: (token, error, cause) => run.sendTaskFailure(token, error, cause),
-    sendTaskHeartbeat: (token) => run.sendTaskHeartbeat(token),
-    pendingTaskTokens: () => run.pendingTaskTokens(),
-  };
+  return new ExecutionHandle(new ExecutionRun(parsed, input, options));
+}
+
+/** The handle `startExecution` returns (methods on a class: nothing is made per execution but the handle). */
+class ExecutionHandle implements Execution {
+  readonly startDate: Date;
+  readonly result: Promise<ExecutionResult>;
+
+  constructor(private readonly run: ExecutionRun) {
+    this.startDate = run.startDate;
+    this.result = run.result;
+  }
+
+  get executionArn(): string {
+    return this.run.executionArn;
+  }
+
+  get status(): ExecutionStatus {
+    return this.run.status;
+  }
+
+  history(): HistoryEvent[] {
+    return this.run.history.events;
+  }
+
+  stop(error?: string, cause?: string): void {
+    this.run.stop(error, cause);
+  }
+
+  sendTaskSuccess(token: string, output: Json): void {
+    this.run.sendTaskSuccess(token, output);
+  }
+
+  sendTaskFailure(token: string, error?: string, cause?: string): void {
+    this.run.sendTaskFailure(token, error, cause);
+  }
+
+  sendTaskHeartbeat(token: string): void {
+    this.run.sendTaskHeartbeat(token);
+  }
+
+  pendingTaskTokens(): string[] {
+    return this.run.pendingTaskTokens();
+  }
 }

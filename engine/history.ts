@@ -23,10 +23,26 @@ export type EventBody = Omit<HistoryEvent, "id" | "previousEventId" | "timestamp
 /** Builds an event's body when the history is read; `text` gives a payload's JSON text (memoized). */
 export type LazyBody = (text: (value: unknown) => string) => EventBody;
 
-interface EventRecord {
-  previousEventId: number;
-  time: number;
-  body: EventBody | LazyBody;
+/** How a record's event is built: from its body, or (without any closure) a State's entry or exit. */
+const enum Kind {
+  Body,
+  Entered,
+  Exited,
+}
+
+/** One recorded event, before it is built. */
+class EventRecord {
+  constructor(
+    readonly previousEventId: number,
+    readonly time: number,
+    readonly kind: Kind,
+    readonly body: EventBody | LazyBody | undefined,
+    /** For a State's entry or exit: the event type, the State's name, its input or output, what it assigned. */
+    readonly type: string,
+    readonly name: string,
+    readonly value: unknown,
+    readonly assigned: Record<string, unknown> | undefined,
+  ) {}
 }
 
 /** Records an execution's history, enforcing the event limit of a Standard execution. */
@@ -57,13 +73,27 @@ export class History {
    * @throws StatesError `States.Runtime` once the history is full (the final event is still recorded).
    */
   add(lane: Lane, body: EventBody | LazyBody, final = false): number {
+    return this.push(lane, final, Kind.Body, body, "", "", undefined, undefined);
+  }
+
+  /** Appends a `…StateEntered` event: `type`, the State's name and its input. @returns the event's id. */
+  entered(lane: Lane, type: string, name: string, input: unknown): number {
+    return this.push(lane, false, Kind.Entered, undefined, type, name, input, undefined);
+  }
+
+  /** Appends a `…StateExited` event: `type`, the State's name, its output and the variables it assigned. */
+  exited(lane: Lane, type: string, name: string, output: unknown, assigned: Record<string, unknown> | undefined): number {
+    return this.push(lane, false, Kind.Exited, undefined, type, name, output, assigned);
+  }
+
+  private push(lane: Lane, final: boolean, kind: Kind, body: EventBody | LazyBody | undefined, type: string, name: string, value: unknown, assigned: Record<string, unknown> | undefined): number {
     const records = this.records;
     if (!final && records.length >= this.maxEvents - 1) {
       this.limitReached = true;
       throw new StatesError(STATES_ERRORS.Runtime, `The execution reached the maximum number of history events (${this.maxEvents}).`);
     }
     const id = records.length + 1;
-    records.push({ previousEventId: lane.last, time: this.clock.now(), body });
+    records.push(new EventRecord(lane.last, this.clock.now(), kind, body, type, name, value, assigned));
     lane.last = id;
     if (this.onEvent) this.onEvent(this.events[id - 1]);
     return id;
@@ -74,12 +104,32 @@ export class History {
     const { records, built } = this;
     for (let index = built.length; index < records.length; index++) {
       const record = records[index];
-      const body = typeof record.body === "function" ? record.body(this.text) : record.body;
+      const body = this.bodyOf(record);
       built.push({ id: index + 1, previousEventId: record.previousEventId, timestamp: new Date(record.time), ...body } as HistoryEvent);
       // Built: its payloads are free to go.
       records[index] = EMPTY;
     }
     return built;
+  }
+
+  private bodyOf(record: EventRecord): EventBody {
+    const { body, name, value, assigned } = record;
+    switch (record.kind) {
+      case Kind.Entered:
+        return { type: record.type, stateEnteredEventDetails: { name, input: this.text(value), inputDetails: { truncated: false } } };
+      case Kind.Exited:
+        return {
+          type: record.type,
+          stateExitedEventDetails: {
+            name,
+            output: this.text(value),
+            outputDetails: { truncated: false },
+            ...(assigned ? { assignedVariables: Object.fromEntries(Object.entries(assigned).map(([key, item]) => [key, JSON.stringify(item)])), assignedVariablesDetails: { truncated: false } } : {}),
+          },
+        };
+      default:
+        return typeof body === "function" ? body((item) => this.text(item)) : body!;
+    }
   }
 
   /** How many events were recorded. */
@@ -92,16 +142,16 @@ export class History {
     return this.limitReached;
   }
 
-  private readonly text = (value: unknown): string => {
+  private text(value: unknown): string {
     if (value !== this.lastValue || this.lastText === "") {
       this.lastValue = value;
       this.lastText = JSON.stringify(value ?? null);
     }
     return this.lastText;
-  };
+  }
 }
 
-const EMPTY: EventRecord = { previousEventId: 0, time: 0, body: { type: "" } };
+const EMPTY = new EventRecord(0, 0, Kind.Body, undefined, "", "", undefined, undefined);
 
 /** A JSON payload as the history holds it: the JSON text. */
 export function payload(value: unknown): { text: string; details: { truncated: boolean } } {

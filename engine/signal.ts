@@ -15,7 +15,8 @@ export class Stop {
   private isAborted = false;
   private reasonValue: unknown;
   private reasonOf?: () => unknown;
-  private listeners?: Set<() => void>;
+  /** Listeners by registration, `undefined` once removed (few per Stop, and most are removed). */
+  private listeners?: ((() => void) | undefined)[];
   private controller?: AbortController;
 
   /** Whether it was aborted. */
@@ -45,7 +46,7 @@ export class Stop {
     const listeners = this.listeners;
     if (!listeners) return;
     this.listeners = undefined;
-    for (const listener of listeners) listener();
+    for (const listener of listeners) listener?.();
   }
 
   /**
@@ -54,12 +55,14 @@ export class Stop {
    */
   listen(listener: () => void): Unlisten {
     if (this.isAborted) return NOTHING;
-    const listeners = (this.listeners ??= new Set());
-    // A listener may be added twice (the same function): wrap it so each registration is its own.
-    const entry = () => listener();
-    listeners.add(entry);
+    const listeners = (this.listeners ??= []);
+    const index = listeners.length;
+    listeners.push(listener);
     return () => {
-      listeners.delete(entry);
+      if (listeners[index] !== listener) return;
+      listeners[index] = undefined;
+      // Trailing removals shrink the list, so a long-lived Stop does not grow with every child that came and went.
+      while (listeners.length > 0 && listeners[listeners.length - 1] === undefined) listeners.pop();
     };
   }
 

@@ -184,17 +184,19 @@ export function evaluateTemplate(template: Json, data: Json, env: PathEnvironmen
 
 /** Evaluates the value of one `.$` field: a path or an intrinsic function. */
 export function evaluateExpression(value: string, data: Json, env: PathEnvironment, key: string, describe: (key: string, path: string) => string): Json {
-  const resolve = (path: string): Json => {
-    try {
-      return readPath(path, data, env);
-    } catch (error) {
-      if (error instanceof PathNotFound) throw new StatesError(STATES_ERRORS.Runtime, describe(key, path));
-      throw error;
-    }
-  };
-  if (isIntrinsic(value)) return evaluateIntrinsic(value, resolve);
+  if (isIntrinsic(value)) return evaluateIntrinsic(value, (path) => resolveIn(path, data, env, key, describe));
   if (!isPath(value)) throw new StatesError(STATES_ERRORS.Runtime, `The value '${value}' of the field '${key}' is neither a JSONPath nor an intrinsic function`);
-  return resolve(value);
+  return resolveIn(value, data, env, key, describe);
+}
+
+/** Reads the path of a `.$` field (or of an intrinsic's argument). @throws StatesError `States.Runtime` when it selects nothing. */
+function resolveIn(path: string, data: Json, env: PathEnvironment, key: string, describe: (key: string, path: string) => string): Json {
+  try {
+    return readPath(path, data, env);
+  } catch (error) {
+    if (error instanceof PathNotFound) throw new StatesError(STATES_ERRORS.Runtime, describe(key, path));
+    throw error;
+  }
 }
 
 /**
@@ -202,14 +204,13 @@ export function evaluateExpression(value: string, data: Json, env: PathEnvironme
  * keeps the input and discards the result, `$.a.b` sets that field, creating the objects on the way.
  * @throws StatesError `States.ResultPathMatchFailure` when the path runs through a value that is not an object.
  */
-export function applyResultPath(input: Json, resultPath: string | null | undefined, result: Json, describe: () => string): Json {
+export function applyResultPath(input: Json, resultPath: string | null | undefined, result: Json, describe?: () => string): Json {
   if (resultPath === null) return input;
   if (resultPath === undefined || resultPath === "$") return result;
   const parsed = parsePath(resultPath);
   const segments = parsed.root === "data" ? parsed.segments : undefined;
   if (!segments) throw new StatesError(STATES_ERRORS.Runtime, `Invalid ResultPath '${resultPath}': not a reference path`);
-  const fail = () => new StatesError(STATES_ERRORS.ResultPathMatchFailure, describe());
-  if (input === null || typeof input !== "object") throw fail();
+  if (input === null || typeof input !== "object") throw resultPathFailure(resultPath, describe);
   // Copy on write: only the objects along the path are copied; the rest is shared with the input, which no one
   // changes in place.
   const root: Json = Array.isArray(input) ? input.slice() : { ...input };
@@ -218,12 +219,12 @@ export function applyResultPath(input: Json, resultPath: string | null | undefin
     const segment = segments[index];
     const last = index === segments.length - 1;
     if (typeof segment === "number") {
-      if (!Array.isArray(current) || segment < 0 || segment >= current.length) throw fail();
+      if (!Array.isArray(current) || segment < 0 || segment >= current.length) throw resultPathFailure(resultPath, describe);
       if (last) current[segment] = result;
       else current = current[segment] = copied(current[segment]);
       continue;
     }
-    if (current === null || typeof current !== "object" || Array.isArray(current)) throw fail();
+    if (current === null || typeof current !== "object" || Array.isArray(current)) throw resultPathFailure(resultPath, describe);
     const object = current as JsonObject;
     if (last) object[segment] = result;
     else {
@@ -233,6 +234,10 @@ export function applyResultPath(input: Json, resultPath: string | null | undefin
     }
   }
   return root;
+}
+
+function resultPathFailure(resultPath: string, describe: (() => string) | undefined): StatesError {
+  return new StatesError(STATES_ERRORS.ResultPathMatchFailure, describe ? describe() : `Unable to apply ResultPath '${resultPath}'`);
 }
 
 /** A shallow copy of an object or array, to change; any other value as it is. */

@@ -125,22 +125,24 @@ const TYPE_TESTS: Record<string, (value: Json) => boolean> = {
   IsTimestamp: (v) => isTimestamp(v),
 };
 
+/** Reads a rule's path. @throws StatesError `States.Runtime` when it selects nothing. */
+function read(data: StateData, path: string, input: Json): Json {
+  try {
+    return readPath(path, input, pathEnvironment(data));
+  } catch (error) {
+    if (error instanceof PathNotFound) {
+      throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} Invalid path '${path}': The choice state's condition path references an invalid value.`);
+    }
+    throw error;
+  }
+}
+
 /** Evaluates one JSONPath Choice rule (or a nested boolean expression) over the effective input. */
 export function evaluateRule(data: StateData, rule: Rule, input: Json): boolean {
   if (rule.And) return rule.And.every((r) => evaluateRule(data, r, input));
   if (rule.Or) return rule.Or.some((r) => evaluateRule(data, r, input));
   if (rule.Not) return !evaluateRule(data, rule.Not, input);
   const variable = rule.Variable ?? "$";
-  const read = (path: string): Json => {
-    try {
-      return readPath(path, input, pathEnvironment(data));
-    } catch (error) {
-      if (error instanceof PathNotFound) {
-        throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} Invalid path '${path}': The choice state's condition path references an invalid value.`);
-      }
-      throw error;
-    }
-  };
   if ("IsPresent" in rule) {
     let present = true;
     try {
@@ -152,11 +154,11 @@ export function evaluateRule(data: StateData, rule: Rule, input: Json): boolean 
     return present === rule.IsPresent;
   }
   for (const [operator, test] of Object.entries(TYPE_TESTS)) {
-    if (operator in rule) return test(read(variable)) === rule[operator];
+    if (operator in rule) return test(read(data, variable, input)) === rule[operator];
   }
   for (const [operator, compare] of Object.entries(COMPARISONS)) {
-    if (operator in rule) return compare(read(variable), rule[operator] as Json);
-    if (`${operator}Path` in rule) return compare(read(variable), read(rule[`${operator}Path`] as string));
+    if (operator in rule) return compare(read(data, variable, input), rule[operator] as Json);
+    if (`${operator}Path` in rule) return compare(read(data, variable, input), read(data, rule[`${operator}Path`] as string, input));
   }
   throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} A Choice rule has no comparison operator: ${JSON.stringify(rule)}`);
 }

@@ -84,12 +84,14 @@ async function runInline(data: StateData): Promise<Json> {
     (index, inner) => run.history.add(inner.lane, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name, index } }),
     {
       concurrency,
-      frameOf: (index, inner) => ({ ...inner, mapItem: { Index: index, Value: items[index] } }),
-      beforeStart: (index, inner) => {
+      frameOf(index, inner) {
+        return { ...inner, mapItem: { Index: index, Value: items[index] } };
+      },
+      beforeStart(index, inner) {
         run.history.add(inner.lane, { type: "MapIterationStarted", mapIterationStartedEventDetails: { name, index } });
       },
       // In the failed iteration's lane, before the others record their abort (as Step Functions orders them).
-      onFailed: (index, inner) => {
+      onFailed(index, inner) {
         run.history.add(inner.lane, { type: "MapIterationFailed", mapIterationFailedEventDetails: { name, index } });
       },
     },

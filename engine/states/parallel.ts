@@ -56,44 +56,44 @@ export async function runAll(
   const running = new Map<number, Frame>();
   let next = 0;
   const limit = options.concurrency && options.concurrency > 0 ? options.concurrency : count;
-  const worker = async () => {
-    while (next < count && !failure && !frame.signal.aborted) {
-      const index = next++;
-      const base: Frame = { ...frame, lane: { last: frame.lane.last }, variables: frame.variables.inner(), signal: controller, unwound: undefined };
-      const inner = options.frameOf ? options.frameOf(index, base) : base;
-      let reported = false;
-      const report = () => {
-        if (reported || !failure || frame.signal.aborted) return;
-        reported = true;
-        onAborted(index, inner);
-      };
-      inner.unwound = report;
-      options.beforeStart?.(index, inner);
-      running.set(index, inner);
-      try {
-        outputs[index] = await child(inner, index);
-      } catch (thrown) {
-        if (!failure && !frame.signal.aborted) {
-          failure = { failed: true, error: asStatesError(thrown), index };
-          options.onFailed?.(index, inner);
-          controller.abort(failure.error);
-        } else {
-          // Stopped by the sibling's failure: told right after its running State recorded its abort.
-          report();
-        }
-      } finally {
-        running.delete(index);
-      }
-    }
-  };
   const lanes: Frame[] = [];
-  const track = options.beforeStart;
-  options = { ...options, beforeStart: (index, inner) => {
-    lanes.push(inner);
-    track?.(index, inner);
-  } };
+  const workers: Promise<void>[] = [];
+  for (let w = Math.min(limit, count); w > 0; w--) {
+    workers.push(
+      (async () => {
+        while (next < count && !failure && !frame.signal.aborted) {
+          const index = next++;
+          const base: Frame = { ...frame, lane: { last: frame.lane.last }, variables: frame.variables.inner(), signal: controller, unwound: undefined };
+          const inner = options.frameOf ? options.frameOf(index, base) : base;
+          let reported = false;
+          inner.unwound = () => {
+            if (reported || !failure || frame.signal.aborted) return;
+            reported = true;
+            onAborted(index, inner);
+          };
+          lanes.push(inner);
+          options.beforeStart?.(index, inner);
+          running.set(index, inner);
+          try {
+            outputs[index] = await child(inner, index);
+          } catch (thrown) {
+            if (!failure && !frame.signal.aborted) {
+              failure = { failed: true, error: asStatesError(thrown), index };
+              options.onFailed?.(index, inner);
+              controller.abort(failure.error);
+            } else {
+              // Stopped by the sibling's failure: told right after its running State recorded its abort.
+              inner.unwound();
+            }
+          } finally {
+            running.delete(index);
+          }
+        }
+      })(),
+    );
+  }
   try {
-    await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+    await Promise.all(workers);
     // The State's next event follows the last event of its branches or iterations.
     frame.lane.last = Math.max(frame.lane.last, ...lanes.map((inner) => inner.lane.last));
   } finally {

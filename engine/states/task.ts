@@ -114,10 +114,12 @@ async function attempt(data: StateData): Promise<Json> {
         get signal() {
           return controller.signal;
         },
-        submitted: (output) => {
+        submitted(output) {
           if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
         },
-        idle: (work) => (isTracking(run.clock) ? run.clock.release(work) : work),
+        idle(work) {
+          return isTracking(run.clock) ? run.clock.release(work) : work;
+        },
       };
       if (token) run.options.onTaskToken?.(token, taskRequest);
       const called = handler(taskRequest);
