@@ -176,37 +176,35 @@ function parseCommand(argv: string[], root?: string) {
 const TERMINAL = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"]);
 
 /**
- * Follows an execution's history until it ends: pages through GetExecutionHistory with `nextToken`, prints each new
- * event's line, polls again after `pollMs`.
+ * Follows an execution's history until it ends. Each poll reads only what is new: GetExecutionHistory newest first
+ * (`reverseOrder`), page by page with `nextToken`, until it reaches an event already printed; then prints the new
+ * events oldest first and polls again after `pollMs`. Each event is named by the State of its own branch or
+ * iteration (the `previousEventId` chain), so a failure inside a Parallel names its own State.
  * @returns the execution, described once it ended.
  */
 async function follow_(client: SFNClient, executionArn: string, io: CommandOutput, pollMs: number): Promise<DescribeExecutionCommandOutput> {
   let lastId = 0;
-  let state = "";
+  /** The State each event seen belongs to (until that State exits). */
+  const stateOf = new Map<number, string | undefined>();
   for (;;) {
-    let ended = false;
+    const fresh: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-      for (const event of page.events ?? []) {
-        if ((event.id ?? 0) <= lastId) continue;
-        lastId = event.id ?? lastId;
-        const line = eventLine(event, state);
-        if (event.stateEnteredEventDetails) state = event.stateEnteredEventDetails.name ?? state;
-        if (line) io.out(line);
-        if (TERMINAL.has(event.type ?? "")) ended = true;
-      }
-      nextToken = page.nextToken;
+      const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 100, reverseOrder: true }));
+      const events = page.events ?? [];
+      fresh.push(...events.filter((event) => (event.id ?? 0) > lastId));
+      nextToken = events.some((event) => (event.id ?? 0) <= lastId) ? undefined : page.nextToken;
     } while (nextToken);
-    if (ended) break;
-    const described = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== "RUNNING" && described.status !== "PENDING_REDRIVE") {
-      // Ended between the two calls: one more pass prints its last events.
-      if (lastId > 0 && !ended) {
-        ended = true;
-        continue;
-      }
+    let ended = false;
+    for (const event of fresh.sort((x, y) => (x.id ?? 0) - (y.id ?? 0))) {
+      lastId = event.id ?? lastId;
+      const state = event.stateEnteredEventDetails?.name ?? stateOf.get(event.previousEventId ?? 0) ?? "";
+      stateOf.set(event.id ?? 0, event.stateExitedEventDetails ? undefined : state);
+      const line = eventLine(event, state);
+      if (line) io.out(line);
+      if (TERMINAL.has(event.type ?? "")) ended = true;
     }
+    if (ended) break;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   return client.send(new DescribeExecutionCommand({ executionArn }));

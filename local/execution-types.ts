@@ -68,6 +68,8 @@ export interface TaskCall {
   principal?: string;
   /** The execution's clock (a `.sync` child execution runs on it). */
   clock?: Clock;
+  /** Records the Task's `TaskSubmitted` event (a `.sync` call, once the job it waits for has started). */
+  submitted?: (output: Json) => void;
 }
 
 /** One row of the local integration table. */
@@ -106,6 +108,8 @@ export interface LocalStartRequest {
   approver?: ApprovalDecision;
   /** The parent execution's clock, which the child runs on: the Task waiting for it lets that clock jump. */
   clock?: Clock;
+  /** Told when the child has started (its ARN and start date), before it runs. */
+  onStarted?: (started: { executionArn: string; startDate: Date }) => void;
 }
 
 /** Runs the state machines a workflow may start; {@link LocalStack} is one. */

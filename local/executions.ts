@@ -96,7 +96,9 @@ export const startExecutionSync: LocalIntegration = {
       approver: services.approver,
     };
     // The child runs on the parent's clock (see LocalStack.runDefinition's `parentClock`).
-    const report = await stateMachines.startExecution({ ...request, clock: call.clock });
+    // TaskSubmitted carries StartExecution's response, as Step Functions records it for a `.sync` Task.
+    const onStarted = ({ executionArn, startDate }: { executionArn: string; startDate: Date }) => call.submitted?.({ ExecutionArn: executionArn, StartDate: startDate.getTime() });
+    const report = await stateMachines.startExecution({ ...request, clock: call.clock, onStarted });
     services.children?.push(report);
     const described = describeExecution(request, report, report.startDate.getTime(), report.stopDate.getTime());
     if (report.status !== "SUCCEEDED") throw new TaskFailure("States.TaskFailed", JSON.stringify(described));

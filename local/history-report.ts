@@ -93,13 +93,12 @@ function readAt(value: Json, path: string | null | undefined): Json | undefined 
 export function readHistory(definition: AslStateMachine, events: readonly HistoryEvent[]): HistoryReport {
   const states = new Map(walkStates(definition).map((visited) => [visited.name, visited]));
   const byId = new Map(events.map((event) => [event.id, event]));
-  /** The State each event belongs to: its lane's last `…StateEntered`, until that State exits. */
-  const stateOf = new Map<number, string | undefined>();
   const report: HistoryReport = { path: [], retries: [], caught: [], waits: [], taskTokens: [] };
-  const enteredAt = new Map<string, { time: number; step: PathStep }>();
-  const attempts = new Map<string, number[]>();
-  const lastFailure = new Map<string, { error?: string; cause?: string; time: number }>();
-  const submitted = new Set<string>();
+  // One visit per `…StateEntered` event (keyed by its id): concurrent Map iterations enter the same State at once,
+  // so what happens in a State is kept per visit, never per name.
+  /** The visit each event belongs to, until its State exits. */
+  const visitOf = new Map<number, number | undefined>();
+  const visits = new Map<number, { name: string; time: number; step: PathStep; attempts: number[]; failure?: { error?: string; cause?: string; time: number }; submitted?: boolean }>();
 
   const iterationIndex = (event: HistoryEvent, map: string): number => {
     for (let id = event.previousEventId; id > 0; ) {
@@ -111,10 +110,25 @@ export function readHistory(definition: AslStateMachine, events: readonly Histor
     return 0;
   };
 
+  /** The visit of the Parallel or Map a closing event (`…StateSucceeded`, `…StateFailed`) ends: the matching `…StateStarted`. */
+  const openedBy = (event: HistoryEvent, kind: "Parallel" | "Map"): number | undefined => {
+    let depth = 0;
+    for (let id = event.previousEventId; id > 0; ) {
+      const previous = byId.get(id);
+      if (!previous) break;
+      if (previous.type === `${kind}StateSucceeded` || previous.type === `${kind}StateFailed`) depth++;
+      else if (previous.type === `${kind}StateStarted`) {
+        if (depth === 0) return visitOf.get(previous.id);
+        depth--;
+      }
+      id = previous.previousEventId;
+    }
+    return undefined;
+  };
+
   for (const event of events) {
     const entered = event.stateEnteredEventDetails;
     const exited = event.stateExitedEventDetails;
-    const inherited = event.previousEventId > 0 ? stateOf.get(event.previousEventId) : undefined;
     if (entered) {
       const visited = states.get(entered.name);
       const type = (visited?.state.Type ?? event.type.replace(/StateEntered$/, "")) as AslState["Type"];
@@ -130,70 +144,64 @@ export function readHistory(definition: AslStateMachine, events: readonly Histor
         }
       }
       report.path.push(step);
-      enteredAt.set(entered.name, { time: event.timestamp.getTime(), step });
-      attempts.set(entered.name, []);
-      lastFailure.delete(entered.name);
-      stateOf.set(event.id, entered.name);
+      visits.set(event.id, { name: entered.name, time: event.timestamp.getTime(), step, attempts: [] });
+      visitOf.set(event.id, event.id);
       continue;
     }
-    let state = exited ? exited.name : inherited;
-    // A Parallel's or Map's closing events follow the last event of its branches or iterations.
-    const closing = /^(Parallel|Map)State(Succeeded|Failed)$|^MapIterationFailed$/.exec(event.type);
-    if (closing) {
-      const previous = byId.get(event.previousEventId);
-      state ??= previous?.stateExitedEventDetails?.name ?? previous?.stateEnteredEventDetails?.name ?? previous?.mapIterationSucceededEventDetails?.name ?? previous?.mapIterationAbortedEventDetails?.name ?? previous?.mapIterationFailedEventDetails?.name;
+    const closing = /^(Parallel|Map)State(Succeeded|Failed)$/.exec(event.type);
+    let visitId = closing ? openedBy(event, closing[1] as "Parallel" | "Map") : visitOf.get(event.previousEventId);
+    if (exited && (visitId === undefined || visits.get(visitId)?.name !== exited.name)) {
+      // An exit that follows another lane's event (the last iteration of a Map, say): the nearest visit of that State.
+      visitId = undefined;
+      for (let id = event.previousEventId; id > 0 && visitId === undefined; id = byId.get(id)?.previousEventId ?? 0) {
+        const candidate = visitOf.get(id) ?? (byId.get(id)?.stateEnteredEventDetails ? id : undefined);
+        if (candidate !== undefined && visits.get(candidate)?.name === exited.name) visitId = candidate;
+      }
     }
-    if (closing && state) {
-      const kind = event.type.startsWith("Parallel") ? "Parallel" : "Map";
-      let current: string | undefined = state;
-      while (current && states.get(current)?.state.Type !== kind) current = states.get(current)?.enclosing.at(-1);
-      if (current) state = current;
-    }
-    stateOf.set(event.id, exited ? undefined : state);
-    if (!state) continue;
+    visitOf.set(event.id, exited ? undefined : visitId);
+    const visit = visitId === undefined ? undefined : visits.get(visitId);
+    if (!visit) continue;
+    const state = visit.name;
     const definition = states.get(state)?.state;
-    const since = enteredAt.get(state);
     const failure = failureOf(event);
     if (FAILURES.has(event.type)) {
-      lastFailure.set(state, { ...(failure ?? lastFailure.get(state) ?? {}), time: event.timestamp.getTime() });
-      if (submitted.has(state) && failure) {
+      visit.failure = { ...(failure ?? visit.failure ?? {}), time: event.timestamp.getTime() };
+      if (visit.submitted && failure) {
         report.taskTokens.push({ state, outcome: "failure", error: failure.error ?? "", cause: failure.cause ?? "" });
-        submitted.delete(state);
+        visit.submitted = false;
       }
-    } else if (SCHEDULED.has(event.type) && lastFailure.has(state) && definition) {
-      const failed = lastFailure.get(state)!;
+    } else if (SCHEDULED.has(event.type) && visit.failure && definition) {
+      const failed = visit.failure;
       const retriers = (definition.Retry ?? []) as Retrier[];
       const index = retriers.findIndex((r) => errorMatches(r.ErrorEquals ?? [], failed.error ?? ""));
       if (index >= 0) {
-        const counts = attempts.get(state) ?? [];
-        counts[index] = (counts[index] ?? 0) + 1;
-        attempts.set(state, counts);
+        visit.attempts[index] = (visit.attempts[index] ?? 0) + 1;
         const retrier = retriers[index];
         report.retries.push({
           state,
-          attempt: counts[index],
+          attempt: visit.attempts[index],
           maxAttempts: retrier.MaxAttempts ?? 3,
           error: failed.error ?? "",
           errorEquals: retrier.ErrorEquals,
-          definedIntervalMs: retryDelayMs({ ...retrier, JitterStrategy: "NONE" }, counts[index]),
+          definedIntervalMs: retryDelayMs({ ...retrier, JitterStrategy: "NONE" }, visit.attempts[index]),
           waitedMs: event.timestamp.getTime() - failed.time,
         });
       }
-      lastFailure.delete(state);
+      visit.failure = undefined;
     } else if (event.type === "TaskSubmitted" && definition?.Resource && String(definition.Resource).endsWith(".waitForTaskToken")) {
-      submitted.add(state);
-    } else if (event.type === "TaskSucceeded" && submitted.has(state)) {
+      visit.submitted = true;
+    } else if (event.type === "TaskSucceeded" && visit.submitted) {
       const output = event.taskSucceededEventDetails?.output;
       report.taskTokens.push({ state, outcome: "success", output: output === undefined ? null : (JSON.parse(output) as Json) });
-      submitted.delete(state);
+      visit.submitted = false;
     }
-    if (exited && since) {
-      since.step.seconds = (event.timestamp.getTime() - since.time) / 1000;
+    if (exited) {
+      visit.step.seconds = (event.timestamp.getTime() - visit.time) / 1000;
       if (definition?.Type === "Wait") {
         const field = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].find((f) => definition[f] !== undefined)!;
-        report.waits.push({ state, defined: `${field}: ${typeof definition[field] === "string" ? definition[field] : JSON.stringify(definition[field])}`, waitedSeconds: since.step.seconds });
+        report.waits.push({ state, defined: `${field}: ${typeof definition[field] === "string" ? definition[field] : JSON.stringify(definition[field])}`, waitedSeconds: visit.step.seconds });
       }
-      const failed = lastFailure.get(state);
+      const failed = visit.failure;
       if (failed && definition) {
         // The State failed and still exited: a Catcher took the error. The Catcher is the first whose ErrorEquals
         // matches the error and whose Next is the State entered next (or whose ResultPath holds the error output).
@@ -214,7 +222,7 @@ export function readHistory(definition: AslStateMachine, events: readonly Histor
         }
         catcher ??= catchers.find((c) => next === undefined || c.Next === next);
         if (catcher) report.caught.push({ state, error: error ?? "(unknown)", errorEquals: catcher.ErrorEquals, next: catcher.Next });
-        lastFailure.delete(state);
+        visit.failure = undefined;
       }
     }
   }

@@ -325,6 +325,7 @@ export function localTaskHandler(definition: AslStateMachine, services: LocalSer
         roleArn: credentialsRole(request.stateName, request.credentials),
         principal: services.caller?.executionRoleArn,
         clock: services.clock,
+        submitted: request.submitted,
       };
       return parsed.pattern === ".waitForTaskToken" ? await sendForTaskToken(call, integration, services) : await integration.run(call, services);
     } catch (error) {

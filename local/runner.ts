@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { type Clock, type ExecutionOptions, type ExecutionResult, type HistoryEvent, type ItemReaderHandler, RealClock, type ResultWriterHandler, startExecution, type StateMachineDefinition, type TaskHandler, VirtualClock } from "../engine";
+import { STATES_ERRORS, StatesError, type Clock, type ExecutionOptions, type ExecutionResult, type HistoryEvent, type ItemReaderHandler, RealClock, type ResultWriterHandler, startExecution, type StateMachineDefinition, type TaskHandler, VirtualClock } from "../engine";
 import type { AslStateMachine, Json } from "../infra/definition/asl";
 import { buildArn, executionArn, unqualifiedStateMachineArn } from "../infra/iam/arn";
 import { producerStackOf, readStackFile, type StackConfig } from "../infra/config";
@@ -64,6 +64,8 @@ export interface DefinitionRunOptions {
    * jumps for the child's Waits as it would for the parent's own.
    */
   parentClock?: Clock;
+  /** Told when the execution has started (its ARN and start date), before it runs. */
+  onStarted?: (started: { executionArn: string; startDate: Date }) => void;
   /**
    * The role the execution runs with. @default the role of `stateMachine` in the stack's plan. `null` runs an
    * ad-hoc definition (one the stack does not deploy) with no authorization at all: only for tests of the
@@ -305,7 +307,7 @@ export class LocalStack implements LocalStateMachines {
     // `states:StateMachineQualifier`.
     const { stateMachineArn, qualifier } = unqualifiedStateMachineArn(request.stateMachineArn);
     const own = this.config.workflows.find((workflow) => this.naming.stateMachineArn(workflow) === stateMachineArn);
-    const options = { input: request.input, approver: request.approver, executionName: request.name, parentClock: request.clock };
+    const options = { input: request.input, approver: request.approver, executionName: request.name, parentClock: request.clock, onStarted: request.onStarted };
     const stateMachineCalls = (principal: string): IamCall[] => [
       { principal, action: "states:StartExecution", resource: stateMachineArn, ...(qualifier ? { context: { "states:StateMachineQualifier": [qualifier] } } : {}) },
       ...withServiceKeyCalls(this.authorizer.index, { principal, action: "states:DescribeExecution", resource: executionArn(stateMachineArn, request.name ?? "local") }),
@@ -414,6 +416,7 @@ export class LocalStack implements LocalStateMachines {
       },
     });
     tokens.bind(execution);
+    options.onStarted?.({ executionArn, startDate: execution.startDate });
     services.stop = () => execution.stop("Local.RunProblem", services.problem?.message);
     const release = (options.parentClock as { release?: <T>(work: Promise<T>) => Promise<T> } | undefined)?.release;
     const result = (await (release ? release.call(options.parentClock, execution.result) : execution.result)) as ExecutionResult;
@@ -510,7 +513,8 @@ export class LocalStack implements LocalStateMachines {
   /**
    * The engine options of an execution the local Step Functions endpoint starts for one of the stack's machines:
    * its Tasks served by the stack's local services and authorized as the machine's execution role from the plan,
-   * its tokens answered by whoever calls SendTaskSuccess (no responder), on the endpoint's clock.
+   * its tokens answered by whoever calls SendTaskSuccess (no responder), on the endpoint's clock. A problem of the
+   * local run fails the execution with `States.Runtime`.
    * @param machine the machine's identity (name, ARN, role).
    * @param definition the machine's rendered definition.
    * @param clock the endpoint's clock. @default real time
@@ -529,10 +533,16 @@ export class LocalStack implements LocalStateMachines {
       clock,
       itemReader,
       resultWriter,
+      // A problem of the local run (no local integration, a task token nothing can answer) is no workflow error:
+      // it fails the execution as States.Runtime, which no Retry or Catch takes, and a client of the endpoint reads
+      // it in DescribeExecution.
       taskHandler: async (request) => {
-        const result = await taskHandler(request);
-        if (services.problem) throw services.problem;
-        return result;
+        try {
+          return await taskHandler(request);
+        } catch (error) {
+          if (error instanceof LocalRunError) throw new StatesError(STATES_ERRORS.Runtime, `A problem of the local run: ${error.message}`);
+          throw error;
+        }
       },
       newTaskToken: () => tokens.issue(),
       onTaskToken: (token, request) => tokens.waiting(token, request.stateName),

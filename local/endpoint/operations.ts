@@ -301,6 +301,9 @@ export class StepFunctionsRegistry {
       stateMachineAliasArn: record.stateMachineAliasArn,
       stateMachineVersionArn: record.stateMachineVersionArn,
       redriveCount: 0,
+      // The local endpoint serves no RedriveExecution: no execution is redrivable here.
+      redriveStatus: "NOT_REDRIVABLE",
+      redriveStatusReason: status === "RUNNING" || status === "SUCCEEDED" ? `Execution is ${status} and cannot be redriven` : "The local Step Functions endpoint does not redrive executions",
     };
   }
 

@@ -40,6 +40,7 @@ describe("npm run exec (cli/exec.ts)", () => {
       executionOptions: () => ({
         taskHandler: async (request) => {
           await new Promise((resolve) => setTimeout(resolve, 60));
+          if ((request.input as { fail?: boolean }).fail) throw Object.assign(new Error("no tables"), { name: "Backup.Failed" });
           return { limit: (request.input as { amount: number }).amount * 2 };
         },
       }),
@@ -49,7 +50,23 @@ describe("npm run exec (cli/exec.ts)", () => {
           roleArn: ROLE,
           definition: { StartAt: "Score", States: { Score: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { "amount.$": "$.amount" }, ResultPath: "$.score", Next: "Approved" }, Approved: { Type: "Succeed" } } },
         },
-        { name: "statecraft-dev-backup-orchestration", roleArn: ROLE, definition: { StartAt: "Boom", States: { Boom: { Type: "Fail", Error: "Backup.Failed", Cause: "no tables" } } } },
+        {
+          name: "statecraft-dev-backup-orchestration",
+          roleArn: ROLE,
+          definition: {
+            StartAt: "Back up",
+            States: {
+              "Back up": {
+                Type: "Parallel",
+                Branches: [
+                  { StartAt: "Quick", States: { Quick: { Type: "Pass", Next: "Quicker" }, Quicker: { Type: "Pass", End: true } } },
+                  { StartAt: "Slow table", States: { "Slow table": { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { fail: true }, End: true } } },
+                ],
+                End: true,
+              },
+            },
+          },
+        },
         { name: "statecraft-dev-order-events", roleArn: ROLE, type: "EXPRESS", definition: { StartAt: "Store", States: { Store: { Type: "Pass", Result: { stored: true }, End: true } } } },
       ],
     });
@@ -71,6 +88,8 @@ describe("npm run exec (cli/exec.ts)", () => {
     const result = await execute("--stack", "dev", "backup-orchestration", "--input", inputFile("{}"), "--endpoint", endpoint.url, "--follow");
     expect(result.status).to.equal(1);
     expect(result.out.some((line) => /failed {5}\(execution\) {2}ExecutionFailed {2}Backup\.Failed: no tables$/.test(line))).to.equal(true);
+    // The Task's failure names its own State, though the other branch entered a State after it.
+    expect(result.out.some((line) => /failed {5}Slow table {2}TaskFailed {2}Backup\.Failed: no tables$/.test(line)), result.out.join("\n")).to.equal(true);
     expect(result.out.slice(-3)).to.deep.equal(["status FAILED", "error Backup.Failed", "cause no tables"]);
   });
 

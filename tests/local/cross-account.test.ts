@@ -70,6 +70,12 @@ describe("local cross-account runs (consumer stack calling prod's shared credit-
     expect(report.invocations.map((i) => i.function)).to.deep.equal(["collect-application"]);
     const [child] = report.children;
     expect(child.executionArn).to.equal(`arn:aws:states:eu-west-1:${PROD}:execution:statecraft-prod-credit-approval:loan-2025-0001`);
+    // The parent's history: the .sync Task is submitted with StartExecution's response, then succeeds.
+    const entered = report.history.findIndex((e) => e.stateEnteredEventDetails?.name === "Run shared credit approval");
+    const exited = report.history.findIndex((e) => e.stateExitedEventDetails?.name === "Run shared credit approval");
+    const task = report.history.slice(entered + 1, exited);
+    expect(task.map((e) => e.type)).to.deep.equal(["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"]);
+    expect(JSON.parse(task[2].taskSubmittedEventDetails!.output)).to.deep.equal({ ExecutionArn: child.executionArn, StartDate: child.startDate.getTime() });
     expect(child.invocations.map((i) => i.function)).to.include.members(["credit-limit", "verify-identity", "verify-address", "bureau-score"]);
     expect(child.assumedRoles).to.deep.equal([
       {

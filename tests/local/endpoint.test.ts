@@ -220,6 +220,8 @@ describe("the local Step Functions endpoint (through @aws-sdk/client-sfn)", () =
       const described = await ended(client, executionArn!);
       expect(described).to.include({ status: "FAILED", error: "Custom.Boom", cause: "it broke" });
       expect(described.output).to.equal(undefined);
+      // No RedriveExecution is served locally, and DescribeExecution says so.
+      expect(described).to.include({ redriveCount: 0, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: "The local Step Functions endpoint does not redrive executions" });
     });
 
     it("returns a running execution again for the same name and input, and refuses the name with another input or once ended", async () => {

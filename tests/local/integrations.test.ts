@@ -2,6 +2,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from "@aws-sd
 import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { expect } from "chai";
 import type { AslStateMachine, Json } from "../../infra/definition/asl";
+import { startExecution } from "../../engine";
 import { INTEGRATIONS } from "../../infra/iam/catalog";
 import { LocalRunError } from "../../local/errors";
 import { plans } from "./plans";
@@ -360,5 +361,37 @@ describe("LocalStack: a Distributed Map over the local S3", () => {
     const report = await stack.runDefinition(definition, { input: {}, executionRoleArn: role });
     expect(report).to.deep.include({ status: "FAILED", error: "States.ItemReaderFailed" });
     expect(report.cause).to.include("s3:GetObject").and.include("arn:aws:s3:::orders/in/orders.csv");
+  });
+});
+
+describe("LocalStack.engineOptionsFor (executions the local endpoint starts)", () => {
+  let stack: LocalStack;
+  before(async () => {
+    stack = await LocalStack.start({ stack: "dev", plans });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it("fails the execution with States.Runtime for a problem of the local run, which no Retry or Catch takes", async () => {
+    const definition = {
+      StartAt: "Put",
+      States: {
+        Put: {
+          Type: "Task",
+          Resource: "arn:aws:states:::dynamodb:putItem",
+          Parameters: "not an object",
+          Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }],
+          Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }],
+          End: true,
+        },
+        Caught: { Type: "Succeed" },
+      },
+    } as unknown as AslStateMachine;
+    const arn = stack.naming.stateMachineArn("credit-approval");
+    const options = stack.engineOptionsFor({ arn, roleArn: "unused" }, definition);
+    const result = await startExecution(definition as never, {}, options).result;
+    expect(result).to.deep.include({ status: "FAILED", error: "States.Runtime" });
+    expect(result.cause).to.match(/^A problem of the local run: State "Put": the arn:aws:states:::dynamodb:putItem integration needs Parameters that are a JSON object/);
   });
 });
