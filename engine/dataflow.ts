@@ -149,13 +149,7 @@ export function template(data: StateData, field: string, body: Json, over: Json)
 
 /** The `$states` binding of a JSONata State. */
 export function statesBinding(data: StateData, extra: { result?: Json; errorOutput?: Json } = {}): StatesBinding {
-  return {
-    input: data.input,
-    get context() {
-      return data.context;
-    },
-    ...extra,
-  };
+  return { input: data.input, context: data.context, ...extra };
 }
 
 /**

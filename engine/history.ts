@@ -33,6 +33,8 @@ const enum Kind {
 /** One recorded event, before it is built. */
 class EventRecord {
   constructor(
+    /** The record before it (a list linked backwards: a record only points to older ones). */
+    readonly before: EventRecord | undefined,
     readonly previousEventId: number,
     readonly time: number,
     readonly kind: Kind,
@@ -47,7 +49,10 @@ class EventRecord {
 
 /** Records an execution's history, enforcing the event limit of a Standard execution. */
 export class History {
-  private readonly records: EventRecord[] = [];
+  /** The last record not yet built into {@link built}. */
+  private last: EventRecord | undefined = undefined;
+  /** How many events were recorded. */
+  private count = 0;
   private readonly built: HistoryEvent[] = [];
   private limitReached = false;
   /** The last payload turned into text, and its text: a State's output is the next State's input. */
@@ -87,13 +92,12 @@ export class History {
   }
 
   private push(lane: Lane, final: boolean, kind: Kind, body: EventBody | LazyBody | undefined, type: string, name: string, value: unknown, assigned: Record<string, unknown> | undefined): number {
-    const records = this.records;
-    if (!final && records.length >= this.maxEvents - 1) {
+    if (!final && this.count >= this.maxEvents - 1) {
       this.limitReached = true;
       throw new StatesError(STATES_ERRORS.Runtime, `The execution reached the maximum number of history events (${this.maxEvents}).`);
     }
-    const id = records.length + 1;
-    records.push(new EventRecord(lane.last, this.clock.now(), kind, body, type, name, value, assigned));
+    const id = ++this.count;
+    this.last = new EventRecord(this.last, lane.last, this.clock.now(), kind, body, type, name, value, assigned);
     lane.last = id;
     if (this.onEvent) this.onEvent(this.events[id - 1]);
     return id;
@@ -101,13 +105,16 @@ export class History {
 
   /** The events so far, oldest first: the same array (and event objects) on every read, grown by each read. */
   get events(): HistoryEvent[] {
-    const { records, built } = this;
-    for (let index = built.length; index < records.length; index++) {
-      const record = records[index];
+    const { built } = this;
+    if (built.length === this.count) return built;
+    const pending: EventRecord[] = [];
+    for (let record = this.last; record; record = record.before) pending.push(record);
+    // Built: the records (and their payloads) are free to go.
+    this.last = undefined;
+    for (let index = pending.length - 1; index >= 0; index--) {
+      const record = pending[index];
       const body = this.bodyOf(record);
-      built.push({ id: index + 1, previousEventId: record.previousEventId, timestamp: new Date(record.time), ...body } as HistoryEvent);
-      // Built: its payloads are free to go.
-      records[index] = EMPTY;
+      built.push({ id: built.length + 1, previousEventId: record.previousEventId, timestamp: new Date(record.time), ...body } as HistoryEvent);
     }
     return built;
   }
@@ -134,7 +141,7 @@ export class History {
 
   /** How many events were recorded. */
   get length(): number {
-    return this.records.length;
+    return this.count;
   }
 
   /** Whether the execution failed for a full history. */
@@ -151,7 +158,6 @@ export class History {
   }
 }
 
-const EMPTY = new EventRecord(0, 0, Kind.Body, undefined, "", "", undefined, undefined);
 
 /** A JSON payload as the history holds it: the JSON text. */
 export function payload(value: unknown): { text: string; details: { truncated: boolean } } {

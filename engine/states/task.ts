@@ -2,6 +2,7 @@ import { STATES_ERRORS, StatesError } from "../errors";
 import { checkSize, effectiveInput, jsonataField, readField, requestOf, type StateData, template } from "../dataflow";
 import { isTracking, sleepOn } from "../clock";
 import { payload } from "../history";
+import type { Stop } from "../signal";
 import type { Json, JsonObject, TaskRequest } from "../types";
 import { asStatesError } from "./errors";
 import { type Frame, languageOf, type StateOutcome } from "./frame";
@@ -99,28 +100,9 @@ async function attempt(data: StateData): Promise<Json> {
       answer?.catch(() => undefined);
       const handler = run.options.taskHandler;
       if (!handler) throw new StatesError(STATES_ERRORS.TaskFailed, `No task handler serves the resource ${resource}.`);
-      const taskRequest: TaskRequest = {
-        stateName: name,
-        resource,
-        input: request,
-        ...(token ? { taskToken: token } : {}),
-        ...(credentials ? { credentials } : {}),
-        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-        ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
-        // Built, and a real AbortSignal made, only for a handler that reads them.
-        get context() {
-          return data.context;
-        },
-        get signal() {
-          return controller.signal;
-        },
-        submitted(output) {
-          if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
-        },
-        idle(work) {
-          return isTracking(run.clock) ? run.clock.release(work) : work;
-        },
-      };
+      const taskRequest = new Request(data, controller, request, token, credentials, timeoutSeconds, heartbeatSeconds, (output) => {
+        if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
+      }, (work) => (isTracking(run.clock) ? run.clock.release(work) : work));
       if (token) run.options.onTaskToken?.(token, taskRequest);
       const called = handler(taskRequest);
       // The clock holds still while the handler works, and no longer than the Task lasts (a handler that never
@@ -157,9 +139,59 @@ async function attempt(data: StateData): Promise<Json> {
     throw failure;
   } finally {
     unlink();
-    controller.abort(() => new StatesError("States.Aborted", "the Task ended"), true);
+    controller.abort(TASK_ENDED);
   }
 }
+
+/**
+ * A Task's request. Its context object is built, and its real `AbortSignal` made, only when the handler reads them:
+ * getters on the class, not on each request (an object literal's getters would give every request a hidden class
+ * of its own, which holds the whole execution until a full garbage collection).
+ */
+class Request implements TaskRequest {
+  readonly stateName: string;
+  readonly resource: string;
+  declare readonly taskToken?: string;
+  declare readonly credentials?: JsonObject;
+  declare readonly timeoutSeconds?: number;
+  declare readonly heartbeatSeconds?: number;
+  readonly #data: StateData;
+  readonly #stop: Stop;
+
+  constructor(
+    data: StateData,
+    stop: Stop,
+    readonly input: Json,
+    token: string | undefined,
+    credentials: JsonObject | undefined,
+    timeoutSeconds: number | undefined,
+    heartbeatSeconds: number | undefined,
+    readonly submitted: (output: Json) => void,
+    /** Lets a virtual clock jump while the handler only waits for `work` (a function: handlers pass it on alone). */
+    readonly idle: TaskRequest["idle"],
+  ) {
+    this.stateName = data.name;
+    this.resource = String(data.state.Resource);
+    const optional = this as { -readonly [K in keyof Request]: Request[K] };
+    if (token) optional.taskToken = token;
+    if (credentials) optional.credentials = credentials;
+    if (timeoutSeconds !== undefined) optional.timeoutSeconds = timeoutSeconds;
+    if (heartbeatSeconds !== undefined) optional.heartbeatSeconds = heartbeatSeconds;
+    this.#data = data;
+    this.#stop = stop;
+  }
+
+  get context(): JsonObject {
+    return this.#data.context;
+  }
+
+  get signal(): AbortSignal {
+    return this.#stop.signal;
+  }
+}
+
+/** Why a Task's signal aborts once the Task has ended (one error for all: its stack would cost each Task). */
+const TASK_ENDED = new StatesError("States.Aborted", "the Task ended");
 
 function lower(kind: string): string {
   return kind === "LambdaFunction" ? "lambdaFunction" : kind === "Activity" ? "activity" : "task";
