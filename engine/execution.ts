@@ -8,7 +8,7 @@ import { Variables } from "./query/variables";
 import { runChoice } from "./states/choice";
 import { asStatesError } from "./states/errors";
 import { runFail } from "./states/fail";
-import type { Frame, Run, StateOutcome } from "./states/frame";
+import { type Frame, newFrame, type Run, type StateOutcome } from "./states/frame";
 import { runMap } from "./states/map";
 import { runParallel } from "./states/parallel";
 import { runPass } from "./states/pass";
@@ -144,13 +144,7 @@ class ExecutionRun implements Run {
         ...(context.stateMachineVersionArn ? { stateMachineVersionArn: context.stateMachineVersionArn } : {}),
       },
     }));
-    const frame: Frame = {
-      run: this,
-      lane: this.lane,
-      variables: new Variables(),
-      queryLanguage: this.definition.QueryLanguage ?? "JSONPath",
-      signal: this.stopped,
-    };
+    const frame = newFrame(this, this.lane, new Variables(), this.definition.QueryLanguage ?? "JSONPath", this.stopped);
     const timeout = this.definition.TimeoutSeconds;
     let timer: Stop | undefined;
     if (typeof timeout === "number" && timeout > 0) {

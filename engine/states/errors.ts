@@ -66,6 +66,20 @@ export function errorOutput(error: StatesError): JsonObject {
 /** Any thrown value as a StatesError: a handler's error keeps its `name` (the Error) and `message` (the Cause). */
 export function asStatesError(thrown: unknown): StatesError {
   if (thrown instanceof StatesError) return thrown;
-  if (thrown instanceof Error) return new StatesError(thrown.name || "Error", thrown.message);
-  return new StatesError(STATES_ERRORS.TaskFailed, String(thrown));
+  if (thrown instanceof Error) return withoutStack(thrown.name || "Error", thrown.message);
+  return withoutStack(STATES_ERRORS.TaskFailed, String(thrown));
+}
+
+/**
+ * A StatesError standing for another failure (a handler's error, which has its own stack): made without capturing
+ * a stack of its own, which costs microseconds under deep async chains (a retried Task pays it on every failure).
+ */
+function withoutStack(error: string, cause: string): StatesError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new StatesError(error, cause);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

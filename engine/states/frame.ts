@@ -47,6 +47,14 @@ export interface Frame {
   unwound?: () => void;
 }
 
+/**
+ * A frame, every one made here with the same fields in the same order (one hidden class: the engine reads frames
+ * on every State).
+ */
+export function newFrame(run: Run, lane: Lane, variables: Variables, queryLanguage: QueryLanguage, signal: Stop, mapItem?: Frame["mapItem"]): Frame {
+  return { run, lane, variables, queryLanguage, mapItem, signal, unwound: undefined };
+}
+
 /** What a State yields: its output, and the next State (none for a terminal State). */
 export interface StateOutcome {
   output: Json;

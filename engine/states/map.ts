@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { STATES_ERRORS, StatesError } from "../errors";
 import { effectiveInput, jsonataField, readField, type StateData, statePrefix, template } from "../dataflow";
 import type { ExecutionResult, Json, JsonObject, StateMachineDefinition } from "../types";
-import { type Frame, languageOf, type StateOutcome } from "./frame";
+import { languageOf, newFrame, type StateOutcome } from "./frame";
 import { runAll } from "./parallel";
 import { withRetryAndCatch } from "./retry-catch";
 
@@ -52,7 +52,7 @@ async function iterationInput(data: StateData, effective: Json, item: Json, inde
   const { state, frame } = data;
   const selector = state.ItemSelector ?? state.Parameters;
   if (selector === undefined) return item;
-  const itemFrame: Frame = { ...frame, mapItem: { Index: index, Value: item } };
+  const itemFrame = newFrame(frame.run, frame.lane, frame.variables, frame.queryLanguage, frame.signal, { Index: index, Value: item });
   const itemData = data.with({ frame: itemFrame });
   if (languageOf(frame, state) === "JSONata") return jsonataField(itemData, "ItemSelector", selector);
   return template(itemData, "ItemSelector", selector, effective);
@@ -84,8 +84,8 @@ async function runInline(data: StateData): Promise<Json> {
     (index, inner) => run.history.add(inner.lane, { type: "MapIterationAborted", mapIterationAbortedEventDetails: { name, index } }),
     {
       concurrency,
-      frameOf(index, inner) {
-        return { ...inner, mapItem: { Index: index, Value: items[index] } };
+      mapItemOf(index) {
+        return { Index: index, Value: items[index] };
       },
       beforeStart(index, inner) {
         run.history.add(inner.lane, { type: "MapIterationStarted", mapIterationStartedEventDetails: { name, index } });

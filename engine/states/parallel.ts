@@ -1,7 +1,7 @@
 import { effectiveInput, requestOf, type StateData } from "../dataflow";
 import type { Json, StateMachineDefinition } from "../types";
 import { asStatesError } from "./errors";
-import type { Frame, StateOutcome } from "./frame";
+import { type Frame, newFrame, type StateOutcome } from "./frame";
 import { withRetryAndCatch } from "./retry-catch";
 
 /**
@@ -44,7 +44,8 @@ export async function runAll(
   onAborted: (index: number, inner: Frame) => void,
   options: {
     concurrency?: number;
-    frameOf?: (index: number, base: Frame) => Frame;
+    /** `$$.Map.Item` of child `index`, for a Map's iteration. */
+    mapItemOf?: (index: number) => Frame["mapItem"];
     beforeStart?: (index: number, inner: Frame) => void;
     /** Told of the first child to fail, before the others are stopped (for MapIterationFailed). */
     onFailed?: (index: number, inner: Frame) => void;
@@ -63,8 +64,7 @@ export async function runAll(
       (async () => {
         while (next < count && !failure && !frame.signal.aborted) {
           const index = next++;
-          const base: Frame = { ...frame, lane: { last: frame.lane.last }, variables: frame.variables.inner(), signal: controller, unwound: undefined };
-          const inner = options.frameOf ? options.frameOf(index, base) : base;
+          const inner = newFrame(frame.run, { last: frame.lane.last }, frame.variables.inner(), frame.queryLanguage, controller, options.mapItemOf ? options.mapItemOf(index) : frame.mapItem);
           let reported = false;
           inner.unwound = () => {
             if (reported || !failure || frame.signal.aborted) return;
