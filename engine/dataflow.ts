@@ -196,9 +196,9 @@ export function effectiveInput(data: StateData): Json {
 
 /**
  * The Task's, Map's or Parallel's request: JSONPath `Parameters` over the effective input (or the effective input
- * itself); JSONata `Arguments` (or the State's input).
+ * itself), synchronously; JSONata `Arguments` (or the State's input), a promise when there are Arguments.
  */
-export async function requestOf(data: StateData, effective: Json): Promise<Json> {
+export function requestOf(data: StateData, effective: Json): Json | Promise<Json> {
   if (languageOf(data.frame, data.state) === "JSONata") {
     return data.state.Arguments === undefined ? data.input : jsonataField(data, "Arguments", data.state.Arguments);
   }

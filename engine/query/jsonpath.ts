@@ -172,14 +172,66 @@ export function evaluateTemplate(template: Json, data: Json, env: PathEnvironmen
   if (Array.isArray(template)) return template.map((item) => evaluateTemplate(item, data, env, describe));
   if (template === null || typeof template !== "object") return template;
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(template)) {
-    if (key.endsWith(".$") && typeof value === "string") {
-      out[key.slice(0, -2)] = evaluateExpression(value, data, env, key, describe);
-    } else {
-      out[key] = evaluateTemplate(value, data, env, describe);
+  for (const field of fieldsOf(template)) {
+    const { key, value } = field;
+    switch (field.kind) {
+      case FieldKind.Path:
+        out[field.name] = resolveIn(value as string, data, env, key, describe);
+        break;
+      case FieldKind.Expression:
+        out[field.name] = evaluateExpression(value as string, data, env, key, describe);
+        break;
+      default:
+        out[key] = evaluateTemplate(value, data, env, describe);
     }
   }
   return out;
+}
+
+const enum FieldKind {
+  /** A `.$` field holding a path. */
+  Path,
+  /** A `.$` field holding an intrinsic function (or something that is neither, which fails when evaluated). */
+  Expression,
+  /** Any other field: copied, its own templates evaluated. */
+  Value,
+}
+
+/** One field of a template, read once: its key, its value, and for a `.$` field the output name and kind. */
+interface TemplateField {
+  key: string;
+  value: Json;
+  name: string;
+  kind: FieldKind;
+}
+
+/** Templates' fields as read once (templates come from definitions), checked against the template on each use. */
+const FIELDS = new WeakMap<object, TemplateField[]>();
+
+function fieldsOf(template: JsonObject): TemplateField[] {
+  const cached = FIELDS.get(template);
+  if (cached && unchanged(template, cached)) return cached;
+  const fields: TemplateField[] = [];
+  for (const key in template) {
+    if (!Object.prototype.hasOwnProperty.call(template, key)) continue;
+    const value = template[key];
+    if (key.endsWith(".$") && typeof value === "string") {
+      fields.push({ key, value, name: key.slice(0, -2), kind: isPath(value) && !isIntrinsic(value) ? FieldKind.Path : FieldKind.Expression });
+    } else {
+      fields.push({ key, value, name: key, kind: FieldKind.Value });
+    }
+  }
+  FIELDS.set(template, fields);
+  return fields;
+}
+
+/** Whether a template still has the fields read from it (a caller may change a definition between executions). */
+function unchanged(template: JsonObject, fields: TemplateField[]): boolean {
+  let count = 0;
+  for (const key in template) if (Object.prototype.hasOwnProperty.call(template, key)) count++;
+  if (count !== fields.length) return false;
+  for (const field of fields) if (template[field.key] !== field.value || !Object.prototype.hasOwnProperty.call(template, field.key)) return false;
+  return true;
 }
 
 /** Evaluates the value of one `.$` field: a path or an intrinsic function. */

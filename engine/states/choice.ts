@@ -125,6 +125,10 @@ const TYPE_TESTS: Record<string, (value: Json) => boolean> = {
   IsTimestamp: (v) => isTimestamp(v),
 };
 
+/** The type tests and comparisons in the order rules are matched against them, listed once. */
+const TYPE_TEST_LIST = Object.entries(TYPE_TESTS);
+const COMPARISON_LIST = Object.entries(COMPARISONS).map(([operator, compare]) => [operator, `${operator}Path`, compare] as const);
+
 /** Reads a rule's path. @throws StatesError `States.Runtime` when it selects nothing. */
 function read(data: StateData, path: string, input: Json): Json {
   try {
@@ -153,12 +157,12 @@ export function evaluateRule(data: StateData, rule: Rule, input: Json): boolean 
     }
     return present === rule.IsPresent;
   }
-  for (const [operator, test] of Object.entries(TYPE_TESTS)) {
+  for (const [operator, test] of TYPE_TEST_LIST) {
     if (operator in rule) return test(read(data, variable, input)) === rule[operator];
   }
-  for (const [operator, compare] of Object.entries(COMPARISONS)) {
+  for (const [operator, operatorPath, compare] of COMPARISON_LIST) {
     if (operator in rule) return compare(read(data, variable, input), rule[operator] as Json);
-    if (`${operator}Path` in rule) return compare(read(data, variable, input), read(data, rule[`${operator}Path`] as string, input));
+    if (operatorPath in rule) return compare(read(data, variable, input), read(data, rule[operatorPath] as string, input));
   }
   throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} A Choice rule has no comparison operator: ${JSON.stringify(rule)}`);
 }

@@ -5,6 +5,9 @@ import type { Json } from "../types";
 import { asStatesError, type Catcher, errorMatches, errorOutput, type Retrier, retryDelayMs } from "./errors";
 import type { StateOutcome } from "./frame";
 
+/** The finish of a successful attempt (one object for all). */
+const HAS_RESULT = { hasResult: true } as const;
+
 /**
  * Runs the work of a Task, Parallel or Map State under its `Retry` and `Catch`:
  * - a failure is matched against the Retriers in order; the first match retries after its interval (on the
@@ -27,7 +30,8 @@ export async function withRetryAndCatch(base: StateData, attempt: (data: StateDa
     let failure: StatesError;
     try {
       const result = await attempt(data);
-      const { output } = await finish(data, result, { hasResult: true });
+      const finished = finish(data, result, HAS_RESULT);
+      const { output } = finished instanceof Promise ? await finished : finished;
       return { output, next: state.Next };
     } catch (thrown) {
       if (frame.signal.aborted) throw thrown;

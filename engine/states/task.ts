@@ -59,11 +59,16 @@ function classify(resource: string): ResourceKind {
   return { kind: "Task", resourceType: parts[2] ?? "unknown", resource, pattern };
 }
 
-async function seconds(data: StateData, field: "TimeoutSeconds" | "HeartbeatSeconds", effective: Json): Promise<number | undefined> {
+/** A Task's `TimeoutSeconds`/`HeartbeatSeconds` (or its `…Path`); a promise only for a JSONata expression. */
+function seconds(data: StateData, field: "TimeoutSeconds" | "HeartbeatSeconds", effective: Json): number | undefined | Promise<number | undefined> {
   const { state } = data;
-  let value: Json | undefined = state[field];
-  if (typeof value === "string" && languageOf(data.frame, state) === "JSONata") value = await jsonataField(data, field, value);
-  else if (state[`${field}Path`] !== undefined) value = readField(data, `${field}Path`, state[`${field}Path`], effective);
+  const value: Json | undefined = state[field];
+  if (typeof value === "string" && languageOf(data.frame, state) === "JSONata") return jsonataField(data, field, value).then((evaluated) => positive(data, field, evaluated));
+  const path = state[`${field}Path`];
+  return positive(data, field, path !== undefined ? readField(data, `${field}Path`, path, effective) : value);
+}
+
+function positive(data: StateData, field: string, value: Json | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
     throw new StatesError(STATES_ERRORS.Runtime, `An error occurred while executing the state '${data.name}' (entered at the event id #${data.enteredEventId}). The ${field} value '${JSON.stringify(value)}' must be a positive integer.`);
@@ -79,9 +84,13 @@ async function attempt(data: StateData): Promise<Json> {
   const token = kind.pattern === ".waitForTaskToken" ? run.newTaskToken() : undefined;
   if (token) data = data.with({ token });
   const effective = effectiveInput(data);
-  const request = await requestOf(data, effective);
-  const timeoutSeconds = await seconds(data, "TimeoutSeconds", effective);
-  const heartbeatSeconds = await seconds(data, "HeartbeatSeconds", effective);
+  // JSONPath fields evaluate synchronously: no await for them.
+  const requested = requestOf(data, effective);
+  const request = requested instanceof Promise ? await requested : requested;
+  const timeout = seconds(data, "TimeoutSeconds", effective);
+  const timeoutSeconds = timeout instanceof Promise ? await timeout : timeout;
+  const heartbeat = seconds(data, "HeartbeatSeconds", effective);
+  const heartbeatSeconds = heartbeat instanceof Promise ? await heartbeat : heartbeat;
   let credentials: JsonObject | undefined;
   if (state.Credentials !== undefined) {
     credentials = (languageOf(frame, state) === "JSONata" ? await jsonataField(data, "Credentials", state.Credentials) : template(data, "Credentials", state.Credentials, effective)) as JsonObject;
@@ -93,28 +102,27 @@ async function attempt(data: StateData): Promise<Json> {
 
   // Aborted when the execution stops or a sibling fails (through the frame), on a timeout, and once the Task ends.
   const { stop: controller, unlink } = frame.signal.child();
-  let stage: "call" | "heartbeat" = "call";
   try {
-    const work = (async () => {
-      const answer = token ? run.waitForToken(token, heartbeatSeconds, controller) : undefined;
-      answer?.catch(() => undefined);
-      const handler = run.options.taskHandler;
-      if (!handler) throw new StatesError(STATES_ERRORS.TaskFailed, `No task handler serves the resource ${resource}.`);
-      const taskRequest = new Request(data, controller, request, token, credentials, timeoutSeconds, heartbeatSeconds, (output) => {
-        if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
-      }, (work) => (isTracking(run.clock) ? run.clock.release(work) : work));
-      if (token) run.options.onTaskToken?.(token, taskRequest);
-      const called = handler(taskRequest);
-      // The clock holds still while the handler works, and no longer than the Task lasts (a handler that never
-      // settles must not freeze virtual time after a timeout or a stop).
-      const tracked = isTracking(run.clock) ? run.clock.track(Promise.race([called, controller.rejection()])) : called;
-      const result = await tracked;
-      if (!token) return result;
-      if (kind.kind === "Task") taskRequest.submitted(result);
-      stage = "heartbeat";
-      return answer!;
-    })();
-    const result = await (timeoutSeconds === undefined ? work : race(work, sleepOn(run.clock, timeoutSeconds * 1000, controller).then(() => {
+    const answer = token ? run.waitForToken(token, heartbeatSeconds, controller) : undefined;
+    answer?.catch(() => undefined);
+    const handler = run.options.taskHandler;
+    if (!handler) throw new StatesError(STATES_ERRORS.TaskFailed, `No task handler serves the resource ${resource}.`);
+    const taskRequest = new Request(data, controller, request, token, credentials, timeoutSeconds, heartbeatSeconds, (output) => {
+      if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
+    }, (work) => (isTracking(run.clock) ? run.clock.release(work) : work));
+    if (token) run.options.onTaskToken?.(token, taskRequest);
+    const called = handler(taskRequest);
+    // The clock holds still while the handler works, and no longer than the Task lasts (a handler that never
+    // settles must not freeze virtual time after a timeout or a stop).
+    const tracked = isTracking(run.clock) ? run.clock.track(Promise.race([called, controller.rejection()])) : called;
+    // A callback Task's result is the answer to its token, after a TaskSubmitted with what the handler gave.
+    const work = token
+      ? Promise.resolve(tracked).then((submitted) => {
+          if (kind.kind === "Task") taskRequest.submitted(submitted);
+          return answer!;
+        })
+      : tracked;
+    const result = await (timeoutSeconds === undefined ? work : race(Promise.resolve(work), sleepOn(run.clock, timeoutSeconds * 1000, controller).then(() => {
       throw new StatesError(STATES_ERRORS.Timeout, "");
     })));
     // The result's text serves both the size check and the history.
@@ -129,7 +137,6 @@ async function attempt(data: StateData): Promise<Json> {
     const failure = asStatesError(thrown);
     const timedOut = failure.error === STATES_ERRORS.Timeout || failure.error === STATES_ERRORS.HeartbeatTimeout;
     const body = { error: failure.error, ...(failure.causeText ? { cause: failure.causeText } : {}) };
-    void stage;
     if (kind.kind === "Task") {
       run.history.add(frame.lane, timedOut ? { type: "TaskTimedOut", taskTimedOutEventDetails: { ...details, ...body } } : { type: "TaskFailed", taskFailedEventDetails: { ...details, ...body } });
     } else {
