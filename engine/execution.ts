@@ -335,7 +335,8 @@ class ExecutionRun implements Run {
  *
  * @param definition the ASL definition, parsed or as JSON text (already substituted: the engine never resolves
  *   `${…}` placeholders).
- * @param input the execution input.
+ * @param input the execution input. The engine keeps it (and every payload) as given, never copying or changing it,
+ *   and builds the history's JSON text from it when the history is read: do not change it while the execution runs.
  * @param options the Task handler, item reader and result writer; the execution's identity; the clock
  *   (virtual by default); the history and transition caps.
  * @returns the running execution; `result` settles when it ends (FAILED, TIMED_OUT and ABORTED are results, not

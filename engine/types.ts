@@ -52,7 +52,10 @@ export interface TaskRequest {
   stateName: string;
   /** The Task's `Resource`, as written (after substitution), e.g. `arn:aws:states:::lambda:invoke.waitForTaskToken`. */
   resource: string;
-  /** The Task's effective input: `Parameters`/`Arguments` evaluated (or the input after InputPath when neither is given). */
+  /**
+   * The Task's effective input: `Parameters`/`Arguments` evaluated (or the input after InputPath when neither is
+   * given). Shared with the execution's data and history, which are built from it later: read it, do not change it.
+   */
   input: Json;
   /** For `.waitForTaskToken`: the token `$$.Task.Token` / `$states.context.Task.Token` gives this Task. */
   taskToken?: string;
