@@ -49,7 +49,7 @@ export class StateData implements PathEnvironment {
 
   /** The context object as this State sees it. */
   get context(): JsonObject {
-    return (this.built ??= contextObject(this.frame, this.name, this.enteredTime, this.retryCount, this.token));
+    return (this.built ??= contextObject(this.frame, this.name, this.enteredTime, RETRYING.has(this.state.Type) ? this.retryCount : undefined, this.token));
   }
 
   /** The workflow variables the State reads. */
@@ -77,13 +77,20 @@ function iso(time: number): string {
   return isoText;
 }
 
-/** The context object of a State: `Execution`, `StateMachine`, `State`, and `Map`/`Task` where they apply. */
-export function contextObject(frame: Frame, name: string, enteredTime: number, retryCount: number, token?: string): JsonObject {
+/** The State types that retry, whose `$$.State` carries `RetryCount` (a Pass's has only `EnteredTime` and `Name`). */
+const RETRYING = new Set(["Task", "Parallel", "Map"]);
+
+/**
+ * The context object of a State: `Execution`, `StateMachine`, `State` (with `RetryCount` for the State types that
+ * retry), and `Map`/`Task` where they apply.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+ */
+export function contextObject(frame: Frame, name: string, enteredTime: number, retryCount: number | undefined, token?: string): JsonObject {
   const base = frame.run.contextBase;
   const context: JsonObject = {
     Execution: base.Execution,
     StateMachine: base.StateMachine,
-    State: { EnteredTime: iso(enteredTime), Name: name, RetryCount: retryCount },
+    State: retryCount === undefined ? { EnteredTime: iso(enteredTime), Name: name } : { EnteredTime: iso(enteredTime), Name: name, RetryCount: retryCount },
   };
   if (token) context.Task = { Token: token };
   if (frame.mapItem) context.Map = { Item: frame.mapItem as unknown as JsonObject };

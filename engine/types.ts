@@ -119,7 +119,7 @@ export interface ResultWriterRequest {
   /** The Map Run's ARN. */
   mapRunArn: string;
   /** Each child execution's outcome, in item order. */
-  results: { status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED"; input: Json; output?: Json; error?: string; cause?: string; executionArn: string }[];
+  results: { status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED"; input: Json; output?: Json; error?: string; cause?: string; executionArn: string; startDate?: Date; stopDate?: Date }[];
 }
 
 /**

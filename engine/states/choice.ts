@@ -6,7 +6,8 @@ import { languageOf, type StateOutcome } from "./frame";
 
 /**
  * Choice: the first rule that matches gives `Next` (and, with variables or JSONata, that rule's `Assign` and
- * `Output`); none matching takes `Default`, or fails with `States.NoChoiceMatched`.
+ * `Output`); none matching takes `Default`, or fails with `States.NoChoiceMatched`. The State's own `Assign`
+ * applies whichever rule matches (and with `Default`); a rule's `Assign` wins for a variable both assign.
  * JSONPath rules compare `Variable` with the comparison operators; JSONata rules evaluate `Condition`.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
  * @throws StatesError `States.NoChoiceMatched`; `States.Runtime` for a rule whose Variable (or `…Path` operand)
@@ -31,10 +32,26 @@ async function runJsonataChoice(data: StateData, rules: Rule[]): Promise<StateOu
   return byDefault(data, data.input);
 }
 
-/** The outcome of a matching rule: its Next, with the rule's Assign and Output. */
+/** The State's `Assign` with a matching rule's: the State's applies whichever rule matches, the rule's wins per variable. */
+const mergedAssign = new WeakMap<Rule, Json | undefined>();
+function assignOf(state: { Assign?: Json; [field: string]: unknown }, rule: Rule): Json | undefined {
+  if (mergedAssign.has(rule)) return mergedAssign.get(rule);
+  const own = rule.Assign as Record<string, Json> | undefined;
+  const outer = state.Assign as Record<string, Json> | undefined;
+  let merged: Json | undefined = own ?? outer;
+  if (own && outer && typeof own === "object" && typeof outer === "object") {
+    const base = (key: string) => key.replace(/\.\$$/, "");
+    const ruled = new Set(Object.keys(own).map(base));
+    merged = { ...Object.fromEntries(Object.entries(outer).filter(([key]) => !ruled.has(base(key)))), ...own };
+  }
+  mergedAssign.set(rule, merged);
+  return merged;
+}
+
+/** The outcome of a matching rule: its Next, with the State's and the rule's Assign, and the rule's Output. */
 function chosen(data: StateData, rule: Rule, effective: Json): StateOutcome | Promise<StateOutcome> {
   const { state } = data;
-  const finished = finish(data.with({ state: { ...state, Assign: rule.Assign, Output: rule.Output ?? state.Output } }), effective, { hasResult: false });
+  const finished = finish(data.with({ state: { ...state, Assign: assignOf(state, rule), Output: rule.Output ?? state.Output } }), effective, { hasResult: false });
   return finished instanceof Promise ? finished.then(({ output }) => ({ output, next: rule.Next })) : { output: finished.output, next: rule.Next };
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { STATES_ERRORS, StatesError } from "../errors";
 import { effectiveInput, jsonataField, readField, type StateData, statePrefix, template } from "../dataflow";
 import type { ExecutionResult, Json, JsonObject, StateMachineDefinition } from "../types";
-import { languageOf, newFrame, type StateOutcome } from "./frame";
+import { type Frame, languageOf, newFrame, type StateOutcome } from "./frame";
+import { isTracking } from "../clock";
 import { runAll } from "./parallel";
 import { withRetryAndCatch } from "./retry-catch";
 
@@ -115,7 +116,8 @@ async function readerItems(data: StateData, effective: Json): Promise<Json[]> {
   if (!handler) throw new StatesError(STATES_ERRORS.ItemReaderFailed, `No item reader serves ${String(reader.Resource)}.`);
   let items: Json[];
   try {
-    items = await handler({ stateName: data.name, resource: String(reader.Resource), arguments: args, readerConfig });
+    // The reader works in real time (S3 calls): the virtual clock holds still meanwhile, as for a Task handler.
+    items = await busy(frame, handler({ stateName: data.name, resource: String(reader.Resource), arguments: args, readerConfig }));
   } catch (thrown) {
     throw new StatesError(STATES_ERRORS.ItemReaderFailed, (thrown as Error).message ?? String(thrown));
   }
@@ -154,7 +156,8 @@ async function runDistributed(data: StateData): Promise<Json> {
   const selected: Json[] = [];
   for (const [index, item] of items.entries()) selected.push(await iterationInput(data, effective, item, index));
   const inputs = await batches(data, effective, selected);
-  const concurrency = (await concurrencyOf(data, effective)) || 1000;
+  // 0 (the default) means as many as Step Functions runs at once: 10,000 child executions.
+  const concurrency = (await concurrencyOf(data, effective)) || 10_000;
   const machineName = String(run.contextBase.StateMachine.Name);
   const label = String(state.Label ?? name);
   const id = randomUUID();
@@ -163,10 +166,20 @@ async function runDistributed(data: StateData): Promise<Json> {
   run.history.add(frame.lane, { type: "MapRunStarted", mapRunStartedEventDetails: { mapRunArn } });
   const processor = processorOf(data);
   const childType = (processor as { ProcessorConfig?: { ExecutionType?: string } }).ProcessorConfig?.ExecutionType === "EXPRESS" ? "EXPRESS" : "STANDARD";
-  const results: (ExecutionResult & { executionArn: string; input: Json })[] = new Array(inputs.length);
+  const results: (ExecutionResult & { executionArn: string; input: Json; startDate: Date })[] = new Array(inputs.length);
+  const toleratedCount = await tolerance(data, effective, "ToleratedFailureCount");
+  const toleratedPercentage = await tolerance(data, effective, "ToleratedFailurePercentage");
+  let failed = 0;
+  // Step Functions fails the Map Run as soon as the failures exceed what is tolerated (either threshold), without
+  // starting the remaining items; with neither given, one failure is too many.
+  const exceededBy = (count: number) =>
+    count > 0 &&
+    ((toleratedCount === undefined && toleratedPercentage === undefined) ||
+      (toleratedCount !== undefined && count > toleratedCount) ||
+      (toleratedPercentage !== undefined && (count / Math.max(1, inputs.length)) * 100 > toleratedPercentage));
   let next = 0;
   const worker = async () => {
-    while (next < inputs.length && !frame.signal.aborted) {
+    while (next < inputs.length && !frame.signal.aborted && !exceededBy(failed)) {
       const index = next++;
       const executionArn = `${prefix}:execution:${machineName}/${label}:${randomUUID()}`;
       const child = run.startChildExecution({ ...processor, QueryLanguage: processor.QueryLanguage ?? frame.queryLanguage }, inputs[index], {
@@ -178,21 +191,16 @@ async function runDistributed(data: StateData): Promise<Json> {
         stateMachineName: `${machineName}/${label}`,
       });
       const unlisten = frame.signal.listen(() => child.stop("States.Aborted", "The Map Run was stopped."));
-      results[index] = { ...(await child.result), executionArn, input: inputs[index] };
+      results[index] = { ...(await child.result), executionArn, input: inputs[index], startDate: child.startDate };
+      if (results[index].status !== "SUCCEEDED") failed++;
       unlisten();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
   if (frame.signal.aborted) throw frame.signal.reason;
-  const failed = results.filter((r) => r.status !== "SUCCEEDED").length;
-  const toleratedCount = typeof state.ToleratedFailureCount === "number" ? state.ToleratedFailureCount : undefined;
-  const toleratedPercentage = typeof state.ToleratedFailurePercentage === "number" ? state.ToleratedFailurePercentage : undefined;
-  const exceeded =
-    failed > 0 &&
-    ((toleratedCount === undefined && toleratedPercentage === undefined) ||
-      (toleratedCount !== undefined && failed > toleratedCount) ||
-      (toleratedPercentage !== undefined && (failed / Math.max(1, results.length)) * 100 > toleratedPercentage));
-  let result: Json = results.map((r) => (r.status === "SUCCEEDED" ? (r.output ?? null) : { Error: r.error ?? null, Cause: r.cause ?? null }));
+  const exceeded = exceededBy(failed);
+  const finished = results.filter((r) => r !== undefined);
+  let result: Json = finished.map((r) => (r.status === "SUCCEEDED" ? (r.output ?? null) : { Error: r.error ?? null, Cause: r.cause ?? null }));
   if (state.ResultWriter !== undefined) {
     const writer = state.ResultWriter as JsonObject;
     const jsonata = languageOf(frame, state) === "JSONata";
@@ -201,14 +209,14 @@ async function runDistributed(data: StateData): Promise<Json> {
     const handler = run.options.resultWriter;
     try {
       if (!handler) throw new Error(`No result writer serves ${String(writer.Resource ?? "ResultWriter")}.`);
-      result = await handler({
+      result = await busy(frame, handler({
         stateName: name,
         ...(writer.Resource !== undefined ? { resource: String(writer.Resource) } : {}),
         arguments: args,
         writerConfig: (writer.WriterConfig ?? {}) as JsonObject,
         mapRunArn,
-        results: results.map((r) => ({ status: r.status, input: r.input, executionArn: r.executionArn, ...(r.output !== undefined ? { output: r.output } : {}), ...(r.error !== undefined ? { error: r.error } : {}), ...(r.cause !== undefined ? { cause: r.cause } : {}) })),
-      });
+        results: finished.map((r) => ({ status: r.status, input: r.input, executionArn: r.executionArn, startDate: r.startDate, stopDate: r.stopDate, ...(r.output !== undefined ? { output: r.output } : {}), ...(r.error !== undefined ? { error: r.error } : {}), ...(r.cause !== undefined ? { cause: r.cause } : {}) })),
+      }));
     } catch (thrown) {
       const error = new StatesError(STATES_ERRORS.ResultWriterFailed, (thrown as Error).message ?? String(thrown));
       run.history.add(frame.lane, { type: "MapRunFailed", mapRunFailedEventDetails: { error: error.error, cause: error.causeText } });
@@ -222,4 +230,28 @@ async function runDistributed(data: StateData): Promise<Json> {
   }
   run.history.add(frame.lane, { type: "MapRunSucceeded" });
   return result;
+}
+
+/** Holds a virtual clock still while a reader or writer works in real time (it is not waiting on time). */
+function busy<T>(frame: Frame, work: Promise<T>): Promise<T> {
+  const clock = frame.run.clock;
+  return isTracking(clock) ? clock.track(work) : work;
+}
+
+/**
+ * `ToleratedFailureCount` or `ToleratedFailurePercentage`: a number, a `…Path` (JSONPath) or a `{% %}` expression
+ * (JSONata); `undefined` when not given.
+ * @throws StatesError `States.Runtime` for a value that is not a non-negative number (a percentage at most 100).
+ */
+async function tolerance(data: StateData, effective: Json, field: "ToleratedFailureCount" | "ToleratedFailurePercentage"): Promise<number | undefined> {
+  const { state } = data;
+  let value: Json | undefined = state[field];
+  if (typeof value === "string" && languageOf(data.frame, state) === "JSONata") value = await jsonataField(data, field, value);
+  else if (state[`${field}Path`] !== undefined) value = readField(data, `${field}Path`, state[`${field}Path`], effective);
+  if (value === undefined) return undefined;
+  const limit = field === "ToleratedFailurePercentage" ? 100 : Infinity;
+  if (typeof value !== "number" || value < 0 || value > limit || (field === "ToleratedFailureCount" && !Number.isInteger(value))) {
+    throw new StatesError(STATES_ERRORS.Runtime, `${statePrefix(data)} ${field} must be ${field === "ToleratedFailureCount" ? "a non-negative integer" : "a number from 0 to 100"}, but was '${JSON.stringify(value)}'.`);
+  }
+  return value;
 }

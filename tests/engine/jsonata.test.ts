@@ -207,4 +207,17 @@ describe("engine: JSONata data flow", () => {
     );
     expect((await execution.result).output).to.deep.equal({ doubled: 4 });
   });
+
+  it("gives $states.context.State a RetryCount only in States that retry (Task, Parallel, Map), as AWS's recorded context objects show", async () => {
+    const definition: StateMachineDefinition = {
+      QueryLanguage: "JSONata",
+      StartAt: "P",
+      States: {
+        P: { Type: "Pass", Output: { pass: "{% $keys($states.context.State) %}" }, Next: "T" },
+        T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { keys: "{% $keys($states.context.State) %}" }, Output: { pass: "{% $states.input.pass %}", task: "{% $states.result %}" }, End: true },
+      },
+    };
+    const execution = startExecution(definition, {}, { taskHandler: async ({ input }) => (input as { keys: Json }).keys });
+    expect((await execution.result).output).to.deep.equal({ pass: ["EnteredTime", "Name"], task: ["EnteredTime", "Name", "RetryCount"] });
+  });
 });

@@ -273,4 +273,42 @@ describe("engine: Map", () => {
       expect(most).to.equal(3);
     });
   });
+
+  describe("distributed, on the virtual clock and with tolerance from the input", () => {
+    it("holds the virtual clock while the ItemReader and ResultWriter work, so a machine TimeoutSeconds does not trip", async () => {
+      const slow = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 50));
+      const definition = {
+        TimeoutSeconds: 3600,
+        ...mapMachine({
+          ItemReader: { Resource: "arn:aws:states:::s3:getObject", Parameters: { Bucket: "b", Key: "k" } },
+          ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "b", Prefix: "out" } },
+          ItemProcessor: distributed({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }),
+        }),
+      };
+      const { result } = await run(definition as StateMachineDefinition, {}, {
+        itemReader: () => slow([1, 2]),
+        resultWriter: ({ results }) => slow({ written: results.length }),
+      });
+      expect(result).to.deep.include({ status: "SUCCEEDED", output: { written: 2 } });
+    });
+
+    it("reads ToleratedFailureCountPath from the input, and stops starting items once the failures exceed it", async () => {
+      const started: Json[] = [];
+      const definition = mapMachine({ ToleratedFailureCountPath: "$.tolerate", ItemsPath: "$.items", MaxConcurrency: 1, ItemProcessor: distributed(workProcessor) });
+      const handler: TaskHandler = async ({ input }) => {
+        started.push(input);
+        throw Object.assign(new Error("no"), { name: "Item.Bad" });
+      };
+      const { result } = await run(definition, { tolerate: 1, items: [1, 2, 3, 4, 5] }, { taskHandler: handler });
+      expect(result).to.deep.include({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
+      expect(started).to.deep.equal([1, 2]);
+    });
+
+    it("refuses a tolerated percentage over 100", async () => {
+      const definition = mapMachine({ ToleratedFailurePercentagePath: "$.percent", ItemProcessor: distributed(workProcessor), ItemsPath: "$.items" });
+      const { result } = await run(definition, { percent: 150, items: [1] }, { taskHandler: async ({ input }) => input });
+      expect(result).to.deep.include({ status: "FAILED", error: "States.Runtime" });
+      expect(result.cause).to.include("ToleratedFailurePercentage must be a number from 0 to 100, but was '150'");
+    });
+  });
 });

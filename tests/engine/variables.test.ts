@@ -212,4 +212,26 @@ describe("engine: workflow variables (Assign)", () => {
     const result = await run(definition, [1, 2]);
     expect(result.output).to.deep.equal([false, false]);
   });
+
+  it("applies a Choice State's own Assign whichever rule matches, the rule's Assign winning per variable (state-choice)", async () => {
+    const definition: StateMachineDefinition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Route",
+      States: {
+        Route: {
+          Type: "Choice",
+          Assign: { route: "state", seen: "{% $states.input.kind %}" },
+          Choices: [
+            { Condition: "{% $states.input.kind = 'a' %}", Assign: { route: "rule a" }, Next: "Done" },
+            { Condition: "{% $states.input.kind = 'b' %}", Next: "Done" },
+          ],
+          Default: "Done",
+        },
+        Done: { Type: "Pass", Output: { route: "{% $route %}", seen: "{% $seen %}" }, End: true },
+      },
+    };
+    expect((await run(definition, { kind: "a" })).output).to.deep.equal({ route: "rule a", seen: "a" });
+    expect((await run(definition, { kind: "b" })).output).to.deep.equal({ route: "state", seen: "b" });
+    expect((await run(definition, { kind: "c" })).output).to.deep.equal({ route: "state", seen: "c" });
+  });
 });
