@@ -8,6 +8,7 @@
  * configuration, bad definition), 2 on bad usage.
  */
 import { formatCheck, runCheck } from "../offline/check";
+import type { Plan } from "../offline/plan";
 import { CONSOLE, type CommandOutput, parseStackArgs } from "./stack-args";
 import { withoutSourceMaps } from "./runtime";
 
@@ -18,14 +19,15 @@ const USAGE = "usage: npm run check -- --stack <name> [--json] [--policy-pack-co
  * result.
  * @param args the command-line arguments, e.g. `["--stack", "prod", "--json"]`.
  * @param output where the result, usage and errors go.
+ * @param plans where the stack's plan comes from. @default a fresh `runPlan`
  * @returns the exit code: 0 (no mandatory violation), 1 (one, or any error, written as `check failed: …`), 2 (bad
  *   usage).
  */
-export async function checkCommand(args: string[], output: CommandOutput = CONSOLE): Promise<number> {
+export async function checkCommand(args: string[], output: CommandOutput = CONSOLE, plans?: (stack: string) => Promise<Plan>): Promise<number> {
   const parsed = parseStackArgs(USAGE, ["policy-pack-config"], args, output);
   if (typeof parsed === "number") return parsed;
   try {
-    const result = await runCheck(parsed.stack, { configFile: parsed.options["policy-pack-config"] });
+    const result = await runCheck(parsed.stack, { configFile: parsed.options["policy-pack-config"], plans });
     output.out(parsed.json ? JSON.stringify(result, null, 2) : formatCheck(result));
     return result.mandatory > 0 ? 1 : 0;
   } catch (error) {

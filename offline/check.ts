@@ -15,7 +15,7 @@ import {
 import { PROJECT_ROOT } from "../infra/manifest";
 import { POLICY_PACK, resourcePolicies, stackPolicies } from "../policies/policies";
 import { RegisteredResource } from "./mocks";
-import { runPlan } from "./plan";
+import { type Plan, runPlan } from "./plan";
 
 /**
  * The offline policy gate: runs the statecraft policy pack over a stack's offline plan the way the Pulumi engine
@@ -253,15 +253,16 @@ export function checkResources(
  * `npm run check`'s work: plans the stack offline ({@link runPlan}) and checks it with the stack's policy-pack
  * config, `policies/config/<stack>.json` unless another file is given.
  * @param stack the stack name.
- * @param options `configFile` (a policy-pack config file) and `root` (the directory of `Pulumi.<stack>.yaml`).
+ * @param options `configFile` (a policy-pack config file), `root` (the directory of `Pulumi.<stack>.yaml`) and
+ *   `plans` (where the plan comes from, e.g. a `planCache` shared by a process that checks a stack many times).
  * @throws PolicyConfigError for a missing or bad config file (before the plan runs); whatever {@link runPlan} throws.
  */
-export async function runCheck(stack: string, options: { configFile?: string; root?: string } = {}): Promise<CheckResult> {
+export async function runCheck(stack: string, options: { configFile?: string; root?: string; plans?: (stack: string) => Promise<Plan> } = {}): Promise<CheckResult> {
   const file = options.configFile ?? path.join(PROJECT_ROOT, "policies", "config", `${stack}.json`);
   const shown = path.relative(process.cwd(), file) || file;
   if (!options.configFile && !fs.existsSync(file)) throw new PolicyConfigError(shown, "(file)", `no policy-pack config for stack ${stack}: create it, or pass --policy-pack-config`);
   const configs = resolvePolicyConfig(readPolicyConfig(file, shown), shown, [...resourcePolicies, ...stackPolicies]);
-  const plan = await runPlan(stack, { root: options.root });
+  const plan = await (options.plans ? options.plans(stack) : runPlan(stack, { root: options.root }));
   return checkResources(plan.resources, configs, { stack });
 }
 

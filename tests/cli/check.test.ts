@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { checkCommand } from "../../cli/check";
 import { resourcePolicies, stackPolicies } from "../../policies/policies";
+import { plans } from "../local/plans";
 
 const ROOT = path.join(__dirname, "..", "..");
 const POLICY_NAMES = new Set([...resourcePolicies, ...stackPolicies].map((p) => p.name));
@@ -13,7 +14,8 @@ const POLICY_NAMES = new Set([...resourcePolicies, ...stackPolicies].map((p) => 
 async function check(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const status = await checkCommand(args, { out: (text) => out.push(text), err: (text) => err.push(text) });
+  // The shipped stacks' plans, computed once for the whole test process (the command itself plans afresh).
+  const status = await checkCommand(args, { out: (text) => out.push(text), err: (text) => err.push(text) }, plans);
   const text = (lines: string[]) => (lines.length ? `${lines.join("\n")}\n` : "");
   return { status, stdout: text(out), stderr: text(err) };
 }

@@ -4,6 +4,7 @@ import { parseStackConfig, readStackFile } from "../../infra/config";
 import { DYNAMODB_READ_ACTIONS, DYNAMODB_WRITE_ACTIONS } from "../../infra/iam/service";
 import { RegisteredResource } from "../../offline/mocks";
 import { Plan, runPlan } from "../../offline/plan";
+import { plans as shippedPlans } from "../local/plans";
 import { stackConfigError } from "./config-error";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -42,9 +43,9 @@ describe("approvals infrastructure and customer-managed key grants under mocks",
   this.timeout(60_000);
   const plans: Record<string, Plan> = {};
   before(async () => {
-    plans.dev = await runPlan("dev");
-    plans.consumer = await runPlan("consumer");
-    plans.prod = await runPlan("prod");
+    plans.dev = await shippedPlans("dev");
+    plans.consumer = await shippedPlans("consumer");
+    plans.prod = await shippedPlans("prod");
   });
 
   describe("the key's use by every role that touches a CMK-encrypted table, topic or secret", () => {

@@ -5,6 +5,7 @@ import { renderWorkflow } from "../../infra/render";
 import { statecraftProgram } from "../../infra/program";
 import { AwsMocks, RegisteredResource } from "../../offline/mocks";
 import { Plan, runPlan } from "../../offline/plan";
+import { plans } from "../local/plans";
 import { runProgram } from "../../offline/program";
 import { allows } from "../iam/evaluate";
 
@@ -25,8 +26,8 @@ describe("the consumer stack under mocks", function () {
   let plan: Plan;
   let prod: Plan;
   before(async () => {
-    prod = await runPlan("prod");
-    plan = await runPlan("consumer");
+    prod = await plans("prod");
+    plan = await plans("consumer");
   });
 
   it("answers the StackReference to the producer stack with the producer's own plan", () => {

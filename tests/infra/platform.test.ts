@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { Plan, runPlan } from "../../offline/plan";
+import { plans as shippedPlans } from "../local/plans";
 import { RegisteredResource } from "../../offline/mocks";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -47,8 +48,8 @@ describe("the platform under mocks", function () {
   this.timeout(60_000);
   const plans: Record<string, Plan> = {};
   before(async () => {
-    plans.dev = await runPlan("dev");
-    plans.prod = await runPlan("prod");
+    plans.dev = await shippedPlans("dev");
+    plans.prod = await shippedPlans("prod");
   });
 
   for (const [stack, account, level, tracing] of [

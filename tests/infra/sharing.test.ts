@@ -15,6 +15,7 @@ import {
 } from "../../infra/sharing";
 import { RegisteredResource } from "../../offline/mocks";
 import { Plan, runPlan } from "../../offline/plan";
+import { plans } from "../local/plans";
 
 const PROD = "222222222222";
 const CONSUMER = "333333333333";
@@ -39,7 +40,7 @@ describe("workflow sharing, producer side (prod stack)", function () {
   let plan: Plan;
   let keyArn: string;
   before(async () => {
-    plan = await runPlan("prod");
+    plan = await plans("prod");
     keyArn = find(plan, "aws:kms/key:Key", "platform-key").outputs?.arn as string;
   });
 
@@ -150,7 +151,7 @@ describe("workflow sharing, producer side (prod stack)", function () {
   });
 
   it("shares nothing from dev: no sharing resources, an empty sharedWorkflows", async () => {
-    const dev = await runPlan("dev");
+    const dev = await plans("dev");
     expect(dev.resources.filter((r) => r.type === "statecraft:index:WorkflowSharing")).to.be.empty;
     expect(dev.outputs.sharedWorkflows).to.deep.equal({});
   });

@@ -1,13 +1,14 @@
 import { expect } from "chai";
 import { RegisteredResource } from "../../offline/mocks";
 import { Plan, runPlan } from "../../offline/plan";
+import { plans } from "../local/plans";
 
 describe("AwsMocks answers for the approval path's resources", function () {
   this.timeout(60_000);
   let plan: Plan;
   let again: Plan;
   before(async () => {
-    plan = await runPlan("prod");
+    plan = await plans("prod");
     again = await runPlan("prod");
   });
   const outputs = (p: Plan, type: string): Record<string, unknown>[] => p.resources.filter((r: RegisteredResource) => r.type === type).map((r) => r.outputs ?? {});

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { CheckResult, PolicyPackConfig, ResolvedPolicyConfig, checkResources, resolvePolicyConfig } from "../../offline/check";
 import { RegisteredResource } from "../../offline/mocks";
 import { runPlan } from "../../offline/plan";
+import { plans } from "../local/plans";
 import { resourcePolicies, stackPolicies } from "../../policies/policies";
 import { BrokenPlan, GALLERY } from "./gallery";
 
@@ -26,8 +27,8 @@ describe("misconfiguration gallery: the whole pack over broken copies of the pro
 
   before(async () => {
     // runPlan resets the Pulumi mocks: one stack after the other.
-    prod = (await runPlan("prod")).resources;
-    dev = (await runPlan("dev")).resources;
+    prod = (await plans("prod")).resources;
+    dev = (await plans("dev")).resources;
     prodConfig = stackConfig("prod");
   });
 
@@ -44,7 +45,7 @@ describe("misconfiguration gallery: the whole pack over broken copies of the pro
   });
 
   it("passes the consumer plan (its StackReference answered by the prod plan) with consumer.json", async () => {
-    const consumer = (await runPlan("consumer")).resources;
+    const consumer = (await plans("consumer")).resources;
     const result = checkResources(consumer, stackConfig("consumer"), { stack: "consumer" });
     expect(result.violations, describeViolations(result)).to.deep.equal([]);
     expect(result.skipped).to.deep.equal([]);
