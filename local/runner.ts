@@ -198,11 +198,25 @@ export class LocalStack implements LocalStateMachines {
     }
   }
 
+  /** Rendered workflows, by workflow and backup tables: a definition file is read and checked once per stack. */
+  private readonly renders = new Map<string, ReturnType<typeof renderWorkflow>>();
+
+  /** A workflow rendered for this stack as `pulumi up` renders it (`renderWorkflow`), once per set of backup tables. */
+  private rendered(workflow: WorkflowName, backupTables: string[]): ReturnType<typeof renderWorkflow> {
+    const key = `${workflow}\u0000${backupTables.join("\u0000")}`;
+    let render = this.renders.get(key);
+    if (!render) {
+      render = renderWorkflow(workflow, this.naming, backupTables, this.shared);
+      this.renders.set(key, render);
+    }
+    return render;
+  }
+
   /** Starts {@link endpoint} with the stack's rendered workflows. */
   private async startEndpoint(port: number, clock: Clock): Promise<void> {
     const definitions = new Map<string, AslStateMachine>();
     const stateMachines = this.config.workflows.map((workflow) => {
-      const { definition } = renderWorkflow(workflow, this.naming, this.config.backupTables, this.shared);
+      const { definition } = this.rendered(workflow, this.config.backupTables);
       const arn = this.naming.stateMachineArn(workflow);
       definitions.set(arn, definition);
       const roleArn = this.authorizer.index.stateMachines.get(arn)?.roleArn ?? buildArn(this.naming.context, "iam", `role/${executionRoleName(this.naming.physical(workflow))}`, "global");
@@ -281,7 +295,7 @@ export class LocalStack implements LocalStateMachines {
     if (!this.config.workflows.includes(workflow)) {
       throw new LocalRunError(`the ${this.stack} stack does not deploy ${workflow} (statecraft:workflows: ${this.config.workflows.join(", ")}).`);
     }
-    const { definition } = renderWorkflow(workflow, this.naming, options.backupTables ?? this.config.backupTables, this.shared);
+    const { definition } = this.rendered(workflow, options.backupTables ?? this.config.backupTables);
     return this.runDefinition(definition, { ...options, stateMachine: this.naming.physical(workflow), type: WORKFLOWS[workflow].type });
   }
 
