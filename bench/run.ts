@@ -28,7 +28,7 @@ import { AwsMocks } from "../offline/mocks";
 import { runProgram } from "../offline/program";
 import { resourcePolicies, stackPolicies } from "../policies/policies";
 import { GeneratedWorkflow, generatePlatform } from "./platform";
-import { withoutSourceMaps } from "../cli/runtime";
+import { startCommandLine } from "../cli/runtime";
 
 const CONTEXT: ArnContext = { partition: "aws", region: "eu-west-1", account: "222222222222" };
 const TARGET_OVERHEAD = 0.2;
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   for (const line of engineReport(await engineTimings())) console.log(line);
 }
 
-withoutSourceMaps();
+startCommandLine();
 main().catch((error: Error) => {
   console.error(`bench failed: ${error.stack ?? error.message}`);
   process.exit(1);

@@ -10,7 +10,7 @@
 import { formatCheck, runCheck } from "../offline/check";
 import type { Plan } from "../offline/plan";
 import { CONSOLE, type CommandOutput, parseStackArgs } from "./stack-args";
-import { withoutSourceMaps } from "./runtime";
+import { startCommandLine } from "./runtime";
 
 const USAGE = "usage: npm run check -- --stack <name> [--json] [--policy-pack-config <file>]";
 
@@ -37,7 +37,7 @@ export async function checkCommand(args: string[], output: CommandOutput = CONSO
 }
 
 if (require.main === module) {
-  withoutSourceMaps();
+  startCommandLine();
   // exitCode, not exit(): exit() would cut off standard output to a pipe after its first 64 KiB.
   void checkCommand(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -30,7 +30,7 @@ import { readStackFile } from "../infra/config";
 import { WORKFLOWS, type WorkflowName } from "../infra/manifest";
 import { Naming } from "../infra/naming";
 import { CONSOLE, type CommandOutput } from "./stack-args";
-import { withoutSourceMaps } from "./runtime";
+import { startCommandLine } from "./runtime";
 
 const USAGE = "usage: npm run exec -- --stack <name> <workflow> --input <file> [--endpoint local|aws|<url>] [--follow] [--name <execution>]";
 
@@ -237,7 +237,7 @@ function final(io: CommandOutput, status: string | undefined, output: string | u
 }
 
 if (require.main === module) {
-  withoutSourceMaps();
+  startCommandLine();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -14,7 +14,7 @@ import { ArnContext, partitionOf } from "../infra/iam/arn";
 import { Derivation } from "../infra/iam/derive";
 import { INLINE_POLICY_LIMIT, policySize } from "../infra/iam/policy";
 import { renderDefinition } from "../infra/render";
-import { withoutSourceMaps } from "./runtime";
+import { startCommandLine } from "./runtime";
 
 const USAGE = "usage: npm run -s iam -- <file.asl.json> [--substitutions subs.json] [--region R] [--account A] [--partition P] [--name N] [--explain]";
 
@@ -120,7 +120,7 @@ function readSubstitutions(path: string): Record<string, string> {
 }
 
 if (require.main === module) {
-  withoutSourceMaps();
+  startCommandLine();
   const result = runIamCommand(process.argv.slice(2));
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);

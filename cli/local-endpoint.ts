@@ -16,7 +16,7 @@ import type { StepFunctionsEndpoint } from "../local/endpoint/server";
 import { LocalStack } from "../local/runner";
 import { planCache } from "../offline/plan-cache";
 import { CONSOLE, type CommandOutput } from "./stack-args";
-import { withoutSourceMaps } from "./runtime";
+import { startCommandLine } from "./runtime";
 
 const USAGE = "usage: npm run local:endpoint -- --stack <name> [--port 8083]";
 
@@ -93,7 +93,7 @@ export async function main(argv: string[], io: CommandOutput = CONSOLE, run: Loc
 }
 
 if (require.main === module) {
-  withoutSourceMaps();
+  startCommandLine();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -8,7 +8,7 @@
  */
 import { Plan, runPlan } from "../offline/plan";
 import { parseStackArgs } from "./stack-args";
-import { withoutSourceMaps } from "./runtime";
+import { startCommandLine } from "./runtime";
 import { unqualifiedStateMachineArn } from "../infra/iam/arn";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--json]";
@@ -109,7 +109,7 @@ function indent(text: string, spaces: number): string {
 }
 
 if (require.main === module) {
-  withoutSourceMaps();
+  startCommandLine();
   main().then(
     // exitCode, not exit(): exit() would cut off standard output to a pipe after its first 64 KiB.
     (code) => {

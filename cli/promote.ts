@@ -30,7 +30,7 @@ import { parseArgs } from "node:util";
 import { RolloutTarget, RolloutTargetError, parseRolloutTargets, versionNumber } from "../infra/rollout/plan";
 import { RolloutError, RolloutResult, runRollout } from "../infra/rollout/run";
 import { Rollout } from "../infra/rollout/schema";
-import { withoutSourceMaps } from "./runtime";
+import { startCommandLine } from "./runtime";
 
 const USAGE = "usage: pulumi stack output --json --show-secrets -s <stack> | npm run -s promote -- --stack <stack> --workflow <name> [--outputs <file>|-]";
 
@@ -175,7 +175,7 @@ async function readStdin(): Promise<string> {
 }
 
 if (require.main === module) {
-  withoutSourceMaps();
+  startCommandLine();
   const controller = new AbortController();
   process.once("SIGINT", () => {
     process.stderr.write("interrupted: rolling back (Ctrl-C again to leave the alias as it is)\n");

@@ -13,7 +13,7 @@ import { planCache } from "../offline/plan-cache";
 import { formatScenarioResult, formatSummary } from "../local/report";
 import { LocalStack } from "../local/runner";
 import { loadScenarios, runScenario, scenarioStack, type ScenarioResult } from "../local/scenarios";
-import { withoutSourceMaps } from "./runtime";
+import { startCommandLine } from "./runtime";
 
 const USAGE = "usage: npm start -- [--stack <name>] [scenario-name ...]";
 
@@ -55,7 +55,7 @@ async function main(args: string[]): Promise<number> {
   return results.every((result) => result.passed) ? 0 : 1;
 }
 
-withoutSourceMaps();
+startCommandLine();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

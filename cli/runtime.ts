@@ -14,3 +14,19 @@
 export function withoutSourceMaps(): void {
   process.setSourceMapsEnabled(false);
 }
+
+/**
+ * Keeps the AWS SDK's Node.js version notice off the output. SDK releases of 2026 warn once per process that releases
+ * after January 2027 will need Node.js 22; this project supports Node.js 20.19+, and its Lambda functions run on
+ * `nodejs22.x`, so the notice says nothing a user of these commands can act on. A value the user set wins.
+ * @see https://github.com/aws/aws-sdk-js-v3#node-js-versions
+ */
+export function withoutSdkNodeVersionNotice(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
+/** What every command line's entry calls first: {@link withoutSourceMaps} and {@link withoutSdkNodeVersionNotice}. */
+export function startCommandLine(): void {
+  withoutSourceMaps();
+  withoutSdkNodeVersionNotice();
+}

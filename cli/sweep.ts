@@ -12,7 +12,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { runIamCommand } from "./iam";
-import { withoutSourceMaps } from "./runtime";
+import { startCommandLine } from "./runtime";
 
 /** The outcome of `iam` on one file. */
 export interface SweepOutcome {
@@ -72,7 +72,7 @@ export function runSweepCommand(argv: string[]): { code: number; stdout: string;
 }
 
 if (require.main === module) {
-  withoutSourceMaps();
+  startCommandLine();
   const result = runSweepCommand(process.argv.slice(2));
   process.stdout.write(result.stdout);
   process.exitCode = result.code;
