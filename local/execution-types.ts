@@ -70,6 +70,8 @@ export interface TaskCall {
   clock?: Clock;
   /** Records the Task's `TaskSubmitted` event (a `.sync` call, once the job it waits for has started). */
   submitted?: (output: Json) => void;
+  /** The engine's `TaskRequest.idle`: the Task only waits for `work` (a child running on the same clock). */
+  idle?: <T>(work: Promise<T>) => Promise<T>;
 }
 
 /** One row of the local integration table. */
@@ -110,6 +112,8 @@ export interface LocalStartRequest {
   clock?: Clock;
   /** Told when the child has started (its ARN and start date), before it runs. */
   onStarted?: (started: { executionArn: string; startDate: Date }) => void;
+  /** The calling Task's `idle`: wraps the wait for the child's result, so the shared clock may jump meanwhile. */
+  idle?: <T>(work: Promise<T>) => Promise<T>;
 }
 
 /** Runs the state machines a workflow may start; {@link LocalStack} is one. */

@@ -7,7 +7,7 @@ import type { ExecutionReport, LocalIntegration, LocalServices, LocalStartReques
 
 /**
  * Nested executions, run locally: the `states:startExecution.sync` and `.sync:2` integrations start another state
- * machine's definition on the same interpreter (one of this stack's workflows, or one a producer stack shares
+ * machine's definition on the same engine and clock (one of this stack's workflows, or one a producer stack shares
  * with it, run against that stack's own local resources) and answer with what Step Functions answers.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cross-acct-sync-pattern.html
@@ -95,10 +95,11 @@ export const startExecutionSync: LocalIntegration = {
       caller,
       approver: services.approver,
     };
-    // The child runs on the parent's clock (see LocalStack.runDefinition's `parentClock`).
+    // The child runs on the parent's clock; the Task is idle while it waits for the child's result (not before: its
+    // start is authorized in real time), so the clock jumps for the child's Waits.
     // TaskSubmitted carries StartExecution's response, as Step Functions records it for a `.sync` Task.
     const onStarted = ({ executionArn, startDate }: { executionArn: string; startDate: Date }) => call.submitted?.({ ExecutionArn: executionArn, StartDate: startDate.getTime() });
-    const report = await stateMachines.startExecution({ ...request, clock: call.clock, onStarted });
+    const report = await stateMachines.startExecution({ ...request, clock: call.clock, onStarted, idle: call.idle });
     services.children?.push(report);
     const described = describeExecution(request, report, report.startDate.getTime(), report.stopDate.getTime());
     if (report.status !== "SUCCEEDED") throw new TaskFailure("States.TaskFailed", JSON.stringify(described));

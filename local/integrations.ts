@@ -326,6 +326,7 @@ export function localTaskHandler(definition: AslStateMachine, services: LocalSer
         principal: services.caller?.executionRoleArn,
         clock: services.clock,
         submitted: request.submitted,
+        idle: request.idle,
       };
       return parsed.pattern === ".waitForTaskToken" ? await sendForTaskToken(call, integration, services) : await integration.run(call, services);
     } catch (error) {

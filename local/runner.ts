@@ -58,12 +58,13 @@ export interface DefinitionRunOptions {
   responder?: TaskTokenResponder;
   /** The execution's clock. @default a new virtual clock (Waits, retries and timeouts take no real time) */
   clock?: Clock;
-  /**
-   * For a child execution (`states:startExecution.sync`): the parent's clock, which the child runs on. The parent's
-   * Task handler is busy on that clock while it waits; the wait for the child's result releases it, so the clock
-   * jumps for the child's Waits as it would for the parent's own.
-   */
+  /** For a child execution (`states:startExecution.sync`): the parent's clock, which the child runs on. */
   parentClock?: Clock;
+  /**
+   * For a child execution: the calling Task's `idle` (the engine's `TaskRequest.idle`), wrapped around the wait for
+   * the child's result, so the shared clock jumps for the child's Waits as it would for the parent's own.
+   */
+  idle?: <T>(work: Promise<T>) => Promise<T>;
   /** Told when the execution has started (its ARN and start date), before it runs. */
   onStarted?: (started: { executionArn: string; startDate: Date }) => void;
   /**
@@ -321,7 +322,7 @@ export class LocalStack implements LocalStateMachines {
     // `states:StateMachineQualifier`.
     const { stateMachineArn, qualifier } = unqualifiedStateMachineArn(request.stateMachineArn);
     const own = this.config.workflows.find((workflow) => this.naming.stateMachineArn(workflow) === stateMachineArn);
-    const options = { input: request.input, approver: request.approver, executionName: request.name, parentClock: request.clock, onStarted: request.onStarted };
+    const options = { input: request.input, approver: request.approver, executionName: request.name, parentClock: request.clock, onStarted: request.onStarted, idle: request.idle };
     const stateMachineCalls = (principal: string): IamCall[] => [
       { principal, action: "states:StartExecution", resource: stateMachineArn, ...(qualifier ? { context: { "states:StateMachineQualifier": [qualifier] } } : {}) },
       ...withServiceKeyCalls(this.authorizer.index, { principal, action: "states:DescribeExecution", resource: executionArn(stateMachineArn, request.name ?? "local") }),
@@ -432,8 +433,7 @@ export class LocalStack implements LocalStateMachines {
     tokens.bind(execution);
     options.onStarted?.({ executionArn, startDate: execution.startDate });
     services.stop = () => execution.stop("Local.RunProblem", services.problem?.message);
-    const release = (options.parentClock as { release?: <T>(work: Promise<T>) => Promise<T> } | undefined)?.release;
-    const result = (await (release ? release.call(options.parentClock, execution.result) : execution.result)) as ExecutionResult;
+    const result = await (options.idle ? options.idle(execution.result) : execution.result);
     // A responder may still be at work once the execution has moved on (a person's browser waiting for the page
     // after the answer resumed the Task): the report includes what it did.
     await Promise.allSettled(services.responding ?? []);
