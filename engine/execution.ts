@@ -26,6 +26,12 @@ import type { Clock, Execution, ExecutionContext, ExecutionOptions, ExecutionRes
 /** The default cap on State transitions per execution (a loop guard). */
 export const DEFAULT_MAX_TRANSITIONS = 100_000;
 
+/**
+ * The longest an Express execution runs, in seconds (five minutes).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ */
+export const MAX_EXPRESS_SECONDS = 300;
+
 /** Step Functions' history limit for a Standard execution. */
 export const MAX_HISTORY_EVENTS = 25_000;
 
@@ -145,9 +151,11 @@ class ExecutionRun implements Run {
       },
     }));
     const frame = newFrame(this, this.lane, new Variables(), this.definition.QueryLanguage ?? "JSONPath", this.stopped);
-    const timeout = this.definition.TimeoutSeconds;
+    const own = typeof this.definition.TimeoutSeconds === "number" && this.definition.TimeoutSeconds > 0 ? this.definition.TimeoutSeconds : undefined;
+    // An Express execution lasts at most five minutes, whatever its TimeoutSeconds says.
+    const timeout = this.type === "EXPRESS" ? Math.min(own ?? MAX_EXPRESS_SECONDS, MAX_EXPRESS_SECONDS) : own;
     let timer: Stop | undefined;
-    if (typeof timeout === "number" && timeout > 0) {
+    if (timeout !== undefined) {
       timer = new Stop();
       sleepOn(this.clock, timeout * 1000, timer).then(
         () => this.stopped.abort(new Ended("TIMED_OUT", STATES_ERRORS.Timeout)),

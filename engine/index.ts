@@ -10,7 +10,7 @@
  * @see https://states-language.net/spec.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/welcome.html
  */
-export { startExecution, DEFAULT_MAX_TRANSITIONS, MAX_HISTORY_EVENTS } from "./execution";
+export { startExecution, DEFAULT_MAX_TRANSITIONS, MAX_EXPRESS_SECONDS, MAX_HISTORY_EVENTS } from "./execution";
 export { RealClock, VirtualClock } from "./clock";
 export { StatesError, STATES_ERRORS, TaskTokenError } from "./errors";
 export { resourceKind, type ResourceKind } from "./states/task";

@@ -233,4 +233,13 @@ describe("engine: the virtual clock", () => {
     const output = result.output as { entered: string; started: string };
     expect(Date.parse(output.entered) - Date.parse(output.started)).to.be.within(86_400_000, 86_400_500);
   });
+
+  it("times out an Express execution after five minutes, whatever its TimeoutSeconds, and a Standard one not", async () => {
+    const definition: StateMachineDefinition = { TimeoutSeconds: 3600, StartAt: "W", States: { W: { Type: "Wait", Seconds: 600, End: true } } };
+    const express = startExecution(definition, {}, { context: { type: "EXPRESS" } });
+    const result = await express.result;
+    expect(result).to.deep.include({ status: "TIMED_OUT", error: "States.Timeout" });
+    expect((result.stopDate.getTime() - express.startDate.getTime()) / 1000).to.be.within(300, 300.5);
+    expect((await startExecution(definition, {}).result).status).to.equal("SUCCEEDED");
+  });
 });
