@@ -10,6 +10,7 @@ import type { LocalRunError } from "./errors";
 import type { CatchRecord, PathStep, RetryRecord, TokenAnswer, WaitRecord } from "./history-report";
 import type { Invocation, LocalLambda } from "./services/lambda";
 import type { CapturedNotification, NotificationLog } from "./services/notifications";
+import type { LocalSqs } from "./services/sqs";
 
 /**
  * The types the local runner, its integration table and nested executions share: what one execution's Tasks
@@ -24,6 +25,11 @@ export interface LocalServices {
   notifications: NotificationLog;
   dynamodb: LocalDynamoDb;
   tokens: TaskTokens;
+  /**
+   * The stack's SQS stand-in, which `sqs:sendMessage` Tasks send to (one per local stack, its queues from the
+   * plan); without it such a Task is a problem of the local run.
+   */
+  sqs?: LocalSqs;
   /** Answers `.waitForTaskToken` Tasks; without one (and without `externalAnswers`), such a Task fails the run at once. */
   responder?: TaskTokenResponder;
   /** Tokens are answered from outside (SendTaskSuccess through the local endpoint): no responder is needed. */

@@ -13,6 +13,7 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
+import { SendMessageCommand, type SendMessageCommandInput } from "@aws-sdk/client-sqs";
 import type { Clock, TaskHandler, TaskRequest } from "../engine";
 import { type AslStateMachine, type Json, walkStates } from "../infra/definition/asl";
 import { INTEGRATIONS, type IntegrationPattern } from "../infra/iam/catalog";
@@ -22,6 +23,8 @@ import { LocalRunError, TaskFailure } from "./errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "./execution-types";
 import { startExecutionSync } from "./executions";
 import { withServiceKeyCalls } from "./authz/service-calls";
+import type { IamCall } from "./authz/authorizer";
+import type { LocalQueueSpec, LocalSqs } from "./services/sqs";
 
 /**
  * The local integration table: how each Task Resource is served when a workflow runs locally, keyed like the IAM
@@ -45,20 +48,22 @@ export function holdClock<T>(clock: Clock | undefined, work: Promise<T>): Promis
  * Authorizes the calls a Task makes, with the KMS calls the service makes on the caller's behalf, as the Task's
  * principal; a denial fails the Task as the integration surfaces it: the Error is `errors.call` (or `errors.kms`
  * for a KMS call), the Cause AWS's access-denied message with the service's suffix.
- * @param calls the API calls, without principal.
+ * @param calls the API calls, without principal; `keyCalls` are KMS calls the service makes for one of them that
+ *   `withServiceKeyCalls` does not know of (an SQS queue's key), authorized and named as its KMS calls.
  * @param errors the Error names of a denial, and the service name of the Cause's suffix.
  * @throws TaskFailure for the first call not allowed.
  */
 export async function authorizeTask(
   call: TaskCall,
   services: LocalServices,
-  calls: { action: string; resource: string; context?: Record<string, string | string[]> }[],
+  calls: { action: string; resource: string; context?: Record<string, string | string[]>; keyCalls?: Omit<IamCall, "principal">[] }[],
   errors: { call: string; kms: string; service: string },
 ): Promise<void> {
   const { authorizer } = services;
   if (!authorizer || !call.principal) return;
-  for (const api of calls) {
-    for (const needed of withServiceKeyCalls(authorizer.index, { principal: call.principal, ...api })) {
+  for (const { keyCalls, ...api } of calls) {
+    const principal = call.principal;
+    for (const needed of [...withServiceKeyCalls(authorizer.index, { principal, ...api }), ...(keyCalls ?? []).map((key) => ({ principal, ...key }))]) {
       const decision = await authorizer.authorize(needed);
       if (decision.allowed) continue;
       const viaKms = needed.action.startsWith("kms:") && !api.action.startsWith("kms:");
@@ -162,6 +167,74 @@ const snsPublish: LocalIntegration = {
   },
 };
 
+/** The `SQS.<Exception>` name of an `@aws-sdk/client-sqs` error, as the AWS SDK for Java's exception classes name it. */
+const SQS_EXCEPTIONS: Readonly<Record<string, { exception: string; code: string }>> = {
+  QueueDoesNotExist: { exception: "QueueDoesNotExistException", code: "AWS.SimpleQueueService.NonExistentQueue" },
+  InvalidMessageContents: { exception: "InvalidMessageContentsException", code: "InvalidMessageContents" },
+  UnsupportedOperation: { exception: "UnsupportedOperationException", code: "AWS.SimpleQueueService.UnsupportedOperation" },
+};
+
+/** An SDK error of {@link LocalSqs} as the Task fails with it: `SQS.<Exception>`, or `SQS.AmazonSQSException` with its error code. */
+function sqsFailure(error: unknown): TaskFailure {
+  const { name, message, $metadata } = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+  const known = name ? SQS_EXCEPTIONS[name] : undefined;
+  const code = known?.code ?? name ?? "UnknownError";
+  return new TaskFailure(`SQS.${known?.exception ?? "AmazonSQSException"}`, `${message} (Service: AmazonSQS; Status Code: ${$metadata?.httpStatusCode ?? 400}; Error Code: ${code}; Request ID: ${$metadata?.requestId ?? randomUUID()}; Proxy: null)`);
+}
+
+/**
+ * The KMS calls SQS makes for a producer of an SSE-KMS queue: `kms:GenerateDataKey` and `kms:Decrypt` on the
+ * queue's customer-managed key, via `sqs.<region>.amazonaws.com`, in the encryption context `aws:sqs:arn`. None
+ * for SSE-SQS or the AWS managed key `alias/aws/sqs`.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+ */
+function sqsKeyCalls(queue: Readonly<LocalQueueSpec>, call: TaskCall, services: LocalServices): Omit<IamCall, "principal">[] {
+  const keyId = queue.kmsKeyId;
+  if (!keyId || keyId === "alias/aws/sqs") return [];
+  const [, partition, , region, account] = queue.arn.split(":");
+  const planned = services.authorizer?.index.ofType("aws:kms/key:Key").find((key) => key.outputs?.keyId === keyId || key.outputs?.id === keyId);
+  const key = keyId.startsWith("arn:") ? keyId : String(planned?.outputs?.arn ?? `arn:${partition}:kms:${region}:${account}:key/${keyId}`);
+  const context = { "kms:ViaService": `sqs.${region}.amazonaws.com`, "kms:CallerAccount": call.principal?.split(":")[4] ?? "", "kms:EncryptionContext:aws:sqs:arn": queue.arn };
+  return ["kms:GenerateDataKey", "kms:Decrypt"].map((action) => ({ action, resource: key, context }));
+}
+
+const sqsSendMessage: LocalIntegration = {
+  patterns: ["", ".waitForTaskToken"],
+  local: "sent to the stack's in-memory SQS stand-in (`LocalSqs`, local/services/sqs.ts: visibility timeouts, receipt handles, FIFO groups), where workers receive it, after authorizing sqs:SendMessage (and the queue's KMS key); returns {MD5OfMessageBody, MessageId, SdkHttpMetadata, SdkResponseMetadata}; errors named SQS.<Exception>",
+  async run(call, services) {
+    const { sqs } = services;
+    if (!sqs) throw new LocalRunError("this run has no local SQS (LocalServices.sqs), so sqs:sendMessage cannot be served.", call.state);
+    const { QueueUrl, MessageBody, DelaySeconds, MessageAttributes, MessageGroupId, MessageDeduplicationId } = parametersObject(call);
+    if (typeof QueueUrl !== "string") throw sqsFailure(Object.assign(new Error(`The request must contain the parameter QueueUrl. Received: ${JSON.stringify(QueueUrl)}`), { name: "MissingParameter" }));
+    const queue = sqs.queue(QueueUrl);
+    if (!queue) throw sqsFailure(Object.assign(new Error(`The specified queue does not exist. Received: ${QueueUrl}`), { name: "QueueDoesNotExist" }));
+    await authorizeTask(call, services, [{ action: "sqs:SendMessage", resource: queue.arn, keyCalls: sqsKeyCalls(queue, call, services) }], { call: "SQS.AmazonSQSException", kms: "SQS.KmsAccessDeniedException", service: "AmazonSQS" });
+    const input = {
+      QueueUrl,
+      // A JSON MessageBody is sent as its JSON text.
+      MessageBody: MessageBody === undefined || MessageBody === null || typeof MessageBody === "string" ? (MessageBody ?? undefined) : JSON.stringify(MessageBody),
+      ...(DelaySeconds !== undefined ? { DelaySeconds } : {}),
+      ...(MessageAttributes !== undefined ? { MessageAttributes } : {}),
+      ...(MessageGroupId !== undefined ? { MessageGroupId } : {}),
+      ...(MessageDeduplicationId !== undefined ? { MessageDeduplicationId } : {}),
+    };
+    let output: Awaited<ReturnType<LocalSqs["send"]>> & { MD5OfMessageBody?: string; MD5OfMessageAttributes?: string; MessageId?: string; SequenceNumber?: string };
+    try {
+      output = await sqs.send(new SendMessageCommand(input as unknown as SendMessageCommandInput));
+    } catch (error) {
+      throw sqsFailure(error);
+    }
+    const { MD5OfMessageBody, MD5OfMessageAttributes, MessageId, SequenceNumber, $metadata } = output;
+    return {
+      ...(MD5OfMessageAttributes ? { MD5OfMessageAttributes } : {}),
+      MD5OfMessageBody: MD5OfMessageBody!,
+      MessageId: MessageId!,
+      ...(SequenceNumber ? { SequenceNumber } : {}),
+      ...sdkMetadata($metadata.requestId),
+    };
+  },
+};
+
 /** The DynamoDB actions served, as SDK commands. */
 const DYNAMODB_COMMANDS = {
   getItem: (input: Json) => new GetItemCommand(input as unknown as GetItemCommandInput),
@@ -220,6 +293,7 @@ function dynamodbFailure(error: unknown, flavour: "optimized" | "aws-sdk"): Task
 export const LOCAL_INTEGRATIONS: Readonly<Record<string, LocalIntegration>> = {
   "lambda:invoke": lambdaInvoke,
   "sns:publish": snsPublish,
+  "sqs:sendMessage": sqsSendMessage,
   "dynamodb:getItem": dynamodbAction("getItem", "optimized"),
   "dynamodb:putItem": dynamodbAction("putItem", "optimized"),
   "dynamodb:updateItem": dynamodbAction("updateItem", "optimized"),

@@ -22,6 +22,7 @@ import { type LocalS3, startLocalS3 } from "./services/s3-server";
 import { LocalHttpApi, routesOf } from "./services/http-api";
 import { LocalSecrets } from "./services/secrets";
 import { LocalSns } from "./services/sns";
+import { LocalSqs, plannedQueues } from "./services/sqs";
 import { type LocalBackup, LocalBackupService } from "./services/backups";
 import { LocalDynamoDb } from "./services/dynamodb";
 import { LocalRunError, TaskFailure } from "./errors";
@@ -128,7 +129,14 @@ export class LocalStack implements LocalStateMachines {
     private readonly secrets: LocalSecrets,
   ) {
     this.backupService = new LocalBackupService(dynamodb, naming);
+    this.sqs = new LocalSqs({ queues: plannedQueues(authorizer.index.plans.get(stack) ?? []) });
   }
+
+  /**
+   * The stack's SQS (an in-memory stand-in, on real time): the plan's `aws:sqs/queue:Queue` resources at their
+   * planned URLs and ARNs, which `sqs:sendMessage` Tasks send to and workers receive from.
+   */
+  readonly sqs: LocalSqs;
 
   /**
    * The Step Functions API on 127.0.0.1 for this stack: its workflows as state machines (as they deploy), executions
@@ -483,6 +491,7 @@ export class LocalStack implements LocalStateMachines {
       lambda,
       notifications,
       dynamodb: this.dynamodb,
+      sqs: this.sqs,
       tokens,
       responder: options.responder,
       approver: options.approver,

@@ -38,8 +38,8 @@ describe("parseTaskResource", () => {
 describe("LOCAL_INTEGRATIONS", () => {
   it("keys every row like a row of the IAM catalog", () => {
     expect(Object.keys(INTEGRATIONS)).to.include.members(Object.keys(LOCAL_INTEGRATIONS));
-    expect(localCoverage().notServed).to.include.members(["sqs:sendMessage", "ecs:runTask"]);
-    expect(localCoverage().served).to.include.members(["states:startExecution"]);
+    expect(localCoverage().notServed).to.include.members(["athena:startQueryExecution", "ecs:runTask"]);
+    expect(localCoverage().served).to.include.members(["states:startExecution", "sqs:sendMessage"]);
   });
 });
 
@@ -75,15 +75,15 @@ describe("LocalStack.runDefinition", () => {
         "Get limit": { Type: "Task", Resource: stack.naming.functionArn("credit-limit"), Next: "Enqueue" },
         Enqueue: {
           Type: "Task",
-          Resource: "arn:aws:states:::sqs:sendMessage",
-          Parameters: { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/111111111111/q", MessageBody: "x" },
+          Resource: "arn:aws:states:::athena:startQueryExecution",
+          Parameters: { QueryString: "SELECT 1" },
           End: true,
         },
       },
     };
     const error = await rejectionOf(run(definition, { input: { applicantId: "a", creditRequested: 100 } }));
     expect(error).to.be.instanceOf(LocalRunError);
-    expect(error.message).to.include('State "Enqueue"').and.include('"arn:aws:states:::sqs:sendMessage"');
+    expect(error.message).to.include('State "Enqueue"').and.include('"arn:aws:states:::athena:startQueryExecution"');
     expect((error as LocalRunError).state).to.equal("Enqueue");
   });
 
