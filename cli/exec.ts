@@ -1,5 +1,5 @@
 /**
- * `npm run exec -- --stack <name> <workflow> --input <file> [--endpoint local|aws|<url>] [--follow] [--name <execution>]`:
+ * `npm run exec -- --stack <name> <workflow> --input <file> [--endpoint local|aws|<url>] [--follow] [--name <execution>] [--history <file>]`:
  * starts an execution of one of the stack's workflows through `@aws-sdk/client-sfn`, on the local endpoint
  * (`local`, the default: `http://127.0.0.1:8083`, as `npm run local:endpoint` serves it), on AWS (`aws`: the default
  * credential chain, the stack's Region; the console URL is printed) or on any endpoint URL. The state machine ARN is
@@ -32,7 +32,7 @@ import { Naming } from "../infra/naming";
 import { CONSOLE, type CommandOutput } from "./stack-args";
 import { startCommandLine } from "./runtime";
 
-const USAGE = "usage: npm run exec -- --stack <name> <workflow> --input <file> [--endpoint local|aws|<url>] [--follow] [--name <execution>]";
+const USAGE = "usage: npm run exec -- --stack <name> <workflow> --input <file> [--endpoint local|aws|<url>] [--follow] [--name <execution>] [--history <file>]";
 
 /** The local endpoint `--endpoint local` means: `npm run local:endpoint`'s default. */
 export const LOCAL_ENDPOINT = "http://127.0.0.1:8083";
@@ -75,7 +75,7 @@ export async function main(argv: string[], io: CommandOutput = CONSOLE, run: Exe
     io.out(USAGE);
     return 0;
   }
-  const { region, stateMachineArn, input, endpoint, follow, name, express } = parsed;
+  const { region, stateMachineArn, input, endpoint, follow, name, express, history } = parsed;
   const config: SFNClientConfig = endpoint === "aws" ? { region } : { region, endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, disableHostPrefix: true };
   const client = new SFNClient(config);
   try {
@@ -91,6 +91,18 @@ export async function main(argv: string[], io: CommandOutput = CONSOLE, run: Exe
     if (!follow) return 0;
     if (express) return 0;
     const described = await follow_(client, started.executionArn!, io, run.pollMs ?? (endpoint === "aws" ? 2000 : 1000));
+    if (history) {
+      // The whole history, oldest first, for `npm run diagram -- --execution <file>`.
+      const events: HistoryEvent[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn, nextToken, maxResults: 1000 }));
+        events.push(...(page.events ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      fs.writeFileSync(history, `${JSON.stringify({ executionArn: started.executionArn, events }, null, 2)}\n`);
+      io.out(`history ${history} (${events.length} events)`);
+    }
     return final(io, described.status, described.output, described.error, described.cause);
   } catch (error) {
     const err = error as Error & { code?: string };
@@ -104,7 +116,7 @@ export async function main(argv: string[], io: CommandOutput = CONSOLE, run: Exe
 
 /** Parses and checks the arguments, reading the stack file and the input. */
 function parseCommand(argv: string[], root?: string) {
-  let values: { stack?: string; input?: string; endpoint?: string; follow?: boolean; name?: string; help?: boolean };
+  let values: { stack?: string; input?: string; endpoint?: string; follow?: boolean; name?: string; history?: string; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -116,6 +128,7 @@ function parseCommand(argv: string[], root?: string) {
         endpoint: { type: "string" },
         follow: { type: "boolean", short: "f" },
         name: { type: "string" },
+        history: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -128,6 +141,8 @@ function parseCommand(argv: string[], root?: string) {
   const workflow = positionals[0];
   if (!(workflow in WORKFLOWS)) throw new UsageError(`unknown workflow ${JSON.stringify(workflow)}: one of ${Object.keys(WORKFLOWS).join(", ")}`);
   if (!values.input) throw new UsageError("--input <file> is required (a JSON file; e.g. samples/...)");
+  if (values.history !== undefined && !values.follow) throw new UsageError("--history <file> needs --follow: the history is written once the execution ends");
+  if (values.history !== undefined && WORKFLOWS[workflow as WorkflowName].type === "EXPRESS") throw new UsageError(`--history: ${workflow} is an Express workflow, whose history the API does not keep (only its logs)`);
   let config;
   try {
     ({ config } = readStackFile(values.stack, root));
@@ -168,6 +183,7 @@ function parseCommand(argv: string[], root?: string) {
     endpoint,
     follow: values.follow === true,
     name: values.name,
+    history: values.history,
     express: WORKFLOWS[workflow as WorkflowName].type === "EXPRESS",
   };
 }

@@ -4,6 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { consoleUrl, main as exec } from "../../cli/exec";
+import { main as diagram } from "../../cli/diagram";
+import { readStackFile } from "../../infra/config";
 import { main as localEndpoint } from "../../cli/local-endpoint";
 import { StepFunctionsEndpoint } from "../../local/endpoint/server";
 
@@ -107,6 +109,15 @@ describe("npm run exec (cli/exec.ts)", () => {
     expect(result.out.slice(-2)).to.deep.equal(["status SUCCEEDED", 'output {"stored":true}']);
   });
 
+  it("refuses --history without --follow, or for an Express workflow", async () => {
+    const withoutFollow = await execute("--stack", "dev", "credit-approval", "--input", inputFile("{}"), "--endpoint", endpoint.url, "--history", "h.json");
+    expect(withoutFollow.status).to.equal(2);
+    expect(withoutFollow.err[0]).to.equal("--history <file> needs --follow: the history is written once the execution ends");
+    const express = await execute("--stack", "dev", "order-events", "--input", inputFile("{}"), "--endpoint", endpoint.url, "--follow", "--history", "h.json");
+    expect(express.status).to.equal(2);
+    expect(express.err[0]).to.match(/^--history: order-events is an Express workflow/);
+  });
+
   it("exits 2 with a clear message, never a stack trace, on bad usage", async () => {
     const json = inputFile("{}");
     const cases: [string[], RegExp][] = [
@@ -166,18 +177,29 @@ describe("npm run local:endpoint (cli/local-endpoint.ts)", () => {
     const client = new SFNClient({ endpoint: served!.url, region: REGION, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
     try {
       const { stateMachines } = await client.send(new ListStateMachinesCommand({}));
-      expect(stateMachines!.map((m) => m.stateMachineArn)).to.have.members([
-        `${MACHINE_PREFIX}:stateMachine:statecraft-dev-credit-approval`,
-        `${MACHINE_PREFIX}:stateMachine:statecraft-dev-backup-orchestration`,
-        `${MACHINE_PREFIX}:stateMachine:statecraft-dev-order-events`,
-      ]);
+      // Every workflow the dev stack deploys (statecraft:workflows), under its deployed name.
+      expect(stateMachines!.map((m) => m.stateMachineArn)).to.have.members(readStackFile("dev").config.workflows.map((w) => `${MACHINE_PREFIX}:stateMachine:statecraft-dev-${w}`));
+      expect(stateMachines!.map((m) => m.stateMachineArn)).to.include(`${MACHINE_PREFIX}:stateMachine:statecraft-dev-credit-approval`);
       const described = await client.send(new DescribeStateMachineCommand({ stateMachineArn: `${MACHINE_PREFIX}:stateMachine:statecraft-dev-credit-approval` }));
       expect(described.definition).to.include(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:statecraft-dev-`);
       expect(described.definition).not.to.include("${");
       // The stack's real handlers serve the Tasks: a 3000 application is approved automatically.
       const application = JSON.parse(fs.readFileSync(path.join(__dirname, "../../samples/credit-3000-auto-approved.json"), "utf8")).input;
-      const result = await run((a, io) => exec(a, io, { pollMs: 10 }), "--stack", "dev", "credit-approval", "--input", inputFile(JSON.stringify(application)), "--endpoint", served!.url, "--follow");
+      const historyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "statecraft-exec-")), "history.json");
+      const result = await run((a, io) => exec(a, io, { pollMs: 10 }), "--stack", "dev", "credit-approval", "--input", inputFile(JSON.stringify(application)), "--endpoint", served!.url, "--follow", "--history", historyFile);
       expect(result.status, result.out.join("\n")).to.equal(0);
+      // The saved history draws the execution's path over the workflow's diagram.
+      const { events } = JSON.parse(fs.readFileSync(historyFile, "utf8")) as { events: { type: string }[] };
+      expect(events[0].type).to.equal("ExecutionStarted");
+      expect(events.at(-1)!.type).to.equal("ExecutionSucceeded");
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "statecraft-diagram-"));
+      const drawn = await run(diagram, "--stack", "dev", "credit-approval", "--execution", historyFile, "--out", out);
+      expect(drawn.status, drawn.err.join("\n")).to.equal(0);
+      const overlay = fs.readFileSync(path.join(out, "credit-approval.execution.svg"), "utf8");
+      expect(overlay).to.include("Cooling&#45;off period");
+      // Succeeded States are filled as the console's graph inspector fills them; the plain diagram has none.
+      expect(overlay).to.include("#86efac");
+      expect(fs.readFileSync(path.join(__dirname, "../../docs/diagrams/credit-approval.svg"), "utf8")).not.to.include("#86efac");
       const printed = result.out.join("\n");
       expect(printed).to.include("SUCCEEDED").and.include("Get credit limit").and.include("Cooling-off period");
     } finally {
