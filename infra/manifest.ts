@@ -29,7 +29,7 @@ export type HandlerGrant =
   | { kind: "readSecret"; secret: SecretName };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -128,6 +128,7 @@ export const HANDLERS = {
     memoryMb: 256,
     grants: [],
   },
+  "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
 
@@ -139,6 +140,7 @@ export const TOPICS = {
   },
   "backup-success": { displayName: "DynamoDB backups succeeded" },
   "backup-failure": { displayName: "DynamoDB backups failed" },
+  "order-confirmations": { displayName: "Order confirmations" },
 } as const satisfies Record<string, { displayName: string; unshareable?: string }>;
 export type TopicName = keyof typeof TOPICS;
 
@@ -235,6 +237,16 @@ export const WORKFLOWS = {
       CreditApprovalAliasArn: { sharedWorkflow: "credit-approval", output: "aliasArn" },
       CreditApprovalInvokerRoleArn: { sharedWorkflow: "credit-approval", output: "invokerRoleArn" },
       LoanApplicationsTableName: { tableName: "loan-applications" },
+    },
+  },
+  "order-confirmation": {
+    file: "order-confirmation.asl.json",
+    type: "STANDARD",
+    description: "Receives an order, waits 15 minutes for late cancellations, and confirms it by SNS unless it was cancelled.",
+    substitutions: {
+      ReceiveOrderFunctionArn: { functionArn: "receive-order" },
+      OrdersTableName: { tableName: "orders" },
+      OrderConfirmationsTopicArn: { topicArn: "order-confirmations" },
     },
   },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;

@@ -155,7 +155,8 @@ describe("diagrams (infra/diagram, cli/diagram.ts)", function () {
       const out = tmp();
       const { code } = await run(["--stack", "dev", "--out", out]);
       expect(code).to.equal(0);
-      expect(fs.readdirSync(out).sort()).to.deep.equal(["backup-orchestration.md", "backup-orchestration.svg", "credit-approval.md", "credit-approval.svg", "order-events.md", "order-events.svg"]);
+      const devWorkflows = ["credit-approval", "backup-orchestration", "order-events", "order-confirmation"];
+      expect(fs.readdirSync(out).sort()).to.deep.equal(devWorkflows.flatMap((w) => [`${w}.md`, `${w}.svg`]).sort());
       expect(fs.readFileSync(path.join(out, "order-events.md"), "utf8")).to.match(/```mermaid\nflowchart TD\n[\s\S]*```\n$/);
       expect(fs.readFileSync(path.join(out, "order-events.svg"), "utf8")).to.match(/^<\?xml[\s\S]*<\/svg>\s*$/);
     });

@@ -43,6 +43,16 @@ const LOG_DELIVERY = [
 ];
 const XRAY = ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
 const TASK_TOKEN_ANSWERS = ["states:SendTaskFailure", "states:SendTaskSuccess"];
+/** The workflows dev and prod deploy (`statecraft:workflows`), with their types: the seed three and the gallery's. */
+const DEPLOYED = [
+  ["credit-approval", "STANDARD"],
+  ["backup-orchestration", "STANDARD"],
+  ["order-events", "EXPRESS"],
+  ["order-confirmation", "STANDARD"],
+] as const;
+const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
+/** The handlers those workflows call, with the approval callback. */
+const DEPLOYED_HANDLERS = 9;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);
@@ -57,21 +67,19 @@ describe("the platform under mocks", function () {
     ["prod", "222222222222", "ERROR", true],
   ] as const) {
     describe(`the ${stack} stack`, () => {
-      it("deploys two Standard state machines and one Express, named after stack and workflow", () => {
+      it("deploys each of its workflows as a state machine of its type, named after stack and workflow", () => {
         const machines = plans[stack].resources.filter((r) => r.type === STATE_MACHINE);
-        expect(machines.map((m) => [m.inputs.name, m.inputs.type])).to.have.deep.members([
-          [`statecraft-${stack}-credit-approval`, "STANDARD"],
-          [`statecraft-${stack}-backup-orchestration`, "STANDARD"],
-          [`statecraft-${stack}-order-events`, "EXPRESS"],
-        ]);
+        expect(machines.map((m) => [m.inputs.name, m.inputs.type])).to.have.deep.members(
+          DEPLOYED.map(([workflow, type]) => [`statecraft-${stack}-${workflow}`, type]),
+        );
       });
 
       it("logs each state machine to its vended log group, at the stack's level and ALL for Express", () => {
-        for (const workflow of ["credit-approval", "backup-orchestration", "order-events"]) {
+        for (const [workflow, type] of DEPLOYED) {
           const machine = find(plans[stack], STATE_MACHINE, workflow);
           const logging = machine.inputs.loggingConfiguration as Record<string, unknown>;
           expect(logging.logDestination).to.equal(`arn:aws:logs:eu-west-1:${account}:log-group:/aws/vendedlogs/states/${stack}-${workflow}:*`);
-          expect(logging.level).to.equal(workflow === "order-events" ? "ALL" : level);
+          expect(logging.level).to.equal(type === "EXPRESS" ? "ALL" : level);
           expect(find(plans[stack], LOG_GROUP, `${workflow}-logs`).inputs.name).to.equal(`/aws/vendedlogs/states/${stack}-${workflow}`);
         }
       });
@@ -98,7 +106,7 @@ describe("the platform under mocks", function () {
       });
 
       it("creates each state machine after its role policy, so AWS can verify log delivery", () => {
-        for (const workflow of ["credit-approval", "backup-orchestration", "order-events"]) {
+        for (const workflow of DEPLOYED_NAMES) {
           expect(find(plans[stack], STATE_MACHINE, workflow).options?.dependsOn).to.deep.equal([`${ROLE_POLICY}::${workflow}-role-policy`]);
         }
       });
@@ -226,7 +234,7 @@ describe("the platform under mocks", function () {
 
   it("bundles every handler into its own archive on a Node.js runtime", () => {
     const functions = plans.dev.resources.filter((r) => r.type === "aws:lambda/function:Function");
-    expect(functions).to.have.lengthOf(8);
+    expect(functions).to.have.lengthOf(DEPLOYED_HANDLERS);
     for (const fn of functions) {
       expect(fn.inputs.runtime).to.equal("nodejs22.x");
       expect(fn.inputs.handler).to.equal("index.handler");
