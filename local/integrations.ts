@@ -25,6 +25,10 @@ import { startExecutionSync } from "./executions";
 import { withServiceKeyCalls } from "./authz/service-calls";
 import type { IamCall } from "./authz/authorizer";
 import type { LocalQueueSpec, LocalSqs } from "./services/sqs";
+import { batchSubmitJob } from "./services/batch";
+import { ecsRunTask } from "./services/ecs";
+import { glueStartJobRun } from "./services/glue";
+import { sagemakerCreateTransformJob } from "./services/sagemaker";
 
 /**
  * The local integration table: how each Task Resource is served when a workflow runs locally, keyed like the IAM
@@ -305,6 +309,10 @@ export const LOCAL_INTEGRATIONS: Readonly<Record<string, LocalIntegration>> = {
   "aws-sdk:dynamodb:query": dynamodbAction("query", "aws-sdk"),
   "aws-sdk:dynamodb:scan": dynamodbAction("scan", "aws-sdk"),
   "states:startExecution": startExecutionSync,
+  "ecs:runTask": ecsRunTask,
+  "glue:startJobRun": glueStartJobRun,
+  "batch:submitJob": batchSubmitJob,
+  "sagemaker:createTransformJob": sagemakerCreateTransformJob,
 };
 
 /** True when `value` holds the string `needle` anywhere (as a value, at any depth). */
