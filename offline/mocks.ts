@@ -69,8 +69,9 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
     const registered: RegisteredResource = { type: args.type, name: args.name, inputs, ...(secretInputs.length ? { secretInputs } : {}) };
     this.resources.push(registered);
-    if (!args.custom && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: {} };
-    const { id, state } = this.answer(args.type, args.name, inputs);
+    const remote = REMOTE_COMPONENTS.has(args.type);
+    if (!args.custom && !remote && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: {} };
+    const { id, state } = remote ? { id: undefined, state: this.remoteComponentOutputs(args.type, args.name, inputs) } : this.answer(args.type, args.name, inputs);
     registered.outputs = { ...inputs, ...(unwrapSecrets(state) as Record<string, unknown>), id };
     // The state handed back keeps the secret markers, so the program's outputs stay secret.
     return { id, state: { ...args.inputs, ...state } };
@@ -87,6 +88,124 @@ export class AwsMocks implements pulumi.runtime.Mocks {
       return { accountId: c.account, arn: `arn:${c.partition}:sts::${c.account}:assumed-role/statecraft-deployer/pulumi`, userId: "AROADEPLOYER0000000000:pulumi", id: c.account };
     }
     throw new Error(`unmocked call ${args.token}`);
+  }
+
+  /**
+   * The outputs of a remote (multi-language) component, which registers under mocks as one resource with no
+   * children: what its provider would return, built from its inputs in the stack's partition, Region and account.
+   * - `awsx:ec2:Vpc`: `vpcId`, `vpc` (`{id, arn, cidrBlock, …}`), `subnets` and `publicSubnetIds`/`privateSubnetIds`/
+   *   `isolatedSubnetIds` with `publicSubnets`/`privateSubnets`/`isolatedSubnets` (one subnet per `subnetSpecs` entry
+   *   per Availability Zone, `<region>a`, `b`, … or `availabilityZoneNames`; a public and a private one without
+   *   specs), `natGateways` per `natGateways.strategy` (`None`: none; `Single`: one; else one per AZ, only with
+   *   private subnets), `eips` for them, `internetGateway` (with public subnets), `routeTables`,
+   *   `routeTableAssociations`, `routes`, `vpcEndpoints` (per `vpcEndpointSpecs`) and `subnetLayout`;
+   * - `awsx:ecs:FargateTaskDefinition`: `taskDefinition` (`{arn, arnWithoutRevision, family, revision: 1, cpu,
+   *   memory, networkMode: "awsvpc", requiresCompatibilities, executionRoleArn, taskRoleArn, containerDefinitions}`),
+   *   `executionRole` and `taskRole` (`{arn, name}` when awsx creates them; absent when given a `roleArn` or `skip`),
+   *   `logGroup` (`{arn, name}` unless skipped or existing) and `loadBalancers` (`[]`).
+   */
+  private remoteComponentOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+    const c = this.context;
+    const hex = (seed: string) => createHash("sha256").update(seed).digest("hex").slice(0, 17);
+    if (type === "awsx:ec2:Vpc") {
+      const vpcId = `vpc-${hex(`vpc|${name}`)}`;
+      const cidrBlock = String(inputs.cidrBlock ?? "10.0.0.0/16");
+      const zones: string[] = inputs.availabilityZoneNames ?? "abcdef".slice(0, Number(inputs.numberOfAvailabilityZones ?? 3)).split("").map((z) => `${c.region}${z}`);
+      const specs: { type: string; name?: string; cidrMask?: number }[] = inputs.subnetSpecs ?? [{ type: "Private", cidrMask: 19 }, { type: "Public", cidrMask: 20 }];
+      const [base, vpcMask] = cidrBlock.split("/");
+      const baseInt = base.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+      let next = baseInt;
+      const ipv4 = (value: number) => [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+      const subnets = specs.flatMap((spec) =>
+        zones.map((zone) => {
+          const mask = Number(spec.cidrMask ?? Number(vpcMask) + 4);
+          const size = 2 ** (32 - mask);
+          next = Math.ceil(next / size) * size;
+          const subnetCidr = `${ipv4(next)}/${mask}`;
+          next += size;
+          const id = `subnet-${hex(`subnet|${name}|${spec.type}|${spec.name ?? ""}|${zone}`)}`;
+          return {
+            id,
+            arn: buildArn(c, "ec2", `subnet/${id}`),
+            vpcId,
+            availabilityZone: zone,
+            cidrBlock: subnetCidr,
+            mapPublicIpOnLaunch: spec.type === "Public",
+            tags: { Name: `${name}-${(spec.name ?? spec.type).toLowerCase()}-${zones.indexOf(zone) + 1}`, SubnetType: spec.type },
+          };
+        }),
+      );
+      const ofType = (kind: string) => subnets.filter((s) => s.tags.SubnetType === kind);
+      const strategy = String(inputs.natGateways?.strategy ?? "OnePerAz");
+      const natSubnets = ofType("Private").length && ofType("Public").length ? (strategy === "None" ? [] : strategy === "Single" ? ofType("Public").slice(0, 1) : ofType("Public")) : [];
+      const eips = natSubnets.map((s) => ({ id: `eipalloc-${hex(`eip|${s.id}`)}`, allocationId: `eipalloc-${hex(`eip|${s.id}`)}`, domain: "vpc" }));
+      const natGateways = natSubnets.map((s, i) => ({ id: `nat-${hex(`nat|${s.id}`)}`, subnetId: s.id, allocationId: eips[i].id, connectivityType: "public" }));
+      const internetGateway = ofType("Public").length ? { id: `igw-${hex(`igw|${name}`)}`, arn: buildArn(c, "ec2", `internet-gateway/igw-${hex(`igw|${name}`)}`), vpcId } : undefined;
+      const routeTables = subnets.map((s) => ({ id: `rtb-${hex(`rtb|${s.id}`)}`, vpcId }));
+      return {
+        vpcId,
+        vpc: { id: vpcId, arn: buildArn(c, "ec2", `vpc/${vpcId}`), cidrBlock, enableDnsHostnames: inputs.enableDnsHostnames ?? false, enableDnsSupport: inputs.enableDnsSupport ?? true, ownerId: c.account, instanceTenancy: "default" },
+        subnets,
+        publicSubnetIds: ofType("Public").map((s) => s.id),
+        privateSubnetIds: ofType("Private").map((s) => s.id),
+        isolatedSubnetIds: ofType("Isolated").map((s) => s.id),
+        publicSubnets: ofType("Public"),
+        privateSubnets: ofType("Private"),
+        isolatedSubnets: ofType("Isolated"),
+        natGateways,
+        eips,
+        ...(internetGateway ? { internetGateway } : {}),
+        routeTables,
+        routeTableAssociations: subnets.map((s, i) => ({ id: `rtbassoc-${hex(`assoc|${s.id}`)}`, subnetId: s.id, routeTableId: routeTables[i].id })),
+        routes: subnets.flatMap((s, i): Record<string, string>[] => {
+          const kind = s.tags.SubnetType;
+          if (kind === "Public" && internetGateway) return [{ id: `r-${routeTables[i].id}1080289494`, routeTableId: routeTables[i].id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }];
+          if (kind === "Private" && natGateways.length) {
+            const nat = natGateways.find((n) => subnets.find((p) => p.id === n.subnetId)?.availabilityZone === s.availabilityZone) ?? natGateways[0];
+            return [{ id: `r-${routeTables[i].id}1080289494`, routeTableId: routeTables[i].id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }];
+          }
+          return [];
+        }),
+        vpcEndpoints: ((inputs.vpcEndpointSpecs ?? []) as { serviceName: string; vpcEndpointType?: string }[]).map((spec) => {
+          const id = `vpce-${hex(`vpce|${name}|${spec.serviceName}`)}`;
+          return { id, arn: buildArn(c, "ec2", `vpc-endpoint/${id}`), serviceName: spec.serviceName, vpcEndpointType: spec.vpcEndpointType ?? "Gateway", vpcId };
+        }),
+        subnetLayout: specs.map((spec) => ({ type: spec.type, ...(spec.name ? { name: spec.name } : {}), ...(spec.cidrMask ? { cidrMask: spec.cidrMask } : {}) })),
+      };
+    }
+    // awsx:ecs:FargateTaskDefinition
+    const family = String(inputs.family ?? name);
+    const createdRole = (kind: string, given: { roleArn?: string; skip?: boolean } | undefined) => {
+      if (given?.roleArn || given?.skip) return undefined;
+      const roleName = `${name}-${kind}-${hex(`role|${name}|${kind}`).slice(0, 7)}`;
+      return { arn: buildArn(c, "iam", `role/${roleName}`, "global"), name: roleName, id: roleName };
+    };
+    const executionRole = createdRole("execution", inputs.executionRole);
+    const taskRole = createdRole("task", inputs.taskRole);
+    const logGroup = inputs.logGroup?.skip || inputs.logGroup?.existing ? undefined : { name: `${name}-${hex(`logs|${name}`).slice(0, 7)}`, arn: buildArn(c, "logs", `log-group:${name}-${hex(`logs|${name}`).slice(0, 7)}`) };
+    const containers = inputs.container ? [inputs.container] : Object.entries(inputs.containers ?? {}).map(([key, container]) => ({ name: key, ...(container as object) }));
+    const arnWithoutRevision = buildArn(c, "ecs", `task-definition/${family}`);
+    return {
+      taskDefinition: {
+        id: family,
+        arn: `${arnWithoutRevision}:1`,
+        arnWithoutRevision,
+        family,
+        revision: 1,
+        cpu: inputs.cpu,
+        memory: inputs.memory,
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        executionRoleArn: inputs.executionRole?.roleArn ?? executionRole?.arn,
+        taskRoleArn: inputs.taskRole?.roleArn ?? taskRole?.arn,
+        containerDefinitions: JSON.stringify(containers),
+      },
+      // Given a roleArn (or skip), awsx creates no role and the output is absent, not the input echoed.
+      executionRole,
+      taskRole,
+      logGroup,
+      loadBalancers: [],
+    };
   }
 
   private answer(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, unknown> } {
@@ -236,6 +355,15 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return { id: alphanumeric(`authorizer|${inputs.apiId}|${name}`, 6, false), state: {} };
       case "aws:cloudwatch/metricAlarm:MetricAlarm":
         return { id: physical, state: { arn: buildArn(c, "cloudwatch", `alarm:${physical}`), name: physical } };
+      case "aws:ecs/cluster:Cluster": {
+        // The provider's id of a cluster is its ARN.
+        const arn = buildArn(c, "ecs", `cluster/${physical}`);
+        return { id: arn, state: { arn, name: physical } };
+      }
+      case "aws:ec2/securityGroup:SecurityGroup": {
+        const id = `sg-${createHash("sha256").update(`sg|${name}`).digest("hex").slice(0, 17)}`;
+        return { id, state: { arn: buildArn(c, "ec2", `security-group/${id}`), name: physical, ownerId: c.account } };
+      }
       case "aws:cloudwatch/dashboard:Dashboard": {
         const dashboard = String(inputs.dashboardName ?? name);
         return { id: dashboard, state: { dashboardArn: `arn:${c.partition}:cloudwatch::${c.account}:dashboard/${dashboard}` } };
@@ -245,6 +373,12 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     }
   }
 }
+
+/**
+ * Remote (multi-language) components: registered as one resource under mocks, with outputs the mocks answer
+ * (`AwsMocks.remoteComponentOutputs`), not as children.
+ */
+const REMOTE_COMPONENTS = new Set(["awsx:ec2:Vpc", "awsx:ecs:FargateTaskDefinition"]);
 
 /** The value with every serialized secret replaced by its plain value, at any depth. */
 function unwrapSecrets(value: unknown): unknown {
