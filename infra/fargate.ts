@@ -104,7 +104,9 @@ export function ecsRunTaskParameters(job: FargateJobOutputs, options: RunTaskOpt
  * The trust policy of a Fargate task's roles (task role and execution role): `ecs-tasks.amazonaws.com` may assume
  * them only on behalf of ECS resources of this account and Region (`aws:SourceAccount`, and `aws:SourceArn` like
  * `arn:<partition>:ecs:<region>:<account>:*`), against the cross-service confused deputy, as the ECS developer guide
- * writes it for task roles.
+ * writes it for task roles. The guide's execution-role page shows no condition; the same one is applied to the
+ * execution role here (ECS assumes it for the same tasks) and is the first thing to check if a first real task fails
+ * to pull its image; `FargateJob`'s `transform.executionRole` replaces it.
  * @param context the partition, Region and account the tasks run in.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#create_task_iam_policy_and_role
  */

@@ -89,7 +89,7 @@ export interface FargateJobArgs {
  *   free), paid around the clock for a job that runs minutes a day. A public IPv4 address costs 0.005 USD an hour
  *   only while the task runs. Nothing can reach the task: its security group admits no inbound traffic. A job
  *   that must not have a public address swaps the subnets through `transform.vpc` (private subnets plus
- *   `vpcEndpointSpecs`) and runs with `assignPublicIp: false`;
+ *   `vpcEndpointSpecs`), and its Task's Parameters are built with `assignPublicIp: false` (`ecsRunTaskParameters`);
  * - a security group in the VPC, egress only (HTTPS, TCP 443, to anywhere: ECR, S3, CloudWatch Logs and the AWS
  *   APIs the task role allows; the VPC's DNS resolver is not subject to security groups);
  * - an ECS cluster (`aws.ecs.Cluster`) with Container Insights off;

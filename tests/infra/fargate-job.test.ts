@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as awsx from "@pulumi/awsx";
 import { FargateJob, FargateJobArgs } from "../../infra/components/fargate-job";
 import { FargateJobOutputs, checkFargateSize, ecrRepositoryArnOf, ecsRunTaskParameters, ecsTasksTrustPolicy, executionRoleStatements } from "../../infra/fargate";
 import { ArnContext, buildArn } from "../../infra/iam/arn";
@@ -165,6 +166,44 @@ describe("FargateJob", () => {
     expect(() => checkFargateSize(16384, 122880)).not.to.throw();
     const failure = await runJob({ cpu: 256, memoryMib: 4096 }).then(() => undefined, (error: Error) => error);
     expect(failure?.message).to.match(/^FargateJob: with cpu 256, memory must be one of/);
+  });
+});
+
+describe("AwsMocks for awsx's remote components", () => {
+  it("answers a default Vpc with a public and a private subnet per AZ and a NAT gateway in each public one", async () => {
+    const { resources, outputs } = await runProgram(
+      () => {
+        const vpc = new awsx.ec2.Vpc("default", {});
+        return { vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds, natGateways: vpc.natGateways, vpc: vpc.vpc };
+      },
+      { project: "statecraft", stack: "prod", mocks: new AwsMocks(context) },
+    );
+    expect(resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack", VPC]);
+    const vpcId = String(outputs.vpcId);
+    expect(vpcId).to.match(/^vpc-[0-9a-f]{17}$/);
+    expect(outputs.vpc).to.deep.include({ id: vpcId, arn: `arn:aws:ec2:eu-west-1:222222222222:vpc/${vpcId}`, cidrBlock: "10.0.0.0/16" });
+    expect(outputs.privateSubnetIds).to.have.lengthOf(3);
+    expect(outputs.publicSubnetIds).to.have.lengthOf(3);
+    const nats = outputs.natGateways as { subnetId: string }[];
+    expect(nats.map((n) => n.subnetId)).to.deep.equal(outputs.publicSubnetIds);
+  });
+
+  it("answers a FargateTaskDefinition that creates its roles and log group with their ARNs, and revision 1", async () => {
+    const { outputs } = await runProgram(
+      () => {
+        const task = new awsx.ecs.FargateTaskDefinition("bare", { container: { name: "app", image: "nginx:1.27", essential: true } });
+        return { taskDefinition: task.taskDefinition, executionRole: task.executionRole, taskRole: task.taskRole, logGroup: task.logGroup, loadBalancers: task.loadBalancers };
+      },
+      { project: "statecraft", stack: "prod", mocks: new AwsMocks(context) },
+    );
+    const definition = outputs.taskDefinition as { arn: string; family: string; revision: number; executionRoleArn: string; containerDefinitions: string };
+    expect(definition).to.deep.include({ arn: "arn:aws:ecs:eu-west-1:222222222222:task-definition/bare:1", family: "bare", revision: 1 });
+    expect((outputs.executionRole as { arn: string }).arn).to.match(/^arn:aws:iam::222222222222:role\/bare-execution-[0-9a-f]{7}$/);
+    expect(definition.executionRoleArn).to.equal((outputs.executionRole as { arn: string }).arn);
+    expect((outputs.taskRole as { arn: string }).arn).to.match(/^arn:aws:iam::222222222222:role\/bare-task-[0-9a-f]{7}$/);
+    expect((outputs.logGroup as { arn: string }).arn).to.match(/^arn:aws:logs:eu-west-1:222222222222:log-group:bare-[0-9a-f]{7}$/);
+    expect(JSON.parse(definition.containerDefinitions)).to.deep.equal([{ name: "app", image: "nginx:1.27", essential: true }]);
+    expect(outputs.loadBalancers).to.deep.equal([]);
   });
 });
 
