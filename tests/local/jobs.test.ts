@@ -1,4 +1,9 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { expect } from "chai";
+import { deriveExecutionPolicy } from "../../infra/iam/derive";
+import { LOCAL_INTEGRATIONS } from "../../local/integrations";
+import type { IamCall } from "../../local/authz/authorizer";
+import type { LocalServices, TaskCall } from "../../local/execution-types";
 import type { AslStateMachine, Json } from "../../infra/definition/asl";
 import { type DefinitionRunOptions, LocalStack } from "../../local/runner";
 import { codeName, localJobRuns, settleJobRuns } from "../../local/services/jobs";
@@ -192,6 +197,49 @@ describe("local .sync services (ECS, Glue, Batch, SageMaker)", () => {
         expect(report.authorizations.some((decision) => decision.call.action === d.action && !decision.allowed)).to.equal(true);
         expect(localJobRuns().length).to.equal(before);
       });
+    }
+  });
+
+  describe("consistency with the derived execution role", () => {
+    const ROLES = { TaskRoleArn: "arn:aws:iam::111111111111:role/report-task", ExecutionRoleArn: "arn:aws:iam::111111111111:role/report-execution" };
+    const STATIC: Record<string, Obj> = {
+      "ecs:runTask": { Cluster: "reports", TaskDefinition: "statecraft-dev-monthly-report", Overrides: { ...ROLES, ContainerOverrides: [{ Name: "report", Environment: [{ Name: "DATASET", Value: JSON.stringify(DATASET) }] }] }, Tags: [{ Key: "team", Value: "finance" }] },
+      "glue:startJobRun": { JobName: "statecraft-dev-dataset-aggregate", Arguments: { "--dataset": JSON.stringify(RECORDS) } },
+      "batch:submitJob": { JobName: "report", JobDefinition: "statecraft-dev-monthly-report", JobQueue: "reports", ContainerOverrides: { Environment: [{ Name: "DATASET", Value: JSON.stringify(DATASET) }] } },
+      "sagemaker:createTransformJob": { TransformJobName: "report-2026-11", ModelName: "monthly-report", Environment: { DATASET: JSON.stringify(DATASET) }, Tags: [{ Key: "team", Value: "finance" }] },
+    };
+    /** Catalog actions the local service does not call: Step Functions does not make them on a run that succeeds. */
+    const NOT_CALLED = ["sagemaker:ListTags"];
+
+    for (const [key, parameters] of Object.entries(STATIC)) {
+      for (const pattern of ["", ".sync"] as const) {
+        it(`${key}${pattern}: authorizes only calls the derived policy allows, and every action it grants but ${NOT_CALLED.join(", ")}`, async () => {
+          const resource = `arn:aws:states:::${key}${pattern}`;
+          const definition: AslStateMachine = { StartAt: "Work", States: { Work: { Type: "Task", Resource: resource, Parameters: parameters, End: true } as never } };
+          const { partition, region, account } = stack.naming.context;
+          const derived = deriveExecutionPolicy("jobs.test", definition, { partition, region, account });
+          const principal = `arn:${partition}:iam::${account}:role/jobs-test`;
+          const calls: IamCall[] = [];
+          const authorizer = { index: { keys: new Map(), stateMachines: new Map(), ofType: () => [] }, authorize: async (call: IamCall) => (calls.push(call), { call, allowed: true }) };
+          const services = { naming: stack.naming, authorizer } as unknown as LocalServices;
+          const call: TaskCall = { state: "Work", resource, parameters, pattern, principal };
+          await LOCAL_INTEGRATIONS[key]!.run(call, services);
+          for (const needed of calls) {
+            const response = await runSimulation(
+              {
+                request: { principal, action: needed.action, resource: { resource: needed.resource, accountId: account }, contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account, ...needed.context } },
+                identityPolicies: [{ name: "derived", policy: derived.document }],
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+              },
+              {},
+            );
+            expect(response.resultType === "error" ? response.errors : response.overallResult, `${needed.action} on ${needed.resource}`).to.equal("Allowed");
+          }
+          const granted = new Set(derived.document.Statement.flatMap((statement) => [statement.Action].flat() as string[]));
+          expect([...new Set(calls.map((c) => c.action))].sort()).to.deep.equal([...granted].filter((action) => !NOT_CALLED.includes(action)).sort());
+        });
+      }
     }
   });
 });
