@@ -29,7 +29,7 @@ export type HandlerGrant =
   | { kind: "readSecret"; secret: SecretName };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -128,6 +128,9 @@ export const HANDLERS = {
     memoryMb: 256,
     grants: [],
   },
+  "technical-support": { entry: "handlers/technical-support.ts", description: "Files a technical support request, high priority for an outage.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
+  "billing-support": { entry: "handlers/billing-support.ts", description: "Files a billing support request and asks for the invoice number when it is missing.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
+  "general-support": { entry: "handlers/general-support.ts", description: "Files a general support request with customer care.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
@@ -247,6 +250,16 @@ export const WORKFLOWS = {
       ReceiveOrderFunctionArn: { functionArn: "receive-order" },
       OrdersTableName: { tableName: "orders" },
       OrderConfirmationsTopicArn: { topicArn: "order-confirmations" },
+    },
+  },
+  "support-routing": {
+    file: "support-routing.asl.json",
+    type: "EXPRESS",
+    description: "Routes a support request on its type to the technical, billing or general handling function; answers its HTTP caller synchronously.",
+    substitutions: {
+      TechnicalSupportFunctionArn: { functionArn: "technical-support" },
+      BillingSupportFunctionArn: { functionArn: "billing-support" },
+      GeneralSupportFunctionArn: { functionArn: "general-support" },
     },
   },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;

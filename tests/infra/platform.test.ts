@@ -49,10 +49,11 @@ const DEPLOYED = [
   ["backup-orchestration", "STANDARD"],
   ["order-events", "EXPRESS"],
   ["order-confirmation", "STANDARD"],
+  ["support-routing", "EXPRESS"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback. */
-const DEPLOYED_HANDLERS = 9;
+const DEPLOYED_HANDLERS = 12;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);
