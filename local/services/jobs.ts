@@ -193,6 +193,16 @@ export function stringList(value: Json | undefined): string[] {
 }
 
 /**
+ * `authorizeTask` (local/integrations.ts), loaded when first called: the integration table imports the service
+ * files, so they must not import it back while it loads.
+ * @throws TaskFailure for the first call not allowed, named by `errors` as `authorizeTask` names it.
+ */
+export async function authorizeJob(...args: Parameters<typeof import("../integrations").authorizeTask>): Promise<void> {
+  const { authorizeTask } = await import("../integrations");
+  return authorizeTask(...args);
+}
+
+/**
  * The calls a `.sync` Task makes on the managed EventBridge rule through which Step Functions hears that the job
  * has finished: `events:PutTargets`, `events:PutRule` and `events:DescribeRule` on
  * `arn:<partition>:events:<region>:<account>:rule/<rule>`, as the IAM catalog's `eventsRule` grants them.
