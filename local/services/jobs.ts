@@ -198,7 +198,8 @@ export function stringList(value: Json | undefined): string[] {
  * @throws TaskFailure for the first call not allowed, named by `errors` as `authorizeTask` names it.
  */
 export async function authorizeJob(...args: Parameters<typeof import("../integrations").authorizeTask>): Promise<void> {
-  const { authorizeTask } = await import("../integrations");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { authorizeTask } = require("../integrations") as typeof import("../integrations");
   return authorizeTask(...args);
 }
 
