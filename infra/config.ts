@@ -6,7 +6,7 @@ import { parseArn, partitionOf } from "./iam/arn";
 import { alarmsSchema, alertSubscriberSchema, DEFAULT_ALARMS } from "./monitoring/schema";
 import { rolloutSchema } from "./rollout/schema";
 import { eventBusesSchema, triggerSchema } from "./triggers/schema";
-import { APPROVAL_TOPIC, HANDLERS, type HandlerName, type HandlerSpec, PROJECT_ROOT, TABLES, type TableName, type TableSpec, TOPICS, type TopicName, WORKFLOWS, type WorkflowName, stackContents } from "./manifest";
+import { APPROVAL_TOPIC, HANDLERS, type HandlerName, type HandlerSpec, PROJECT_ROOT, type Reference, TABLES, type TableName, type TableSpec, TOPICS, type TopicName, WORKFLOWS, type WorkflowName, stackContents } from "./manifest";
 
 /**
  * A stack's configuration: the schema, and reading it from Pulumi config or from a `Pulumi.<stack>.yaml` file.
@@ -829,6 +829,13 @@ function crossChecks(config: StackConfig, stack: string): string[] {
     );
   }
 
+  for (const workflow of config.workflows) {
+    for (const reference of Object.values<Reference>(WORKFLOWS[workflow].substitutions)) {
+      if ("nestedWorkflow" in reference && !config.workflows.includes(reference.nestedWorkflow)) {
+        problem("statecraft:workflows", `must list ${reference.nestedWorkflow} too: ${workflow} runs it nested`, config.workflows);
+      }
+    }
+  }
   const callsShared = config.workflows.filter((workflow) => Object.values(WORKFLOWS[workflow].substitutions).some((reference) => "sharedWorkflow" in reference));
   if (config.producerStack && producerStackOf(config)?.stack === stack) problem("statecraft:producerStack", "names this stack itself", config.producerStack);
   if (callsShared.length > 0 && !config.producerStack) {

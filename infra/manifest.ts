@@ -29,7 +29,7 @@ export type HandlerGrant =
   | { kind: "readSecret"; secret: SecretName };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -131,6 +131,8 @@ export const HANDLERS = {
   "technical-support": { entry: "handlers/technical-support.ts", description: "Files a technical support request, high priority for an outage.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "billing-support": { entry: "handlers/billing-support.ts", description: "Files a billing support request and asks for the invoice number when it is missing.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "general-support": { entry: "handlers/general-support.ts", description: "Files a general support request with customer care.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
+  "validate-user": { entry: "handlers/validate-user.ts", description: "Checks a user to verify: id, name, email, date of birth and identity document.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
+  "check-identity": { entry: "handlers/check-identity.ts", description: "Decides whether a user's identity document verifies them (adult, not reported lost or stolen).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
@@ -171,6 +173,8 @@ export const TABLES = {
   },
   "loan-applications": { hashKey: "applicationId", seedItems: [] },
   /** Pending and decided approval requests: the task token, kept out of every link, and the decision. */
+  /** Verified users, written by user-verification. */
+  users: { hashKey: "userId", seedItems: [] },
   "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt", unshareable: "it holds the task tokens of pending approvals" },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
@@ -186,7 +190,12 @@ export type Reference =
    * An output of a workflow another stack shares with this one (`statecraft:producerStack`'s `sharedWorkflows`):
    * its state machine ARN, or the invoker role a Task assumes through `Credentials.RoleArn` to run it.
    */
-  | { sharedWorkflow: WorkflowName; output: "stateMachineArn" | "aliasArn" | "invokerRoleArn" };
+  | { sharedWorkflow: WorkflowName; output: "stateMachineArn" | "aliasArn" | "invokerRoleArn" }
+  /**
+   * The `live` alias ARN of another workflow of this stack, which the definition runs nested
+   * (`states:startExecution.sync:2`); the stack must deploy it too (`statecraft:workflows`).
+   */
+  | { nestedWorkflow: WorkflowName };
 
 /** A workflow: its definition file, its type and the value of each of its placeholders. */
 export interface WorkflowSpec {
@@ -260,6 +269,24 @@ export const WORKFLOWS = {
       TechnicalSupportFunctionArn: { functionArn: "technical-support" },
       BillingSupportFunctionArn: { functionArn: "billing-support" },
       GeneralSupportFunctionArn: { functionArn: "general-support" },
+    },
+  },
+  "identity-check": {
+    file: "identity-check.asl.json",
+    type: "STANDARD",
+    description: "Checks a user's identity document; run nested by user-verification.",
+    substitutions: {
+      CheckIdentityFunctionArn: { functionArn: "check-identity" },
+    },
+  },
+  "user-verification": {
+    file: "user-verification.asl.json",
+    type: "STANDARD",
+    description: "Validates a user, verifies their identity through the nested identity-check workflow, and stores the verified user.",
+    substitutions: {
+      ValidateUserFunctionArn: { functionArn: "validate-user" },
+      IdentityCheckAliasArn: { nestedWorkflow: "identity-check" },
+      UsersTableName: { tableName: "users" },
     },
   },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;

@@ -6,6 +6,7 @@ import { ASL_LIMITS } from "./definition/limits";
 import { assertValidAsl } from "./definition/validate";
 import { DefinitionError } from "./definition/errors";
 import { ArnContext } from "./iam/arn";
+import { LIVE_ALIAS } from "./rollout/schema";
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_LIMIT, policySize, splitStatements } from "./iam/policy";
 import { DeriveOptions, Derivation, deriveExecutionPolicy } from "./iam/derive";
 import { PROJECT_ROOT, Reference, SecretName, StackContents, TABLES, WORKFLOWS, WorkflowName, definitionPath } from "./manifest";
@@ -74,7 +75,7 @@ export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<
 }
 
 /**
- * The stack's own tables, topics and secrets, all encrypted with its customer-managed key when it has one: what a
+ * The stack's own tables, topics, secrets and state machines, all encrypted with its customer-managed key when it has one: what a
  * role's key grants are derived against (`keyUseNeeds` of `infra/iam/service.ts`), for workflows and handlers alike.
  * @param contents what the stack deploys ({@link stackContents}).
  * @param keyArn the key's ARN.
@@ -85,6 +86,7 @@ export function encryptedResources(contents: StackContents, naming: Naming, keyA
     ...contents.tables.map((table): EncryptedResource => ({ kind: "table", arn: naming.tableArn(naming.tableName(table)), name: table, keyArn })),
     ...contents.topics.map((topic): EncryptedResource => ({ kind: "topic", arn: naming.topicArn(topic), name: topic, keyArn })),
     ...contents.secrets.flatMap((secret): EncryptedResource[] => (secretArns[secret] ? [{ kind: "secret", arn: secretArns[secret]!, name: secret, keyArn }] : [])),
+    ...contents.workflows.map((workflow): EncryptedResource => ({ kind: "stateMachine", arn: naming.stateMachineArn(workflow), name: workflow, keyArn })),
   ];
 }
 
@@ -143,5 +145,6 @@ function resolveReference(reference: Exclude<Reference, { sharedWorkflow: Workfl
   if ("functionArn" in reference) return naming.functionArn(reference.functionArn);
   if ("topicArn" in reference) return naming.topicArn(reference.topicArn);
   if ("tableName" in reference) return naming.tableName(reference.tableName);
+  if ("nestedWorkflow" in reference) return `${naming.stateMachineArn(reference.nestedWorkflow)}:${LIVE_ALIAS}`;
   return backupTableNames(naming, backupTables).join(",");
 }

@@ -69,7 +69,7 @@ export const scenarioSchema = z
         backups: z.array(z.string()).optional(),
         /**
          * The executions the workflow started (`states:startExecution.sync[:2]`), in order: the state machine's
-         * physical name, its status and, optionally, its Error, States it entered in order, and the role assumed to
+         * physical name (or a workflow's logical name, for the machine the running stack deploys for it), its status and, optionally, its Error, States it entered in order, and the role assumed to
          * start it (`Credentials.RoleArn`).
          */
         children: z
@@ -266,7 +266,9 @@ export async function checkExpectations(scenario: Scenario, report: ExecutionRep
       expected.children.forEach((child, i) => {
         const got = actual[i];
         const at = `children[${i}]`;
-        if (got.stateMachine !== child.stateMachine) problems.push(`${at}: expected state machine ${child.stateMachine}, got ${got.stateMachine}`);
+        // A workflow of the manifest by its logical name stands for its physical name in the running stack.
+        const stateMachine = child.stateMachine in WORKFLOWS ? stack.naming.physical(child.stateMachine) : child.stateMachine;
+        if (got.stateMachine !== stateMachine) problems.push(`${at}: expected state machine ${stateMachine}, got ${got.stateMachine}`);
         if (got.status !== child.status) problems.push(`${at}: expected status ${child.status}, got ${got.status}`);
         if (child.error !== undefined && got.error !== child.error) problems.push(`${at}: expected error ${show(child.error)}, got ${show(got.error)}`);
         problems.push(...pathMismatches(child.path ?? [], got.path.map((step) => step.state), `${at}.path`));

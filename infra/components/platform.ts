@@ -300,6 +300,8 @@ export class Platform extends pulumi.ComponentResource {
         if ("tableName" in reference) return [tables[reference.tableName]!];
         // A shared workflow is another stack's: nothing of this stack to wait for.
         if ("sharedWorkflow" in reference) return [];
+        // A nested workflow of this stack: its machine and alias first (WORKFLOWS lists it before its callers).
+        if ("nestedWorkflow" in reference) return workflowResources[reference.nestedWorkflow] ? [workflowResources[reference.nestedWorkflow]!] : [];
         return config.backupTables.filter((table): table is TableName => table in tables).map((table) => tables[table]!);
       });
     const workflowResources: Partial<Record<WorkflowName, Workflow>> = {};

@@ -167,8 +167,8 @@ export const DYNAMODB_WRITE_ACTIONS: readonly string[] = [
 
 /** A resource of the stack encrypted with a customer-managed key, as {@link keyUseNeeds} reads it. */
 export interface EncryptedResource {
-  /** `table` (DynamoDB), `topic` (SNS) or `secret` (Secrets Manager). */
-  kind: "table" | "topic" | "secret";
+  /** `table` (DynamoDB), `topic` (SNS), `secret` (Secrets Manager) or `stateMachine` (Step Functions). */
+  kind: "table" | "topic" | "secret" | "stateMachine";
   /** Its ARN (a secret's with the random suffix Secrets Manager appends). */
   arn: string;
   /** Its name, to say who needs a grant (`the key of table orders`). */
@@ -186,7 +186,10 @@ export interface EncryptedResource {
  *   AWS's; the write extras mirror the AWS CDK's `Table.grantWriteData`), via `dynamodb.<region>.amazonaws.com`;
  * - an SNS topic it publishes to: {@link snsKeyStatement};
  * - a secret it reads (`secretsmanager:GetSecretValue`): `kms:Decrypt` via `secretsmanager.<region>.amazonaws.com`
- *   and in the secret's encryption context (`kms:EncryptionContext:SecretARN`).
+ *   and in the secret's encryption context (`kms:EncryptionContext:SecretARN`);
+ * - a state machine it starts (`states:StartExecution`, `StartSyncExecution`: a nested workflow, whose execution a
+ *   `.sync` Task describes): `kms:Decrypt` in the machine's encryption context
+ *   (`kms:EncryptionContext:aws:states:stateMachineArn`), as the invoker role of a shared workflow gets it.
  *
  * A statement reaches a resource when one of its Allow actions and resource patterns matches it (a table's index
  * or stream ARN counts as the table). Resources with AWS-owned or AWS managed keys need no grant: leave them out.
@@ -208,28 +211,38 @@ export function keyUseNeeds(statements: readonly PolicyStatement[], encrypted: r
         s.Resource.some((pattern) => wildcardMatches(pattern, resource.arn, false) || pattern.startsWith(`${resource.arn}/`)),
     );
   // (key, service) → the resources needing it, and whether any is written.
-  const needs = new Map<string, { keyArn: string; kind: EncryptedResource["kind"]; names: Set<string>; writes: boolean; secretArns: Set<string> }>();
+  const needs = new Map<string, { keyArn: string; kind: EncryptedResource["kind"]; names: Set<string>; writes: boolean; secretArns: Set<string>; machineArns: Set<string> }>();
   const need = (resource: EncryptedResource, writes: boolean) => {
     const key = JSON.stringify([resource.keyArn, resource.kind]);
-    const entry = needs.get(key) ?? { keyArn: resource.keyArn, kind: resource.kind, names: new Set<string>(), writes: false, secretArns: new Set<string>() };
+    const entry = needs.get(key) ?? { keyArn: resource.keyArn, kind: resource.kind, names: new Set<string>(), writes: false, secretArns: new Set<string>(), machineArns: new Set<string>() };
     entry.names.add(resource.name);
     entry.writes ||= writes;
     if (resource.kind === "secret") entry.secretArns.add(resource.arn);
+    if (resource.kind === "stateMachine") entry.machineArns.add(resource.arn);
     needs.set(key, entry);
   };
   for (const resource of encrypted) {
     if (resource.kind === "table") {
       const writes = reaches(resource, DYNAMODB_WRITE_ACTIONS);
       if (writes || reaches(resource, DYNAMODB_READ_ACTIONS)) need(resource, writes);
+    } else if (resource.kind === "stateMachine") {
+      if (reaches(resource, ["states:StartExecution", "states:StartSyncExecution"])) need(resource, false);
     } else if (resource.kind === "topic" ? reaches(resource, ["sns:Publish"]) : reaches(resource, ["secretsmanager:GetSecretValue"])) {
       need(resource, false);
     }
   }
   return [...needs.values()]
     .sort((a, b) => a.keyArn.localeCompare(b.keyArn) || a.kind.localeCompare(b.kind))
-    .map(({ keyArn, kind, names, writes, secretArns }) => {
+    .map(({ keyArn, kind, names, writes, secretArns, machineArns }) => {
       const neededBy = `the key of ${kind} ${[...names].sort().join(`, ${kind} `)}`;
       if (kind === "topic") return { statement: snsKeyStatement(keyArn, region), neededBy };
+      if (kind === "stateMachine") {
+        const arns = [...machineArns].sort();
+        return {
+          statement: { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [keyArn], Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": arns.length === 1 ? arns[0] : arns } } },
+          neededBy,
+        };
+      }
       if (kind === "secret") {
         const arns = [...secretArns].sort();
         return {

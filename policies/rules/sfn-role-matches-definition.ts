@@ -115,7 +115,7 @@ function neededStatements(machine: PolicyResource, index: StackIndex, report: Re
 }
 
 /**
- * The stack's tables, topics and secrets encrypted with a customer-managed key (an AWS-owned or AWS managed key
+ * The stack's tables, topics, secrets and state machines encrypted with a customer-managed key (an AWS-owned or AWS managed key
  * asks nothing of the callers' roles), each with its key resolved to an ARN through the stack's keys and aliases.
  */
 function encryptedResources(index: StackIndex): EncryptedResource[] {
@@ -131,6 +131,10 @@ function encryptedResources(index: StackIndex): EncryptedResource[] {
   }
   for (const topic of index.ofType("aws:sns/topic:Topic")) add("topic", topic.props, topic.name, topic.props.kmsMasterKeyId);
   for (const secret of index.ofType("aws:secretsmanager/secret:Secret")) add("secret", secret.props, secret.name, secret.props.kmsKeyId);
+  for (const machine of index.ofType("aws:sfn/stateMachine:StateMachine")) {
+    const encryption = machine.props.encryptionConfiguration as { type?: string; kmsKeyId?: string } | undefined;
+    if (encryption?.type === "CUSTOMER_MANAGED_KMS_KEY") add("stateMachine", machine.props, machine.name, encryption.kmsKeyId);
+  }
   return resources;
 }
 

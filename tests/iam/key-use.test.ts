@@ -27,6 +27,18 @@ describe("keyUseNeeds (the key grants of a caller of encrypted resources)", () =
     }
   });
 
+  it("grants kms:Decrypt in a nested machine's encryption context to a role that starts it, and nothing for its executions alone", () => {
+    const machine = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:identity-check`;
+    const encrypted: EncryptedResource[] = [...ENCRYPTED, { kind: "stateMachine", arn: machine, name: "identity-check", keyArn: KEY }];
+    expect(keyUseNeeds([allow(["states:StartExecution"], [machine])], encrypted, "eu-west-1")).to.deep.equal([
+      {
+        statement: { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY], Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": machine } } },
+        neededBy: "the key of stateMachine identity-check",
+      },
+    ]);
+    expect(keyUseNeeds([allow(["states:StartExecution"], [`${machine}-other`])], encrypted, "eu-west-1")).to.deep.equal([]);
+  });
+
   it("grants no key use for DescribeTable, which reads no item", () => {
     expect(keyUseNeeds([allow(["dynamodb:DescribeTable"], [table("bureaus")])], ENCRYPTED, "eu-west-1")).to.deep.equal([]);
   });

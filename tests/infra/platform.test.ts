@@ -50,10 +50,12 @@ const DEPLOYED = [
   ["order-events", "EXPRESS"],
   ["order-confirmation", "STANDARD"],
   ["support-routing", "EXPRESS"],
+  ["identity-check", "STANDARD"],
+  ["user-verification", "STANDARD"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback. */
-const DEPLOYED_HANDLERS = 12;
+const DEPLOYED_HANDLERS = 14;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);
@@ -156,6 +158,7 @@ describe("the platform under mocks", function () {
         expect(outputs.tableNames).to.deep.equal({
           orders: `statecraft-${stack}-orders`,
           "credit-bureaus": `statecraft-${stack}-credit-bureaus`,
+          users: `statecraft-${stack}-users`,
           "approval-requests": `statecraft-${stack}-approval-requests`,
         });
         expect(plans[stack].outputs.approvalEndpoint).to.match(new RegExp(`^https://[a-z0-9]{10}\\.execute-api\\.eu-west-1\\.amazonaws\\.com$`));

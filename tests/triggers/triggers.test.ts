@@ -118,15 +118,17 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
     this.timeout(20_000);
     const plan = await plans("prod");
     const outputs = plan.outputs.triggers as Record<WorkflowName, Record<string, { type: PlannedTrigger["type"]; roleArn: string; sourceArn: string }>>;
-    expect(Object.keys(outputs).sort()).to.deep.equal(["backup-orchestration", "credit-approval", "order-events"]);
+    expect(Object.keys(outputs).sort()).to.deep.equal(["backup-orchestration", "credit-approval", "order-events", "support-routing"]);
     expect(Object.keys(outputs["order-events"]).sort()).to.deep.equal(["order-events", "order-files", "orders-api"]);
     const authorizer = new Authorizer([plan]);
     const roles = new Set<string>();
+    // The HTTP triggers prod configures with sync: true (StartSyncExecution).
+    const SYNC_ROUTES = ["orders-api", "support-api"];
     for (const [workflow, triggers] of Object.entries(outputs) as [WorkflowName, (typeof outputs)[WorkflowName]][]) {
       const stateMachineArn = `arn:aws:states:eu-west-1:222222222222:stateMachine:statecraft-prod-${workflow}`;
       for (const [name, deployed] of Object.entries(triggers)) {
         roles.add(deployed.roleArn);
-        const trigger: PlannedTrigger = { ...deployed, stateMachineArn, alias: LIVE_ALIAS, sync: name === "orders-api" && WORKFLOWS[workflow].type === "EXPRESS" };
+        const trigger: PlannedTrigger = { ...deployed, stateMachineArn, alias: LIVE_ALIAS, sync: SYNC_ROUTES.includes(name) && WORKFLOWS[workflow].type === "EXPRESS" };
         for (const call of triggerStartCalls(trigger, "222222222222")) {
           const decision = await authorizer.authorize(call);
           expect(decision.allowed, `${workflow}/${name}: ${decision.message}`).to.equal(true);
@@ -147,7 +149,7 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
         expect((await authorizer.authorize({ ...start, resource: `${stateMachineArn}-other` })).allowed).to.equal(false);
       }
     }
-    expect(roles.size, "one role per trigger").to.equal(5);
+    expect(roles.size, "one role per trigger").to.equal(6);
   });
 });
 
