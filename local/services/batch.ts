@@ -3,7 +3,8 @@ import type { Json } from "../../infra/definition/asl";
 import { RESOURCE_KINDS } from "../../infra/iam/kinds";
 import { TaskFailure } from "../errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "../execution-types";
-import { authorizeJob, codeName, environmentMap, hasCode, jobParameters, managedRuleCalls, nowOf, runForTask, startMetadata, stringList } from "./jobs";
+import { codeName, environmentMap, hasCode, jobParameters, managedRuleCalls, nowOf, runForTask, startMetadata, stringList } from "./jobs";
+import { authorizeTask } from "../authz/task-calls";
 
 /** A Batch error as the Task fails with it: `Batch.<Exception>`, the SDK's message suffix in the Cause. */
 function batchFailure(exception: string, message: string): TaskFailure {
@@ -48,7 +49,7 @@ export const batchSubmitJob: LocalIntegration = {
       { action: "batch:SubmitJob", resource: queueArn },
       ...(call.pattern === ".sync" ? [...managedRuleCalls(naming, "StepFunctionsGetEventsForBatchJobsRule"), { action: "batch:DescribeJobs", resource: "*" }, { action: "batch:TerminateJob", resource: jobArn }] : []),
     ];
-    await authorizeJob(call, services, calls, { call: "Batch.AWSBatchException", kms: "Batch.AWSBatchException", service: "AWSBatch" });
+    await authorizeTask(call, services, calls, { call: "Batch.AWSBatchException", kms: "Batch.AWSBatchException", service: "AWSBatch" });
     const name = codeName(definitionArn, naming);
     if (!hasCode("containers", name)) throw batchFailure("ClientException", `Job definition not found: no containers/${name}/index.ts for ${JobDefinition}`);
     const overrides = ContainerOverrides && typeof ContainerOverrides === "object" && !Array.isArray(ContainerOverrides) ? ContainerOverrides : {};

@@ -3,7 +3,8 @@ import type { Json } from "../../infra/definition/asl";
 import { RESOURCE_KINDS } from "../../infra/iam/kinds";
 import { TaskFailure } from "../errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "../execution-types";
-import { authorizeJob, codeName, environmentMap, hasCode, jobParameters, managedRuleCalls, nowOf, runForTask, startMetadata, stringList } from "./jobs";
+import { codeName, environmentMap, hasCode, jobParameters, managedRuleCalls, nowOf, runForTask, startMetadata, stringList } from "./jobs";
+import { authorizeTask } from "../authz/task-calls";
 
 /**
  * `ecs:runTask` for local runs: the task definition's container code, `containers/<family>/index.ts`, runs
@@ -60,7 +61,7 @@ export const ecsRunTask: LocalIntegration = {
       ...(Tags !== undefined ? [{ action: "ecs:TagResource", resource: taskArn, context: { "ecs:CreateAction": "RunTask" } }] : []),
       ...(call.pattern === ".sync" ? [...managedRuleCalls(naming, "StepFunctionsGetEventsForECSTaskRule"), { action: "ecs:DescribeTasks", resource: taskArn }, { action: "ecs:StopTask", resource: taskArn }] : []),
     ];
-    await authorizeJob(call, services, calls, { call: "ECS.AccessDeniedException", kms: "ECS.AccessDeniedException", service: "AmazonECS" });
+    await authorizeTask(call, services, calls, { call: "ECS.AccessDeniedException", kms: "ECS.AccessDeniedException", service: "AmazonECS" });
     const name = codeName(family, naming);
     if (!hasCode("containers", name)) {
       throw new TaskFailure("ECS.ClientException", `Unable to describe task definition: no containers/${name}/index.ts for ${TaskDefinition} (Service: AmazonECS; Status Code: 400; Error Code: ClientException; Request ID: ${randomUUID()}; Proxy: null)`);

@@ -3,7 +3,8 @@ import type { Json } from "../../infra/definition/asl";
 import { RESOURCE_KINDS } from "../../infra/iam/kinds";
 import { TaskFailure } from "../errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "../execution-types";
-import { authorizeJob, codeName, hasCode, jobParameters, nowOf, runForTask, startMetadata } from "./jobs";
+import { codeName, hasCode, jobParameters, nowOf, runForTask, startMetadata } from "./jobs";
+import { authorizeTask } from "../authz/task-calls";
 
 /**
  * `glue:startJobRun` (request-response and `.sync`) for local runs: the job's script, `jobs/<JobName>/index.ts`
@@ -35,7 +36,7 @@ export const glueStartJobRun: LocalIntegration = {
       throw new TaskFailure("Glue.InvalidInputException", `JobName must be a job name. Received: ${JSON.stringify(JobName)} (Service: Glue, Status Code: 400, Request ID: ${randomUUID()})`);
     }
     const sync = call.pattern === ".sync" ? ["glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"] : [];
-    await authorizeJob(call, services, ["glue:StartJobRun", ...sync].map((action) => ({ action, resource: jobArn })), { call: "Glue.AccessDeniedException", kms: "Glue.AccessDeniedException", service: "Glue" });
+    await authorizeTask(call, services, ["glue:StartJobRun", ...sync].map((action) => ({ action, resource: jobArn })), { call: "Glue.AccessDeniedException", kms: "Glue.AccessDeniedException", service: "Glue" });
     const name = codeName(JobName, naming);
     if (!hasCode("jobs", name)) {
       throw new TaskFailure("Glue.EntityNotFoundException", `Failed to start job run due to missing metadata: no jobs/${name}/index.ts for job ${JobName} (Service: Glue, Status Code: 400, Request ID: ${randomUUID()})`);

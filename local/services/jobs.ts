@@ -192,16 +192,6 @@ export function stringList(value: Json | undefined): string[] {
   return Array.isArray(value) ? value.map((item) => (typeof item === "string" ? item : JSON.stringify(item))) : [];
 }
 
-/**
- * `authorizeTask` (local/integrations.ts), loaded when first called: the integration table imports the service
- * files, so they must not import it back while it loads.
- * @throws TaskFailure for the first call not allowed, named by `errors` as `authorizeTask` names it.
- */
-export async function authorizeJob(...args: Parameters<typeof import("../integrations").authorizeTask>): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { authorizeTask } = require("../integrations") as typeof import("../integrations");
-  return authorizeTask(...args);
-}
 
 /**
  * The calls a `.sync` Task makes on the managed EventBridge rule through which Step Functions hears that the job

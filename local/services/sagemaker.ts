@@ -3,7 +3,8 @@ import type { Json } from "../../infra/definition/asl";
 import { RESOURCE_KINDS } from "../../infra/iam/kinds";
 import { TaskFailure } from "../errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "../execution-types";
-import { authorizeJob, codeName, hasCode, jobParameters, managedRuleCalls, nowOf, runForTask, startMetadata } from "./jobs";
+import { codeName, hasCode, jobParameters, managedRuleCalls, nowOf, runForTask, startMetadata } from "./jobs";
+import { authorizeTask } from "../authz/task-calls";
 
 /** A SageMaker error as the Task fails with it: `SageMaker.AmazonSageMakerException` with the error code in the Cause. */
 function sagemakerFailure(code: string, message: string): TaskFailure {
@@ -45,7 +46,7 @@ export const sagemakerCreateTransformJob: LocalIntegration = {
       ...(Tags !== undefined ? [{ action: "sagemaker:AddTags", resource: jobArn, context: { "sagemaker:TaggingAction": "CreateTransformJob" } }] : []),
       ...(call.pattern === ".sync" ? [...managedRuleCalls(naming, "StepFunctionsGetEventsForSageMakerTransformJobsRule"), { action: "sagemaker:DescribeTransformJob", resource: jobArn }, { action: "sagemaker:StopTransformJob", resource: jobArn }] : []),
     ];
-    await authorizeJob(call, services, calls, { call: "SageMaker.AmazonSageMakerException", kms: "SageMaker.AmazonSageMakerException", service: "AmazonSageMaker" });
+    await authorizeTask(call, services, calls, { call: "SageMaker.AmazonSageMakerException", kms: "SageMaker.AmazonSageMakerException", service: "AmazonSageMaker" });
     const name = codeName(ModelName, naming);
     if (!hasCode("containers", name)) throw sagemakerFailure("ValidationException", `Could not find model "${ModelName}": no containers/${name}/index.ts`);
     const env: Record<string, string> = {};
