@@ -20,6 +20,13 @@ describe("stack configuration", () => {
     expect(dev.partition).to.equal("aws");
   });
 
+  it("requires a workflow's nested workflow in statecraft:workflows too", () => {
+    const raw = devRaw();
+    const workflows = (JSON.parse(raw["statecraft:workflows"]) as string[]).filter((workflow) => workflow !== "identity-check");
+    const error = configError({ ...raw, "statecraft:workflows": JSON.stringify(workflows) });
+    expect(error.problems).to.deep.equal([`statecraft:workflows: must list identity-check too: user-verification runs it nested (got ${JSON.stringify(workflows)})`]);
+  });
+
   it("rejects a missing account id naming the key and the stack file", () => {
     const raw = devRaw();
     delete raw["statecraft:accountId"];
