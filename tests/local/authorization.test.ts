@@ -125,9 +125,14 @@ describe("authorization of local runs against the planned policies", function ()
   after(async () => {
     for (const stack of stacks.values()) await stack.stop();
   });
+  /**
+   * The statements already shown necessary, per stack: a statement several scenarios need (one workflow's role,
+   * a shared key) is removed once, for the first scenario that needs it.
+   */
+  const proven = new Set<string>();
 
   for (const { stack: stackName, scenario } of runsOf(scenarios)) {
-    it(`${scenario.name} in ${stackName}: every call is allowed, and removing any one statement it needs fails it with access denied naming the action`, async () => {
+    it(`${scenario.name} in ${stackName}: every call is allowed, and removing any one statement it needs (not shown necessary by an earlier scenario) fails it with access denied naming the action`, async () => {
       const stack = await stackFor(stackName);
       const plansOfStack = original.get(stackName)!;
       stack.authorizer.usePlans(plansOfStack);
@@ -140,6 +145,8 @@ describe("authorization of local runs against the planned policies", function ()
       const needed = neededStatements(decisions);
       expect(needed.size).to.be.above(0);
       for (const [label, { locator, actions }] of needed) {
+        if (proven.has(`${stackName} ${label}`)) continue;
+        proven.add(`${stackName} ${label}`);
         stack.authorizer.usePlans(withoutStatement(plansOfStack, locator));
         const before = stack.authorizer.decisions.length;
         try {
