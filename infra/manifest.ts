@@ -29,7 +29,7 @@ export type HandlerGrant =
   | { kind: "readSecret"; secret: SecretName };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -133,6 +133,7 @@ export const HANDLERS = {
   "general-support": { entry: "handlers/general-support.ts", description: "Files a general support request with customer care.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "validate-user": { entry: "handlers/validate-user.ts", description: "Checks a user to verify: id, name, email, date of birth and identity document.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "check-identity": { entry: "handlers/check-identity.ts", description: "Decides whether a user's identity document verifies them (adult, not reported lost or stolen).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
+  "aggregate-readings": { entry: "handlers/aggregate-readings.ts", description: "Drops invalid sensor packets and aggregates the rest per sensor (count, min, max, mean, latest).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
@@ -175,6 +176,8 @@ export const TABLES = {
   /** Pending and decided approval requests: the task token, kept out of every link, and the decision. */
   /** Verified users, written by user-verification. */
   users: { hashKey: "userId", seedItems: [] },
+  /** Each sensor's latest aggregate and running reading count, written by iot-ingest. */
+  "sensor-readings": { hashKey: "sensorId", seedItems: [] },
   "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt", unshareable: "it holds the task tokens of pending approvals" },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
@@ -287,6 +290,15 @@ export const WORKFLOWS = {
       ValidateUserFunctionArn: { functionArn: "validate-user" },
       IdentityCheckAliasArn: { nestedWorkflow: "identity-check" },
       UsersTableName: { tableName: "users" },
+    },
+  },
+  "iot-ingest": {
+    file: "iot-ingest.asl.json",
+    type: "EXPRESS",
+    description: "Filters a batch of sensor packets, aggregates the valid readings per sensor and stores each sensor's aggregate; started by the sensor-packets EventBridge rule.",
+    substitutions: {
+      AggregateReadingsFunctionArn: { functionArn: "aggregate-readings" },
+      SensorReadingsTableName: { tableName: "sensor-readings" },
     },
   },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;

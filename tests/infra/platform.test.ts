@@ -52,10 +52,11 @@ const DEPLOYED = [
   ["support-routing", "EXPRESS"],
   ["identity-check", "STANDARD"],
   ["user-verification", "STANDARD"],
+  ["iot-ingest", "EXPRESS"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback. */
-const DEPLOYED_HANDLERS = 14;
+const DEPLOYED_HANDLERS = 15;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);
@@ -159,6 +160,7 @@ describe("the platform under mocks", function () {
           orders: `statecraft-${stack}-orders`,
           "credit-bureaus": `statecraft-${stack}-credit-bureaus`,
           users: `statecraft-${stack}-users`,
+          "sensor-readings": `statecraft-${stack}-sensor-readings`,
           "approval-requests": `statecraft-${stack}-approval-requests`,
         });
         expect(plans[stack].outputs.approvalEndpoint).to.match(new RegExp(`^https://[a-z0-9]{10}\\.execute-api\\.eu-west-1\\.amazonaws\\.com$`));
