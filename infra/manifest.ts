@@ -29,7 +29,7 @@ export type HandlerGrant =
   | { kind: "readSecret"; secret: SecretName };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -134,6 +134,7 @@ export const HANDLERS = {
   "validate-user": { entry: "handlers/validate-user.ts", description: "Checks a user to verify: id, name, email, date of birth and identity document.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "check-identity": { entry: "handlers/check-identity.ts", description: "Decides whether a user's identity document verifies them (adult, not reported lost or stolen).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "aggregate-readings": { entry: "handlers/aggregate-readings.ts", description: "Drops invalid sensor packets and aggregates the rest per sensor (count, min, max, mean, latest).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
+  "validate-payment-order": { entry: "handlers/validate-payment-order.ts", description: "Checks an order to charge: its id, customer, a positive amount and a currency code.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
@@ -149,6 +150,17 @@ export const TOPICS = {
   "order-confirmations": { displayName: "Order confirmations" },
 } as const satisfies Record<string, { displayName: string; unshareable?: string }>;
 export type TopicName = keyof typeof TOPICS;
+
+/**
+ * SQS queues the stack creates, by logical name: encrypted with the stack's customer-managed key when it has one
+ * (`kmsMasterKeyId`), else SSE-SQS (`sqsManagedSseEnabled`). A workflow sends to one through a `{queueUrl}`
+ * placeholder; its role gets `sqs:SendMessage` on it (and the key's use through SQS).
+ */
+export const QUEUES = {
+  "payment-requests": { description: "Payment requests of order-processing, each carrying the task token the payment worker answers.", visibilityTimeoutSeconds: 60 },
+} as const satisfies Record<string, { description: string; visibilityTimeoutSeconds: number }>;
+/** A queue of {@link QUEUES}, by logical name. */
+export type QueueName = keyof typeof QUEUES;
 
 /**
  * The topic approval-request publishes each credit approval request to (its `publish` grant and
@@ -187,6 +199,8 @@ export type Reference =
   | { functionArn: HandlerName }
   | { topicArn: TopicName }
   | { tableName: TableName }
+  /** The URL of one of the stack's SQS queues (an `sqs:sendMessage` Task's `QueueUrl`). */
+  | { queueUrl: QueueName }
   /** The stack's backup tables, comma-separated physical names. */
   | { backupTableNames: true }
   /**
@@ -301,6 +315,16 @@ export const WORKFLOWS = {
       SensorReadingsTableName: { tableName: "sensor-readings" },
     },
   },
+  "order-processing": {
+    file: "order-processing.asl.json",
+    type: "STANDARD",
+    description: "Validates an order, has the payment worker charge it through the payment-requests queue (a task token; throttling retried, insufficient funds fail), and marks it PAID in the orders table.",
+    substitutions: {
+      ValidatePaymentOrderFunctionArn: { functionArn: "validate-payment-order" },
+      PaymentRequestsQueueUrl: { queueUrl: "payment-requests" },
+      OrdersTableName: { tableName: "orders" },
+    },
+  },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;
 
 /** What a stack deploys for its workflows: the handlers, topics and tables they use. */
@@ -309,6 +333,8 @@ export interface StackContents {
   handlers: HandlerName[];
   topics: TopicName[];
   tables: TableName[];
+  /** The SQS queues the workflows send to. */
+  queues: QueueName[];
   /** The secrets the handlers read. */
   secrets: SecretName[];
   /** The HTTP APIs serving the handlers. */
@@ -334,6 +360,7 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
   }
   const topics = new Set<string>(references.flatMap((r) => ("topicArn" in r ? [r.topicArn] : [])));
   const tables = new Set<string>(references.flatMap((r) => ("tableName" in r ? [r.tableName] : [])));
+  const queues = new Set<string>(references.flatMap((r) => ("queueUrl" in r ? [r.queueUrl] : [])));
   const secrets = new Set<string>();
   const httpApis = new Set<string>(Object.entries(HTTP_APIS).filter(([, api]) => handlers.has(api.handler)).map(([api]) => api));
   for (const name of handlers) {
@@ -352,6 +379,7 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
     handlers: inOrder(HANDLERS, handlers),
     topics: inOrder(TOPICS, topics),
     tables: inOrder(TABLES, tables),
+    queues: inOrder(QUEUES, queues),
     secrets: inOrder(SECRETS, secrets),
     httpApis: inOrder(HTTP_APIS, httpApis),
     sharedWorkflows: inOrder(WORKFLOWS, shared),

@@ -1,4 +1,4 @@
-import { ArnContext, buildArn } from "./iam/arn";
+import { ArnContext, buildArn, dnsSuffixOf } from "./iam/arn";
 
 /**
  * The name of a state machine's execution role, as the Workflow component creates it: `<state machine>-role`.
@@ -41,6 +41,16 @@ export class Naming {
   /** The ARN of an SNS topic this stack deploys. */
   topicArn(topic: string): string {
     return buildArn(this.context, "sns", this.physical(topic));
+  }
+
+  /** The ARN of an SQS queue this stack deploys. */
+  queueArn(queue: string): string {
+    return buildArn(this.context, "sqs", this.physical(queue));
+  }
+
+  /** The URL of an SQS queue this stack deploys (`https://sqs.<region>.<dns suffix>/<account>/<name>`). */
+  queueUrl(queue: string): string {
+    return `https://sqs.${this.context.region}.${dnsSuffixOf(this.context.partition)}/${this.context.account}/${this.physical(queue)}`;
   }
 
   /** The physical name of a DynamoDB table this stack deploys. */

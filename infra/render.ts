@@ -75,7 +75,7 @@ export function renderLoadedDefinition(loaded: LoadedDefinition, values: Record<
 }
 
 /**
- * The stack's own tables, topics, secrets and state machines, all encrypted with its customer-managed key when it has one: what a
+ * The stack's own tables, topics, queues, secrets and state machines, all encrypted with its customer-managed key when it has one: what a
  * role's key grants are derived against (`keyUseNeeds` of `infra/iam/service.ts`), for workflows and handlers alike.
  * @param contents what the stack deploys ({@link stackContents}).
  * @param keyArn the key's ARN.
@@ -85,6 +85,7 @@ export function encryptedResources(contents: StackContents, naming: Naming, keyA
   return [
     ...contents.tables.map((table): EncryptedResource => ({ kind: "table", arn: naming.tableArn(naming.tableName(table)), name: table, keyArn })),
     ...contents.topics.map((topic): EncryptedResource => ({ kind: "topic", arn: naming.topicArn(topic), name: topic, keyArn })),
+    ...contents.queues.map((queue): EncryptedResource => ({ kind: "queue", arn: naming.queueArn(queue), name: queue, keyArn })),
     ...contents.secrets.flatMap((secret): EncryptedResource[] => (secretArns[secret] ? [{ kind: "secret", arn: secretArns[secret]!, name: secret, keyArn }] : [])),
     ...contents.workflows.map((workflow): EncryptedResource => ({ kind: "stateMachine", arn: naming.stateMachineArn(workflow), name: workflow, keyArn })),
   ];
@@ -145,6 +146,7 @@ function resolveReference(reference: Exclude<Reference, { sharedWorkflow: Workfl
   if ("functionArn" in reference) return naming.functionArn(reference.functionArn);
   if ("topicArn" in reference) return naming.topicArn(reference.topicArn);
   if ("tableName" in reference) return naming.tableName(reference.tableName);
+  if ("queueUrl" in reference) return naming.queueUrl(reference.queueUrl);
   if ("nestedWorkflow" in reference) return `${naming.stateMachineArn(reference.nestedWorkflow)}:${LIVE_ALIAS}`;
   return backupTableNames(naming, backupTables).join(",");
 }

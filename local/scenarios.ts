@@ -7,6 +7,7 @@ import type { Item } from "./services/dynamodb";
 import type { ExecutionReport, LocalStack } from "./runner";
 import { triggerStartCalls } from "./authz/service-calls";
 import { LocalRunError } from "./errors";
+import { paymentWorkerResponder } from "./payment-worker";
 import { triggerOf } from "./triggers";
 
 /**
@@ -40,6 +41,8 @@ export const scenarioSchema = z
     trigger: z.object({ name: z.string().min(1), event: z.unknown().optional() }).strict().optional(),
     /** Who answers a `.waitForTaskToken` approval request, and how. */
     approver: z.object({ approved: z.boolean(), reason: z.string().optional(), approver: z.string().optional() }).strict().optional(),
+    /** Who answers order-processing's payment requests on its SQS queue, and how (`local/payment-worker.ts`). */
+    paymentWorker: z.object({ outcome: z.enum(["paid", "insufficient-funds", "throttled-once"]) }).strict().optional(),
     /** The stack's `statecraft:backupTables` for this run (logical names of the stack's tables, or physical names). */
     backupTables: z.array(z.string().min(1)).min(1).optional(),
     /** Items put before the run, per logical table, in DynamoDB JSON (on top of the tables' seed items). */
@@ -200,6 +203,7 @@ export async function runScenario(stack: LocalStack, scenario: Scenario): Promis
     const report = await stack.runWorkflow(scenario.workflow as WorkflowName, {
       input,
       approver: scenario.approver,
+      ...(scenario.paymentWorker ? { responder: paymentWorkerResponder(scenario.paymentWorker, stack.sqs) } : {}),
       backupTables: scenario.backupTables,
     });
     const mismatches = await checkExpectations(scenario, report, stack);

@@ -17,6 +17,7 @@ import {
   SecretName,
   TABLES,
   TOPICS,
+  QUEUES,
   TableName,
   TableSpec,
   TopicName,
@@ -200,6 +201,18 @@ export class Platform extends pulumi.ComponentResource {
       });
       return resource;
     });
+    // Queues: the stack's key when it has one, else SSE-SQS (never unencrypted).
+    const queues = pick(QUEUES, contents.queues, (spec, queue) =>
+      new aws.sqs.Queue(
+        queue,
+        {
+          name: naming.physical(queue),
+          visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+          ...(keyArn ? { kmsMasterKeyId: keyArn, kmsDataKeyReusePeriodSeconds: 300 } : { sqsManagedSseEnabled: true }),
+        },
+        child,
+      ),
+    );
     const secrets = pick(SECRETS, contents.secrets, (spec, secret) =>
       new GeneratedSecret(
         secret,
@@ -298,6 +311,7 @@ export class Platform extends pulumi.ComponentResource {
         if ("functionArn" in reference) return [handlers[reference.functionArn]!];
         if ("topicArn" in reference) return [topics[reference.topicArn]!];
         if ("tableName" in reference) return [tables[reference.tableName]!];
+        if ("queueUrl" in reference) return [queues[reference.queueUrl]!];
         // A shared workflow is another stack's: nothing of this stack to wait for.
         if ("sharedWorkflow" in reference) return [];
         // A nested workflow of this stack: its machine and alias first (WORKFLOWS lists it before its callers).

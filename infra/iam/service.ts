@@ -165,10 +165,26 @@ export const DYNAMODB_WRITE_ACTIONS: readonly string[] = [
   "dynamodb:UpdateItem",
 ];
 
+/**
+ * Use of the key that encrypts SQS queues, only through SQS: a producer to an SSE-KMS queue needs
+ * `kms:GenerateDataKey` and `kms:Decrypt`.
+ * @param keyArn the KMS key ARN.
+ * @param region the queues' Region.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+ */
+export function sqsKeyStatement(keyArn: string, region: string): PolicyStatement {
+  return {
+    Effect: "Allow",
+    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    Resource: [keyArn],
+    Condition: { StringEquals: { "kms:ViaService": viaService("sqs", region) } },
+  };
+}
+
 /** A resource of the stack encrypted with a customer-managed key, as {@link keyUseNeeds} reads it. */
 export interface EncryptedResource {
-  /** `table` (DynamoDB), `topic` (SNS), `secret` (Secrets Manager) or `stateMachine` (Step Functions). */
-  kind: "table" | "topic" | "secret" | "stateMachine";
+  /** `table` (DynamoDB), `topic` (SNS), `queue` (SQS), `secret` (Secrets Manager) or `stateMachine` (Step Functions). */
+  kind: "table" | "topic" | "queue" | "secret" | "stateMachine";
   /** Its ARN (a secret's with the random suffix Secrets Manager appends). */
   arn: string;
   /** Its name, to say who needs a grant (`the key of table orders`). */
@@ -185,6 +201,7 @@ export interface EncryptedResource {
  *   ({@link DYNAMODB_WRITE_ACTIONS}): `kms:Decrypt`, `kms:Encrypt`, `kms:GenerateDataKey` (the caller's Decrypt is
  *   AWS's; the write extras mirror the AWS CDK's `Table.grantWriteData`), via `dynamodb.<region>.amazonaws.com`;
  * - an SNS topic it publishes to: {@link snsKeyStatement};
+ * - an SQS queue it sends to (`sqs:SendMessage`): {@link sqsKeyStatement};
  * - a secret it reads (`secretsmanager:GetSecretValue`): `kms:Decrypt` via `secretsmanager.<region>.amazonaws.com`
  *   and in the secret's encryption context (`kms:EncryptionContext:SecretARN`);
  * - a state machine it starts (`states:StartExecution`, `StartSyncExecution`: a nested workflow, whose execution a
@@ -227,6 +244,8 @@ export function keyUseNeeds(statements: readonly PolicyStatement[], encrypted: r
       if (writes || reaches(resource, DYNAMODB_READ_ACTIONS)) need(resource, writes);
     } else if (resource.kind === "stateMachine") {
       if (reaches(resource, ["states:StartExecution", "states:StartSyncExecution"])) need(resource, false);
+    } else if (resource.kind === "queue") {
+      if (reaches(resource, ["sqs:SendMessage"])) need(resource, false);
     } else if (resource.kind === "topic" ? reaches(resource, ["sns:Publish"]) : reaches(resource, ["secretsmanager:GetSecretValue"])) {
       need(resource, false);
     }
@@ -236,6 +255,7 @@ export function keyUseNeeds(statements: readonly PolicyStatement[], encrypted: r
     .map(({ keyArn, kind, names, writes, secretArns, machineArns }) => {
       const neededBy = `the key of ${kind} ${[...names].sort().join(`, ${kind} `)}`;
       if (kind === "topic") return { statement: snsKeyStatement(keyArn, region), neededBy };
+      if (kind === "queue") return { statement: sqsKeyStatement(keyArn, region), neededBy };
       if (kind === "stateMachine") {
         const arns = [...machineArns].sort();
         return {

@@ -115,7 +115,7 @@ function neededStatements(machine: PolicyResource, index: StackIndex, report: Re
 }
 
 /**
- * The stack's tables, topics, secrets and state machines encrypted with a customer-managed key (an AWS-owned or AWS managed key
+ * The stack's tables, topics, queues, secrets and state machines encrypted with a customer-managed key (an AWS-owned or AWS managed key
  * asks nothing of the callers' roles), each with its key resolved to an ARN through the stack's keys and aliases.
  */
 function encryptedResources(index: StackIndex): EncryptedResource[] {
@@ -130,6 +130,7 @@ function encryptedResources(index: StackIndex): EncryptedResource[] {
     if (encryption?.enabled) add("table", table.props, table.name, encryption.kmsKeyArn);
   }
   for (const topic of index.ofType("aws:sns/topic:Topic")) add("topic", topic.props, topic.name, topic.props.kmsMasterKeyId);
+  for (const queue of index.ofType("aws:sqs/queue:Queue")) add("queue", queue.props, queue.name, queue.props.kmsMasterKeyId);
   for (const secret of index.ofType("aws:secretsmanager/secret:Secret")) add("secret", secret.props, secret.name, secret.props.kmsKeyId);
   for (const machine of index.ofType("aws:sfn/stateMachine:StateMachine")) {
     const encryption = machine.props.encryptionConfiguration as { type?: string; kmsKeyId?: string } | undefined;

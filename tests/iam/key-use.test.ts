@@ -27,6 +27,18 @@ describe("keyUseNeeds (the key grants of a caller of encrypted resources)", () =
     }
   });
 
+  it("grants kms:GenerateDataKey and kms:Decrypt through SQS to a role that sends to an SSE-KMS queue, and nothing for another queue", () => {
+    const queue = `arn:aws:sqs:eu-west-1:${ACCOUNT}:payment-requests`;
+    const encrypted: EncryptedResource[] = [...ENCRYPTED, { kind: "queue", arn: queue, name: "payment-requests", keyArn: KEY }];
+    expect(keyUseNeeds([allow(["sqs:SendMessage"], [queue])], encrypted, "eu-west-1")).to.deep.equal([
+      {
+        statement: { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [KEY], Condition: { StringEquals: { "kms:ViaService": "sqs.eu-west-1.amazonaws.com" } } },
+        neededBy: "the key of queue payment-requests",
+      },
+    ]);
+    expect(keyUseNeeds([allow(["sqs:SendMessage"], [`${queue}-other`])], encrypted, "eu-west-1")).to.deep.equal([]);
+  });
+
   it("grants kms:Decrypt in a nested machine's encryption context to a role that starts it, and nothing for its executions alone", () => {
     const machine = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:identity-check`;
     const encrypted: EncryptedResource[] = [...ENCRYPTED, { kind: "stateMachine", arn: machine, name: "identity-check", keyArn: KEY }];

@@ -53,10 +53,11 @@ const DEPLOYED = [
   ["identity-check", "STANDARD"],
   ["user-verification", "STANDARD"],
   ["iot-ingest", "EXPRESS"],
+  ["order-processing", "STANDARD"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback. */
-const DEPLOYED_HANDLERS = 15;
+const DEPLOYED_HANDLERS = 16;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);

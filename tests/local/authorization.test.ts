@@ -199,7 +199,8 @@ export function unrelatedArn(arn: string, name: string): string {
   const prefix = parts.slice(0, 5).join(":");
   const other = `unrelated-${name}`;
   const [type] = /^[A-Za-z-]+/.exec(parts[5]) ?? [""];
-  switch (parts[2] === "sns" ? "topic" : type) {
+  // SNS topics and SQS queues: the resource part is the name alone.
+  switch (parts[2] === "sns" || parts[2] === "sqs" ? "topic" : type) {
     case "topic":
       return `${prefix}:${other}`;
     case "key":

@@ -474,6 +474,7 @@ export const GALLERY: GalleryCase[] = [
       // The program grants no key for an unencrypted table: the roles writing it lose their DynamoDB key grant.
       plan.editJson(ROLE_POLICY, "order-events-role-policy", "policy", without(viaService("dynamodb")));
       plan.editJson(ROLE_POLICY, "order-confirmation-role-policy", "policy", without(viaService("dynamodb")));
+      plan.editJson(ROLE_POLICY, "order-processing-role-policy", "policy", without(viaService("dynamodb")));
     },
   },
   {
