@@ -26,7 +26,12 @@ export type HandlerGrant =
   /** `sns:Publish` on one of the stack's topics (and its key through SNS, when encrypted). */
   | { kind: "publish"; topic: TopicName }
   /** `secretsmanager:GetSecretValue` on one of the stack's secrets (and its key through Secrets Manager). */
-  | { kind: "readSecret"; secret: SecretName };
+  | { kind: "readSecret"; secret: SecretName }
+  /**
+   * Object actions on one of the stack's buckets, under a key prefix (`s3:GetObject`, `s3:PutObject`; and
+   * `s3:ListBucket` limited to the prefix by `s3:prefix` when `list`), with its key through S3 when encrypted.
+   */
+  | { kind: "bucketObjects"; bucket: BucketName; prefix: string; actions: readonly ("GetObject" | "PutObject")[]; list?: boolean };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
 export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing";
@@ -48,7 +53,7 @@ export interface HandlerSpec {
 }
 
 /** What a handler's environment variable holds. */
-export type EnvironmentReference = { tableName: TableName } | { topicArn: TopicName } | { secretArn: SecretName } | { httpApiUrl: HttpApiName };
+export type EnvironmentReference = { tableName: TableName } | { topicArn: TopicName } | { secretArn: SecretName } | { httpApiUrl: HttpApiName } | { bucketName: BucketName };
 
 /**
  * Secrets the stack creates, by logical name: a random value in Secrets Manager (encrypted with the stack's key
@@ -163,6 +168,21 @@ export const QUEUES = {
 export type QueueName = keyof typeof QUEUES;
 
 /**
+ * S3 buckets the stack creates, by logical name (physical name `<project>-<stack>-<logical>-<account>-<region>`:
+ * bucket names are global). Every bucket blocks public access, enforces bucket-owner object ownership, and is
+ * encrypted with the stack's customer-managed key (SSE-KMS with an S3 Bucket Key) when it has one, else SSE-S3.
+ * `eventBridge` turns on S3's EventBridge notifications, which an `s3` trigger (`statecraft:triggers`) needs.
+ * A workflow names one through a `{bucketName}` placeholder; a handler through a `bucketObjects` grant.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export const BUCKETS = {
+  datasets: { description: "Datasets of data-pipeline: the prepared inputs, each branch's results and the monthly summary.", eventBridge: false },
+  images: { description: "Images of image-batch: uploads (uploads/), processed images (processed/) and the Map's result files (results/).", eventBridge: true },
+} as const satisfies Record<string, { description: string; eventBridge: boolean }>;
+/** A bucket of {@link BUCKETS}, by logical name. */
+export type BucketName = keyof typeof BUCKETS;
+
+/**
  * The topic approval-request publishes each credit approval request to (its `publish` grant and
  * `APPROVAL_TOPIC_ARN`), to which every approver of `statecraft:approvers` subscribes.
  */
@@ -201,6 +221,8 @@ export type Reference =
   | { tableName: TableName }
   /** The URL of one of the stack's SQS queues (an `sqs:sendMessage` Task's `QueueUrl`). */
   | { queueUrl: QueueName }
+  /** The physical name of one of the stack's S3 buckets (a `Bucket` of an ItemReader, a ResultWriter or a job's arguments). */
+  | { bucketName: BucketName }
   /** The stack's backup tables, comma-separated physical names. */
   | { backupTableNames: true }
   /**
@@ -335,6 +357,8 @@ export interface StackContents {
   tables: TableName[];
   /** The SQS queues the workflows send to. */
   queues: QueueName[];
+  /** The S3 buckets the workflows and handlers use. */
+  buckets: BucketName[];
   /** The secrets the handlers read. */
   secrets: SecretName[];
   /** The HTTP APIs serving the handlers. */
@@ -361,6 +385,7 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
   const topics = new Set<string>(references.flatMap((r) => ("topicArn" in r ? [r.topicArn] : [])));
   const tables = new Set<string>(references.flatMap((r) => ("tableName" in r ? [r.tableName] : [])));
   const queues = new Set<string>(references.flatMap((r) => ("queueUrl" in r ? [r.queueUrl] : [])));
+  const buckets = new Set<string>(references.flatMap((r) => ("bucketName" in r ? [r.bucketName] : [])));
   const secrets = new Set<string>();
   const httpApis = new Set<string>(Object.entries(HTTP_APIS).filter(([, api]) => handlers.has(api.handler)).map(([api]) => api));
   for (const name of handlers) {
@@ -369,6 +394,7 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
       if (grant.kind === "tableItems") tables.add(grant.table);
       if (grant.kind === "publish") topics.add(grant.topic);
       if (grant.kind === "readSecret") secrets.add(grant.secret);
+      if (grant.kind === "bucketObjects") buckets.add(grant.bucket);
     }
   }
   if (references.some((r) => "backupTableNames" in r)) backupTables.filter((table) => table in TABLES).forEach((table) => tables.add(table));
@@ -380,6 +406,7 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
     topics: inOrder(TOPICS, topics),
     tables: inOrder(TABLES, tables),
     queues: inOrder(QUEUES, queues),
+    buckets: inOrder(BUCKETS, buckets),
     secrets: inOrder(SECRETS, secrets),
     httpApis: inOrder(HTTP_APIS, httpApis),
     sharedWorkflows: inOrder(WORKFLOWS, shared),

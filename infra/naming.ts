@@ -53,6 +53,20 @@ export class Naming {
     return `https://sqs.${this.context.region}.${dnsSuffixOf(this.context.partition)}/${this.context.account}/${this.physical(queue)}`;
   }
 
+  /**
+   * The physical name of an S3 bucket this stack deploys: `<project>-<stack>-<logical>-<account>-<region>`, since
+   * bucket names are global across accounts (at most 63 characters: lowercase letters, digits and hyphens).
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+   */
+  bucketName(bucket: string): string {
+    return `${this.physical(bucket)}-${this.context.account}-${this.context.region}`;
+  }
+
+  /** The ARN of an S3 bucket this stack deploys (`arn:<partition>:s3:::<name>`: S3 ARNs name no Region or account). */
+  bucketArn(bucket: string): string {
+    return `arn:${this.context.partition}:s3:::${this.bucketName(bucket)}`;
+  }
+
   /** The physical name of a DynamoDB table this stack deploys. */
   tableName(table: string): string {
     return this.physical(table);

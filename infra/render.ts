@@ -86,6 +86,7 @@ export function encryptedResources(contents: StackContents, naming: Naming, keyA
     ...contents.tables.map((table): EncryptedResource => ({ kind: "table", arn: naming.tableArn(naming.tableName(table)), name: table, keyArn })),
     ...contents.topics.map((topic): EncryptedResource => ({ kind: "topic", arn: naming.topicArn(topic), name: topic, keyArn })),
     ...contents.queues.map((queue): EncryptedResource => ({ kind: "queue", arn: naming.queueArn(queue), name: queue, keyArn })),
+    ...contents.buckets.map((bucket): EncryptedResource => ({ kind: "bucket", arn: naming.bucketArn(bucket), name: bucket, keyArn })),
     ...contents.secrets.flatMap((secret): EncryptedResource[] => (secretArns[secret] ? [{ kind: "secret", arn: secretArns[secret]!, name: secret, keyArn }] : [])),
     ...contents.workflows.map((workflow): EncryptedResource => ({ kind: "stateMachine", arn: naming.stateMachineArn(workflow), name: workflow, keyArn })),
   ];
@@ -147,6 +148,7 @@ function resolveReference(reference: Exclude<Reference, { sharedWorkflow: Workfl
   if ("topicArn" in reference) return naming.topicArn(reference.topicArn);
   if ("tableName" in reference) return naming.tableName(reference.tableName);
   if ("queueUrl" in reference) return naming.queueUrl(reference.queueUrl);
+  if ("bucketName" in reference) return naming.bucketName(reference.bucketName);
   if ("nestedWorkflow" in reference) return `${naming.stateMachineArn(reference.nestedWorkflow)}:${LIVE_ALIAS}`;
   return backupTableNames(naming, backupTables).join(",");
 }

@@ -13,7 +13,7 @@ import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from 
 import type { AssumedRole, ExecutionReport, LocalServices, LocalStartRequest, LocalStateMachines } from "./execution-types";
 import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens } from "./approvals";
 import { Authorizer, type Decision, type IamCall } from "./authz/authorizer";
-import { authorizedClient, dynamodbAuthorization, operationOf } from "./authz/clients";
+import { authorizedClient, dynamodbAuthorization, operationOf, s3Authorization } from "./authz/clients";
 import type { StackPlan } from "./authz/plan-index";
 import { executionStartCalls, withServiceKeyCalls } from "./authz/service-calls";
 import { StepFunctionsEndpoint } from "./endpoint/server";
@@ -261,8 +261,11 @@ export class LocalStack implements LocalStateMachines {
     const environment = Object.fromEntries(Object.entries(planned.environment).map(([key, value]) => [key, endpoints.has(value) && this.httpApi ? this.httpApi.url : value]));
     const denied = { call: "AccessDeniedException", kms: "AccessDeniedException" };
     const dynamodb = authorizedClient(this.dynamodb.client, this.authorizer, role, dynamodbAuthorization(role, this.config.region), denied);
+    // The local S3 starts on the first command: most runs never touch it.
+    const s3 = authorizedClient({ send: async (command: never) => (await this.localS3()).s3.send(command) }, this.authorizer, role, s3Authorization(this.naming.context.partition), denied);
     return {
       environment,
+      s3,
       backups: authorizedClient(this.backupService, this.authorizer, role, dynamodbAuthorization(role, this.config.region), denied),
       approvals: {
         dynamodb,
@@ -506,8 +509,11 @@ export class LocalStack implements LocalStateMachines {
     const principal = options.executionRoleArn;
     const authorize = async (action: string, resource: string, error: string) => {
       if (!options.authorized) return;
-      const decision = await this.authorizer.authorize({ principal, action, resource });
-      if (!decision.allowed) throw Object.assign(new Error(`${decision.message} (Service: S3, Status Code: 403, Error Code: AccessDenied)`), { name: error });
+      // With the bucket key's use through S3, for an SSE-KMS bucket.
+      for (const call of withServiceKeyCalls(this.authorizer.index, { principal, action, resource })) {
+        const decision = await this.authorizer.authorize(call);
+        if (!decision.allowed) throw Object.assign(new Error(`${decision.message} (Service: S3, Status Code: 403, Error Code: ${call.action.startsWith("kms:") ? "KMS.AccessDeniedException" : "AccessDenied"})`), { name: error });
+      }
     };
     const s3Arn = (bucket: unknown, key?: unknown) => `arn:${this.naming.context.partition}:s3:::${String(bucket)}${key === undefined ? "" : `/${String(key)}`}`;
     const itemReader: ItemReaderHandler = async (request) => {
@@ -529,7 +535,7 @@ export class LocalStack implements LocalStateMachines {
    * its ResultWriter writes. Tests and scenarios put their objects there.
    */
   localS3(): Promise<LocalS3> {
-    this.s3 ??= startLocalS3();
+    this.s3 ??= startLocalS3({ buckets: stackContents(this.config.workflows, this.config.backupTables).buckets.map((bucket) => this.naming.bucketName(bucket)) });
     return this.s3;
   }
 

@@ -18,6 +18,8 @@ import {
   TABLES,
   TOPICS,
   QUEUES,
+  BUCKETS,
+  BucketName,
   TableName,
   TableSpec,
   TopicName,
@@ -213,6 +215,23 @@ export class Platform extends pulumi.ComponentResource {
         child,
       ),
     );
+    // Buckets: private, owner-enforced, encrypted with the stack's key (with a Bucket Key) or SSE-S3.
+    const buckets = pick(BUCKETS, contents.buckets, (spec, bucket) => {
+      const resource = new aws.s3.Bucket(bucket, { bucket: naming.bucketName(bucket), forceDestroy: !keep, tags: { Description: spec.description } }, { ...child, retainOnDelete: keep });
+      new aws.s3.BucketPublicAccessBlock(`${bucket}-public-access`, { bucket: resource.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, child);
+      new aws.s3.BucketOwnershipControls(`${bucket}-ownership`, { bucket: resource.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+      new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${bucket}-encryption`,
+        {
+          bucket: resource.id,
+          rules: [keyArn ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true } : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        },
+        child,
+      );
+      // Object-created events reach EventBridge's default bus, where an s3 trigger's rule matches them.
+      if (spec.eventBridge) new aws.s3.BucketNotification(`${bucket}-notifications`, { bucket: resource.id, eventbridge: true }, child);
+      return resource;
+    });
     const secrets = pick(SECRETS, contents.secrets, (spec, secret) =>
       new GeneratedSecret(
         secret,
@@ -250,7 +269,9 @@ export class Platform extends pulumi.ComponentResource {
             ? topics[reference.topicArn]?.arn
             : "secretArn" in reference
               ? secretArns[reference.secretArn]
-              : httpApis[reference.httpApiUrl]?.apiEndpoint;
+              : "bucketName" in reference
+                ? buckets[reference.bucketName]?.bucket
+                : httpApis[reference.httpApiUrl]?.apiEndpoint;
       if (!value) throw new Error(`Platform: ${handler}'s ${variable} names ${JSON.stringify(reference)}, which the stack does not deploy: add it to the handler's grants, or name the handler in an HTTP API of infra/manifest.ts`);
       return value;
     };
@@ -261,6 +282,7 @@ export class Platform extends pulumi.ComponentResource {
           tableArn: (table) => naming.tableArn(naming.tableName(table)),
           topicArn: (topic) => naming.topicArn(topic),
           secretArn: (secret) => arns[secret],
+          bucketArn: (bucket) => naming.bucketArn(bucket),
           backupTableArns,
           encrypted: resources,
         }),
@@ -312,6 +334,7 @@ export class Platform extends pulumi.ComponentResource {
         if ("topicArn" in reference) return [topics[reference.topicArn]!];
         if ("tableName" in reference) return [tables[reference.tableName]!];
         if ("queueUrl" in reference) return [queues[reference.queueUrl]!];
+        if ("bucketName" in reference) return [buckets[reference.bucketName]!];
         // A shared workflow is another stack's: nothing of this stack to wait for.
         if ("sharedWorkflow" in reference) return [];
         // A nested workflow of this stack: its machine and alias first (WORKFLOWS lists it before its callers).

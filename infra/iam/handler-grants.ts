@@ -1,4 +1,4 @@
-import type { HandlerGrant, SecretName, TableName, TopicName } from "../manifest";
+import type { BucketName, HandlerGrant, SecretName, TableName, TopicName } from "../manifest";
 import { PolicyStatement } from "./policy";
 import { EncryptedResource, keyUseNeeds } from "./service";
 
@@ -18,6 +18,8 @@ export interface HandlerGrantTargets {
   topicArn: (topic: TopicName) => string;
   /** The ARN of one of the stack's secrets, with the random suffix Secrets Manager appends. */
   secretArn: (secret: SecretName) => string;
+  /** The ARN of one of the stack's buckets (`arn:<partition>:s3:::<name>`). */
+  bucketArn: (bucket: BucketName) => string;
   /** The ARNs of the tables `createBackups` backs up (`statecraft:backupTables`, physical names). */
   backupTableArns: readonly string[];
   /**
@@ -37,13 +39,16 @@ export interface HandlerGrantTargets {
  *   the execution);
  * - `tableItems`: `dynamodb:<action>` for each listed action, on the table;
  * - `publish`: `sns:Publish` on the topic;
- * - `readSecret`: `secretsmanager:GetSecretValue` on the secret.
+ * - `readSecret`: `secretsmanager:GetSecretValue` on the secret;
+ * - `bucketObjects`: `s3:<action>` on the bucket's objects under the prefix (`arn:…:s3:::<bucket>/<prefix>*`), and
+ *   with `list`, `s3:ListBucket` on the bucket where `s3:prefix` starts with the prefix.
  *
  * @param grant the grant, from the manifest.
  * @param targets the ARNs the grants point to.
  * @returns the statements, without key grants (see {@link handlerPolicyStatements}).
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#condition-key-bucket-ops-2
  */
 export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGrantTargets): PolicyStatement[] {
   switch (grant.kind) {
@@ -57,6 +62,13 @@ export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGran
       return [{ Effect: "Allow", Action: ["sns:Publish"], Resource: [targets.topicArn(grant.topic)] }];
     case "readSecret":
       return [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [targets.secretArn(grant.secret)] }];
+    case "bucketObjects": {
+      const bucket = targets.bucketArn(grant.bucket);
+      return [
+        { Effect: "Allow", Action: grant.actions.map((action) => `s3:${action}`).sort(), Resource: [`${bucket}/${grant.prefix}*`] },
+        ...(grant.list ? [{ Effect: "Allow" as const, Action: ["s3:ListBucket"], Resource: [bucket], Condition: { StringLike: { "s3:prefix": `${grant.prefix}*` } } }] : []),
+      ];
+    }
   }
 }
 

@@ -181,10 +181,37 @@ export function sqsKeyStatement(keyArn: string, region: string): PolicyStatement
   };
 }
 
+/**
+ * Use of the key that encrypts an S3 bucket (SSE-KMS with an S3 Bucket Key), only through S3 and only in the
+ * buckets' encryption context: with a Bucket Key, S3 asks KMS in the context `aws:s3:arn` = the bucket's ARN.
+ * Reading an object needs `kms:Decrypt`; writing one `kms:GenerateDataKey`, and `kms:Decrypt` too for a multipart
+ * upload (which the SDK's and Step Functions' ResultWriter's large writes are).
+ * @param keyArn the KMS key ARN.
+ * @param region the buckets' Region.
+ * @param bucketArns the buckets' ARNs (`arn:<partition>:s3:::<name>`).
+ * @param writes whether any of them is written.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html#bucket-key-encryption-context
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
+ */
+export function s3KeyStatement(keyArn: string, region: string, bucketArns: readonly string[], writes: boolean): PolicyStatement {
+  const arns = [...bucketArns].sort();
+  return {
+    Effect: "Allow",
+    Action: writes ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+    Resource: [keyArn],
+    Condition: { StringEquals: { "kms:ViaService": viaService("s3", region), "kms:EncryptionContext:aws:s3:arn": arns.length === 1 ? arns[0] : arns } },
+  };
+}
+
+/** S3 actions that read an object's content (SSE-KMS: `kms:Decrypt`). */
+export const S3_READ_ACTIONS: readonly string[] = ["s3:GetObject", "s3:GetObjectVersion"];
+/** S3 actions that write an object's content (SSE-KMS: `kms:GenerateDataKey`, and `kms:Decrypt` for multipart). */
+export const S3_WRITE_ACTIONS: readonly string[] = ["s3:PutObject"];
+
 /** A resource of the stack encrypted with a customer-managed key, as {@link keyUseNeeds} reads it. */
 export interface EncryptedResource {
-  /** `table` (DynamoDB), `topic` (SNS), `queue` (SQS), `secret` (Secrets Manager) or `stateMachine` (Step Functions). */
-  kind: "table" | "topic" | "queue" | "secret" | "stateMachine";
+  /** `table` (DynamoDB), `topic` (SNS), `queue` (SQS), `secret` (Secrets Manager), `stateMachine` (Step Functions) or `bucket` (S3). */
+  kind: "table" | "topic" | "queue" | "secret" | "stateMachine" | "bucket";
   /** Its ARN (a secret's with the random suffix Secrets Manager appends). */
   arn: string;
   /** Its name, to say who needs a grant (`the key of table orders`). */
@@ -202,6 +229,8 @@ export interface EncryptedResource {
  *   AWS's; the write extras mirror the AWS CDK's `Table.grantWriteData`), via `dynamodb.<region>.amazonaws.com`;
  * - an SNS topic it publishes to: {@link snsKeyStatement};
  * - an SQS queue it sends to (`sqs:SendMessage`): {@link sqsKeyStatement};
+ * - an S3 bucket whose objects it reads ({@link S3_READ_ACTIONS}) or writes ({@link S3_WRITE_ACTIONS}):
+ *   {@link s3KeyStatement}, in the buckets' encryption context;
  * - a secret it reads (`secretsmanager:GetSecretValue`): `kms:Decrypt` via `secretsmanager.<region>.amazonaws.com`
  *   and in the secret's encryption context (`kms:EncryptionContext:SecretARN`);
  * - a state machine it starts (`states:StartExecution`, `StartSyncExecution`: a nested workflow, whose execution a
@@ -228,14 +257,15 @@ export function keyUseNeeds(statements: readonly PolicyStatement[], encrypted: r
         s.Resource.some((pattern) => wildcardMatches(pattern, resource.arn, false) || pattern.startsWith(`${resource.arn}/`)),
     );
   // (key, service) → the resources needing it, and whether any is written.
-  const needs = new Map<string, { keyArn: string; kind: EncryptedResource["kind"]; names: Set<string>; writes: boolean; secretArns: Set<string>; machineArns: Set<string> }>();
+  const needs = new Map<string, { keyArn: string; kind: EncryptedResource["kind"]; names: Set<string>; writes: boolean; secretArns: Set<string>; machineArns: Set<string>; bucketArns: Set<string> }>();
   const need = (resource: EncryptedResource, writes: boolean) => {
     const key = JSON.stringify([resource.keyArn, resource.kind]);
-    const entry = needs.get(key) ?? { keyArn: resource.keyArn, kind: resource.kind, names: new Set<string>(), writes: false, secretArns: new Set<string>(), machineArns: new Set<string>() };
+    const entry = needs.get(key) ?? { keyArn: resource.keyArn, kind: resource.kind, names: new Set<string>(), writes: false, secretArns: new Set<string>(), machineArns: new Set<string>(), bucketArns: new Set<string>() };
     entry.names.add(resource.name);
     entry.writes ||= writes;
     if (resource.kind === "secret") entry.secretArns.add(resource.arn);
     if (resource.kind === "stateMachine") entry.machineArns.add(resource.arn);
+    if (resource.kind === "bucket") entry.bucketArns.add(resource.arn);
     needs.set(key, entry);
   };
   for (const resource of encrypted) {
@@ -246,14 +276,18 @@ export function keyUseNeeds(statements: readonly PolicyStatement[], encrypted: r
       if (reaches(resource, ["states:StartExecution", "states:StartSyncExecution"])) need(resource, false);
     } else if (resource.kind === "queue") {
       if (reaches(resource, ["sqs:SendMessage"])) need(resource, false);
+    } else if (resource.kind === "bucket") {
+      const writes = reaches(resource, S3_WRITE_ACTIONS);
+      if (writes || reaches(resource, S3_READ_ACTIONS)) need(resource, writes);
     } else if (resource.kind === "topic" ? reaches(resource, ["sns:Publish"]) : reaches(resource, ["secretsmanager:GetSecretValue"])) {
       need(resource, false);
     }
   }
   return [...needs.values()]
     .sort((a, b) => a.keyArn.localeCompare(b.keyArn) || a.kind.localeCompare(b.kind))
-    .map(({ keyArn, kind, names, writes, secretArns, machineArns }) => {
+    .map(({ keyArn, kind, names, writes, secretArns, machineArns, bucketArns }) => {
       const neededBy = `the key of ${kind} ${[...names].sort().join(`, ${kind} `)}`;
+      if (kind === "bucket") return { statement: s3KeyStatement(keyArn, region, [...bucketArns], writes), neededBy };
       if (kind === "topic") return { statement: snsKeyStatement(keyArn, region), neededBy };
       if (kind === "queue") return { statement: sqsKeyStatement(keyArn, region), neededBy };
       if (kind === "stateMachine") {

@@ -90,3 +90,23 @@ export function dynamodbAuthorization(principal: string, region: string): (comma
     return { action: `dynamodb:${operationOf(command)}`, resource: table.startsWith("arn:") ? table : `arn:${partition}:dynamodb:${region}:${account}:table/${table}` };
   };
 }
+
+/**
+ * An S3 command's IAM call, as S3 authorizes it: `GetObject`/`HeadObject` → `s3:GetObject` and `PutObject` →
+ * `s3:PutObject` on `arn:<partition>:s3:::<Bucket>/<Key>`, `DeleteObject` → `s3:DeleteObject` on it, and
+ * `ListObjectsV2` → `s3:ListBucket` on the bucket with `s3:prefix` (the request's `Prefix`, empty when none);
+ * `undefined` for any other command, which is then refused.
+ * @param partition the partition of the stack (S3 ARNs name no Region or account).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
+ */
+export function s3Authorization(partition: string): (command: object) => CommandAuthorization | undefined {
+  return (command) => {
+    const input = (command as { input?: { Bucket?: string; Key?: string; Prefix?: string } }).input ?? {};
+    if (!input.Bucket) return undefined;
+    const bucket = `arn:${partition}:s3:::${input.Bucket}`;
+    const operation = operationOf(command);
+    if (operation === "ListObjectsV2") return { action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": input.Prefix ?? "" } };
+    const action = { GetObject: "s3:GetObject", HeadObject: "s3:GetObject", PutObject: "s3:PutObject", DeleteObject: "s3:DeleteObject" }[operation];
+    return action && input.Key !== undefined ? { action, resource: `${bucket}/${input.Key}` } : undefined;
+  };
+}

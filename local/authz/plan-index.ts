@@ -183,6 +183,13 @@ export class PlanIndex {
         case "aws:cloudwatch/logGroup:LogGroup":
           this.setKey(arnOf(r)!, inputs.kmsKeyId);
           break;
+        case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+          // The bucket's default encryption names the bucket by name; its ARN is `arn:<partition>:s3:::<name>`.
+          const rule = (inputs.rules as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string; kmsMasterKeyId?: string } }[] | undefined)?.[0]?.applyServerSideEncryptionByDefault;
+          const key = rule?.kmsMasterKeyId;
+          if (rule?.sseAlgorithm === "aws:kms" && typeof key === "string") this.setKey(`arn:${parseArn(key)?.partition ?? "aws"}:s3:::${String(inputs.bucket)}`, key);
+          break;
+        }
         case "aws:lambda/function:Function": {
           const arn = arnOf(r)!;
           const variables = ((inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<string, string>;

@@ -14,12 +14,24 @@ import { TRIGGER_SERVICE } from "../../infra/triggers/roles";
 const DYNAMODB_DATA = /^dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem|TransactGetItems|TransactWriteItems|ConditionCheckItem)$/;
 
 /**
+ * The KMS calls S3 makes with the caller's permissions for an object of an SSE-KMS bucket: `kms:Decrypt` to read it,
+ * `kms:GenerateDataKey` to write it — AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms.
+ */
+const S3_OBJECT_KEY_USE: Readonly<Record<string, readonly string[]>> = {
+  "s3:GetObject": ["kms:Decrypt"],
+  "s3:GetObjectVersion": ["kms:Decrypt"],
+  "s3:PutObject": ["kms:GenerateDataKey"],
+};
+
+/**
  * The call followed by the KMS calls the service makes with the caller's permissions when the resource is
  * encrypted with a customer-managed key the plan registers:
  * - DynamoDB item actions: `kms:Decrypt` via `dynamodb.<region>.amazonaws.com` (encryption context
  *   `aws:dynamodb:tableName`) — kms/latest/developerguide/services-dynamodb.html;
  * - `sns:Publish`: `kms:GenerateDataKey` and `kms:Decrypt` via `sns.<region>.amazonaws.com` —
  *   sns/latest/dg/sns-key-management.html;
+ * - S3 object reads and writes of an SSE-KMS bucket: {@link S3_OBJECT_KEY_USE} via `s3.<region>.amazonaws.com`
+ *   (encryption context `aws:s3:arn`, the bucket's ARN, as an S3 Bucket Key makes it);
  * - `secretsmanager:GetSecretValue`: `kms:Decrypt` via `secretsmanager.<region>.amazonaws.com` (encryption context
  *   `SecretARN`) — secretsmanager/latest/userguide/security-encryption.html;
  * - `states:DescribeExecution`, `states:StartSyncExecution`: `kms:Decrypt` in the state machine's encryption
@@ -39,6 +51,14 @@ export function withServiceKeyCalls(index: PlanIndex, call: IamCall): IamCall[] 
   if (call.action === "sns:Publish") {
     const key = index.keys.get(call.resource);
     return key ? [call, ...kms(key, ["kms:GenerateDataKey", "kms:Decrypt"], "sns", { "kms:EncryptionContext:aws:sns:topicArn": call.resource })] : [call];
+  }
+  if (S3_OBJECT_KEY_USE[call.action]) {
+    // `arn:<partition>:s3:::<bucket>/<key>`: with an S3 Bucket Key, the encryption context is the bucket's ARN.
+    const bucketArn = call.resource.replace(/^(arn:[^:]+:s3:::[^/]+)\/.*$/, "$1");
+    const key = index.keys.get(bucketArn);
+    return key
+      ? [call, ...S3_OBJECT_KEY_USE[call.action].map((action) => ({ principal: call.principal, action, resource: key, context: { "kms:ViaService": viaService("s3", parseArn(key)?.region ?? ""), "kms:CallerAccount": parseArn(call.principal)?.account ?? "", "kms:EncryptionContext:aws:s3:arn": bucketArn } }))]
+      : [call];
   }
   if (call.action === "secretsmanager:GetSecretValue") {
     const key = index.keys.get(call.resource);

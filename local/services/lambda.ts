@@ -7,6 +7,7 @@ import { type ApprovalCallbackClients, createHandler as createApprovalCallback, 
 import { type ApprovalRequestClients, createHandler as createApprovalRequest, settingsFromEnvironment as requestSettings } from "../../handlers/approval-request";
 import { type BackupClient, createHandler as createBackupTables } from "../../handlers/backup-tables";
 import type { Authorizer } from "../authz/authorizer";
+import type { SendsCommands } from "../authz/clients";
 import { LocalRunError, TaskFailure } from "../errors";
 
 /**
@@ -35,6 +36,11 @@ export interface LocalClients {
   backups: BackupClient;
   /** For approval-request and approval-callback: DynamoDB, SNS, Secrets Manager and the task-token API. */
   approvals: ApprovalRequestClients & ApprovalCallbackClients;
+  /**
+   * For handlers that read or write the stack's buckets: an S3 client of the stack's local S3 (s3rver), each
+   * command authorized as the function's role (`s3Authorization`), with the bucket key's use through S3.
+   */
+  s3: SendsCommands;
   /** The function's environment variables (`Function.environment.variables` of the plan), local values swapped in. */
   environment: Record<string, string>;
 }

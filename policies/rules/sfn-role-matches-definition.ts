@@ -115,7 +115,7 @@ function neededStatements(machine: PolicyResource, index: StackIndex, report: Re
 }
 
 /**
- * The stack's tables, topics, queues, secrets and state machines encrypted with a customer-managed key (an AWS-owned or AWS managed key
+ * The stack's tables, topics, queues, secrets, buckets and state machines encrypted with a customer-managed key (an AWS-owned or AWS managed key
  * asks nothing of the callers' roles), each with its key resolved to an ARN through the stack's keys and aliases.
  */
 function encryptedResources(index: StackIndex): EncryptedResource[] {
@@ -132,6 +132,12 @@ function encryptedResources(index: StackIndex): EncryptedResource[] {
   for (const topic of index.ofType("aws:sns/topic:Topic")) add("topic", topic.props, topic.name, topic.props.kmsMasterKeyId);
   for (const queue of index.ofType("aws:sqs/queue:Queue")) add("queue", queue.props, queue.name, queue.props.kmsMasterKeyId);
   for (const secret of index.ofType("aws:secretsmanager/secret:Secret")) add("secret", secret.props, secret.name, secret.props.kmsKeyId);
+  // A bucket's default encryption is its own resource, naming the bucket by name (S3 ARNs carry no account).
+  for (const encryption of index.ofType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")) {
+    const rule = (encryption.props.rules as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string; kmsMasterKeyId?: string } }[] | undefined)?.[0]?.applyServerSideEncryptionByDefault;
+    const bucket = index.ofType("aws:s3/bucket:Bucket").find((b) => b.props.bucket === encryption.props.bucket || b.props.id === encryption.props.bucket);
+    if (rule?.sseAlgorithm === "aws:kms" && bucket) add("bucket", { arn: bucket.props.arn, name: bucket.props.bucket }, bucket.name, rule.kmsMasterKeyId);
+  }
   for (const machine of index.ofType("aws:sfn/stateMachine:StateMachine")) {
     const encryption = machine.props.encryptionConfiguration as { type?: string; kmsKeyId?: string } | undefined;
     if (encryption?.type === "CUSTOMER_MANAGED_KMS_KEY") add("stateMachine", machine.props, machine.name, encryption.kmsKeyId);

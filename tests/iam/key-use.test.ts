@@ -140,8 +140,31 @@ describe("handler grants", () => {
     tableArn: (name) => table(`statecraft-prod-${name}`),
     topicArn: (name) => `arn:aws:sns:eu-west-1:${ACCOUNT}:statecraft-prod-${name}`,
     secretArn: (name) => `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:statecraft-prod-${name}-AbC123`,
+    bucketArn: (name) => `arn:aws:s3:::statecraft-prod-${name}-${ACCOUNT}-eu-west-1`,
     backupTableArns: [table("statecraft-prod-orders")],
   };
+
+  it("grants object actions under the prefix, and ListBucket only for keys under it", () => {
+    const bucket = targets.bucketArn("datasets");
+    expect(handlerGrantStatements({ kind: "bucketObjects", bucket: "datasets", prefix: "input/", actions: ["PutObject", "GetObject"], list: true }, targets)).to.deep.equal([
+      { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${bucket}/input/*`] },
+      { Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucket], Condition: { StringLike: { "s3:prefix": "input/*" } } },
+    ]);
+  });
+
+  it("gives a bucket's reader kms:Decrypt and its writer kms:GenerateDataKey too, through S3 and in the bucket's encryption context", () => {
+    const bucket = targets.bucketArn("datasets");
+    const encrypted: EncryptedResource[] = [
+      { kind: "bucket", arn: bucket, name: "datasets", keyArn: KEY },
+      { kind: "bucket", arn: targets.bucketArn("images"), name: "images", keyArn: KEY },
+    ];
+    const kms = (actions: ("GetObject" | "PutObject")[]) =>
+      handlerPolicyStatements([{ kind: "bucketObjects", bucket: "datasets", prefix: "out/", actions }], { ...targets, encrypted }).filter((s) => s.Action.some((a) => a.startsWith("kms:")));
+    expect(kms(["GetObject"])).to.deep.equal([
+      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY], Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": bucket } } },
+    ]);
+    expect(kms(["PutObject"])[0].Action).to.deep.equal(["kms:Decrypt", "kms:GenerateDataKey"]);
+  });
 
   it("answers task tokens on *: SendTaskSuccess and SendTaskFailure have no resource type", () => {
     expect(handlerGrantStatements({ kind: "answerTaskTokens", workflow: "credit-approval" }, targets)).to.deep.equal([

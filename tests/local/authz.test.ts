@@ -3,7 +3,7 @@ import { Authorizer, isServicePrincipal } from "../../local/authz/authorizer";
 import { bridgeContext, bridgeContextKey, bridgePolicy } from "../../local/authz/encryption-context";
 import { lambdaPermissionStatement, PlanIndex, type PlannedResource } from "../../local/authz/plan-index";
 import { executionStartCalls, stateMachineOfExecution, withServiceKeyCalls } from "../../local/authz/service-calls";
-import { authorizedClient, dynamodbAuthorization } from "../../local/authz/clients";
+import { authorizedClient, dynamodbAuthorization, s3Authorization } from "../../local/authz/clients";
 import { LocalRunError } from "../../local/errors";
 
 const A = "111111111111";
@@ -198,6 +198,48 @@ describe("service key calls", () => {
     expect(executionStartCalls({ arn: MACHINE, name: "m", roleArn: ROLE, type: "STANDARD", keyArn: KEY, logs: true, logGroupArn })[4].context).to.deep.include({ "aws:SourceArn": logGroupArn });
     expect(executionStartCalls({ arn: MACHINE, name: "m", roleArn: ROLE, type: "STANDARD", logs: true })).to.have.length(1);
     expect(stateMachineOfExecution(`arn:aws:states:eu-west-1:${A}:execution:m:run-1`)).to.equal(MACHINE);
+  });
+});
+
+describe("S3 objects of an SSE-KMS bucket", () => {
+  const BUCKET = "arn:aws:s3:::statecraft-prod-datasets-111111111111-eu-west-1";
+  const encryption: PlannedResource = {
+    type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    name: "datasets-encryption",
+    inputs: { bucket: BUCKET.split(":::")[1], rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }] },
+  };
+  const keyGrant = { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY, Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": BUCKET } } };
+  const objects = { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `${BUCKET}/out/*` };
+  const authorizerWith = (...statements: Record<string, unknown>[]) => new Authorizer([{ stack: "s", resources: [...role(ROLE, doc(...statements)), encryption, keyResource(ROOT_KEY_POLICY)] }]);
+
+  it("adds kms:GenerateDataKey for a write and kms:Decrypt for a read, through S3 in the bucket's encryption context", () => {
+    const index = new PlanIndex([{ stack: "s", resources: [encryption] }]);
+    const write = withServiceKeyCalls(index, { principal: ROLE, action: "s3:PutObject", resource: `${BUCKET}/out/a.json` });
+    expect(write.map((c) => [c.action, c.resource])).to.deep.equal([["s3:PutObject", `${BUCKET}/out/a.json`], ["kms:GenerateDataKey", KEY]]);
+    expect(write[1].context).to.deep.include({ "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": BUCKET });
+    expect(withServiceKeyCalls(index, { principal: ROLE, action: "s3:GetObject", resource: `${BUCKET}/out/a.json` }).map((c) => c.action)).to.deep.equal(["s3:GetObject", "kms:Decrypt"]);
+    expect(withServiceKeyCalls(index, { principal: ROLE, action: "s3:ListBucket", resource: BUCKET })).to.have.length(1);
+  });
+
+  it("serves a write under the granted prefix with the key grant, and denies it without the grant, or in another bucket's context", async () => {
+    const put = (authorizer: Authorizer, key = "out/a.json") =>
+      authorizedClient({ send: async () => "stored" }, authorizer, ROLE, s3Authorization("aws"), { call: "AccessDenied", kms: "KMS.AccessDeniedException" })
+        .send(Object.assign(Object.create({ constructor: { name: "PutObjectCommand" } }), { input: { Bucket: BUCKET.split(":::")[1], Key: key, Body: "{}" } }) as never)
+        .then((r) => r, (e: Error) => e);
+    expect(await put(authorizerWith(objects, keyGrant))).to.equal("stored");
+    expect(await put(authorizerWith(objects, keyGrant), "in/a.json")).to.include({ name: "AccessDenied" });
+    const noKey = (await put(authorizerWith(objects))) as Error;
+    expect(noKey).to.include({ name: "KMS.AccessDeniedException" });
+    expect(noKey.message).to.include(`kms:GenerateDataKey on resource: ${KEY}`);
+    const otherContext = { ...keyGrant, Condition: { StringEquals: { ...keyGrant.Condition.StringEquals, "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::other" } } };
+    expect(await put(authorizerWith(objects, otherContext))).to.include({ name: "KMS.AccessDeniedException" });
+  });
+
+  it("maps ListObjectsV2 to s3:ListBucket on the bucket with s3:prefix, and refuses a command without a bucket", () => {
+    const map = s3Authorization("aws");
+    const list = Object.assign(Object.create({ constructor: { name: "ListObjectsV2Command" } }), { input: { Bucket: "b", Prefix: "uploads/" } });
+    expect(map(list)).to.deep.equal({ action: "s3:ListBucket", resource: "arn:aws:s3:::b", context: { "s3:prefix": "uploads/" } });
+    expect(map(Object.assign(Object.create({ constructor: { name: "ListBucketsCommand" } }), { input: {} }))).to.equal(undefined);
   });
 });
 
