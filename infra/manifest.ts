@@ -34,7 +34,7 @@ export type HandlerGrant =
   | { kind: "bucketObjects"; bucket: BucketName; prefix: string; actions: readonly ("GetObject" | "PutObject")[]; list?: boolean };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing" | "data-pipeline";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -141,6 +141,31 @@ export const HANDLERS = {
   "aggregate-readings": { entry: "handlers/aggregate-readings.ts", description: "Drops invalid sensor packets and aggregates the rest per sensor (count, min, max, mean, latest).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "validate-payment-order": { entry: "handlers/validate-payment-order.ts", description: "Checks an order to charge: its id, customer, a positive amount and a currency code.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
+  "prepare-datasets": {
+    entry: "handlers/prepare-datasets.ts",
+    description: "Writes a month's three datasets (sales, inventory, feedback) to the datasets bucket under input/<month>/.",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    grants: [{ kind: "bucketObjects", bucket: "datasets", prefix: "input/", actions: ["PutObject"] }],
+    environment: { DATASETS_BUCKET_NAME: { bucketName: "datasets" } },
+  },
+  "score-feedback": {
+    entry: "handlers/score-feedback.ts",
+    description: "Scores a month's customer feedback dataset: count, mean rating, share of detractors.",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    grants: [{ kind: "bucketObjects", bucket: "datasets", prefix: "input/", actions: ["GetObject"] }],
+  },
+  "aggregate-results": {
+    entry: "handlers/aggregate-results.ts",
+    description: "Joins the monthly report, the inventory aggregate and the feedback score into the month's summary in the datasets bucket.",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    grants: [
+      { kind: "bucketObjects", bucket: "datasets", prefix: "output/", actions: ["GetObject"] },
+      { kind: "bucketObjects", bucket: "datasets", prefix: "summaries/", actions: ["PutObject"] },
+    ],
+  },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
 
@@ -181,6 +206,49 @@ export const BUCKETS = {
 } as const satisfies Record<string, { description: string; eventBridge: boolean }>;
 /** A bucket of {@link BUCKETS}, by logical name. */
 export type BucketName = keyof typeof BUCKETS;
+
+/** What container or job code may do with the stack's buckets: object actions under a prefix, as {@link HandlerGrant}'s `bucketObjects`. */
+export type BucketGrant = Extract<HandlerGrant, { kind: "bucketObjects" }>;
+
+/**
+ * Fargate container jobs (`FargateJob`: an awsx VPC without NAT gateway, an ECS cluster, an awsx Fargate task
+ * definition and explicit roles), by logical name: the code is `containers/<name>/index.ts`, the image
+ * `<ECR repository <project>-<stack>-<name>>:<imageTag>`, which CI builds from `containers/<name>/Dockerfile`. A
+ * workflow runs one through `{fargateJob}` placeholders; the task role gets exactly `taskGrants`.
+ */
+export const FARGATE_JOBS = {
+  "monthly-report": {
+    description: "Generates the monthly sales report of data-pipeline from its sales dataset.",
+    cpu: 256,
+    memoryMib: 512,
+    imageTag: "1",
+    taskGrants: [
+      { kind: "bucketObjects", bucket: "datasets", prefix: "input/", actions: ["GetObject"] },
+      { kind: "bucketObjects", bucket: "datasets", prefix: "output/", actions: ["PutObject"] },
+    ],
+  },
+} as const satisfies Record<string, { description: string; cpu: number; memoryMib: number; imageTag: string; taskGrants: readonly BucketGrant[] }>;
+/** A job of {@link FARGATE_JOBS}, by logical name. */
+export type FargateJobName = keyof typeof FARGATE_JOBS;
+
+/**
+ * Glue jobs, by logical name: Python shell jobs whose script is `jobs/<name>/script.py` (uploaded to the bucket
+ * named by `scriptBucket`, under `scripts/`), run locally as its TypeScript twin `jobs/<name>/index.ts`. The job's
+ * role gets exactly `grants`, the script's read and its own logs.
+ * @see https://docs.aws.amazon.com/glue/latest/dg/add-job-python.html
+ */
+export const GLUE_JOBS = {
+  "dataset-aggregate": {
+    description: "Aggregates data-pipeline's inventory dataset per warehouse.",
+    scriptBucket: "datasets",
+    grants: [
+      { kind: "bucketObjects", bucket: "datasets", prefix: "input/", actions: ["GetObject"] },
+      { kind: "bucketObjects", bucket: "datasets", prefix: "output/", actions: ["PutObject"] },
+    ],
+  },
+} as const satisfies Record<string, { description: string; scriptBucket: BucketName; grants: readonly BucketGrant[] }>;
+/** A job of {@link GLUE_JOBS}, by logical name. */
+export type GlueJobName = keyof typeof GLUE_JOBS;
 
 /**
  * The topic approval-request publishes each credit approval request to (its `publish` grant and
@@ -223,6 +291,16 @@ export type Reference =
   | { queueUrl: QueueName }
   /** The physical name of one of the stack's S3 buckets (a `Bucket` of an ItemReader, a ResultWriter or a job's arguments). */
   | { bucketName: BucketName }
+  /**
+   * What an `ecs:runTask` Task needs of one of the stack's {@link FARGATE_JOBS}: the cluster's ARN, the task
+   * definition's family (RunTask then runs its latest ACTIVE revision), the task and execution roles' ARNs (named in
+   * `Overrides` so the derived role passes exactly them), and its network: a public subnet (`subnet`, by index)
+   * and the security group, whose ids exist only once the VPC does (see `deployTimeReference`).
+   */
+  | { fargateJob: FargateJobName; output: "clusterArn" | "taskDefinitionFamily" | "taskRoleArn" | "executionRoleArn" | "securityGroupId" }
+  | { fargateJob: FargateJobName; output: "subnetId"; index: number }
+  /** The name of one of the stack's {@link GLUE_JOBS} (a `glue:startJobRun` Task's `JobName`). */
+  | { glueJob: GlueJobName }
   /** The stack's backup tables, comma-separated physical names. */
   | { backupTableNames: true }
   /**
@@ -347,6 +425,24 @@ export const WORKFLOWS = {
       OrdersTableName: { tableName: "orders" },
     },
   },
+  "data-pipeline": {
+    file: "data-pipeline.asl.json",
+    type: "STANDARD",
+    description: "Prepares a month's three datasets in S3, processes them in parallel (an ECS Fargate report, a Glue aggregate, a Lambda score) and writes the month's summary; runs monthly on a schedule.",
+    substitutions: {
+      PrepareDatasetsFunctionArn: { functionArn: "prepare-datasets" },
+      ScoreFeedbackFunctionArn: { functionArn: "score-feedback" },
+      AggregateResultsFunctionArn: { functionArn: "aggregate-results" },
+      ReportClusterArn: { fargateJob: "monthly-report", output: "clusterArn" },
+      ReportTaskDefinition: { fargateJob: "monthly-report", output: "taskDefinitionFamily" },
+      ReportTaskRoleArn: { fargateJob: "monthly-report", output: "taskRoleArn" },
+      ReportExecutionRoleArn: { fargateJob: "monthly-report", output: "executionRoleArn" },
+      ReportSubnetA: { fargateJob: "monthly-report", output: "subnetId", index: 0 },
+      ReportSubnetB: { fargateJob: "monthly-report", output: "subnetId", index: 1 },
+      ReportSecurityGroup: { fargateJob: "monthly-report", output: "securityGroupId" },
+      InventoryJobName: { glueJob: "dataset-aggregate" },
+    },
+  },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;
 
 /** What a stack deploys for its workflows: the handlers, topics and tables they use. */
@@ -357,8 +453,12 @@ export interface StackContents {
   tables: TableName[];
   /** The SQS queues the workflows send to. */
   queues: QueueName[];
-  /** The S3 buckets the workflows and handlers use. */
+  /** The S3 buckets the workflows, handlers and jobs use. */
   buckets: BucketName[];
+  /** The Fargate container jobs the workflows run. */
+  fargateJobs: FargateJobName[];
+  /** The Glue jobs the workflows run. */
+  glueJobs: GlueJobName[];
   /** The secrets the handlers read. */
   secrets: SecretName[];
   /** The HTTP APIs serving the handlers. */
@@ -386,6 +486,14 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
   const tables = new Set<string>(references.flatMap((r) => ("tableName" in r ? [r.tableName] : [])));
   const queues = new Set<string>(references.flatMap((r) => ("queueUrl" in r ? [r.queueUrl] : [])));
   const buckets = new Set<string>(references.flatMap((r) => ("bucketName" in r ? [r.bucketName] : [])));
+  const fargateJobs = new Set<string>(references.flatMap((r) => ("fargateJob" in r ? [r.fargateJob] : [])));
+  const glueJobs = new Set<string>(references.flatMap((r) => ("glueJob" in r ? [r.glueJob] : [])));
+  for (const job of fargateJobs) FARGATE_JOBS[job as FargateJobName].taskGrants.forEach((grant) => buckets.add(grant.bucket));
+  for (const job of glueJobs) {
+    const spec = GLUE_JOBS[job as GlueJobName];
+    buckets.add(spec.scriptBucket);
+    spec.grants.forEach((grant) => buckets.add(grant.bucket));
+  }
   const secrets = new Set<string>();
   const httpApis = new Set<string>(Object.entries(HTTP_APIS).filter(([, api]) => handlers.has(api.handler)).map(([api]) => api));
   for (const name of handlers) {
@@ -407,6 +515,8 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
     tables: inOrder(TABLES, tables),
     queues: inOrder(QUEUES, queues),
     buckets: inOrder(BUCKETS, buckets),
+    fargateJobs: inOrder(FARGATE_JOBS, fargateJobs),
+    glueJobs: inOrder(GLUE_JOBS, glueJobs),
     secrets: inOrder(SECRETS, secrets),
     httpApis: inOrder(HTTP_APIS, httpApis),
     sharedWorkflows: inOrder(WORKFLOWS, shared),

@@ -5,7 +5,7 @@ import { substitutePlaceholders } from "./definition/placeholders";
 import { ASL_LIMITS } from "./definition/limits";
 import { assertValidAsl } from "./definition/validate";
 import { DefinitionError } from "./definition/errors";
-import { ArnContext } from "./iam/arn";
+import { ArnContext, buildArn } from "./iam/arn";
 import { LIVE_ALIAS } from "./rollout/schema";
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_LIMIT, policySize, splitStatements } from "./iam/policy";
 import { DeriveOptions, Derivation, deriveExecutionPolicy } from "./iam/derive";
@@ -149,6 +149,43 @@ function resolveReference(reference: Exclude<Reference, { sharedWorkflow: Workfl
   if ("tableName" in reference) return naming.tableName(reference.tableName);
   if ("queueUrl" in reference) return naming.queueUrl(reference.queueUrl);
   if ("bucketName" in reference) return naming.bucketName(reference.bucketName);
+  if ("glueJob" in reference) return naming.physical(reference.glueJob);
+  if ("fargateJob" in reference) return fargateJobValue(reference, naming);
   if ("nestedWorkflow" in reference) return `${naming.stateMachineArn(reference.nestedWorkflow)}:${LIVE_ALIAS}`;
   return backupTableNames(naming, backupTables).join(",");
+}
+
+/**
+ * Whether a placeholder's value exists only once the stack deploys: a Fargate job's subnet and security group
+ * ids, which AWS assigns when it creates the VPC. Before that, the definition is rendered, validated and its role
+ * derived with a stand-in of the same form ({@link fargateJobValue}); the Platform substitutes the real ids when the
+ * VPC exists. Nothing in a derived role depends on them.
+ */
+export function deployTimeReference(reference: Reference): reference is Extract<Reference, { fargateJob: string; output: "subnetId" | "securityGroupId" }> {
+  return "fargateJob" in reference && (reference.output === "subnetId" || reference.output === "securityGroupId");
+}
+
+/**
+ * A Fargate job's value for a placeholder: the ARNs and the family are the names `FargateJob` gives its cluster
+ * (`<physical>`), task definition family (`<physical>`) and roles (`<physical>-task`, `<physical>-execution`);
+ * a subnet or security group id, known only at deployment ({@link deployTimeReference}), is a stand-in of AWS's
+ * form: `subnet-0000000000000000<index>` and `sg-00000000000000000`.
+ */
+export function fargateJobValue(reference: Extract<Reference, { fargateJob: string }>, naming: Naming): string {
+  const physical = naming.physical(reference.fargateJob);
+  const { partition, account } = naming.context;
+  switch (reference.output) {
+    case "clusterArn":
+      return buildArn(naming.context, "ecs", `cluster/${physical}`);
+    case "taskDefinitionFamily":
+      return physical;
+    case "taskRoleArn":
+      return `arn:${partition}:iam::${account}:role/${physical}-task`;
+    case "executionRoleArn":
+      return `arn:${partition}:iam::${account}:role/${physical}-execution`;
+    case "subnetId":
+      return `subnet-${String(reference.index).padStart(17, "0")}`;
+    case "securityGroupId":
+      return "sg-00000000000000000";
+  }
 }

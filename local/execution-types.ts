@@ -4,6 +4,7 @@ import type { IntegrationPattern } from "../infra/iam/catalog";
 import type { Naming } from "../infra/naming";
 import type { ApprovalDecision, TaskTokenResponder, TaskTokens } from "./approvals";
 import type { Authorizer, Decision } from "./authz/authorizer";
+import type { SendsCommands } from "./authz/clients";
 import type { LocalBackup } from "./services/backups";
 import type { LocalDynamoDb } from "./services/dynamodb";
 import type { LocalRunError } from "./errors";
@@ -19,6 +20,12 @@ import type { LocalSqs } from "./services/sqs";
  */
 
 /** What a local integration needs: the execution's emulated and local services. */
+/** The AWS clients container and job code gets locally (in AWS it builds its own, with the task's or job's role). */
+export interface JobClients {
+  /** S3, served by the stack's local S3 (s3rver). */
+  s3: SendsCommands;
+}
+
 export interface LocalServices {
   naming: Naming;
   lambda: LocalLambda;
@@ -48,6 +55,11 @@ export interface LocalServices {
   authorizer?: Authorizer;
   /** The responders at work (each settles once it has answered, or failed), for the run to wait on before it reports. */
   responding?: Promise<void>[];
+  /**
+   * The AWS clients of container or job code running as a role (an ECS task role, a Glue job's role): each
+   * command authorized as that role from the plan. Absent for an ad-hoc run without a plan.
+   */
+  jobClients?: (principal: string) => JobClients;
   /** The execution's clock: real-time work done for it (a responder) holds a virtual clock still. */
   clock?: Clock;
   /** A problem of the local run met by a Task handler; the handler stops the execution with {@link stop}. */

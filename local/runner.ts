@@ -13,7 +13,7 @@ import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from 
 import type { AssumedRole, ExecutionReport, LocalServices, LocalStartRequest, LocalStateMachines } from "./execution-types";
 import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens } from "./approvals";
 import { Authorizer, type Decision, type IamCall } from "./authz/authorizer";
-import { authorizedClient, dynamodbAuthorization, operationOf, s3Authorization } from "./authz/clients";
+import { authorizedClient, dynamodbAuthorization, operationOf, s3Authorization, type SendsCommands } from "./authz/clients";
 import type { StackPlan } from "./authz/plan-index";
 import { executionStartCalls, withServiceKeyCalls } from "./authz/service-calls";
 import { StepFunctionsEndpoint } from "./endpoint/server";
@@ -261,11 +261,9 @@ export class LocalStack implements LocalStateMachines {
     const environment = Object.fromEntries(Object.entries(planned.environment).map(([key, value]) => [key, endpoints.has(value) && this.httpApi ? this.httpApi.url : value]));
     const denied = { call: "AccessDeniedException", kms: "AccessDeniedException" };
     const dynamodb = authorizedClient(this.dynamodb.client, this.authorizer, role, dynamodbAuthorization(role, this.config.region), denied);
-    // The local S3 starts on the first command: most runs never touch it.
-    const s3 = authorizedClient({ send: async (command: never) => (await this.localS3()).s3.send(command) }, this.authorizer, role, s3Authorization(this.naming.context.partition), denied);
     return {
       environment,
-      s3,
+      s3: this.s3ClientFor(role),
       backups: authorizedClient(this.backupService, this.authorizer, role, dynamodbAuthorization(role, this.config.region), denied),
       approvals: {
         dynamodb,
@@ -280,6 +278,15 @@ export class LocalStack implements LocalStateMachines {
         ),
       },
     };
+  }
+
+  /**
+   * An S3 client of the stack's local S3 whose every command is authorized as `principal` from the plan (with the
+   * bucket key's use through S3), rejecting a denial with S3's `AccessDenied` or KMS's error. The server starts on
+   * the first command: most runs never touch S3.
+   */
+  s3ClientFor(principal: string): SendsCommands {
+    return authorizedClient({ send: async (command: never) => (await this.localS3()).s3.send(command) }, this.authorizer, principal, s3Authorization(this.naming.context.partition), { call: "AccessDenied", kms: "KMS.AccessDeniedException" });
   }
 
   /** Functions for HTTP requests, cold: no handler keeps what an earlier run cached (a secret, a client). */
@@ -492,6 +499,7 @@ export class LocalStack implements LocalStateMachines {
     const services: LocalServices = {
       naming: this.naming,
       lambda,
+      jobClients: (principal) => ({ s3: this.s3ClientFor(principal) }),
       notifications,
       dynamodb: this.dynamodb,
       sqs: this.sqs,

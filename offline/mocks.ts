@@ -350,6 +350,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
       case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
       case "aws:s3/bucketVersioning:BucketVersioning":
       case "aws:s3/bucketNotification:BucketNotification":
+      case "aws:s3/bucketOwnershipControls:BucketOwnershipControls":
         return { id: String(inputs.bucket), state: {} };
       case "aws:apigatewayv2/authorizer:Authorizer":
         return { id: alphanumeric(`authorizer|${inputs.apiId}|${name}`, 6, false), state: {} };
@@ -360,6 +361,14 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         const arn = buildArn(c, "ecs", `cluster/${physical}`);
         return { id: arn, state: { arn, name: physical } };
       }
+      case "aws:ecr/repository:Repository": {
+        const repository = String(inputs.name ?? name);
+        return { id: repository, state: { arn: buildArn(c, "ecr", `repository/${repository}`), name: repository, registryId: c.account, repositoryUrl: `${c.account}.dkr.ecr.${c.region}.${dnsSuffixOf(c.partition)}/${repository}` } };
+      }
+      case "aws:glue/job:Job":
+        return { id: physical, state: { arn: buildArn(c, "glue", `job/${physical}`), name: physical } };
+      case "aws:s3/bucketObjectv2:BucketObjectv2":
+        return { id: String(inputs.key), state: { arn: `arn:${c.partition}:s3:::${String(inputs.bucket)}/${String(inputs.key)}`, etag: createHash("md5").update(String(inputs.key)).digest("hex"), versionId: "" } };
       case "aws:ec2/securityGroup:SecurityGroup": {
         const id = `sg-${createHash("sha256").update(`sg|${name}`).digest("hex").slice(0, 17)}`;
         return { id, state: { arn: buildArn(c, "ec2", `security-group/${id}`), name: physical, ownerId: c.account } };

@@ -20,6 +20,8 @@ import {
   QUEUES,
   BUCKETS,
   BucketName,
+  FARGATE_JOBS,
+  GLUE_JOBS,
   TableName,
   TableSpec,
   TopicName,
@@ -31,7 +33,9 @@ import {
 import { Naming } from "../naming";
 import { handlerPolicyStatements } from "../iam/handler-grants";
 import { keyUseNeeds } from "../iam/service";
-import { backupTableNames, encryptedResources, workflowSubstitutions } from "../render";
+import { backupTableNames, deployTimeReference, encryptedResources, workflowSubstitutions } from "../render";
+import { FargateJob } from "./fargate-job";
+import { GlueJob } from "./glue-job";
 import { SharedWorkflows, consumerKeyStatements } from "../sharing";
 import { DefinitionSource, definitionFromFile } from "./definition-source";
 import { GeneratedSecret } from "./generated-secret";
@@ -327,6 +331,52 @@ export class Platform extends pulumi.ComponentResource {
       );
     }
 
+    // Container and Glue jobs, each role with exactly its grants (and the bucket key's use through S3).
+    const grantStatements = (grants: readonly HandlerSpec["grants"][number][]) =>
+      encrypted.apply((resources) =>
+        handlerPolicyStatements(grants, {
+          region: config.region,
+          tableArn: (table) => naming.tableArn(naming.tableName(table)),
+          topicArn: (topic) => naming.topicArn(topic),
+          secretArn: (secret) => secretArns[secret] as unknown as string,
+          bucketArn: (bucket) => naming.bucketArn(bucket),
+          backupTableArns,
+          encrypted: resources,
+        }),
+      );
+    const fargateJobs = pick(FARGATE_JOBS, contents.fargateJobs, (spec, job) => {
+      // The image CI builds from containers/<job>/Dockerfile and pushes with the manifest's tag (immutable).
+      const repository = new aws.ecr.Repository(`${job}-image`, { name: naming.physical(job), imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, forceDelete: !keep }, child);
+      return new FargateJob(
+        job,
+        {
+          naming,
+          image: { repositoryArn: repository.arn, repositoryUrl: repository.repositoryUrl, tag: spec.imageTag },
+          containerName: "job",
+          cpu: spec.cpu,
+          memoryMib: spec.memoryMib,
+          logRetentionDays: config.logRetentionDays,
+          kmsKeyArn: keyArn,
+          taskRoleStatements: grantStatements(spec.taskGrants),
+        },
+        child,
+      );
+    });
+    const glueJobs = pick(GLUE_JOBS, contents.glueJobs, (spec, job) =>
+      new GlueJob(
+        job,
+        {
+          naming,
+          description: spec.description,
+          scriptFile: path.join(PROJECT_ROOT, "jobs", job, "script.py"),
+          scriptBucket: buckets[spec.scriptBucket]!,
+          // The script's own read is an s3:GetObject on the bucket too: the key's use covers it with the grants'.
+          statements: grantStatements([...spec.grants, { kind: "bucketObjects", bucket: spec.scriptBucket, prefix: `scripts/${job}.py`, actions: ["GetObject"] }]),
+        },
+        child,
+      ),
+    );
+
     /** The resources a workflow's placeholders name: deploy them first, delete them last. */
     const referenced = (workflow: WorkflowName): pulumi.Resource[] =>
       Object.values<Reference>(WORKFLOWS[workflow].substitutions).flatMap((reference): pulumi.Resource[] => {
@@ -335,6 +385,8 @@ export class Platform extends pulumi.ComponentResource {
         if ("tableName" in reference) return [tables[reference.tableName]!];
         if ("queueUrl" in reference) return [queues[reference.queueUrl]!];
         if ("bucketName" in reference) return [buckets[reference.bucketName]!];
+        if ("fargateJob" in reference) return [fargateJobs[reference.fargateJob]!];
+        if ("glueJob" in reference) return [glueJobs[reference.glueJob]!];
         // A shared workflow is another stack's: nothing of this stack to wait for.
         if ("sharedWorkflow" in reference) return [];
         // A nested workflow of this stack: its machine and alias first (WORKFLOWS lists it before its callers).
@@ -346,10 +398,28 @@ export class Platform extends pulumi.ComponentResource {
       const source = sources[workflow];
       if (!source) throw new Error(`Platform: no definition source for ${workflow}: build them with workflowSources()`);
       const derived = source.rendered?.derivation.document.Statement ?? [];
+      // Placeholders whose values exist only once their resources do (a job's subnet ids): rendered at deployment.
+      const deployTime = Object.entries<Reference>(spec.substitutions).filter(([, reference]) => deployTimeReference(reference));
+      const definition = deployTime.length
+        ? {
+            ...source,
+            rendered: undefined,
+            substitutions: {
+              ...source.substitutions,
+              ...Object.fromEntries(
+                deployTime.map(([placeholder, reference]) => {
+                  const job = fargateJobs[(reference as { fargateJob: keyof typeof FARGATE_JOBS }).fargateJob]!;
+                  const output = reference as { output: string; index?: number };
+                  return [placeholder, output.output === "subnetId" ? job.subnetIds.apply((ids) => ids[output.index ?? 0]) : job.securityGroupId];
+                }),
+              ),
+            },
+          }
+        : source;
       const resource = new Workflow(
         workflow,
         {
-          definition: source,
+          definition,
           type: spec.type,
           stateMachineName: naming.physical(workflow),
           logging: {

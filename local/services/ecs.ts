@@ -12,14 +12,17 @@ import { authorizeTask } from "../authz/task-calls";
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ecs.html
  */
 
-/** The roles a task runs with: `Overrides`' first, then the plan's `aws:ecs/taskDefinition:TaskDefinition` of that family. */
-function taskRoles(overrides: Record<string, Json>, family: string, services: LocalServices): string[] {
+/**
+ * The roles a task runs with: `Overrides`' first, then the plan's `aws:ecs/taskDefinition:TaskDefinition` of that
+ * family; both (task role first), or only the one named by `only`.
+ */
+function taskRoles(overrides: Record<string, Json>, family: string, services: LocalServices, only?: "taskRoleArn" | "executionRoleArn"): string[] {
   const planned = services.authorizer?.index.ofType("aws:ecs/taskDefinition:TaskDefinition").find((definition) => {
     const named = definition.outputs?.family ?? definition.inputs.family;
     return named === family || codeName(String(named ?? ""), services.naming) === codeName(family, services.naming);
   });
   const roleOf = (field: "taskRoleArn" | "executionRoleArn") => planned?.outputs?.[field] ?? planned?.inputs[field];
-  const roles = [overrides.TaskRoleArn ?? roleOf("taskRoleArn"), overrides.ExecutionRoleArn ?? roleOf("executionRoleArn")];
+  const roles = [only !== "executionRoleArn" ? (overrides.TaskRoleArn ?? roleOf("taskRoleArn")) : undefined, only !== "taskRoleArn" ? (overrides.ExecutionRoleArn ?? roleOf("executionRoleArn")) : undefined];
   return roles.filter((role): role is string => typeof role === "string" && role.length > 0);
 }
 
@@ -91,7 +94,18 @@ export const ecsRunTask: LocalIntegration = {
     const started = { ...base, Containers: [{ ...container, LastStatus: "PENDING" }], DesiredStatus: "RUNNING", LastStatus: "PROVISIONING", Version: 1 };
     const runTask: Record<string, Json> = { Failures: [], Tasks: [started], ...startMetadata() };
     if (call.pattern === ".sync") call.submitted?.(runTask);
-    const run = await runForTask(call, "containers", name, stringList(first.Command), environmentMap(first.Environment));
+    // ECS assumes the roles for the task: each role's trust must admit ecs-tasks.amazonaws.com for this task.
+    const [taskRole] = taskRoles(overrides, family, services, "taskRoleArn");
+    for (const role of taskRoles(overrides, family, services)) {
+      const decision = await services.authorizer?.authorize({ principal: "ecs-tasks.amazonaws.com", action: "sts:AssumeRole", resource: role, context: { "aws:SourceAccount": naming.context.account, "aws:SourceArn": taskArn } });
+      if (decision && !decision.allowed) {
+        const now = nowOf(call);
+        const stopped = { ...base, Containers: [{ ...container, LastStatus: "STOPPED" }], DesiredStatus: "STOPPED", LastStatus: "STOPPED", StopCode: "TaskFailedToStart", StoppedAt: now, StoppedReason: `ECS was unable to assume the role '${role}' that was provided for this task: ${decision.message}` };
+        throw new TaskFailure("States.TaskFailed", JSON.stringify(stopped));
+      }
+    }
+    const clients = taskRole ? services.jobClients?.(taskRole) : undefined;
+    const run = await runForTask(call, "containers", name, stringList(first.Command), environmentMap(first.Environment), clients);
     if (!run) return runTask;
     const stoppedAt = createdAt + (run.stoppedAt.getTime() - run.startedAt.getTime());
     const task: Record<string, Json> = {

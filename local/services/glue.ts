@@ -51,7 +51,14 @@ export const glueStartJobRun: LocalIntegration = {
     const startJobRun: Record<string, Json> = { JobRunId: id, ...startMetadata() };
     if (call.pattern === ".sync") call.submitted?.(startJobRun);
     const startedOn = nowOf(call);
-    const run = await runForTask(call, "jobs", name, args, env);
+    // The job runs as its role (the plan's aws:glue/job:Job of that name), which Glue assumes for the run.
+    const planned = services.authorizer?.index.ofType("aws:glue/job:Job").find((job) => (job.inputs.name ?? job.outputs?.name) === JobName);
+    const role = typeof planned?.inputs.roleArn === "string" ? planned.inputs.roleArn : undefined;
+    if (role) {
+      const decision = await services.authorizer!.authorize({ principal: "glue.amazonaws.com", action: "sts:AssumeRole", resource: role, context: { "aws:SourceAccount": naming.context.account, "aws:SourceArn": jobArn } });
+      if (!decision.allowed) throw new TaskFailure("States.TaskFailed", JSON.stringify({ Id: id, JobName, JobRunState: "FAILED", ErrorMessage: `Glue could not assume the job's role ${role}: ${decision.message}`, StartedOn: nowOf(call) }));
+    }
+    const run = await runForTask(call, "jobs", name, args, env, role ? services.jobClients?.(role) : undefined);
     if (!run) return startJobRun;
     const elapsed = run.stoppedAt.getTime() - run.startedAt.getTime();
     const jobRun: Record<string, Json> = {

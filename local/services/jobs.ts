@@ -6,7 +6,7 @@ import type { Json } from "../../infra/definition/asl";
 import { PROJECT_ROOT } from "../../infra/manifest";
 import type { Naming } from "../../infra/naming";
 import { LocalRunError } from "../errors";
-import type { TaskCall } from "../execution-types";
+import type { JobClients, TaskCall } from "../execution-types";
 
 /**
  * The runner of container and job code for local runs: an ECS task, a Batch job or a SageMaker model runs
@@ -31,10 +31,12 @@ export interface JobModule {
    * Runs the container or script once.
    * @param args the container's command (`Command`), or a Glue job's arguments as `["--key", "value", ...]`.
    * @param env the container's environment, or a Glue job's resolved options (`JOB_NAME` and each `--key` without dashes).
+   * @param clients locally, the AWS clients of the task's or job's role (in AWS the code builds its own, which
+   *   pick up that role's credentials); absent when the run has no plan to authorize them with.
    * @returns the output, kept in the run's record (what the container would print).
    * @throws to exit non-zero: an error with an integer `exitCode` (a {@link JobExit}) with that code, any other with 1.
    */
-  main(args: string[], env: Record<string, string>): Json | void | Promise<Json | void>;
+  main(args: string[], env: Record<string, string>, clients?: JobClients): Json | void | Promise<Json | void>;
 }
 
 /**
@@ -105,14 +107,14 @@ export function hasCode(kind: CodeKind, name: string): boolean {
  * @returns the run: exit code 0 and the output, or the exit code and the error's message.
  * @throws Error when the module does not export a `main` function (a problem of the code, not of the run).
  */
-export async function runJob(kind: CodeKind, name: string, args: string[], env: Record<string, string>): Promise<JobRun> {
+export async function runJob(kind: CodeKind, name: string, args: string[], env: Record<string, string>, clients?: JobClients): Promise<JobRun> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(codePath(kind, name)) as Partial<JobModule>;
   if (typeof loaded.main !== "function") throw new Error(`${kind}/${name}/index.ts exports no main(args, env) function. Received exports: ${Object.keys(loaded).join(", ") || "none"}`);
   const startedAt = new Date();
   let run: JobRun;
   try {
-    const output = await loaded.main([...args], { ...env });
+    const output = await loaded.main([...args], { ...env }, clients);
     run = { kind, name, args, env, exitCode: 0, ...(output === undefined ? {} : { output: JSON.parse(JSON.stringify(output)) as Json }), startedAt, stoppedAt: new Date() };
   } catch (error) {
     const code = (error as { exitCode?: unknown } | null)?.exitCode;
@@ -128,10 +130,11 @@ const pending = new Set<Promise<JobRun>>();
 /**
  * Runs code for a Task: awaited for `.sync` (a virtual clock held still meanwhile, since the code runs in real
  * time), started and left running for request-response, as the start call returns while the job runs on in AWS.
+ * @param clients the AWS clients of the role the code runs as (see {@link JobModule.main}).
  * @returns the run, or `undefined` for request-response.
  */
-export async function runForTask(call: TaskCall, kind: CodeKind, name: string, args: string[], env: Record<string, string>): Promise<JobRun | undefined> {
-  const work = runJob(kind, name, args, env);
+export async function runForTask(call: TaskCall, kind: CodeKind, name: string, args: string[], env: Record<string, string>, clients?: JobClients): Promise<JobRun | undefined> {
+  const work = runJob(kind, name, args, env, clients);
   if (call.pattern === ".sync") {
     const tracking = call.clock as (Clock & { track?: <U>(p: Promise<U>) => Promise<U> }) | undefined;
     return tracking?.track ? tracking.track(work) : work;

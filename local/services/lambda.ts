@@ -6,6 +6,9 @@ import type { Naming } from "../../infra/naming";
 import { type ApprovalCallbackClients, createHandler as createApprovalCallback, settingsFromEnvironment as callbackSettings } from "../../handlers/approval-callback";
 import { type ApprovalRequestClients, createHandler as createApprovalRequest, settingsFromEnvironment as requestSettings } from "../../handlers/approval-request";
 import { type BackupClient, createHandler as createBackupTables } from "../../handlers/backup-tables";
+import { createHandler as createPrepareDatasets } from "../../handlers/prepare-datasets";
+import { createHandler as createScoreFeedback } from "../../handlers/score-feedback";
+import { createHandler as createAggregateResults } from "../../handlers/aggregate-results";
 import type { Authorizer } from "../authz/authorizer";
 import type { SendsCommands } from "../authz/clients";
 import { LocalRunError, TaskFailure } from "../errors";
@@ -51,6 +54,9 @@ export const LOCAL_HANDLER_FACTORIES: Partial<Record<HandlerName, (clients: Loca
   // Their settings come from the environment the plan gives the function, read by the handler's own reader.
   "approval-request": (clients) => createApprovalRequest(clients.approvals, requestSettings(clients.environment)),
   "approval-callback": (clients) => createApprovalCallback(clients.approvals, callbackSettings(clients.environment)),
+  "prepare-datasets": (clients) => createPrepareDatasets({ s3: clients.s3 }, { bucket: clients.environment.DATASETS_BUCKET_NAME ?? "" }),
+  "score-feedback": (clients) => createScoreFeedback({ s3: clients.s3 }),
+  "aggregate-results": (clients) => createAggregateResults({ s3: clients.s3 }),
 };
 
 /** One invocation, for the execution report. */

@@ -43,6 +43,8 @@ const LOG_DELIVERY = [
 ];
 const XRAY = ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
 const TASK_TOKEN_ANSWERS = ["states:SendTaskFailure", "states:SendTaskSuccess"];
+/** ECR's registry login, which a Fargate task's execution role needs to pull from a private repository: it takes no resource. */
+const ECR_LOGIN = ["ecr:GetAuthorizationToken"];
 /** The workflows dev and prod deploy (`statecraft:workflows`), with their types: the seed three and the gallery's. */
 const DEPLOYED = [
   ["credit-approval", "STANDARD"],
@@ -54,10 +56,11 @@ const DEPLOYED = [
   ["user-verification", "STANDARD"],
   ["iot-ingest", "EXPRESS"],
   ["order-processing", "STANDARD"],
+  ["data-pipeline", "STANDARD"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback. */
-const DEPLOYED_HANDLERS = 16;
+const DEPLOYED_HANDLERS = 19;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);
@@ -116,11 +119,11 @@ describe("the platform under mocks", function () {
         }
       });
 
-      it("grants no action on * except log delivery, X-Ray and the task-token answers, which have no resource type", () => {
+      it("grants no action on * except log delivery, X-Ray, the task-token answers and ECR's login, which have no resource type", () => {
         for (const policy of plans[stack].resources.filter((r) => r.type === ROLE_POLICY)) {
           for (const statement of JSON.parse(policy.inputs.policy as string).Statement as Statement[]) {
             if (statement.Resource.includes("*")) {
-              expect([...LOG_DELIVERY, ...XRAY, ...TASK_TOKEN_ANSWERS], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
+              expect([...LOG_DELIVERY, ...XRAY, ...TASK_TOKEN_ANSWERS, ...ECR_LOGIN], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
             }
           }
         }

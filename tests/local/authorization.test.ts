@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import fc from "fast-check";
 import type { Decision } from "../../local/authz/authorizer";
 import type { PlannedResource, StackPlan } from "../../local/authz/plan-index";
 import { LocalStack } from "../../local/runner";
@@ -100,8 +99,17 @@ function withoutStatement(source: StackPlan[], locator: StatementLocator): Stack
   return copy;
 }
 
-/** The scenario runs of the shipped stacks: each in its own stack, and the dev ones again in prod. */
+/**
+ * The scenario runs of the shipped stacks: each in its own stack, and the dev ones again in prod; those that
+ * succeed first, so a statement is shown necessary on a run where no Parallel branch is cut short by another's
+ * failure (which branches of a failing Parallel get to call AWS depends on timing).
+ */
 function runsOf(scenarios: Scenario[]): { stack: string; scenario: Scenario }[] {
+  const ordered = [...scenarios.filter((s) => s.expect.status === "SUCCEEDED"), ...scenarios.filter((s) => s.expect.status !== "SUCCEEDED")];
+  return runs(ordered);
+}
+
+function runs(scenarios: Scenario[]): { stack: string; scenario: Scenario }[] {
   return [
     ...scenarios.map((scenario) => ({ stack: scenarioStack(scenario), scenario })),
     ...scenarios.filter((s) => s.stack === undefined).map((scenario) => ({ stack: "prod", scenario: { ...scenario, stack: "prod" } })),
@@ -152,11 +160,15 @@ describe("authorization of local runs against the planned policies", function ()
         try {
           const result = await runScenario(stack, scenario);
           expect(result.passed, `${scenario.name} without ${label} still passes`).to.equal(false);
-          const denial = stack.authorizer.decisions.slice(before).find((d) => !d.allowed && actions.has(d.call.action) && !deniedOnPurpose.some((p) => p.call.resource === d.call.resource));
-          expect(denial, `${scenario.name} without ${label}: no denial of ${[...actions].join(", ")}`).not.to.equal(undefined);
-          expect(denial!.message).to.include(`not authorized to perform: ${denial!.call.action} on resource: ${denial!.call.resource}`);
+          const denials = stack.authorizer.decisions.slice(before).filter((d) => !d.allowed && actions.has(d.call.action) && !deniedOnPurpose.some((p) => p.call.resource === d.call.resource));
+          expect(denials, `${scenario.name} without ${label}: no denial of ${[...actions].join(", ")}`).not.to.be.empty;
+          for (const denial of denials) expect(denial.message).to.include(`not authorized to perform: ${denial.call.action} on resource: ${denial.call.resource}`);
+          // A statement of several actions is denied for each call at once; the error names the first the call needed.
           const text = [...result.mismatches, result.report?.cause ?? "", ...(result.report?.authorizations ?? []).map((d) => d.message ?? "")].join("\n");
-          expect(text, `${scenario.name} without ${label}`).to.include(`perform: ${denial!.call.action}`);
+          expect(
+            denials.some((denial) => text.includes(`perform: ${denial.call.action}`)),
+            `${scenario.name} without ${label}: the failure names none of ${denials.map((d) => d.call.action).join(", ")}`,
+          ).to.equal(true);
         } finally {
           stack.authorizer.usePlans(plansOfStack);
         }
@@ -164,7 +176,7 @@ describe("authorization of local runs against the planned policies", function ()
     });
   }
 
-  it("allows every call of every run, and denies the same action on an unrelated resource of the same type", async () => {
+  it("allows every call of every run, and denies each distinct call on an unrelated resource of the same type", async () => {
     const seen: Decision[] = [];
     for (const { stack: stackName, scenario } of runsOf(scenarios)) {
       const stack = await stackFor(stackName);
@@ -173,19 +185,22 @@ describe("authorization of local runs against the planned policies", function ()
       seen.push(...result.report!.authorizations.filter((d) => d.allowed).map((d) => ({ ...d, stack: stackName }) as Decision & { stack: string }));
     }
     expect(seen.length).to.be.above(100);
-    const scoped = seen.filter((d) => d.call.resource !== "*");
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...scoped), fc.stringMatching(/^[a-z][a-z0-9-]{2,20}$/), async (decision, name) => {
-        const { call } = decision as Decision & { stack: string };
-        const stack = await stackFor((decision as Decision & { stack: string }).stack);
-        const unrelated = unrelatedArn(call.resource, name);
-        fc.pre(!stack.authorizer.index.arns.has(unrelated));
-        const again = await stack.authorizer.authorize({ ...call, resource: unrelated });
-        expect(again.allowed, `${call.principal} ${call.action} on ${unrelated}`).to.equal(false);
-        expect(again.message).to.include(`not authorized to perform: ${call.action} on resource: ${unrelated}`);
-      }),
-      { numRuns: 200 },
-    );
+    // Every distinct call (ids of executions, tasks and jobs aside), each on a resource of the same type it may not touch.
+    const distinct = new Map<string, Decision & { stack: string }>();
+    for (const decision of seen as (Decision & { stack: string })[]) {
+      if (decision.call.resource === "*") continue;
+      distinct.set(`${decision.stack} ${decision.call.principal} ${decision.call.action} ${decision.call.resource.replace(/[0-9a-f]{32}|[0-9a-f-]{36}/g, "#")}`, decision);
+    }
+    expect(distinct.size).to.be.above(50);
+    for (const decision of distinct.values()) {
+      const { call } = decision;
+      const stack = await stackFor(decision.stack);
+      const unrelated = unrelatedArn(call.resource, "check");
+      expect(stack.authorizer.index.arns.has(unrelated), unrelated).to.equal(false);
+      const again = await stack.authorizer.authorize({ ...call, resource: unrelated });
+      expect(again.allowed, `${call.principal} ${call.action} on ${unrelated}`).to.equal(false);
+      expect(again.message).to.include(`not authorized to perform: ${call.action} on resource: ${unrelated}`);
+    }
   });
 });
 
@@ -198,6 +213,8 @@ export function unrelatedArn(arn: string, name: string): string {
   const parts = arn.split(":");
   const prefix = parts.slice(0, 5).join(":");
   const other = `unrelated-${name}`;
+  // An S3 object (`arn:…:s3:::<bucket>/<key>`): another bucket's object of the same key.
+  if (parts[2] === "s3") return `${prefix}:${other}${parts[5].includes("/") ? parts[5].slice(parts[5].indexOf("/")) : ""}`;
   const [type] = /^[A-Za-z-]+/.exec(parts[5]) ?? [""];
   // SNS topics and SQS queues: the resource part is the name alone.
   switch (parts[2] === "sns" || parts[2] === "sqs" ? "topic" : type) {
@@ -212,8 +229,13 @@ export function unrelatedArn(arn: string, name: string): string {
     case "table":
     case "role":
       return `${prefix}:${type}/${other}`;
+    case "task":
+      // An ECS task of another cluster: `task/<cluster>/<id>`.
+      return `${prefix}:task/${other}/${parts[5].split("/").pop()}`;
     default:
-      return `${prefix}:${type}:${other}`;
+      // The separator the service uses after the resource type (`function:f`, `job/<name>`), and a revision kept
+      // (`task-definition/<family>:<revision>`).
+      return parts[5].charAt(type.length) === "/" ? `${prefix}:${type}/${other}${/:\d+$/.exec(arn)?.[0] ?? ""}` : `${prefix}:${type}:${other}`;
   }
 }
 
@@ -224,6 +246,9 @@ describe("unrelatedArn", () => {
     expect(unrelatedArn("arn:aws:lambda:eu-west-1:1:function:f", "x1")).to.equal("arn:aws:lambda:eu-west-1:1:function:unrelated-x1");
     expect(unrelatedArn("arn:aws:sns:eu-west-1:1:topic-a", "x1")).to.equal("arn:aws:sns:eu-west-1:1:unrelated-x1");
     expect(unrelatedArn("arn:aws:iam::1:role/r", "x1")).to.equal("arn:aws:iam::1:role/unrelated-x1");
+    expect(unrelatedArn("arn:aws:ecs:eu-west-1:1:task/statecraft-dev-monthly-report/0123abc", "x1")).to.equal("arn:aws:ecs:eu-west-1:1:task/unrelated-x1/0123abc");
+    expect(unrelatedArn("arn:aws:ecs:eu-west-1:1:task-definition/statecraft-dev-monthly-report:3", "x1")).to.equal("arn:aws:ecs:eu-west-1:1:task-definition/unrelated-x1:3");
+    expect(unrelatedArn("arn:aws:s3:::statecraft-dev-datasets-1-eu-west-1/input/2026-11/sales.json", "x1")).to.equal("arn:aws:s3:::unrelated-x1/input/2026-11/sales.json");
     expect(unrelatedArn("arn:aws:kms:eu-west-1:1:key/e7539098-1221-4acc-afa9-75cd11ebea28", "x1")).to.match(/^arn:aws:kms:eu-west-1:1:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

@@ -118,7 +118,7 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
     this.timeout(20_000);
     const plan = await plans("prod");
     const outputs = plan.outputs.triggers as Record<WorkflowName, Record<string, { type: PlannedTrigger["type"]; roleArn: string; sourceArn: string }>>;
-    expect(Object.keys(outputs).sort()).to.deep.equal(["backup-orchestration", "credit-approval", "iot-ingest", "order-events", "support-routing"]);
+    expect(Object.keys(outputs).sort()).to.deep.equal(["backup-orchestration", "credit-approval", "data-pipeline", "iot-ingest", "order-events", "support-routing"]);
     expect(Object.keys(outputs["order-events"]).sort()).to.deep.equal(["order-events", "order-files", "orders-api"]);
     const authorizer = new Authorizer([plan]);
     const roles = new Set<string>();
@@ -149,7 +149,7 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
         expect((await authorizer.authorize({ ...start, resource: `${stateMachineArn}-other` })).allowed).to.equal(false);
       }
     }
-    expect(roles.size, "one role per trigger").to.equal(7);
+    expect(roles.size, "one role per trigger").to.equal(8);
   });
 });
 
