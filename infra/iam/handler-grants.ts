@@ -1,4 +1,4 @@
-import type { HandlerGrant, SecretName, TableName, TopicName } from "../manifest";
+import type { HandlerGrant, QueueName, SecretName, TableName, TopicName } from "../manifest";
 import { PolicyStatement } from "./policy";
 import { EncryptedResource, keyUseNeeds } from "./service";
 
@@ -16,6 +16,8 @@ export interface HandlerGrantTargets {
   tableArn: (table: TableName) => string;
   /** The ARN of one of the stack's topics. */
   topicArn: (topic: TopicName) => string;
+  /** The ARN of one of the stack's queues. */
+  queueArn: (queue: QueueName) => string;
   /** The ARN of one of the stack's secrets, with the random suffix Secrets Manager appends. */
   secretArn: (secret: SecretName) => string;
   /** The ARNs of the tables `createBackups` backs up (`statecraft:backupTables`, physical names). */
@@ -37,13 +39,16 @@ export interface HandlerGrantTargets {
  *   the execution);
  * - `tableItems`: `dynamodb:<action>` for each listed action, on the table;
  * - `publish`: `sns:Publish` on the topic;
- * - `readSecret`: `secretsmanager:GetSecretValue` on the secret.
+ * - `readSecret`: `secretsmanager:GetSecretValue` on the secret;
+ * - `consumeQueue`: `sqs:ReceiveMessage`, `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on the queue, what a
+ *   Lambda event source mapping polls with, as the function's role (`AWSLambdaSQSQueueExecutionRole` grants them).
  *
  * @param grant the grant, from the manifest.
  * @param targets the ARNs the grants point to.
  * @returns the statements, without key grants (see {@link handlerPolicyStatements}).
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
  */
 export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGrantTargets): PolicyStatement[] {
   switch (grant.kind) {
@@ -57,6 +62,8 @@ export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGran
       return [{ Effect: "Allow", Action: ["sns:Publish"], Resource: [targets.topicArn(grant.topic)] }];
     case "readSecret":
       return [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [targets.secretArn(grant.secret)] }];
+    case "consumeQueue":
+      return [{ Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [targets.queueArn(grant.queue)] }];
   }
 }
 
@@ -65,7 +72,7 @@ export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGran
  * key's use for the encrypted tables, topics and secrets those statements reach
  * ({@link keyUseNeeds}: `kms:Decrypt` to read a table, plus `kms:Encrypt`/`kms:GenerateDataKey` to write one, each
  * through DynamoDB; the SNS publisher's grant; `kms:Decrypt` through Secrets Manager in the secret's encryption
- * context).
+ * context; `kms:Decrypt` through SQS for a queue it consumes).
  *
  * @param grants the handler's grants (`HANDLERS[…].grants`).
  * @param targets the ARNs the grants point to, and the key.

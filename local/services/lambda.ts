@@ -6,6 +6,7 @@ import type { Naming } from "../../infra/naming";
 import { type ApprovalCallbackClients, createHandler as createApprovalCallback, settingsFromEnvironment as callbackSettings } from "../../handlers/approval-callback";
 import { type ApprovalRequestClients, createHandler as createApprovalRequest, settingsFromEnvironment as requestSettings } from "../../handlers/approval-request";
 import { type BackupClient, createHandler as createBackupTables } from "../../handlers/backup-tables";
+import { createHandler as createPaymentWorker, type PaymentWorkerClients, settingsFromEnvironment as paymentSettings } from "../../handlers/payment-worker";
 import type { Authorizer } from "../authz/authorizer";
 import { LocalRunError, TaskFailure } from "../errors";
 
@@ -35,6 +36,8 @@ export interface LocalClients {
   backups: BackupClient;
   /** For approval-request and approval-callback: DynamoDB, SNS, Secrets Manager and the task-token API. */
   approvals: ApprovalRequestClients & ApprovalCallbackClients;
+  /** For payment-worker: the ledger (DynamoDB) and the task-token API. */
+  payments: PaymentWorkerClients;
   /** The function's environment variables (`Function.environment.variables` of the plan), local values swapped in. */
   environment: Record<string, string>;
 }
@@ -45,6 +48,7 @@ export const LOCAL_HANDLER_FACTORIES: Partial<Record<HandlerName, (clients: Loca
   // Their settings come from the environment the plan gives the function, read by the handler's own reader.
   "approval-request": (clients) => createApprovalRequest(clients.approvals, requestSettings(clients.environment)),
   "approval-callback": (clients) => createApprovalCallback(clients.approvals, callbackSettings(clients.environment)),
+  "payment-worker": (clients) => createPaymentWorker(clients.payments, paymentSettings(clients.environment)) as LambdaHandler,
 };
 
 /** One invocation, for the execution report. */

@@ -140,6 +140,7 @@ describe("handler grants", () => {
     tableArn: (name) => table(`statecraft-prod-${name}`),
     topicArn: (name) => `arn:aws:sns:eu-west-1:${ACCOUNT}:statecraft-prod-${name}`,
     secretArn: (name) => `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:statecraft-prod-${name}-AbC123`,
+    queueArn: (name) => `arn:aws:sqs:eu-west-1:222222222222:statecraft-prod-${name}`,
     backupTableArns: [table("statecraft-prod-orders")],
   };
 
