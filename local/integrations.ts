@@ -22,10 +22,9 @@ import { LocalStepFunctionsClient, type PendingTask } from "./approvals";
 import { LocalRunError, TaskFailure } from "./errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "./execution-types";
 import { startExecutionSync } from "./executions";
-import type { IamCall } from "./authz/authorizer";
 import { authorizeTask } from "./authz/task-calls";
 import { queueKeyCalls } from "./authz/service-calls";
-import type { LocalQueueSpec, LocalSqs } from "./services/sqs";
+import type { LocalSqs } from "./services/sqs";
 import { batchSubmitJob } from "./services/batch";
 import { ecsRunTask } from "./services/ecs";
 import { glueStartJobRun } from "./services/glue";
@@ -160,7 +159,7 @@ function sqsFailure(error: unknown): TaskFailure {
 
 const sqsSendMessage: LocalIntegration = {
   patterns: ["", ".waitForTaskToken"],
-  local: "sent to the stack's in-memory SQS stand-in (`LocalSqs`, local/services/sqs.ts: visibility timeouts, receipt handles, FIFO groups), where workers receive it, after authorizing sqs:SendMessage (and the queue's KMS key); returns {MD5OfMessageBody, MessageId, SdkHttpMetadata, SdkResponseMetadata}; errors named SQS.<Exception>",
+  local: "sent to the stack's in-memory SQS stand-in (`LocalSqs`, local/services/sqs.ts: visibility timeouts, receipt handles, FIFO groups), where workers receive it and a function the plan maps to the queue (an SQS event source mapping, local/services/event-sources.ts) is invoked with it, after authorizing sqs:SendMessage (and the queue's KMS key); returns {MD5OfMessageBody, MessageId, SdkHttpMetadata, SdkResponseMetadata}; errors named SQS.<Exception>",
   async run(call, services) {
     const { sqs } = services;
     if (!sqs) throw new LocalRunError("this run has no local SQS (LocalServices.sqs), so sqs:sendMessage cannot be served.", call.state);

@@ -187,4 +187,17 @@ describe("handler grants", () => {
     // Backups use no key: a CreateBackup on an encrypted table is not a read of its items.
     expect(handlerPolicyStatements([{ kind: "createBackups" }], { ...targets, encrypted })).to.have.lengthOf(1);
   });
+
+  it("lets a queue's consumer receive, delete and read its attributes, and decrypt (only) through SQS when the queue has a key", () => {
+    const grant = { kind: "consumeQueue", queue: "payment-requests", batchSize: 10, maximumConcurrency: 5 } as const;
+    const queueArn = targets.queueArn("payment-requests");
+    expect(handlerPolicyStatements([grant], targets)).to.deep.equal([{ Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [queueArn] }]);
+    const encrypted: EncryptedResource[] = [{ kind: "queue", arn: queueArn, name: "payment-requests", keyArn: KEY }];
+    expect(handlerPolicyStatements([grant], { ...targets, encrypted })[1]).to.deep.equal({
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [KEY],
+      Condition: { StringEquals: { "kms:ViaService": "sqs.eu-west-1.amazonaws.com" } },
+    });
+  });
 });
