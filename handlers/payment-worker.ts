@@ -12,8 +12,9 @@
  *   `{paymentId: "pay-<orderId>", status: "PAID"}`;
  * - the condition failed: no account, or a balance below the amount → SendTaskFailure `Payment.InsufficientFunds`
  *   (the workflow catches it into `PaymentProcessingFailed`);
- * - DynamoDB throttled (`ThrottlingException`, `ProvisionedThroughputExceededException`, `RequestLimitExceeded`)
- *   → SendTaskFailure `Payment.Throttled` (the workflow retries it: a new message, a new token);
+ * - DynamoDB throttled (`ThrottlingException`, `ProvisionedThroughputExceededException`, `RequestLimitExceeded`,
+ *   once the SDK's own retries are spent) → SendTaskFailure `Payment.Throttled` (the workflow retries it: a new
+ *   message, a new token);
  * - a request with a task token but a bad order (no ids, a non-positive amount, no currency) → SendTaskFailure
  *   `Payment.InvalidRequest` rather than leaving the workflow waiting 900 s.
  *
@@ -288,6 +289,7 @@ export function createHandler(clients: PaymentWorkerClients, settings: PaymentWo
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of records as unknown[]) {
       if (!isRecord(record) || typeof record.messageId !== "string") throw new InvalidPaymentEvent(`Every SQS record needs a messageId. Received: ${renderValue(record)}`);
+      if (typeof record.body !== "string") log("ERROR", "Cannot answer a payment request: the record has no body", { messageId: record.messageId });
       const done = typeof record.body === "string" ? await handleRecord(record as SqsRecord) : false;
       if (!done) batchItemFailures.push({ itemIdentifier: record.messageId });
     }

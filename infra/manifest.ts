@@ -143,7 +143,6 @@ export const HANDLERS = {
   "check-identity": { entry: "handlers/check-identity.ts", description: "Decides whether a user's identity document verifies them (adult, not reported lost or stolen).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "aggregate-readings": { entry: "handlers/aggregate-readings.ts", description: "Drops invalid sensor packets and aggregates the rest per sensor (count, min, max, mean, latest).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "validate-payment-order": { entry: "handlers/validate-payment-order.ts", description: "Checks an order to charge: its id, customer, a positive amount and a currency code.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
-  "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "payment-worker": {
     entry: "handlers/payment-worker.ts",
     description: "Charges order-processing's payment requests from the payment-requests queue against the payment-accounts ledger and answers their task tokens.",
@@ -157,6 +156,7 @@ export const HANDLERS = {
     ],
     environment: { PAYMENT_ACCOUNTS_TABLE_NAME: { tableName: "payment-accounts" } },
   },
+  "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
 
@@ -228,7 +228,6 @@ export const TABLES = {
   users: { hashKey: "userId", seedItems: [] },
   /** Each sensor's latest aggregate and running reading count, written by iot-ingest. */
   "sensor-readings": { hashKey: "sensorId", seedItems: [] },
-  "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt", unshareable: "it holds the task tokens of pending approvals" },
   /** The payment worker's ledger: each customer's `balance` (N) and the `paymentIds` (SS) already charged to it. */
   "payment-accounts": {
     hashKey: "customerId",
@@ -238,6 +237,7 @@ export const TABLES = {
     ],
     unshareable: "it is the payment ledger: balances and charges",
   },
+  "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt", unshareable: "it holds the task tokens of pending approvals" },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
 
