@@ -31,7 +31,15 @@ export type HandlerGrant =
    * Object actions on one of the stack's buckets, under a key prefix (`s3:GetObject`, `s3:PutObject`; and
    * `s3:ListBucket` limited to the prefix by `s3:prefix` when `list`), with its key through S3 when encrypted.
    */
-  | { kind: "bucketObjects"; bucket: BucketName; prefix: string; actions: readonly ("GetObject" | "PutObject")[]; list?: boolean };
+  | { kind: "bucketObjects"; bucket: BucketName; prefix: string; actions: readonly ("GetObject" | "PutObject")[]; list?: boolean }
+  /**
+   * Consumes one of the stack's queues through a Lambda event source mapping: `sqs:ReceiveMessage`,
+   * `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on the queue (and `kms:Decrypt` on its key through SQS, when
+   * encrypted with the stack's key), and the mapping itself, which reports partial batch failures
+   * (`ReportBatchItemFailures`). A stack sending to the queue deploys the handler.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+   */
+  | { kind: "consumeQueue"; queue: QueueName; batchSize: number; maximumConcurrency: number };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
 export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing" | "data-pipeline";
@@ -140,6 +148,19 @@ export const HANDLERS = {
   "check-identity": { entry: "handlers/check-identity.ts", description: "Decides whether a user's identity document verifies them (adult, not reported lost or stolen).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "aggregate-readings": { entry: "handlers/aggregate-readings.ts", description: "Drops invalid sensor packets and aggregates the rest per sensor (count, min, max, mean, latest).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "validate-payment-order": { entry: "handlers/validate-payment-order.ts", description: "Checks an order to charge: its id, customer, a positive amount and a currency code.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
+  "payment-worker": {
+    entry: "handlers/payment-worker.ts",
+    description: "Charges order-processing's payment requests from the payment-requests queue against the payment-accounts ledger and answers their task tokens.",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    unshareable: "it answers order-processing's task tokens and charges the ledger; its queue is the only way in",
+    grants: [
+      { kind: "consumeQueue", queue: "payment-requests", batchSize: 10, maximumConcurrency: 5 },
+      { kind: "answerTaskTokens", workflow: "order-processing" },
+      { kind: "tableItems", table: "payment-accounts", actions: ["GetItem", "UpdateItem"] },
+    ],
+    environment: { PAYMENT_ACCOUNTS_TABLE_NAME: { tableName: "payment-accounts" } },
+  },
   "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "prepare-datasets": {
     entry: "handlers/prepare-datasets.ts",
@@ -187,8 +208,25 @@ export type TopicName = keyof typeof TOPICS;
  * placeholder; its role gets `sqs:SendMessage` on it (and the key's use through SQS).
  */
 export const QUEUES = {
-  "payment-requests": { description: "Payment requests of order-processing, each carrying the task token the payment worker answers.", visibilityTimeoutSeconds: 60 },
-} as const satisfies Record<string, { description: string; visibilityTimeoutSeconds: number }>;
+  // Visibility: six times the payment worker's 30 s timeout, as AWS recommends for a Lambda event source.
+  "payment-requests": { description: "Payment requests of order-processing, each carrying the task token the payment worker answers.", visibilityTimeoutSeconds: 180, deadLetter: { maxReceiveCount: 5 } },
+} as const satisfies Record<string, QueueSpec>;
+/** A queue of {@link QUEUES}. */
+export interface QueueSpec {
+  description: string;
+  /**
+   * How long a received message stays hidden, in seconds; for a queue a handler consumes (`consumeQueue`), at least
+   * six times that handler's timeout.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+   */
+  visibilityTimeoutSeconds: number;
+  /**
+   * A dead-letter queue `<queue>-dlq` (same encryption, 14 days' retention) receiving a message after
+   * `maxReceiveCount` receives: a message its consumer keeps failing stops being redelivered and is kept there.
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+   */
+  deadLetter?: { maxReceiveCount: number };
+}
 /** A queue of {@link QUEUES}, by logical name. */
 export type QueueName = keyof typeof QUEUES;
 
@@ -259,7 +297,7 @@ export const APPROVAL_TOPIC: TopicName = "credit-approval-requests";
 /** A DynamoDB table: its string partition key and the items it is seeded with (DynamoDB JSON). */
 export interface TableSpec {
   hashKey: string;
-  seedItems: Record<string, { S: string }>[];
+  seedItems: Record<string, { S: string } | { N: string }>[];
   /** The attribute holding an item's expiry (epoch seconds) for DynamoDB's time to live. */
   ttlAttribute?: string;
   /** Why the table may never be shared with another account, when it may not. */
@@ -278,6 +316,15 @@ export const TABLES = {
   users: { hashKey: "userId", seedItems: [] },
   /** Each sensor's latest aggregate and running reading count, written by iot-ingest. */
   "sensor-readings": { hashKey: "sensorId", seedItems: [] },
+  /** The payment worker's ledger: each customer's `balance` (N) and the `paymentIds` (SS) already charged to it. */
+  "payment-accounts": {
+    hashKey: "customerId",
+    seedItems: [
+      { customerId: { S: "cust-70" }, balance: { N: "500" } },
+      { customerId: { S: "cust-71" }, balance: { N: "100" } },
+    ],
+    unshareable: "it is the payment ledger: balances and charges",
+  },
   "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt", unshareable: "it holds the task tokens of pending approvals" },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
@@ -469,7 +516,8 @@ export interface StackContents {
 
 /**
  * What a stack deploying these workflows deploys: every handler, topic and table a workflow's placeholders name,
- * the handlers whose grants name one of the workflows (the approval callback), the tables, topics, secrets and
+ * the handlers whose grants name one of the workflows (the approval callback) or consume one of their queues (the
+ * payment worker), the tables, topics, secrets and
  * HTTP APIs those handlers use, and the stack's own tables among its backup tables.
  *
  * @param workflows the workflows the stack deploys (`statecraft:workflows`).
@@ -479,12 +527,12 @@ export interface StackContents {
 export function stackContents(workflows: readonly WorkflowName[], backupTables: readonly string[]): StackContents {
   const references = workflows.flatMap((workflow) => Object.values<Reference>(WORKFLOWS[workflow].substitutions));
   const handlers = new Set<string>(references.flatMap((r) => ("functionArn" in r ? [r.functionArn] : [])));
+  const queues = new Set<string>(references.flatMap((r) => ("queueUrl" in r ? [r.queueUrl] : [])));
   for (const [name, spec] of Object.entries<HandlerSpec>(HANDLERS)) {
-    if (spec.grants.some((grant) => grant.kind === "answerTaskTokens" && workflows.includes(grant.workflow))) handlers.add(name);
+    if (spec.grants.some((grant) => (grant.kind === "answerTaskTokens" && workflows.includes(grant.workflow)) || (grant.kind === "consumeQueue" && queues.has(grant.queue)))) handlers.add(name);
   }
   const topics = new Set<string>(references.flatMap((r) => ("topicArn" in r ? [r.topicArn] : [])));
   const tables = new Set<string>(references.flatMap((r) => ("tableName" in r ? [r.tableName] : [])));
-  const queues = new Set<string>(references.flatMap((r) => ("queueUrl" in r ? [r.queueUrl] : [])));
   const buckets = new Set<string>(references.flatMap((r) => ("bucketName" in r ? [r.bucketName] : [])));
   const fargateJobs = new Set<string>(references.flatMap((r) => ("fargateJob" in r ? [r.fargateJob] : [])));
   const glueJobs = new Set<string>(references.flatMap((r) => ("glueJob" in r ? [r.glueJob] : [])));

@@ -12,6 +12,7 @@ import type { CatchRecord, PathStep, RetryRecord, TokenAnswer, WaitRecord } from
 import type { Invocation, LocalLambda } from "./services/lambda";
 import type { CapturedNotification, NotificationLog } from "./services/notifications";
 import type { LocalSqs } from "./services/sqs";
+import type { LocalQueueConsumers } from "./services/event-sources";
 
 /**
  * The types the local runner, its integration table and nested executions share: what one execution's Tasks
@@ -37,6 +38,11 @@ export interface LocalServices {
    * plan); without it such a Task is a problem of the local run.
    */
   sqs?: LocalSqs;
+  /**
+   * The functions consuming the stack's queues (its plan's SQS event source mappings): a message sent to such a
+   * queue is delivered to its function, which may answer the sending Task's token.
+   */
+  queueConsumers?: LocalQueueConsumers;
   /** Answers `.waitForTaskToken` Tasks; without one (and without `externalAnswers`), such a Task fails the run at once. */
   responder?: TaskTokenResponder;
   /** Tokens are answered from outside (SendTaskSuccess through the local endpoint): no responder is needed. */

@@ -22,9 +22,9 @@ import { LocalStepFunctionsClient, type PendingTask } from "./approvals";
 import { LocalRunError, TaskFailure } from "./errors";
 import type { LocalIntegration, LocalServices, TaskCall } from "./execution-types";
 import { startExecutionSync } from "./executions";
-import type { IamCall } from "./authz/authorizer";
 import { authorizeTask } from "./authz/task-calls";
-import type { LocalQueueSpec, LocalSqs } from "./services/sqs";
+import { queueKeyCalls } from "./authz/service-calls";
+import type { LocalSqs } from "./services/sqs";
 import { batchSubmitJob } from "./services/batch";
 import { ecsRunTask } from "./services/ecs";
 import { glueStartJobRun } from "./services/glue";
@@ -157,25 +157,9 @@ function sqsFailure(error: unknown): TaskFailure {
   return new TaskFailure(`SQS.${known?.exception ?? "AmazonSQSException"}`, `${message} (Service: AmazonSQS; Status Code: ${$metadata?.httpStatusCode ?? 400}; Error Code: ${code}; Request ID: ${$metadata?.requestId ?? randomUUID()}; Proxy: null)`);
 }
 
-/**
- * The KMS calls SQS makes for a producer of an SSE-KMS queue: `kms:GenerateDataKey` and `kms:Decrypt` on the
- * queue's customer-managed key, via `sqs.<region>.amazonaws.com`, in the encryption context `aws:sqs:arn`. None
- * for SSE-SQS or the AWS managed key `alias/aws/sqs`.
- * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
- */
-function sqsKeyCalls(queue: Readonly<LocalQueueSpec>, call: TaskCall, services: LocalServices): Omit<IamCall, "principal">[] {
-  const keyId = queue.kmsKeyId;
-  if (!keyId || keyId === "alias/aws/sqs") return [];
-  const [, partition, , region, account] = queue.arn.split(":");
-  const planned = services.authorizer?.index.ofType("aws:kms/key:Key").find((key) => key.outputs?.keyId === keyId || key.outputs?.id === keyId);
-  const key = keyId.startsWith("arn:") ? keyId : String(planned?.outputs?.arn ?? `arn:${partition}:kms:${region}:${account}:key/${keyId}`);
-  const context = { "kms:ViaService": `sqs.${region}.amazonaws.com`, "kms:CallerAccount": call.principal?.split(":")[4] ?? "", "kms:EncryptionContext:aws:sqs:arn": queue.arn };
-  return ["kms:GenerateDataKey", "kms:Decrypt"].map((action) => ({ action, resource: key, context }));
-}
-
 const sqsSendMessage: LocalIntegration = {
   patterns: ["", ".waitForTaskToken"],
-  local: "sent to the stack's in-memory SQS stand-in (`LocalSqs`, local/services/sqs.ts: visibility timeouts, receipt handles, FIFO groups), where workers receive it, after authorizing sqs:SendMessage (and the queue's KMS key); returns {MD5OfMessageBody, MessageId, SdkHttpMetadata, SdkResponseMetadata}; errors named SQS.<Exception>",
+  local: "sent to the stack's in-memory SQS stand-in (`LocalSqs`, local/services/sqs.ts: visibility timeouts, receipt handles, FIFO groups), where workers receive it and a function the plan maps to the queue (an SQS event source mapping, local/services/event-sources.ts) is invoked with it, after authorizing sqs:SendMessage (and the queue's KMS key); returns {MD5OfMessageBody, MessageId, SdkHttpMetadata, SdkResponseMetadata}; errors named SQS.<Exception>",
   async run(call, services) {
     const { sqs } = services;
     if (!sqs) throw new LocalRunError("this run has no local SQS (LocalServices.sqs), so sqs:sendMessage cannot be served.", call.state);
@@ -183,7 +167,7 @@ const sqsSendMessage: LocalIntegration = {
     if (typeof QueueUrl !== "string") throw sqsFailure(Object.assign(new Error(`The request must contain the parameter QueueUrl. Received: ${JSON.stringify(QueueUrl)}`), { name: "MissingParameter" }));
     const queue = sqs.queue(QueueUrl);
     if (!queue) throw sqsFailure(Object.assign(new Error(`The specified queue does not exist. Received: ${QueueUrl}`), { name: "QueueDoesNotExist" }));
-    await authorizeTask(call, services, [{ action: "sqs:SendMessage", resource: queue.arn, keyCalls: sqsKeyCalls(queue, call, services) }], { call: "SQS.AmazonSQSException", kms: "SQS.KmsAccessDeniedException", service: "AmazonSQS" });
+    await authorizeTask(call, services, [{ action: "sqs:SendMessage", resource: queue.arn, keyCalls: services.authorizer ? queueKeyCalls(services.authorizer.index, queue, call.principal ?? "", ["kms:GenerateDataKey", "kms:Decrypt"]) : [] }], { call: "SQS.AmazonSQSException", kms: "SQS.KmsAccessDeniedException", service: "AmazonSQS" });
     const input = {
       QueueUrl,
       // A JSON MessageBody is sent as its JSON text.
@@ -199,6 +183,8 @@ const sqsSendMessage: LocalIntegration = {
     } catch (error) {
       throw sqsFailure(error);
     }
+    // A function mapped to the queue (an event source mapping of the plan) polls it, as Lambda does.
+    if (services.queueConsumers?.consumerOf(queue.arn)) deliverToConsumer(call, services, queue.arn);
     const { MD5OfMessageBody, MD5OfMessageAttributes, MessageId, SequenceNumber, $metadata } = output;
     return {
       ...(MD5OfMessageAttributes ? { MD5OfMessageAttributes } : {}),
@@ -209,6 +195,39 @@ const sqsSendMessage: LocalIntegration = {
     };
   },
 };
+
+/**
+ * Has the stack's consumer of a queue (its event source mapping, `LocalQueueConsumers`) poll it once the sending
+ * Task waits, holding a virtual clock still while it works (as a responder does). A problem of the delivery (a denied
+ * poll, a message the function failed) stops the execution while its token waits, else is the run's problem.
+ */
+function deliverToConsumer(call: TaskCall, services: LocalServices, queueArn: string): void {
+  const consumers = services.queueConsumers!;
+  const token = call.taskToken;
+  const pending = () => (token === undefined ? false : (services.tokens.boundExecution?.pendingTaskTokens().includes(token) ?? false));
+  const work = new Promise<void>((settled) =>
+    setImmediate(async () => {
+      try {
+        // The function answers the token: let the Task start waiting on it first.
+        for (let tick = 0; token !== undefined && !pending() && tick < 1000; tick++) await new Promise((resolve) => setImmediate(resolve));
+        await consumers.deliver(queueArn, services.lambda);
+      } catch (error) {
+        const problem = error instanceof LocalRunError ? error : new LocalRunError(`the consumer of ${queueArn} failed: ${(error as Error).message}`, call.state);
+        if (token !== undefined && pending()) services.tokens.abandon(token, problem, call.state);
+        else services.problem ??= problem;
+      } finally {
+        settled();
+      }
+    }),
+  );
+  services.responding?.push(holdClock(services.clock, work));
+}
+
+/** Whether a Task's message goes to a queue the stack's function consumes, which then answers its token. */
+function consumedQueue(call: TaskCall, services: LocalServices): boolean {
+  const queueUrl = typeof call.parameters === "object" && call.parameters !== null && !Array.isArray(call.parameters) ? call.parameters.QueueUrl : undefined;
+  return typeof queueUrl === "string" && call.resource.includes(":sqs:sendMessage") && services.queueConsumers?.consumerOf(queueUrl) !== undefined;
+}
 
 /** The DynamoDB actions served, as SDK commands. */
 const DYNAMODB_COMMANDS = {
@@ -305,9 +324,10 @@ async function sendForTaskToken(call: TaskCall, integration: LocalIntegration, s
     throw new LocalRunError(`${call.resource} waits for a task token, but its Parameters do not pass $$.Task.Token, so nothing could ever answer it.`, call.state);
   }
   const responder = services.responder;
-  if (!responder && services.externalAnswers) return integration.run(call, services);
+  // Answered from outside (the local endpoint's SendTaskSuccess), or by the function consuming the queue it sends to.
+  if (!responder && (services.externalAnswers || consumedQueue(call, services))) return integration.run(call, services);
   if (!responder) {
-    throw new LocalRunError(`${call.resource} waits for a task token and this run has no responder (a scenario's "approver") to answer it.`, call.state);
+    throw new LocalRunError(`${call.resource} waits for a task token and this run has no responder (a scenario's "approver") to answer it, nor a function of the stack consuming its queue.`, call.state);
   }
   const before = services.notifications.notifications.length;
   const result = await integration.run(call, services);

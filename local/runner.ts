@@ -13,7 +13,7 @@ import { type SharedWorkflows, resolveSharedWorkflows, sharedWorkflowsOf } from 
 import type { AssumedRole, ExecutionReport, LocalServices, LocalStartRequest, LocalStateMachines } from "./execution-types";
 import { type ApprovalDecision, approverResponder, LocalStepFunctionsClient, type TaskTokenResponder, TaskTokenRegistry, TaskTokens } from "./approvals";
 import { Authorizer, type Decision, type IamCall } from "./authz/authorizer";
-import { authorizedClient, dynamodbAuthorization, operationOf, s3Authorization, type SendsCommands } from "./authz/clients";
+import { authorizedClient, dynamodbAuthorization, operationOf, s3Authorization, sdkError, type SendsCommands } from "./authz/clients";
 import type { StackPlan } from "./authz/plan-index";
 import { executionStartCalls, withServiceKeyCalls } from "./authz/service-calls";
 import { StepFunctionsEndpoint } from "./endpoint/server";
@@ -23,6 +23,7 @@ import { LocalHttpApi, routesOf } from "./services/http-api";
 import { LocalSecrets } from "./services/secrets";
 import { LocalSns } from "./services/sns";
 import { LocalSqs, plannedQueues } from "./services/sqs";
+import { LocalQueueConsumers, plannedQueueMappings } from "./services/event-sources";
 import { type LocalBackup, LocalBackupService } from "./services/backups";
 import { LocalDynamoDb } from "./services/dynamodb";
 import { LocalRunError, TaskFailure } from "./errors";
@@ -59,6 +60,8 @@ export interface DefinitionRunOptions {
   responder?: TaskTokenResponder;
   /** The execution's clock. @default a new virtual clock (Waits, retries and timeouts take no real time) */
   clock?: Clock;
+  /** Faults injected into the functions' AWS calls, to show how the workflow copes. @default none */
+  faults?: LocalFaults;
   /** For a child execution (`states:startExecution.sync`): the parent's clock, which the child runs on. */
   parentClock?: Clock;
   /**
@@ -74,6 +77,15 @@ export interface DefinitionRunOptions {
    * integrations' semantics.
    */
   executionRoleArn?: string | null;
+}
+
+/** Faults a run injects into the local services its functions call. */
+export interface LocalFaults {
+  /**
+   * Per function, how many of its first DynamoDB writes (UpdateItem, PutItem, DeleteItem) fail with
+   * `ThrottlingException`, as DynamoDB throttles a hot partition (after authorization; nothing is written).
+   */
+  throttledWrites?: Partial<Record<HandlerName, number>>;
 }
 
 /** Options for one run of a workflow of the stack. */
@@ -130,7 +142,11 @@ export class LocalStack implements LocalStateMachines {
   ) {
     this.backupService = new LocalBackupService(dynamodb, naming);
     this.sqs = new LocalSqs({ queues: plannedQueues(authorizer.index.plans.get(stack) ?? []) });
+    this.queueConsumers = new LocalQueueConsumers(plannedQueueMappings(authorizer.index.plans.get(stack) ?? []), this.sqs, authorizer);
   }
+
+  /** The functions polling the stack's queues (the plan's SQS event source mappings), as Lambda polls them. */
+  readonly queueConsumers: LocalQueueConsumers;
 
   /**
    * The stack's SQS (an in-memory stand-in, on real time): the plan's `aws:sqs/queue:Queue` resources at their
@@ -253,14 +269,22 @@ export class LocalStack implements LocalStateMachines {
    * endpoint replaced by the local server's URL.
    * @throws LocalRunError when the plan registers no such function.
    */
-  clientsFor(name: HandlerName, notifications: NotificationLog): LocalClients {
+  clientsFor(name: HandlerName, notifications: NotificationLog, faults: LocalFaults = {}): LocalClients {
     const planned = this.authorizer.index.functionFor(this.naming.functionArn(name));
     if (!planned) throw new LocalRunError(`the ${this.stack} stack's plan registers no function ${this.naming.physical(name)}.`);
     const role = planned.roleArn;
     const endpoints = new Set(this.authorizer.index.ofType("aws:apigatewayv2/api:Api").map((api) => String(api.outputs?.apiEndpoint)));
     const environment = Object.fromEntries(Object.entries(planned.environment).map(([key, value]) => [key, endpoints.has(value) && this.httpApi ? this.httpApi.url : value]));
     const denied = { call: "AccessDeniedException", kms: "AccessDeniedException" };
-    const dynamodb = authorizedClient(this.dynamodb.client, this.authorizer, role, dynamodbAuthorization(role, this.config.region), denied);
+    const throttles = faults.throttledWrites?.[name] ?? 0;
+    const dynamodb = authorizedClient(throttles > 0 ? throttledWrites(this.dynamodb.client, throttles) : this.dynamodb.client, this.authorizer, role, dynamodbAuthorization(role, this.config.region), denied);
+    const stepFunctions = authorizedClient(
+      this.endpoint ? new SFNClient({ ...this.endpoint.clientConfig(), maxAttempts: 1 }) : new LocalStepFunctionsClient(this.taskTokens),
+      this.authorizer,
+      role,
+      (command) => ({ action: `states:${operationOf(command)}`, resource: "*" }),
+      denied,
+    );
     return {
       environment,
       s3: this.s3ClientFor(role),
@@ -269,14 +293,9 @@ export class LocalStack implements LocalStateMachines {
         dynamodb,
         sns: authorizedClient(new LocalSns(notifications, name), this.authorizer, role, (command) => (command instanceof PublishCommand ? { action: "sns:Publish", resource: command.input.TopicArn ?? "" } : undefined), { call: "AuthorizationErrorException", kms: "KMSAccessDeniedException" }),
         secrets: authorizedClient(this.secrets, this.authorizer, role, (command) => (command instanceof GetSecretValueCommand ? { action: "secretsmanager:GetSecretValue", resource: command.input.SecretId ?? "" } : undefined), denied),
-        stepFunctions: authorizedClient(
-          this.endpoint ? new SFNClient({ ...this.endpoint.clientConfig(), maxAttempts: 1 }) : new LocalStepFunctionsClient(this.taskTokens),
-          this.authorizer,
-          role,
-          (command) => ({ action: `states:${operationOf(command)}`, resource: "*" }),
-          denied,
-        ),
+        stepFunctions,
       },
+      payments: { dynamodb, stepFunctions },
     };
   }
 
@@ -423,6 +442,7 @@ export class LocalStack implements LocalStateMachines {
       responder: options.responder ?? (options.approver ? approverResponder(options.approver) : undefined),
       approver: options.approver,
       clock,
+      faults: options.faults,
     });
     const executionName = options.executionName ?? `local-${randomUUID()}`;
     const executionArn =
@@ -491,11 +511,11 @@ export class LocalStack implements LocalStateMachines {
    */
   private executionServices(
     definition: AslStateMachine,
-    options: { stateMachineArn: string; executionRoleArn: string; authorized: boolean; responder?: TaskTokenResponder; approver?: ApprovalDecision; clock: Clock; externalAnswers?: boolean },
+    options: { stateMachineArn: string; executionRoleArn: string; authorized: boolean; responder?: TaskTokenResponder; approver?: ApprovalDecision; clock: Clock; externalAnswers?: boolean; faults?: LocalFaults },
   ): { services: LocalServices; taskHandler: TaskHandler; tokens: TaskTokens; itemReader: ItemReaderHandler; resultWriter: ResultWriterHandler } {
     const tokens = new TaskTokens(this.taskTokens);
     const notifications = new NotificationLog(this.naming);
-    const lambda = new LocalLambda(this.naming, (name) => this.clientsFor(name, notifications), options.authorized ? this.authorizer : undefined);
+    const lambda = new LocalLambda(this.naming, (name) => this.clientsFor(name, notifications, options.faults), options.authorized ? this.authorizer : undefined);
     const services: LocalServices = {
       naming: this.naming,
       lambda,
@@ -503,6 +523,7 @@ export class LocalStack implements LocalStateMachines {
       notifications,
       dynamodb: this.dynamodb,
       sqs: this.sqs,
+      queueConsumers: this.queueConsumers,
       tokens,
       responder: options.responder,
       approver: options.approver,
@@ -600,4 +621,24 @@ export class LocalStack implements LocalStateMachines {
     await this.dynamodb.stop();
     await this.producer?.stop();
   }
+}
+
+/** DynamoDB's write commands, which {@link LocalFaults.throttledWrites} throttles. */
+const DYNAMODB_WRITES = new Set(["UpdateItem", "PutItem", "DeleteItem"]);
+
+/**
+ * A DynamoDB client whose first `count` writes fail with `ThrottlingException` (status 400, as DynamoDB answers a
+ * throttled request); reads and later writes go through.
+ */
+function throttledWrites<T extends { send(command: never): Promise<unknown> }>(client: T, count: number): T {
+  let left = count;
+  return {
+    async send(command: object) {
+      if (left > 0 && DYNAMODB_WRITES.has(operationOf(command))) {
+        left -= 1;
+        throw sdkError("ThrottlingException", "Rate of requests exceeds the allowed throughput.");
+      }
+      return (client.send as (command: object) => Promise<unknown>)(command);
+    },
+  } as T;
 }

@@ -7,7 +7,6 @@ import type { Item } from "./services/dynamodb";
 import type { ExecutionReport, LocalStack } from "./runner";
 import { triggerStartCalls } from "./authz/service-calls";
 import { LocalRunError } from "./errors";
-import { paymentWorkerResponder } from "./payment-worker";
 import { triggerOf } from "./triggers";
 
 /**
@@ -41,8 +40,11 @@ export const scenarioSchema = z
     trigger: z.object({ name: z.string().min(1), event: z.unknown().optional() }).strict().optional(),
     /** Who answers a `.waitForTaskToken` approval request, and how. */
     approver: z.object({ approved: z.boolean(), reason: z.string().optional(), approver: z.string().optional() }).strict().optional(),
-    /** Who answers order-processing's payment requests on its SQS queue, and how (`local/payment-worker.ts`). */
-    paymentWorker: z.object({ outcome: z.enum(["paid", "insufficient-funds", "throttled-once"]) }).strict().optional(),
+    /**
+     * A fault for the payment worker (the real `handlers/payment-worker.ts`, which consumes order-processing's
+     * payment queue): `throttleFirstCharge` makes its first ledger write fail with DynamoDB's `ThrottlingException`.
+     */
+    paymentWorker: z.object({ throttleFirstCharge: z.boolean() }).strict().optional(),
     /** The stack's `statecraft:backupTables` for this run (logical names of the stack's tables, or physical names). */
     backupTables: z.array(z.string().min(1)).min(1).optional(),
     /** Items put before the run, per logical table, in DynamoDB JSON (on top of the tables' seed items). */
@@ -203,7 +205,7 @@ export async function runScenario(stack: LocalStack, scenario: Scenario): Promis
     const report = await stack.runWorkflow(scenario.workflow as WorkflowName, {
       input,
       approver: scenario.approver,
-      ...(scenario.paymentWorker ? { responder: paymentWorkerResponder(scenario.paymentWorker, stack.sqs) } : {}),
+      ...(scenario.paymentWorker?.throttleFirstCharge ? { faults: { throttledWrites: { "payment-worker": 1 } } } : {}),
       backupTables: scenario.backupTables,
     });
     const mismatches = await checkExpectations(scenario, report, stack);

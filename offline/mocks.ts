@@ -339,6 +339,10 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         const url = `https://sqs.${c.region}.${dnsSuffixOf(c.partition)}/${c.account}/${physical}`;
         return { id: url, state: { arn: buildArn(c, "sqs", physical), url, name: physical } };
       }
+      case "aws:lambda/eventSourceMapping:EventSourceMapping": {
+        const uuid = uuidFrom(`esm|${name}`);
+        return { id: uuid, state: { uuid, arn: buildArn(c, "lambda", `event-source-mapping:${uuid}`), functionArn: inputs.functionName, state: "Enabled" } };
+      }
       case "aws:sqs/queuePolicy:QueuePolicy":
         return { id: String(inputs.queueUrl), state: {} };
       case "aws:s3/bucket:Bucket": {

@@ -18,6 +18,7 @@ import {
   TABLES,
   TOPICS,
   QUEUES,
+  QueueSpec,
   BUCKETS,
   BucketName,
   FARGATE_JOBS,
@@ -202,23 +203,39 @@ export class Platform extends pulumi.ComponentResource {
         },
         { ...child, retainOnDelete: keep },
       );
-      spec.seedItems.forEach((item: Record<string, { S: string }>, index: number) => {
+      spec.seedItems.forEach((item: TableSpec["seedItems"][number], index: number) => {
         new aws.dynamodb.TableItem(`${table}-seed-${index}`, { tableName: resource.name, hashKey: spec.hashKey, item: JSON.stringify(item) }, child);
       });
       return resource;
     });
-    // Queues: the stack's key when it has one, else SSE-SQS (never unencrypted).
-    const queues = pick(QUEUES, contents.queues, (spec, queue) =>
-      new aws.sqs.Queue(
+    // Queues: the stack's key when it has one, else SSE-SQS (never unencrypted); a dead-letter queue where asked.
+    const queueEncryption = keyArn ? { kmsMasterKeyId: keyArn, kmsDataKeyReusePeriodSeconds: 300 } : { sqsManagedSseEnabled: true };
+    const queues = pick(QUEUES, contents.queues, (spec: QueueSpec, queue) => {
+      // Only its own source queue may move messages to it (the source's ARN comes from its name: no cycle).
+      const deadLetter = spec.deadLetter
+        ? new aws.sqs.Queue(
+            `${queue}-dlq`,
+            {
+              name: naming.physical(`${queue}-dlq`),
+              messageRetentionSeconds: 1_209_600,
+              redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [naming.queueArn(queue)] }),
+              ...queueEncryption,
+            },
+            child,
+          )
+        : undefined;
+      const resource = new aws.sqs.Queue(
         queue,
         {
           name: naming.physical(queue),
           visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
-          ...(keyArn ? { kmsMasterKeyId: keyArn, kmsDataKeyReusePeriodSeconds: 300 } : { sqsManagedSseEnabled: true }),
+          ...queueEncryption,
+          ...(deadLetter && spec.deadLetter ? { redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetter.arn, maxReceiveCount: spec.deadLetter.maxReceiveCount }) } : {}),
         },
         child,
-      ),
-    );
+      );
+      return resource;
+    });
     // Buckets: private, owner-enforced, encrypted with the stack's key (with a Bucket Key) or SSE-S3.
     const buckets = pick(BUCKETS, contents.buckets, (spec, bucket) => {
       const resource = new aws.s3.Bucket(bucket, { bucket: naming.bucketName(bucket), forceDestroy: !keep, tags: { Description: spec.description } }, { ...child, retainOnDelete: keep });
@@ -285,6 +302,7 @@ export class Platform extends pulumi.ComponentResource {
           region: config.region,
           tableArn: (table) => naming.tableArn(naming.tableName(table)),
           topicArn: (topic) => naming.topicArn(topic),
+          queueArn: (queue) => naming.queueArn(queue),
           secretArn: (secret) => arns[secret],
           bucketArn: (bucket) => naming.bucketArn(bucket),
           backupTableArns,
@@ -338,6 +356,7 @@ export class Platform extends pulumi.ComponentResource {
           region: config.region,
           tableArn: (table) => naming.tableArn(naming.tableName(table)),
           topicArn: (topic) => naming.topicArn(topic),
+          queueArn: (queue) => naming.queueArn(queue),
           secretArn: (secret) => secretArns[secret] as unknown as string,
           bucketArn: (bucket) => naming.bucketArn(bucket),
           backupTableArns,
@@ -376,6 +395,27 @@ export class Platform extends pulumi.ComponentResource {
         child,
       ),
     );
+
+    // Queue consumers: Lambda polls each queue a handler consumes, as the handler's role. The mapping waits for the
+    // function and its role policy, so the first poll is authorized (Lambda also checks the role when it is created).
+    for (const [handler, resource] of Object.entries(handlers) as [HandlerName, HandlerFunction][]) {
+      for (const grant of (HANDLERS[handler] as HandlerSpec).grants) {
+        if (grant.kind !== "consumeQueue") continue;
+        const queue = queues[grant.queue];
+        if (!queue) throw new Error(`Platform: ${handler} consumes queue ${grant.queue}, which the stack does not deploy: stackContents() deploys a consumer only with its queue`);
+        new aws.lambda.EventSourceMapping(
+          `${handler}-${grant.queue}`,
+          {
+            eventSourceArn: queue.arn,
+            functionName: resource.functionArn,
+            batchSize: grant.batchSize,
+            functionResponseTypes: ["ReportBatchItemFailures"],
+            scalingConfig: { maximumConcurrency: grant.maximumConcurrency },
+          },
+          { ...child, dependsOn: [resource, queue] },
+        );
+      }
+    }
 
     /** The resources a workflow's placeholders name: deploy them first, delete them last. */
     const referenced = (workflow: WorkflowName): pulumi.Resource[] =>

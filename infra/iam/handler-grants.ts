@@ -1,4 +1,4 @@
-import type { BucketName, HandlerGrant, SecretName, TableName, TopicName } from "../manifest";
+import type { BucketName, HandlerGrant, QueueName, SecretName, TableName, TopicName } from "../manifest";
 import { PolicyStatement } from "./policy";
 import { EncryptedResource, keyUseNeeds } from "./service";
 
@@ -16,6 +16,8 @@ export interface HandlerGrantTargets {
   tableArn: (table: TableName) => string;
   /** The ARN of one of the stack's topics. */
   topicArn: (topic: TopicName) => string;
+  /** The ARN of one of the stack's queues. */
+  queueArn: (queue: QueueName) => string;
   /** The ARN of one of the stack's secrets, with the random suffix Secrets Manager appends. */
   secretArn: (secret: SecretName) => string;
   /** The ARN of one of the stack's buckets (`arn:<partition>:s3:::<name>`). */
@@ -42,6 +44,8 @@ export interface HandlerGrantTargets {
  * - `readSecret`: `secretsmanager:GetSecretValue` on the secret;
  * - `bucketObjects`: `s3:<action>` on the bucket's objects under the prefix (`arn:…:s3:::<bucket>/<prefix>*`), and
  *   with `list`, `s3:ListBucket` on the bucket where `s3:prefix` starts with the prefix.
+ * - `consumeQueue`: `sqs:ReceiveMessage`, `sqs:DeleteMessage` and `sqs:GetQueueAttributes` on the queue, what a
+ *   Lambda event source mapping polls with, as the function's role (`AWSLambdaSQSQueueExecutionRole` grants them).
  *
  * @param grant the grant, from the manifest.
  * @param targets the ARNs the grants point to.
@@ -49,6 +53,7 @@ export interface HandlerGrantTargets {
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#condition-key-bucket-ops-2
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
  */
 export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGrantTargets): PolicyStatement[] {
   switch (grant.kind) {
@@ -69,6 +74,8 @@ export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGran
         ...(grant.list ? [{ Effect: "Allow" as const, Action: ["s3:ListBucket"], Resource: [bucket], Condition: { StringLike: { "s3:prefix": `${grant.prefix}*` } } }] : []),
       ];
     }
+    case "consumeQueue":
+      return [{ Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [targets.queueArn(grant.queue)] }];
   }
 }
 
@@ -77,7 +84,7 @@ export function handlerGrantStatements(grant: HandlerGrant, targets: HandlerGran
  * key's use for the encrypted tables, topics and secrets those statements reach
  * ({@link keyUseNeeds}: `kms:Decrypt` to read a table, plus `kms:Encrypt`/`kms:GenerateDataKey` to write one, each
  * through DynamoDB; the SNS publisher's grant; `kms:Decrypt` through Secrets Manager in the secret's encryption
- * context).
+ * context; `kms:Decrypt` through SQS for a queue it consumes).
  *
  * @param grants the handler's grants (`HANDLERS[…].grants`).
  * @param targets the ARNs the grants point to, and the key.

@@ -167,15 +167,17 @@ export const DYNAMODB_WRITE_ACTIONS: readonly string[] = [
 
 /**
  * Use of the key that encrypts SQS queues, only through SQS: a producer to an SSE-KMS queue needs
- * `kms:GenerateDataKey` and `kms:Decrypt`.
+ * `kms:GenerateDataKey` and `kms:Decrypt`; a consumer only `kms:Decrypt`.
  * @param keyArn the KMS key ARN.
  * @param region the queues' Region.
+ * @param sends whether the role sends to a queue (else it only receives). @default true
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
  */
-export function sqsKeyStatement(keyArn: string, region: string): PolicyStatement {
+export function sqsKeyStatement(keyArn: string, region: string, sends = true): PolicyStatement {
   return {
     Effect: "Allow",
-    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    Action: sends ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
     Resource: [keyArn],
     Condition: { StringEquals: { "kms:ViaService": viaService("sqs", region) } },
   };
@@ -228,9 +230,10 @@ export interface EncryptedResource {
  *   ({@link DYNAMODB_WRITE_ACTIONS}): `kms:Decrypt`, `kms:Encrypt`, `kms:GenerateDataKey` (the caller's Decrypt is
  *   AWS's; the write extras mirror the AWS CDK's `Table.grantWriteData`), via `dynamodb.<region>.amazonaws.com`;
  * - an SNS topic it publishes to: {@link snsKeyStatement};
- * - an SQS queue it sends to (`sqs:SendMessage`): {@link sqsKeyStatement};
  * - an S3 bucket whose objects it reads ({@link S3_READ_ACTIONS}) or writes ({@link S3_WRITE_ACTIONS}):
  *   {@link s3KeyStatement}, in the buckets' encryption context;
+ * - an SQS queue it sends to (`sqs:SendMessage`): {@link sqsKeyStatement}; one it only receives from
+ *   (`sqs:ReceiveMessage`, a Lambda event source mapping polling as the function's role): `kms:Decrypt` through SQS;
  * - a secret it reads (`secretsmanager:GetSecretValue`): `kms:Decrypt` via `secretsmanager.<region>.amazonaws.com`
  *   and in the secret's encryption context (`kms:EncryptionContext:SecretARN`);
  * - a state machine it starts (`states:StartExecution`, `StartSyncExecution`: a nested workflow, whose execution a
@@ -275,7 +278,8 @@ export function keyUseNeeds(statements: readonly PolicyStatement[], encrypted: r
     } else if (resource.kind === "stateMachine") {
       if (reaches(resource, ["states:StartExecution", "states:StartSyncExecution"])) need(resource, false);
     } else if (resource.kind === "queue") {
-      if (reaches(resource, ["sqs:SendMessage"])) need(resource, false);
+      const sends = reaches(resource, ["sqs:SendMessage"]);
+      if (sends || reaches(resource, ["sqs:ReceiveMessage"])) need(resource, sends);
     } else if (resource.kind === "bucket") {
       const writes = reaches(resource, S3_WRITE_ACTIONS);
       if (writes || reaches(resource, S3_READ_ACTIONS)) need(resource, writes);
@@ -289,7 +293,7 @@ export function keyUseNeeds(statements: readonly PolicyStatement[], encrypted: r
       const neededBy = `the key of ${kind} ${[...names].sort().join(`, ${kind} `)}`;
       if (kind === "bucket") return { statement: s3KeyStatement(keyArn, region, [...bucketArns], writes), neededBy };
       if (kind === "topic") return { statement: snsKeyStatement(keyArn, region), neededBy };
-      if (kind === "queue") return { statement: sqsKeyStatement(keyArn, region), neededBy };
+      if (kind === "queue") return { statement: sqsKeyStatement(keyArn, region, writes), neededBy };
       if (kind === "stateMachine") {
         const arns = [...machineArns].sort();
         return {

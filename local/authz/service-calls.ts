@@ -72,6 +72,28 @@ export function withServiceKeyCalls(index: PlanIndex, call: IamCall): IamCall[] 
   return [call];
 }
 
+/**
+ * The KMS calls SQS makes with the caller's permissions on an SSE-KMS queue: for a producer `kms:GenerateDataKey`
+ * and `kms:Decrypt`, for a consumer (ReceiveMessage) `kms:Decrypt`, on the queue's customer-managed key, via
+ * `sqs.<region>.amazonaws.com`, in the encryption context `aws:sqs:arn`. None for SSE-SQS or the AWS managed key
+ * `alias/aws/sqs`.
+ * @param index the plans (a key id is resolved to the planned key's ARN).
+ * @param queue the queue's ARN and key (`kmsMasterKeyId`).
+ * @param principal the caller.
+ * @param actions the KMS actions SQS makes for the call.
+ * @returns the calls, without principal.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+ */
+export function queueKeyCalls(index: PlanIndex, queue: { arn: string; kmsKeyId?: string }, principal: string, actions: readonly string[]): Omit<IamCall, "principal">[] {
+  const keyId = queue.kmsKeyId;
+  if (!keyId || keyId === "alias/aws/sqs") return [];
+  const [, partition, , region, account] = queue.arn.split(":");
+  const planned = index.ofType("aws:kms/key:Key").find((key) => key.outputs?.keyId === keyId || key.outputs?.id === keyId);
+  const key = keyId.startsWith("arn:") ? keyId : String(planned?.outputs?.arn ?? `arn:${partition}:kms:${region}:${account}:key/${keyId}`);
+  const context = { "kms:ViaService": viaService("sqs", region), "kms:CallerAccount": principal.split(":")[4] ?? "", "kms:EncryptionContext:aws:sqs:arn": queue.arn };
+  return actions.map((action) => ({ action, resource: key, context }));
+}
+
 /** `arn:…:execution:<machine>:<name>` → `arn:…:stateMachine:<machine>`. */
 export function stateMachineOfExecution(executionArn: string): string {
   const parts = executionArn.split(":");

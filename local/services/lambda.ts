@@ -9,6 +9,7 @@ import { type BackupClient, createHandler as createBackupTables } from "../../ha
 import { createHandler as createPrepareDatasets } from "../../handlers/prepare-datasets";
 import { createHandler as createScoreFeedback } from "../../handlers/score-feedback";
 import { createHandler as createAggregateResults } from "../../handlers/aggregate-results";
+import { createHandler as createPaymentWorker, type PaymentWorkerClients, settingsFromEnvironment as paymentSettings } from "../../handlers/payment-worker";
 import type { Authorizer } from "../authz/authorizer";
 import type { SendsCommands } from "../authz/clients";
 import { LocalRunError, TaskFailure } from "../errors";
@@ -44,6 +45,8 @@ export interface LocalClients {
    * command authorized as the function's role (`s3Authorization`), with the bucket key's use through S3.
    */
   s3: SendsCommands;
+  /** For payment-worker: the ledger (DynamoDB) and the task-token API. */
+  payments: PaymentWorkerClients;
   /** The function's environment variables (`Function.environment.variables` of the plan), local values swapped in. */
   environment: Record<string, string>;
 }
@@ -57,6 +60,7 @@ export const LOCAL_HANDLER_FACTORIES: Partial<Record<HandlerName, (clients: Loca
   "prepare-datasets": (clients) => createPrepareDatasets({ s3: clients.s3 }, { bucket: clients.environment.DATASETS_BUCKET_NAME ?? "" }),
   "score-feedback": (clients) => createScoreFeedback({ s3: clients.s3 }),
   "aggregate-results": (clients) => createAggregateResults({ s3: clients.s3 }),
+  "payment-worker": (clients) => createPaymentWorker(clients.payments, paymentSettings(clients.environment)) as LambdaHandler,
 };
 
 /** One invocation, for the execution report. */

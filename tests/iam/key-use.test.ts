@@ -141,6 +141,7 @@ describe("handler grants", () => {
     topicArn: (name) => `arn:aws:sns:eu-west-1:${ACCOUNT}:statecraft-prod-${name}`,
     secretArn: (name) => `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:statecraft-prod-${name}-AbC123`,
     bucketArn: (name) => `arn:aws:s3:::statecraft-prod-${name}-${ACCOUNT}-eu-west-1`,
+    queueArn: (name) => `arn:aws:sqs:eu-west-1:222222222222:statecraft-prod-${name}`,
     backupTableArns: [table("statecraft-prod-orders")],
   };
 
@@ -208,5 +209,18 @@ describe("handler grants", () => {
     ]);
     // Backups use no key: a CreateBackup on an encrypted table is not a read of its items.
     expect(handlerPolicyStatements([{ kind: "createBackups" }], { ...targets, encrypted })).to.have.lengthOf(1);
+  });
+
+  it("lets a queue's consumer receive, delete and read its attributes, and decrypt (only) through SQS when the queue has a key", () => {
+    const grant = { kind: "consumeQueue", queue: "payment-requests", batchSize: 10, maximumConcurrency: 5 } as const;
+    const queueArn = targets.queueArn("payment-requests");
+    expect(handlerPolicyStatements([grant], targets)).to.deep.equal([{ Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [queueArn] }]);
+    const encrypted: EncryptedResource[] = [{ kind: "queue", arn: queueArn, name: "payment-requests", keyArn: KEY }];
+    expect(handlerPolicyStatements([grant], { ...targets, encrypted })[1]).to.deep.equal({
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [KEY],
+      Condition: { StringEquals: { "kms:ViaService": "sqs.eu-west-1.amazonaws.com" } },
+    });
   });
 });

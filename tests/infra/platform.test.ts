@@ -59,8 +59,8 @@ const DEPLOYED = [
   ["data-pipeline", "STANDARD"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
-/** The handlers those workflows call, with the approval callback. */
-const DEPLOYED_HANDLERS = 19;
+/** The handlers those workflows call, with the approval callback and the payment worker. */
+const DEPLOYED_HANDLERS = 20;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);
@@ -138,6 +138,47 @@ describe("the platform under mocks", function () {
         });
       });
 
+      it("has the payment worker poll the payment queue once its role policy exists, reporting partial batch failures", () => {
+        const mapping = find(plans[stack], "aws:lambda/eventSourceMapping:EventSourceMapping", "payment-worker-payment-requests");
+        expect(mapping.inputs).to.deep.include({
+          eventSourceArn: `arn:aws:sqs:eu-west-1:${account}:statecraft-${stack}-payment-requests`,
+          functionName: `arn:aws:lambda:eu-west-1:${account}:function:statecraft-${stack}-payment-worker`,
+          batchSize: 10,
+          functionResponseTypes: ["ReportBatchItemFailures"],
+          scalingConfig: { maximumConcurrency: 5 },
+        });
+        // The HandlerFunction component: its function, which itself waits for the role policy.
+        expect(mapping.options?.dependsOn).to.include("statecraft:index:HandlerFunction::payment-worker");
+        expect(find(plans[stack], "aws:lambda/function:Function", "payment-worker").options?.dependsOn).to.include(`${ROLE_POLICY}::payment-worker-role-policy`);
+      });
+
+      it("gives the payment worker's role the queue's receive calls, the ledger's update and the task-token answers", () => {
+        const granted = statements(plans[stack], "payment-worker-role-policy");
+        expect(granted).to.deep.include({ Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [`arn:aws:sqs:eu-west-1:${account}:statecraft-${stack}-payment-requests`] });
+        expect(granted).to.deep.include({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: [`arn:aws:dynamodb:eu-west-1:${account}:table/statecraft-${stack}-payment-accounts`] });
+        // On * with X-Ray's actions when the stack traces (the policy merges statements of the same resources).
+        const answers = granted.find((g) => g.Action.includes("states:SendTaskSuccess"));
+        expect(answers?.Resource).to.deep.equal(["*"]);
+        expect(answers?.Action).to.include.members(TASK_TOKEN_ANSWERS);
+        const sqsKey = granted.filter((g) => g.Condition?.StringEquals?.["kms:ViaService"] === "sqs.eu-west-1.amazonaws.com");
+        if (stack === "prod") {
+          expect(sqsKey).to.have.lengthOf(1);
+          expect(sqsKey[0].Action).to.deep.equal(["kms:Decrypt"]);
+        } else {
+          expect(sqsKey).to.deep.equal([]);
+        }
+      });
+
+      it("hides a received payment request for six times the worker's timeout, and dead-letters it after five receives", () => {
+        const queue = find(plans[stack], "aws:sqs/queue:Queue", "payment-requests");
+        const worker = find(plans[stack], "aws:lambda/function:Function", "payment-worker");
+        expect(queue.inputs.visibilityTimeoutSeconds).to.be.at.least(6 * (worker.inputs.timeout as number));
+        const dlq = find(plans[stack], "aws:sqs/queue:Queue", "payment-requests-dlq");
+        expect(JSON.parse(queue.inputs.redrivePolicy as string)).to.deep.equal({ deadLetterTargetArn: dlq.outputs?.arn, maxReceiveCount: 5 });
+        expect(JSON.parse(dlq.inputs.redriveAllowPolicy as string)).to.deep.equal({ redrivePermission: "byQueue", sourceQueueArns: [queue.outputs?.arn] });
+        expect(dlq.inputs.kmsMasterKeyId).to.equal(queue.inputs.kmsMasterKeyId);
+      });
+
       it("lets the approval callback answer task tokens on *: SendTaskSuccess and SendTaskFailure have no resource type", () => {
         const answer = statements(plans[stack], "approval-callback-role-policy").filter((s) => s.Action.some((a) => a.startsWith("states:")));
         expect(answer).to.have.lengthOf(1);
@@ -166,6 +207,7 @@ describe("the platform under mocks", function () {
           users: `statecraft-${stack}-users`,
           "sensor-readings": `statecraft-${stack}-sensor-readings`,
           "approval-requests": `statecraft-${stack}-approval-requests`,
+          "payment-accounts": `statecraft-${stack}-payment-accounts`,
         });
         expect(plans[stack].outputs.approvalEndpoint).to.match(new RegExp(`^https://[a-z0-9]{10}\\.execute-api\\.eu-west-1\\.amazonaws\\.com$`));
       });
