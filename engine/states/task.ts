@@ -108,7 +108,9 @@ async function attempt(data: StateData): Promise<Json> {
     const handler = run.options.taskHandler;
     if (!handler) throw new StatesError(STATES_ERRORS.TaskFailed, `No task handler serves the resource ${resource}.`);
     const taskRequest = new Request(data, controller, request, token, credentials, timeoutSeconds, heartbeatSeconds, (output) => {
-      if (kind.kind === "Task") run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
+      // A handler that reports its submission after the Task ended (aborted by a sibling's failure, timed out,
+      // stopped) records nothing: the Task's events end with its end, and the execution's with the execution.
+      if (kind.kind === "Task" && !controller.aborted) run.history.add(frame.lane, { type: "TaskSubmitted", taskSubmittedEventDetails: { ...details, output: payload(output).text, outputDetails: payload(output).details } });
     }, (work) => (isTracking(run.clock) ? run.clock.release(work) : work));
     if (token) run.options.onTaskToken?.(token, taskRequest);
     const called = handler(taskRequest);

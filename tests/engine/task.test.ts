@@ -66,6 +66,43 @@ describe("engine: Task states and task tokens", () => {
     expect(submitted).to.include({ resourceType: "sqs", resource: "sendMessage.waitForTaskToken" });
   });
 
+  it("records no TaskSubmitted a .sync handler reports after its Task was aborted by a failing sibling branch", async () => {
+    let late: (() => void) | undefined;
+    const execution = startExecution(
+      {
+        StartAt: "Both",
+        States: {
+          Both: {
+            Type: "Parallel",
+            Branches: [
+              { StartAt: "Job", States: { Job: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } } },
+              { StartAt: "Broken", States: { Broken: { Type: "Fail", Error: "Broken" } } },
+            ],
+            End: true,
+          },
+        },
+      },
+      {},
+      {
+        taskHandler: (request: TaskRequest) =>
+          new Promise<Json>((resolve) => {
+            // The job's submission is reported only once the sibling has failed the Parallel.
+            late = () => {
+              request.submitted({ Tasks: [] });
+              resolve({ LastStatus: "STOPPED" });
+            };
+          }),
+      },
+    );
+    const result = await execution.result;
+    expect(result).to.include({ status: "FAILED", error: "Broken" });
+    late!();
+    await new Promise((resolve) => setImmediate(resolve));
+    const types = execution.history().map((event) => event.type);
+    expect(types).to.not.include("TaskSubmitted");
+    expect(types[types.length - 1]).to.equal("ExecutionFailed");
+  });
+
   it("fails the Task with the error and cause of sendTaskFailure, which a Catch sees", async () => {
     const { execution, token } = await withToken({
       StartAt: "Ask",
