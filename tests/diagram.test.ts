@@ -143,6 +143,27 @@ describe("diagrams (infra/diagram, cli/diagram.ts)", function () {
     expect(mermaid).to.match(/class [\w,]*s\d+[\w,]* failed/);
   });
 
+  it("names a failed Parallel's error after the branch that failed it, not the event type", async () => {
+    const definition: StateMachineDefinition = {
+      StartAt: "Both",
+      States: {
+        Both: {
+          Type: "Parallel",
+          Branches: [{ StartAt: "Work", States: { Work: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true } } }],
+          Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed" }],
+          End: true,
+        },
+        Failed: { Type: "Fail", Error: "Failed" },
+      },
+    };
+    const execution = startExecution(definition, {}, { taskHandler: async () => Promise.reject(Object.assign(new Error("it broke"), { name: "Boom" })) });
+    await execution.result;
+    const overlay = readOverlay(execution.history());
+    expect(overlay.states.Both).to.include({ status: "caught" });
+    expect(overlay.states.Both.errors).to.deep.equal(["Boom"]);
+    expect(overlay.caught).to.deep.equal([{ from: "Both", to: "Failed", error: "Boom" }]);
+  });
+
   describe("the command", () => {
     const run = async (argv: string[]) => {
       const io = { out: [] as string[], err: [] as string[] };

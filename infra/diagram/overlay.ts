@@ -110,6 +110,8 @@ export function readOverlay(events: readonly HistoryEventLike[]): ExecutionOverl
   let status = "RUNNING" as ExecutionOverlay["status"];
   let first = Number.NaN;
   let last = Number.NaN;
+  /** The error of the latest failure event that named one. */
+  let lastError: string | undefined;
   /** The nearest entry up the event's lane chain that is still open and that `wanted` accepts. */
   const openOnChain = (event: HistoryEventLike, wanted: (entry: Entry) => boolean): Entry | undefined => {
     for (let at = byId.get(event.previousEventId); at !== undefined; at = byId.get(at.previousEventId)) {
@@ -176,7 +178,10 @@ export function readOverlay(events: readonly HistoryEventLike[]): ExecutionOverl
     const details = FAILURE_DETAILS.map((field) => (event as Record<string, unknown>)[field] as { error?: string } | undefined).find((found) => found !== undefined);
     if (details || FAILED_TYPES.has(event.type)) {
       own.lastFailed = true;
-      own.errors.push(details?.error ?? event.type);
+      // A Parallel's or Map's failure event carries no error: it is the one a branch or iteration failed with last.
+      const container = event.type === "ParallelStateFailed" || event.type === "MapStateFailed";
+      own.errors.push(details?.error ?? (container && lastError !== undefined ? lastError : event.type));
+      if (details?.error) lastError = details.error;
     }
   });
 
