@@ -101,12 +101,11 @@ export function ecsRunTaskParameters(job: FargateJobOutputs, options: RunTaskOpt
 }
 
 /**
- * The trust policy of a Fargate task's roles (task role and execution role): `ecs-tasks.amazonaws.com` may assume
- * them only on behalf of ECS resources of this account and Region (`aws:SourceAccount`, and `aws:SourceArn` like
+ * The trust policy of a Fargate task's task role: `ecs-tasks.amazonaws.com` may assume it only on behalf of ECS
+ * resources of this account and Region (`aws:SourceAccount`, and `aws:SourceArn` like
  * `arn:<partition>:ecs:<region>:<account>:*`), against the cross-service confused deputy, as the ECS developer guide
- * writes it for task roles. The guide's execution-role page shows no condition; the same one is applied to the
- * execution role here (ECS assumes it for the same tasks) and is the first thing to check if a first real task fails
- * to pull its image; `FargateJob`'s `transform.executionRole` replaces it.
+ * writes it for task roles. The execution role trusts the service without a condition
+ * ({@link ecsExecutionTrustPolicy}).
  * @param context the partition, Region and account the tasks run in.
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#create_task_iam_policy_and_role
  */
@@ -125,6 +124,17 @@ export function ecsTasksTrustPolicy(context: ArnContext): TrustPolicyDocument {
       },
     ],
   };
+}
+
+/**
+ * The trust policy of a Fargate task's execution role: `ecs-tasks.amazonaws.com`, with no condition, as the ECS
+ * developer guide writes it. The guide documents the confused-deputy condition keys for task roles only; nothing says
+ * ECS sends them when it assumes the execution role to pull the image and write the logs, and a condition it does not
+ * meet would stop every task before its image is pulled.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+ */
+export function ecsExecutionTrustPolicy(): TrustPolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: ["sts:AssumeRole"] }] };
 }
 
 /**

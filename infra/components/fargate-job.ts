@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { checkFargateSize, ecrRepositoryArnOf, ecsTasksTrustPolicy, executionRoleStatements } from "../fargate";
+import { checkFargateSize, ecrRepositoryArnOf, ecsExecutionTrustPolicy, ecsTasksTrustPolicy, executionRoleStatements } from "../fargate";
 import { PolicyStatement, policyDocument } from "../iam/policy";
 import { Naming } from "../naming";
 import { Transform, transformed } from "./transform";
@@ -96,7 +96,8 @@ export interface FargateJobArgs {
  * - a log group `/ecs/<physical>` with the given retention;
  * - an execution role `<physical>-execution` with inline statements only (`executionRoleStatements`: the log group's
  *   streams, the ECR repository's pulls) and a task role `<physical>-task` with exactly `taskRoleStatements`, both
- *   trusting `ecs-tasks.amazonaws.com` for this account and Region only (`ecsTasksTrustPolicy`); created here, not
+ *   trusting `ecs-tasks.amazonaws.com` (the task role for this account and Region only, `ecsTasksTrustPolicy`; the
+ *   execution role as the ECS guide writes it, `ecsExecutionTrustPolicy`); created here, not
  *   by awsx, so their ARNs are known outputs and their policies least-privilege;
  * - an `awsx.ecs.FargateTaskDefinition` (family `<physical>`) with one essential container (the image, the command,
  *   the environment, the `awslogs` driver writing to the log group with stream prefix `<container name>`), the
@@ -190,13 +191,12 @@ export class FargateJob extends pulumi.ComponentResource {
       parent,
     );
 
-    const trust = JSON.stringify(ecsTasksTrustPolicy(context));
     const executionRole = new aws.iam.Role(
       `${name}-execution-role`,
       transformed(args.transform?.executionRole, {
         name: `${physical}-execution`,
         description: `ECS execution role of ${physical}: pulls its image, writes its logs.`,
-        assumeRolePolicy: trust,
+        assumeRolePolicy: JSON.stringify(ecsExecutionTrustPolicy()),
       }),
       parent,
     );
@@ -215,7 +215,7 @@ export class FargateJob extends pulumi.ComponentResource {
       transformed(args.transform?.taskRole, {
         name: `${physical}-task`,
         description: `ECS task role of ${physical}: what its container may call.`,
-        assumeRolePolicy: trust,
+        assumeRolePolicy: JSON.stringify(ecsTasksTrustPolicy(context)),
       }),
       parent,
     );

@@ -13,6 +13,8 @@ export interface GlueJobArgs {
   scriptFile: string;
   /** The bucket holding the script (the resource, so the upload waits for it). */
   scriptBucket: aws.s3.Bucket;
+  /** What the upload must wait for besides the bucket (its default encryption). @default none */
+  scriptDependsOn?: pulumi.Resource[];
   /** What the script may do (S3 objects, the bucket key's use): the role's statements besides the run's own. */
   statements: pulumi.Input<PolicyStatement[]>;
   /** The job's timeout, in minutes. @default 60 */
@@ -45,7 +47,7 @@ export class GlueJob extends pulumi.ComponentResource {
     const parent = { parent: this };
     const physical = args.naming.physical(name);
     const key = `scripts/${name}.py`;
-    const script = new aws.s3.BucketObjectv2(`${name}-script`, { bucket: args.scriptBucket.id, key, source: new pulumi.asset.FileAsset(args.scriptFile), contentType: "text/x-python" }, parent);
+    const script = new aws.s3.BucketObjectv2(`${name}-script`, { bucket: args.scriptBucket.id, key, source: new pulumi.asset.FileAsset(args.scriptFile), contentType: "text/x-python" }, { parent: this, dependsOn: args.scriptDependsOn ?? [] });
     const role = new aws.iam.Role(`${name}-role`, { name: `${physical}-glue`, description: `Glue job role of ${physical}: reads its script, writes its logs, and what its script does.`, assumeRolePolicy: JSON.stringify(glueTrustPolicy()) }, parent);
     const scriptArn = pulumi.interpolate`${args.scriptBucket.arn}/${key}`;
     const policy = new aws.iam.RolePolicy(

@@ -236,12 +236,14 @@ export class Platform extends pulumi.ComponentResource {
       );
       return resource;
     });
+    const bucketEncryption: Partial<Record<BucketName, aws.s3.BucketServerSideEncryptionConfiguration>> = {};
     // Buckets: private, owner-enforced, encrypted with the stack's key (with a Bucket Key) or SSE-S3.
     const buckets = pick(BUCKETS, contents.buckets, (spec, bucket) => {
-      const resource = new aws.s3.Bucket(bucket, { bucket: naming.bucketName(bucket), forceDestroy: !keep, tags: { Description: spec.description } }, { ...child, retainOnDelete: keep });
+      // No description tag: S3 refuses tag values with commas, apostrophes or parentheses (InvalidTag).
+      const resource = new aws.s3.Bucket(bucket, { bucket: naming.bucketName(bucket), forceDestroy: !keep }, { ...child, retainOnDelete: keep });
       new aws.s3.BucketPublicAccessBlock(`${bucket}-public-access`, { bucket: resource.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, child);
       new aws.s3.BucketOwnershipControls(`${bucket}-ownership`, { bucket: resource.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-      new aws.s3.BucketServerSideEncryptionConfiguration(
+      bucketEncryption[bucket] = new aws.s3.BucketServerSideEncryptionConfiguration(
         `${bucket}-encryption`,
         {
           bucket: resource.id,
@@ -389,6 +391,8 @@ export class Platform extends pulumi.ComponentResource {
           description: spec.description,
           scriptFile: path.join(PROJECT_ROOT, "jobs", job, "script.py"),
           scriptBucket: buckets[spec.scriptBucket]!,
+          // The script is written once the bucket's default encryption (the stack's key) applies.
+          scriptDependsOn: [bucketEncryption[spec.scriptBucket]!],
           // The script's own read is an s3:GetObject on the bucket too: the key's use covers it with the grants'.
           statements: grantStatements([...spec.grants, { kind: "bucketObjects", bucket: spec.scriptBucket, prefix: `scripts/${job}.py`, actions: ["GetObject"] }]),
         },

@@ -39,11 +39,12 @@ def main():
     import boto3  # provided by Glue's Python shell runtime
     from awsglue.utils import getResolvedOptions
 
-    names = ["JOB_NAME", "dataset_bucket", "dataset_key", "output_key"]
-    args = getResolvedOptions(sys.argv, names + (["group_by"] if "--group_by" in sys.argv else []))
+    # Glue passes a Python shell job its run's arguments, and not always --JOB_NAME: ask only for those present.
+    optional = [name for name in ("JOB_NAME", "group_by") if "--" + name in sys.argv]
+    args = getResolvedOptions(sys.argv, ["dataset_bucket", "dataset_key", "output_key"] + optional)
     s3 = boto3.client("s3")
     body = s3.get_object(Bucket=args["dataset_bucket"], Key=args["dataset_key"])["Body"].read()
-    result = dict(job=args["JOB_NAME"], **aggregate(json.loads(body), args.get("group_by", "key")))
+    result = dict(job=args.get("JOB_NAME", "dataset-aggregate"), **aggregate(json.loads(body), args.get("group_by", "key")))
     s3.put_object(Bucket=args["dataset_bucket"], Key=args["output_key"], Body=json.dumps(result), ContentType="application/json")
 
 

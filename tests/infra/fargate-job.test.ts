@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as awsx from "@pulumi/awsx";
 import { FargateJob, FargateJobArgs } from "../../infra/components/fargate-job";
-import { FargateJobOutputs, checkFargateSize, ecrRepositoryArnOf, ecsRunTaskParameters, ecsTasksTrustPolicy, executionRoleStatements } from "../../infra/fargate";
+import { FargateJobOutputs, checkFargateSize, ecrRepositoryArnOf, ecsExecutionTrustPolicy, ecsRunTaskParameters, ecsTasksTrustPolicy, executionRoleStatements } from "../../infra/fargate";
 import { ArnContext, buildArn } from "../../infra/iam/arn";
 import { AslStateMachine } from "../../infra/definition/asl";
 import { deriveExecutionPolicy } from "../../infra/iam/derive";
@@ -123,7 +123,7 @@ describe("FargateJob", () => {
     expect(run.outputs.securityGroupId).to.equal(group.outputs?.id);
   });
 
-  it("lets ecs-tasks.amazonaws.com assume both roles only for ECS of this account and Region", () => {
+  it("lets ecs-tasks.amazonaws.com assume the task role only for ECS of this account and Region, and the execution role as the ECS guide writes it", () => {
     const expected = {
       Version: "2012-10-17",
       Statement: [
@@ -136,9 +136,9 @@ describe("FargateJob", () => {
       ],
     };
     expect(ecsTasksTrustPolicy(context)).to.deep.equal(expected);
-    for (const role of ["etl-execution-role", "etl-task-role"]) {
-      expect(JSON.parse(String(one(run.resources, ROLE, role).inputs.assumeRolePolicy))).to.deep.equal(expected);
-    }
+    expect(JSON.parse(String(one(run.resources, ROLE, "etl-task-role").inputs.assumeRolePolicy))).to.deep.equal(expected);
+    expect(JSON.parse(String(one(run.resources, ROLE, "etl-execution-role").inputs.assumeRolePolicy))).to.deep.equal(ecsExecutionTrustPolicy());
+    expect(ecsExecutionTrustPolicy().Statement).to.deep.equal([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: ["sts:AssumeRole"] }]);
   });
 
   it("scopes the execution role to the log group's streams and the repository, and gives the task role exactly the caller's statements", () => {
