@@ -350,6 +350,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
       case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
       case "aws:s3/bucketVersioning:BucketVersioning":
       case "aws:s3/bucketNotification:BucketNotification":
+      case "aws:s3/bucketOwnershipControls:BucketOwnershipControls":
         return { id: String(inputs.bucket), state: {} };
       case "aws:apigatewayv2/authorizer:Authorizer":
         return { id: alphanumeric(`authorizer|${inputs.apiId}|${name}`, 6, false), state: {} };
