@@ -34,7 +34,7 @@ export type HandlerGrant =
   | { kind: "bucketObjects"; bucket: BucketName; prefix: string; actions: readonly ("GetObject" | "PutObject")[]; list?: boolean };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing" | "image-batch";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -141,6 +141,17 @@ export const HANDLERS = {
   "aggregate-readings": { entry: "handlers/aggregate-readings.ts", description: "Drops invalid sensor packets and aggregates the rest per sensor (count, min, max, mean, latest).", timeoutSeconds: 10, memoryMb: 256, grants: [] },
   "validate-payment-order": { entry: "handlers/validate-payment-order.ts", description: "Checks an order to charge: its id, customer, a positive amount and a currency code.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
   "receive-order": { entry: "handlers/receive-order.ts", description: "Checks an order to confirm: its id, customer and email address.", timeoutSeconds: 5, memoryMb: 256, grants: [] },
+  "process-images": {
+    entry: "handlers/process-images.ts",
+    description: "Resizes, filters and watermarks a batch of uploaded images, writing each to processed/<key>.",
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    grants: [
+      { kind: "bucketObjects", bucket: "images", prefix: "uploads/", actions: ["GetObject"] },
+      { kind: "bucketObjects", bucket: "images", prefix: "processed/", actions: ["PutObject"] },
+    ],
+    environment: { IMAGES_BUCKET_NAME: { bucketName: "images" } },
+  },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
 
@@ -345,6 +356,15 @@ export const WORKFLOWS = {
       ValidatePaymentOrderFunctionArn: { functionArn: "validate-payment-order" },
       PaymentRequestsQueueUrl: { queueUrl: "payment-requests" },
       OrdersTableName: { tableName: "orders" },
+    },
+  },
+  "image-batch": {
+    file: "image-batch.asl.json",
+    type: "STANDARD",
+    description: "Resizes, filters and watermarks a batch of uploaded images in a Distributed Map over its S3 prefix (process-images, two per child execution, up to 25% of the batches may fail); started by the batch's ready marker in the images bucket.",
+    substitutions: {
+      ImagesBucketName: { bucketName: "images" },
+      ProcessImagesFunctionArn: { functionArn: "process-images" },
     },
   },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;

@@ -6,6 +6,7 @@ import type { Naming } from "../../infra/naming";
 import { type ApprovalCallbackClients, createHandler as createApprovalCallback, settingsFromEnvironment as callbackSettings } from "../../handlers/approval-callback";
 import { type ApprovalRequestClients, createHandler as createApprovalRequest, settingsFromEnvironment as requestSettings } from "../../handlers/approval-request";
 import { type BackupClient, createHandler as createBackupTables } from "../../handlers/backup-tables";
+import { createHandler as createProcessImages, settingsFromEnvironment as processImagesSettings } from "../../handlers/process-images";
 import type { Authorizer } from "../authz/authorizer";
 import type { SendsCommands } from "../authz/clients";
 import { LocalRunError, TaskFailure } from "../errors";
@@ -51,6 +52,7 @@ export const LOCAL_HANDLER_FACTORIES: Partial<Record<HandlerName, (clients: Loca
   // Their settings come from the environment the plan gives the function, read by the handler's own reader.
   "approval-request": (clients) => createApprovalRequest(clients.approvals, requestSettings(clients.environment)),
   "approval-callback": (clients) => createApprovalCallback(clients.approvals, callbackSettings(clients.environment)),
+  "process-images": (clients) => createProcessImages({ s3: clients.s3 }, processImagesSettings(clients.environment)),
 };
 
 /** One invocation, for the execution report. */

@@ -54,10 +54,11 @@ const DEPLOYED = [
   ["user-verification", "STANDARD"],
   ["iot-ingest", "EXPRESS"],
   ["order-processing", "STANDARD"],
+  ["image-batch", "STANDARD"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback. */
-const DEPLOYED_HANDLERS = 16;
+const DEPLOYED_HANDLERS = 17;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);

@@ -198,6 +198,8 @@ export function unrelatedArn(arn: string, name: string): string {
   const parts = arn.split(":");
   const prefix = parts.slice(0, 5).join(":");
   const other = `unrelated-${name}`;
+  // S3 ARNs name a bucket, and an object by its key after the bucket: another bucket, the same key.
+  if (parts[2] === "s3") return `${prefix}:${other}${parts.slice(5).join(":").replace(/^[^/]*/, "")}`;
   const [type] = /^[A-Za-z-]+/.exec(parts[5]) ?? [""];
   // SNS topics and SQS queues: the resource part is the name alone.
   switch (parts[2] === "sns" || parts[2] === "sqs" ? "topic" : type) {
@@ -224,6 +226,8 @@ describe("unrelatedArn", () => {
     expect(unrelatedArn("arn:aws:lambda:eu-west-1:1:function:f", "x1")).to.equal("arn:aws:lambda:eu-west-1:1:function:unrelated-x1");
     expect(unrelatedArn("arn:aws:sns:eu-west-1:1:topic-a", "x1")).to.equal("arn:aws:sns:eu-west-1:1:unrelated-x1");
     expect(unrelatedArn("arn:aws:iam::1:role/r", "x1")).to.equal("arn:aws:iam::1:role/unrelated-x1");
+    expect(unrelatedArn("arn:aws:s3:::statecraft-dev-images-1-eu-west-1", "x1")).to.equal("arn:aws:s3:::unrelated-x1");
+    expect(unrelatedArn("arn:aws:s3:::statecraft-dev-images-1-eu-west-1/processed/uploads/b/a.png", "x1")).to.equal("arn:aws:s3:::unrelated-x1/processed/uploads/b/a.png");
     expect(unrelatedArn("arn:aws:kms:eu-west-1:1:key/e7539098-1221-4acc-afa9-75cd11ebea28", "x1")).to.match(/^arn:aws:kms:eu-west-1:1:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
