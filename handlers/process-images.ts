@@ -16,7 +16,7 @@
  * @see https://jimp-dev.github.io/jimp/
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Jimp } from "jimp";
+import type { Jimp as JimpClass } from "jimp";
 import { NamedError, renderValue } from "./lib/errors";
 import { isNonEmptyString, isRecord } from "./lib/guards";
 
@@ -165,6 +165,10 @@ export function drawWatermark(bitmap: { width: number; height: number; data: Buf
   paint(0, 255, 0.7);
 }
 
+/** jimp, loaded at the first image: importing it takes a few hundred milliseconds that a module import should not cost. */
+let jimp: Promise<typeof JimpClass> | undefined;
+const loadJimp = () => (jimp ??= import("jimp").then((module) => module.Jimp));
+
 /** The body of a GetObject answer as bytes. */
 async function bytesOf(answer: unknown, key: string): Promise<Buffer> {
   const body = (answer as { Body?: { transformToByteArray?: () => Promise<Uint8Array> } }).Body;
@@ -190,9 +194,9 @@ export function createHandler(clients: { s3: ImagesClient }, settings: ProcessIm
         continue;
       }
       const source = await bytesOf(await clients.s3.send(new GetObjectCommand({ Bucket: settings.bucketName, Key: key })), key);
-      let image: Awaited<ReturnType<typeof Jimp.fromBuffer>>;
+      let image: Awaited<ReturnType<typeof JimpClass.fromBuffer>>;
       try {
-        image = await Jimp.fromBuffer(source);
+        image = await (await loadJimp()).fromBuffer(source);
       } catch (error) {
         undecodable.push(`${key} (${(error as Error).message})`);
         continue;
