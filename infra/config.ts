@@ -6,7 +6,7 @@ import { parseArn, partitionOf } from "./iam/arn";
 import { alarmsSchema, alertSubscriberSchema, DEFAULT_ALARMS } from "./monitoring/schema";
 import { rolloutSchema } from "./rollout/schema";
 import { eventBusesSchema, triggerSchema } from "./triggers/schema";
-import { APPROVAL_TOPIC, HANDLERS, type HandlerName, type HandlerSpec, PROJECT_ROOT, type Reference, TABLES, type TableName, type TableSpec, TOPICS, type TopicName, WORKFLOWS, type WorkflowName, stackContents } from "./manifest";
+import { APPROVAL_TOPIC, BUCKETS, HANDLERS, type HandlerName, type HandlerSpec, PROJECT_ROOT, type Reference, TABLES, type TableName, type TableSpec, TOPICS, type TopicName, WORKFLOWS, type WorkflowName, stackContents } from "./manifest";
 
 /**
  * A stack's configuration: the schema, and reading it from Pulumi config or from a `Pulumi.<stack>.yaml` file.
@@ -849,7 +849,8 @@ function crossChecks(config: StackConfig, stack: string): string[] {
  * Checks of `statecraft:triggers`, `statecraft:rollouts` and `statecraft:eventBuses` against the rest of the
  * stack: every workflow they name is deployed; trigger names are unique per workflow; a synchronous HTTP route
  * (StartSyncExecution) starts an Express workflow; an event rule listens on `default` or a bus of
- * `statecraft:eventBuses`; two HTTP triggers of the stack do not take the same route.
+ * `statecraft:eventBuses`; an S3 trigger naming a manifest bucket names one the stack deploys, with EventBridge
+ * notifications on; two HTTP triggers of the stack do not take the same route.
  * @returns one line per problem, naming the key path.
  */
 function operationProblems(config: StackConfig): string[] {
@@ -873,6 +874,14 @@ function operationProblems(config: StackConfig): string[] {
         const other = routes.get(trigger.route);
         if (other) problem(`${at}[${i}].route`, `is also ${other}'s route: each route starts one workflow`, trigger.route);
         routes.set(trigger.route, `${workflow}/${trigger.name}`);
+      }
+      if (trigger.type === "s3" && typeof trigger.bucket === "string") {
+        const buckets = stackContents(config.workflows, config.backupTables).buckets;
+        if (!buckets.includes(trigger.bucket)) {
+          problem(`${at}[${i}].bucket`, `is not a bucket this stack deploys (its workflows and handlers use: ${buckets.join(", ") || "none"}); use {create: true} for a bucket of the trigger's own`, trigger.bucket);
+        } else if (!BUCKETS[trigger.bucket].eventBridge) {
+          problem(`${at}[${i}].bucket`, "does not send its events to EventBridge, so no object-created event would start the workflow: set eventBridge: true on it in BUCKETS (infra/manifest.ts)", trigger.bucket);
+        }
       }
       if (trigger.type === "eventRule" && trigger.bus !== "default" && !config.eventBuses.includes(trigger.bus)) {
         problem(`${at}[${i}].bus`, `is not an event bus of this stack: use default, or create it with statecraft:eventBuses${suggestion(trigger.bus, config.eventBuses)}`, trigger.bus);

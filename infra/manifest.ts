@@ -42,7 +42,7 @@ export type HandlerGrant =
   | { kind: "consumeQueue"; queue: QueueName; batchSize: number; maximumConcurrency: number };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing" | "data-pipeline";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing" | "data-pipeline" | "image-batch";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -186,6 +186,17 @@ export const HANDLERS = {
       { kind: "bucketObjects", bucket: "datasets", prefix: "output/", actions: ["GetObject"] },
       { kind: "bucketObjects", bucket: "datasets", prefix: "summaries/", actions: ["PutObject"] },
     ],
+  },
+  "process-images": {
+    entry: "handlers/process-images.ts",
+    description: "Resizes, filters and watermarks a batch of uploaded images, writing each to processed/<key>.",
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    grants: [
+      { kind: "bucketObjects", bucket: "images", prefix: "uploads/", actions: ["GetObject"] },
+      { kind: "bucketObjects", bucket: "images", prefix: "processed/", actions: ["PutObject"] },
+    ],
+    environment: { IMAGES_BUCKET_NAME: { bucketName: "images" } },
   },
 } as const satisfies Record<string, HandlerSpec>;
 export type HandlerName = keyof typeof HANDLERS;
@@ -488,6 +499,15 @@ export const WORKFLOWS = {
       ReportSubnetB: { fargateJob: "monthly-report", output: "subnetId", index: 1 },
       ReportSecurityGroup: { fargateJob: "monthly-report", output: "securityGroupId" },
       InventoryJobName: { glueJob: "dataset-aggregate" },
+    },
+  },
+  "image-batch": {
+    file: "image-batch.asl.json",
+    type: "STANDARD",
+    description: "Resizes, filters and watermarks a batch of uploaded images in a Distributed Map over its S3 prefix (process-images, two per child execution, up to 25% of the batches may fail); started by the batch's ready marker in the images bucket.",
+    substitutions: {
+      ImagesBucketName: { bucketName: "images" },
+      ProcessImagesFunctionArn: { functionArn: "process-images" },
     },
   },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;

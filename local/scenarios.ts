@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import type { Json } from "../infra/definition/asl";
-import { PROJECT_ROOT, TABLES, type TableName, TOPICS, WORKFLOWS, type WorkflowName } from "../infra/manifest";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { BUCKETS, type BucketName, PROJECT_ROOT, TABLES, type TableName, TOPICS, WORKFLOWS, type WorkflowName } from "../infra/manifest";
 import type { Item } from "./services/dynamodb";
 import type { ExecutionReport, LocalStack } from "./runner";
 import { triggerStartCalls } from "./authz/service-calls";
@@ -49,6 +50,18 @@ export const scenarioSchema = z
     backupTables: z.array(z.string().min(1)).min(1).optional(),
     /** Items put before the run, per logical table, in DynamoDB JSON (on top of the tables' seed items). */
     seed: z.partialRecord(z.enum(names(TABLES)), z.array(dynamodbItem)).optional(),
+    /**
+     * Objects put in the stack's local S3 before the run (after the items): a bucket of the manifest, a key, and the
+     * body, either a file relative to `samples/` (`fixtures/harbour.png`) or text.
+     */
+    objects: z
+      .array(
+        z
+          .object({ bucket: z.enum(names(BUCKETS)), key: z.string().min(1), file: z.string().min(1).optional(), text: z.string().optional(), contentType: z.string().optional() })
+          .strict()
+          .refine((object) => (object.file === undefined) !== (object.text === undefined), "takes exactly one of file and text"),
+      )
+      .optional(),
     expect: z
       .object({
         status: z.enum(["SUCCEEDED", "FAILED", "TIMED_OUT"]),
@@ -70,6 +83,23 @@ export const scenarioSchema = z
         output: z.unknown().optional(),
         /** Items read back after the run: a subset of the attributes, or `null` for "no such item". */
         items: z.array(z.object({ table: z.enum(names(TABLES)), key: dynamodbItem, item: dynamodbItem.nullable() }).strict()).optional(),
+        /**
+         * Objects read back from the local S3 after the run: whether each exists and, for an image, its width and
+         * height (decoded with jimp).
+         */
+        objects: z
+          .array(
+            z
+              .object({
+                bucket: z.enum(names(BUCKETS)),
+                key: z.string().min(1),
+                exists: z.boolean(),
+                contentType: z.string().optional(),
+                image: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict().optional(),
+              })
+              .strict(),
+          )
+          .optional(),
         /** Logical or physical names of the tables that must have been backed up at least once. */
         backups: z.array(z.string()).optional(),
         /**
@@ -191,6 +221,7 @@ export async function runScenario(stack: LocalStack, scenario: Scenario): Promis
     for (const [table, items] of Object.entries(scenario.seed ?? {})) {
       await stack.dynamodb.putItems(stack.dynamodb.tableName(table), items as unknown as Item[]);
     }
+    await putObjects(stack, scenario);
     let input = (scenario.input ?? {}) as Json;
     if (scenario.trigger) {
       const trigger = triggerOf(stack.authorizer.index.plans.get(stack.stack) ?? [], stack.naming, scenario.workflow, scenario.trigger.name);
@@ -283,9 +314,65 @@ export async function checkExpectations(scenario: Scenario, report: ExecutionRep
       });
     }
   }
+  problems.push(...(await objectMismatches(expected.objects ?? [], stack)));
   for (const table of expected.backups ?? []) {
     const physical = table in TABLES ? stack.naming.tableName(table as TableName) : table;
     if (!report.backups.some((backup) => backup.table === physical)) problems.push(`backups: expected a backup of ${physical}`);
+  }
+  return problems;
+}
+
+/**
+ * Puts a scenario's `objects` in the stack's local S3 (started for the purpose), each in the stack's physical bucket.
+ * @throws ScenarioError naming the scenario when a `file` cannot be read.
+ */
+async function putObjects(stack: LocalStack, scenario: Scenario): Promise<void> {
+  if (!scenario.objects?.length) return;
+  const { s3 } = await stack.localS3();
+  for (const object of scenario.objects) {
+    let body: Buffer;
+    try {
+      body = object.file !== undefined ? fs.readFileSync(path.join(SAMPLES_DIR, object.file)) : Buffer.from(object.text ?? "");
+    } catch (error) {
+      throw new ScenarioError(scenario.file, [`objects: ${object.key}: ${(error as Error).message}`]);
+    }
+    await s3.send(new PutObjectCommand({ Bucket: stack.naming.bucketName(object.bucket as BucketName), Key: object.key, Body: body, ...(object.contentType ? { ContentType: object.contentType } : {}) }));
+  }
+}
+
+/** How the objects read back from the local S3 differ from the expected ones: one sentence each. */
+async function objectMismatches(expected: NonNullable<Scenario["expect"]["objects"]>, stack: LocalStack): Promise<string[]> {
+  if (expected.length === 0) return [];
+  const { s3 } = await stack.localS3();
+  const problems: string[] = [];
+  for (const object of expected) {
+    const where = `objects: s3://${object.bucket}/${object.key}`;
+    let answer: { Body?: { transformToByteArray(): Promise<Uint8Array> }; ContentType?: string } | undefined;
+    try {
+      answer = await s3.send(new GetObjectCommand({ Bucket: stack.naming.bucketName(object.bucket as BucketName), Key: object.key }));
+    } catch (error) {
+      if ((error as Error).name !== "NoSuchKey") throw error;
+    }
+    if (!answer) {
+      if (object.exists) problems.push(`${where}: expected the object, found none`);
+      continue;
+    }
+    if (!object.exists) {
+      problems.push(`${where}: expected no object, found one`);
+      continue;
+    }
+    if (object.contentType !== undefined && answer.ContentType !== object.contentType) problems.push(`${where}: expected content type ${object.contentType}, got ${String(answer.ContentType)}`);
+    if (object.image) {
+      const bytes = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
+      // jimp only where a scenario checks an image: it is large to load.
+      const { Jimp } = await import("jimp");
+      try {
+        const { width, height } = (await Jimp.fromBuffer(bytes)).bitmap;
+        if (width !== object.image.width || height !== object.image.height) problems.push(`${where}: expected a ${object.image.width}×${object.image.height} image, got ${width}×${height}`);
+      } catch (error) {
+        problems.push(`${where}: expected an image, got ${bytes.length} bytes jimp cannot decode (${(error as Error).message})`);
+      }
+    }
   }
   return problems;
 }

@@ -53,8 +53,9 @@ export interface DeployedTrigger {
  *   SQS dead-letter queue (which the schedule's role may write to);
  * - `eventRule`: an EventBridge rule on the default or a custom bus, its target with the input transformer, retry
  *   policy and a dead-letter queue whose policy admits only that rule;
- * - `s3`: for a bucket the stack creates, the bucket (private, encrypted, EventBridge notifications on); then a rule
- *   on the default bus for its `Object Created` events filtered by prefix and suffix, as for `eventRule`;
+ * - `s3`: for `bucket: {create: true}`, the bucket (private, encrypted, EventBridge notifications on); for a bucket
+ *   of the manifest, nothing (the Platform creates it); then a rule on the default bus for its `Object Created`
+ *   events filtered by prefix and suffix, as for `eventRule`;
  * - `http`: an HTTP API (access logs, throttling) with one route and the first-class Step Functions integration
  *   (`StepFunctions-StartExecution`, or `StepFunctions-StartSyncExecution` for a synchronous Express route),
  *   authorized by IAM, a JWT authorizer, or explicitly by nobody.
@@ -136,7 +137,9 @@ export class WorkflowTriggers extends pulumi.ComponentResource {
         let bucketName: pulumi.Output<string> | undefined;
         let pattern: pulumi.Input<string>;
         if (trigger.type === "s3") {
-          bucketName = "create" in trigger.bucket ? this.bucket(id, physical) : pulumi.output(trigger.bucket.name);
+          // A bucket of the manifest is the stack's own (the Platform creates it, notifications on): named, not created.
+          bucketName =
+            typeof trigger.bucket === "string" ? pulumi.output(naming.bucketName(trigger.bucket)) : "create" in trigger.bucket ? this.bucket(id, physical) : pulumi.output(trigger.bucket.name);
           pattern = bucketName.apply((bucket) => JSON.stringify(s3ObjectCreatedPattern(bucket, trigger)));
         } else {
           pattern = JSON.stringify(trigger.pattern);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BUCKETS, type BucketName } from "../manifest";
 
 /**
  * What starts a workflow: the `statecraft:triggers` stack setting, workflow → its triggers. Each trigger is one of
@@ -186,11 +187,19 @@ export const triggerSchema = z.discriminatedUnion("type", [
     .object({
       type: z.literal("s3"),
       name: triggerName,
-      /** The bucket whose object-created events start the workflow: one the stack creates, or an existing one. */
-      bucket: z.union([
-        z.object({ create: z.literal(true) }).strict(),
-        z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name") }).strict(),
-      ]),
+      /**
+       * The bucket whose object-created events start the workflow: a bucket of the manifest's `BUCKETS` by logical
+       * name (`images`: the stack's own, which must have `eventBridge` on), a bucket of the trigger's own
+       * (`{create: true}`), or an existing one by physical name (`{name}`).
+       */
+      bucket: z.union(
+        [
+          z.enum(Object.keys(BUCKETS) as [BucketName, ...BucketName[]]),
+          z.object({ create: z.literal(true) }).strict(),
+          z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name") }).strict(),
+        ],
+        { error: (issue) => `must be a bucket of the manifest (${Object.keys(BUCKETS).join(", ")}), {create: true} or {name: <an S3 bucket name>}; got ${JSON.stringify(issue.input)}` },
+      ),
       /** Only keys starting with this. */
       prefix: z.string().min(1).max(1_024).optional(),
       /** Only keys ending with this (`.json`). */

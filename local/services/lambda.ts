@@ -10,6 +10,7 @@ import { createHandler as createPrepareDatasets } from "../../handlers/prepare-d
 import { createHandler as createScoreFeedback } from "../../handlers/score-feedback";
 import { createHandler as createAggregateResults } from "../../handlers/aggregate-results";
 import { createHandler as createPaymentWorker, type PaymentWorkerClients, settingsFromEnvironment as paymentSettings } from "../../handlers/payment-worker";
+import { createHandler as createProcessImages, settingsFromEnvironment as processImagesSettings } from "../../handlers/process-images";
 import type { Authorizer } from "../authz/authorizer";
 import type { SendsCommands } from "../authz/clients";
 import { LocalRunError, TaskFailure } from "../errors";
@@ -61,6 +62,7 @@ export const LOCAL_HANDLER_FACTORIES: Partial<Record<HandlerName, (clients: Loca
   "score-feedback": (clients) => createScoreFeedback({ s3: clients.s3 }),
   "aggregate-results": (clients) => createAggregateResults({ s3: clients.s3 }),
   "payment-worker": (clients) => createPaymentWorker(clients.payments, paymentSettings(clients.environment)) as LambdaHandler,
+  "process-images": (clients) => createProcessImages({ s3: clients.s3 }, processImagesSettings(clients.environment)),
 };
 
 /** One invocation, for the execution report. */

@@ -167,7 +167,9 @@ describe("npm run exec (cli/exec.ts)", () => {
 });
 
 describe("npm run local:endpoint (cli/local-endpoint.ts)", () => {
-  it("serves them until stopped, and npm run exec starts them there", async () => {
+  it("serves them until stopped, and npm run exec starts them there", async function () {
+    // It plans the dev stack offline and starts it locally: as slow as the platform tests on a busy machine.
+    this.timeout(60_000);
     const controller = new AbortController();
     let served: StepFunctionsEndpoint | undefined;
     const out: string[] = [];

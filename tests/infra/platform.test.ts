@@ -57,10 +57,11 @@ const DEPLOYED = [
   ["iot-ingest", "EXPRESS"],
   ["order-processing", "STANDARD"],
   ["data-pipeline", "STANDARD"],
+  ["image-batch", "STANDARD"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback and the payment worker. */
-const DEPLOYED_HANDLERS = 20;
+const DEPLOYED_HANDLERS = 21;
 
 describe("the platform under mocks", function () {
   this.timeout(60_000);

@@ -213,8 +213,8 @@ export function unrelatedArn(arn: string, name: string): string {
   const parts = arn.split(":");
   const prefix = parts.slice(0, 5).join(":");
   const other = `unrelated-${name}`;
-  // An S3 object (`arn:…:s3:::<bucket>/<key>`): another bucket's object of the same key.
-  if (parts[2] === "s3") return `${prefix}:${other}${parts[5].includes("/") ? parts[5].slice(parts[5].indexOf("/")) : ""}`;
+  // S3 ARNs name a bucket, and an object by its key after the bucket: another bucket, the same key.
+  if (parts[2] === "s3") return `${prefix}:${other}${parts.slice(5).join(":").replace(/^[^/]*/, "")}`;
   const [type] = /^[A-Za-z-]+/.exec(parts[5]) ?? [""];
   // SNS topics and SQS queues: the resource part is the name alone.
   switch (parts[2] === "sns" || parts[2] === "sqs" ? "topic" : type) {
@@ -249,6 +249,8 @@ describe("unrelatedArn", () => {
     expect(unrelatedArn("arn:aws:ecs:eu-west-1:1:task/statecraft-dev-monthly-report/0123abc", "x1")).to.equal("arn:aws:ecs:eu-west-1:1:task/unrelated-x1/0123abc");
     expect(unrelatedArn("arn:aws:ecs:eu-west-1:1:task-definition/statecraft-dev-monthly-report:3", "x1")).to.equal("arn:aws:ecs:eu-west-1:1:task-definition/unrelated-x1:3");
     expect(unrelatedArn("arn:aws:s3:::statecraft-dev-datasets-1-eu-west-1/input/2026-11/sales.json", "x1")).to.equal("arn:aws:s3:::unrelated-x1/input/2026-11/sales.json");
+    expect(unrelatedArn("arn:aws:s3:::statecraft-dev-images-1-eu-west-1", "x1")).to.equal("arn:aws:s3:::unrelated-x1");
+    expect(unrelatedArn("arn:aws:s3:::statecraft-dev-images-1-eu-west-1/processed/uploads/b/a.png", "x1")).to.equal("arn:aws:s3:::unrelated-x1/processed/uploads/b/a.png");
     expect(unrelatedArn("arn:aws:kms:eu-west-1:1:key/e7539098-1221-4acc-afa9-75cd11ebea28", "x1")).to.match(/^arn:aws:kms:eu-west-1:1:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

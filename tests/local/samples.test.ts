@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import * as path from "node:path";
 import type { Json } from "../../infra/definition/asl";
 import { plans } from "./plans";
@@ -177,6 +178,63 @@ describe("local runs of the sample scenarios (dev stack)", () => {
       expect(report.caught).to.have.length(1);
       expect(report.caught[0]).to.deep.include({ state: "Record cancellation", error: "DynamoDB.ConditionalCheckFailedException", next: "Order event rejected" });
       expect(await stack.dynamodb.getItem(stack.dynamodb.tableName("orders"), { orderId: { S: "ord-9999" } })).to.equal(undefined);
+    });
+  });
+
+  describe("image-batch", () => {
+    it("processes the uploads through the batch-ready trigger and writes each batch's image facts to the results under results/", async () => {
+      const report = await runSample(stack, "image-batch-processed");
+      expect(report.status).to.equal("SUCCEEDED");
+      const { Bucket, Key } = (report.output as { results: { Bucket: string; Key: string } }).results;
+      expect(Bucket).to.equal(stack.naming.bucketName("images"));
+      expect(Key).to.match(/^results\/[0-9a-f-]{36}\/manifest\.json$/);
+      const { s3 } = await stack.localS3();
+      const read = async (key: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket, Key: key }))).Body!.transformToString()) as Json;
+      const manifest = (await read(Key)) as { ResultFiles: { SUCCEEDED: { Key: string }[]; FAILED: unknown[] } };
+      expect(manifest.ResultFiles.FAILED).to.deep.equal([]);
+      const succeeded = (await read(manifest.ResultFiles.SUCCEEDED[0].Key)) as { Input: string; Output: string }[];
+      // Two child executions: the listing's three objects in key order, two per batch.
+      expect(succeeded.map((entry) => JSON.parse(entry.Input).Items.map((item: { key: string }) => item.key.split("/").pop()))).to.deep.equal([["fields.jpg", "harbour.png"], ["tile.png"]]);
+      const images = succeeded.flatMap((entry) => (JSON.parse(entry.Output) as { images: { key: string; width: number; height: number; originalWidth: number }[] }).images);
+      expect(images.map(({ key, width, height, originalWidth }) => [key.split("/").pop(), originalWidth, width, height])).to.deep.equal([
+        ["fields.jpg", 128, 96, 72],
+        ["harbour.png", 160, 96, 72],
+        ["tile.png", 48, 48, 48],
+      ]);
+    });
+
+    it("fails with InvalidBatchMarker, listing nothing, for a key that is not a batch's ready marker", async () => {
+      const report = await stack.runWorkflow("image-batch", { input: { marker: "uploads/harbour-2025-06/harbour.png" } });
+      expect(report).to.deep.include({
+        status: "FAILED",
+        error: "InvalidBatchMarker",
+        cause: "A batch starts with its ready marker uploads/<batch>.ready (letters, digits, _ and -). Received: uploads/harbour-2025-06/harbour.png",
+      });
+      expect(report.path.map((step) => step.state)).to.deep.equal(["Check batch marker", "Invalid batch marker"]);
+      expect(report.authorizations.map((d) => d.call.action)).not.to.include("s3:ListBucket");
+    });
+
+    it("reports an object that should not exist, one missing, and an image of the wrong size", async () => {
+      const scenario = sample("image-batch-processed");
+      const prefix = "processed/uploads/harbour-2025-06/";
+      const wrong: Scenario = {
+        ...scenario,
+        expect: {
+          status: "SUCCEEDED",
+          objects: [
+            { bucket: "images", key: `${prefix}harbour.png`, exists: false },
+            { bucket: "images", key: `${prefix}missing.png`, exists: true },
+            { bucket: "images", key: `${prefix}tile.png`, exists: true, contentType: "image/jpeg", image: { width: 96, height: 96 } },
+          ],
+        },
+      };
+      const result = await runScenario(stack, wrong);
+      expect(result.mismatches).to.deep.equal([
+        `objects: s3://images/${prefix}harbour.png: expected no object, found one`,
+        `objects: s3://images/${prefix}missing.png: expected the object, found none`,
+        `objects: s3://images/${prefix}tile.png: expected content type image/jpeg, got image/png`,
+        `objects: s3://images/${prefix}tile.png: expected a 96×96 image, got 48×48`,
+      ]);
     });
   });
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Authorizer } from "../../local/authz/authorizer";
 import { PlannedTrigger, triggerStartCalls } from "../../local/authz/service-calls";
-import { WORKFLOWS, WorkflowName } from "../../infra/manifest";
+import { BUCKETS, WORKFLOWS, WorkflowName } from "../../infra/manifest";
 import { LIVE_ALIAS } from "../../infra/rollout/schema";
 import { boundedName, s3ObjectCreatedPattern, triggerPolicy, triggerTrustPolicy } from "../../infra/triggers/roles";
 import { eventPatternProblem, scheduleExpressionProblem, triggerSchema } from "../../infra/triggers/schema";
@@ -70,6 +70,30 @@ describe("trigger settings (infra/triggers/schema.ts)", () => {
     expect(message).to.contain('statecraft:triggers.order-events[1].bus: is not an event bus of this stack: use default, or create it with statecraft:eventBuses; did you mean acme-orders? (got "acme-ordrs")');
     expect(message).to.contain("statecraft:triggers.backup-orchestration: names a workflow this stack does not deploy");
   });
+
+  it("takes a bucket of the manifest by logical name for an S3 trigger, and refuses one the stack does not deploy", () => {
+    const s3 = { type: "s3", name: "uploads", prefix: "uploads/" };
+    expect(triggerSchema.parse({ ...s3, bucket: "images" })).to.include({ bucket: "images" });
+    const unknown = triggerSchema.safeParse({ ...s3, bucket: "photos" });
+    expect(unknown.success).to.equal(false);
+    expect(unknown.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)).to.have.members([`bucket: must be a bucket of the manifest (${Object.keys(BUCKETS).join(", ")}), {create: true} or {name: <an S3 bucket name>}; got "photos"`]);
+    const config = {
+      "aws:region": "eu-west-1",
+      "statecraft:accountId": CONTEXT.account,
+      "statecraft:logLevel": "ERROR",
+      "statecraft:logRetentionDays": "30",
+      "statecraft:tracing": "true",
+      "statecraft:kmsKey": "none",
+      "statecraft:tableProtection": JSON.stringify({ pointInTimeRecovery: true, deletionProtection: true, retainOnDelete: false }),
+      "statecraft:approvers": JSON.stringify([{ protocol: "email", endpoint: "a@b.example" }]),
+    };
+    // order-events uses no bucket: the stack deploys none, so its trigger cannot name the images bucket.
+    expect(() =>
+      parseStackConfig("prod", { ...config, "statecraft:workflows": JSON.stringify(["order-events"]), "statecraft:triggers": JSON.stringify({ "order-events": [{ ...s3, bucket: "images" }] }) }, []),
+    ).to.throw('statecraft:triggers.order-events[0].bucket: is not a bucket this stack deploys (its workflows and handlers use: none); use {create: true} for a bucket of the trigger\'s own (got "images")');
+    const parsed: { triggers: Record<string, { type: string }[] | undefined> } = parseStackConfig("prod", { ...config, "statecraft:workflows": JSON.stringify(["image-batch"]), "statecraft:triggers": JSON.stringify({ "image-batch": [{ ...s3, bucket: "images" }] }) }, []);
+    expect(parsed.triggers["image-batch"]?.[0]).to.include({ type: "s3", bucket: "images" });
+  });
 });
 
 describe("trigger roles (infra/triggers/roles.ts)", () => {
@@ -114,11 +138,26 @@ describe("trigger roles (infra/triggers/roles.ts)", () => {
 });
 
 describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
+  it("starts image-batch from the Platform's images bucket, EventBridge notifications on, without a bucket of the trigger's own", async function () {
+    this.timeout(20_000);
+    const plan = await plans("prod");
+    const images = "statecraft-prod-images-222222222222-eu-west-1";
+    expect(plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name)).to.include("images").and.not.to.include("image-batch-batch-ready-bucket");
+    expect(plan.resources.find((r) => r.type === "aws:s3/bucketNotification:BucketNotification" && r.name === "images-notifications")?.inputs).to.include({ eventbridge: true });
+    const rule = plan.resources.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && r.name === "image-batch-batch-ready");
+    expect(JSON.parse(String(rule?.inputs.eventPattern))).to.deep.equal({
+      source: ["aws.s3"],
+      "detail-type": ["Object Created"],
+      detail: { bucket: { name: [images] }, object: { key: [{ wildcard: "uploads/*.ready" }] } },
+    });
+    expect((plan.outputs.triggers as Record<string, Record<string, { bucket?: string }>>)["image-batch"]["batch-ready"].bucket).to.equal(images);
+  });
+
   it("has the configured triggers, each with its own role, and every trigger may start its workflow's alias and nothing else", async function () {
     this.timeout(20_000);
     const plan = await plans("prod");
     const outputs = plan.outputs.triggers as Record<WorkflowName, Record<string, { type: PlannedTrigger["type"]; roleArn: string; sourceArn: string }>>;
-    expect(Object.keys(outputs).sort()).to.deep.equal(["backup-orchestration", "credit-approval", "data-pipeline", "iot-ingest", "order-events", "support-routing"]);
+    expect(Object.keys(outputs).sort()).to.deep.equal(["backup-orchestration", "credit-approval", "data-pipeline", "image-batch", "iot-ingest", "order-events", "support-routing"]);
     expect(Object.keys(outputs["order-events"]).sort()).to.deep.equal(["order-events", "order-files", "orders-api"]);
     const authorizer = new Authorizer([plan]);
     const roles = new Set<string>();
