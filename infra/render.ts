@@ -150,5 +150,8 @@ function resolveReference(reference: Exclude<Reference, { sharedWorkflow: Workfl
   if ("queueUrl" in reference) return naming.queueUrl(reference.queueUrl);
   if ("bucketName" in reference) return naming.bucketName(reference.bucketName);
   if ("nestedWorkflow" in reference) return `${naming.stateMachineArn(reference.nestedWorkflow)}:${LIVE_ALIAS}`;
+  if ("batchJobQueue" in reference) return naming.batchJobQueueArn(reference.batchJobQueue);
+  if ("batchJobDefinition" in reference) return naming.batchJobDefinitionArn(reference.batchJobDefinition);
+  if ("sagemakerModel" in reference) return naming.physical(reference.sagemakerModel);
   return backupTableNames(naming, backupTables).join(",");
 }

@@ -4,6 +4,7 @@ import type { IntegrationPattern } from "../infra/iam/catalog";
 import type { Naming } from "../infra/naming";
 import type { ApprovalDecision, TaskTokenResponder, TaskTokens } from "./approvals";
 import type { Authorizer, Decision } from "./authz/authorizer";
+import type { SendsCommands } from "./authz/clients";
 import type { LocalBackup } from "./services/backups";
 import type { LocalDynamoDb } from "./services/dynamodb";
 import type { LocalRunError } from "./errors";
@@ -50,6 +51,12 @@ export interface LocalServices {
   responding?: Promise<void>[];
   /** The execution's clock: real-time work done for it (a responder) holds a virtual clock still. */
   clock?: Clock;
+  /**
+   * An S3 client of the stack's local S3 that authorizes every command as the given principal (with the bucket key's
+   * use through S3): what a Batch job's container and a SageMaker transform job read and write with, as their roles.
+   * Absent, those jobs get no S3 client.
+   */
+  s3For?: (principal: string) => SendsCommands;
   /** A problem of the local run met by a Task handler; the handler stops the execution with {@link stop}. */
   problem?: LocalRunError;
   /** Stops the execution (set by the runner once it has started). */

@@ -43,6 +43,8 @@ const LOG_DELIVERY = [
 ];
 const XRAY = ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
 const TASK_TOKEN_ANSWERS = ["states:SendTaskFailure", "states:SendTaskSuccess"];
+/** Other actions with no resource type: following a Batch job, an ECR login, metrics (the latter in one namespace). */
+const NO_RESOURCE_TYPE = ["batch:DescribeJobs", "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"];
 /** The workflows dev and prod deploy (`statecraft:workflows`), with their types: the seed three and the gallery's. */
 const DEPLOYED = [
   ["credit-approval", "STANDARD"],
@@ -54,6 +56,7 @@ const DEPLOYED = [
   ["user-verification", "STANDARD"],
   ["iot-ingest", "EXPRESS"],
   ["order-processing", "STANDARD"],
+  ["churn-scoring", "STANDARD"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback. */
@@ -116,11 +119,11 @@ describe("the platform under mocks", function () {
         }
       });
 
-      it("grants no action on * except log delivery, X-Ray and the task-token answers, which have no resource type", () => {
+      it("grants no action on * except log delivery, X-Ray, the task-token answers, DescribeJobs, the ECR login and metrics, which have no resource type", () => {
         for (const policy of plans[stack].resources.filter((r) => r.type === ROLE_POLICY)) {
           for (const statement of JSON.parse(policy.inputs.policy as string).Statement as Statement[]) {
             if (statement.Resource.includes("*")) {
-              expect([...LOG_DELIVERY, ...XRAY, ...TASK_TOKEN_ANSWERS], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
+              expect([...LOG_DELIVERY, ...XRAY, ...TASK_TOKEN_ANSWERS, ...NO_RESOURCE_TYPE], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
             }
           }
         }
@@ -163,6 +166,7 @@ describe("the platform under mocks", function () {
           users: `statecraft-${stack}-users`,
           "sensor-readings": `statecraft-${stack}-sensor-readings`,
           "approval-requests": `statecraft-${stack}-approval-requests`,
+          "churn-scoring-runs": `statecraft-${stack}-churn-scoring-runs`,
         });
         expect(plans[stack].outputs.approvalEndpoint).to.match(new RegExp(`^https://[a-z0-9]{10}\\.execute-api\\.eu-west-1\\.amazonaws\\.com$`));
       });
