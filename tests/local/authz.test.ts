@@ -223,7 +223,7 @@ describe("S3 objects of an SSE-KMS bucket", () => {
 
   it("serves a write under the granted prefix with the key grant, and denies it without the grant, or in another bucket's context", async () => {
     const put = (authorizer: Authorizer, key = "out/a.json") =>
-      authorizedClient({ send: async () => "stored" }, authorizer, ROLE, s3Authorization("aws"), { call: "AccessDenied", kms: "KMS.AccessDeniedException" })
+      authorizedClient({ send: async (_command: never) => "stored" }, authorizer, ROLE, s3Authorization("aws"), { call: "AccessDenied", kms: "KMS.AccessDeniedException" })
         .send(Object.assign(Object.create({ constructor: { name: "PutObjectCommand" } }), { input: { Bucket: BUCKET.split(":::")[1], Key: key, Body: "{}" } }) as never)
         .then((r) => r, (e: Error) => e);
     expect(await put(authorizerWith(objects, keyGrant))).to.equal("stored");
