@@ -36,7 +36,7 @@ export interface BatchContainerOptions {
  * API's camelCase): the image, the job and execution roles, `resourceRequirements` (`VCPU` and `MEMORY` as strings),
  * `networkConfiguration.assignPublicIp: ENABLED` (public subnets without a NAT gateway: the task reaches ECR, S3 and
  * CloudWatch Logs through the internet gateway, as `FargateJob`'s tasks do), the latest Fargate platform version, a
- * Linux x86-64 runtime, the `awslogs` driver and the environment (sorted by name).
+ * Linux x86-64 runtime, the `awslogs` driver and the environment (sorted by name; left out when empty).
  * @throws Error for a vCPU/memory pair Fargate refuses ({@link checkBatchFargateSize}).
  * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_ContainerProperties.html
  * @see https://docs.aws.amazon.com/batch/latest/userguide/fargate.html
@@ -58,9 +58,14 @@ export function batchContainerProperties(options: BatchContainerOptions): Record
       logDriver: "awslogs",
       options: { "awslogs-group": options.logGroupName, "awslogs-region": options.region, "awslogs-stream-prefix": options.logStreamPrefix },
     },
-    environment: Object.entries(options.environment ?? {})
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, value]) => ({ name, value })),
+    // Left out when empty: the provider normalizes an empty list away, which would show as a diff on every preview.
+    ...(Object.keys(options.environment ?? {}).length
+      ? {
+          environment: Object.entries(options.environment ?? {})
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, value]) => ({ name, value })),
+        }
+      : {}),
   };
 }
 

@@ -9,8 +9,9 @@ import type { Json } from "../../infra/definition/asl";
  * passes an S3 client of the local S3 authorized as that role.
  *
  * Environment: `RUN_ID` (lower-case letters, digits and hyphens, at most 40: the transform job's name is
- * `churn-<RUN_ID>`), `CUSTOMERS` (JSON text: a non-empty array of customer records, at most 200, which keeps the
- * SubmitJob request under Batch's 30 KiB), `FEATURES_URI` (`s3://<bucket>/<key>`).
+ * `churn-<RUN_ID>`), `CUSTOMERS` (JSON text: a non-empty array of customer records, at most 150, which keeps the
+ * SubmitJob request, whose container overrides carry them, under Batch's 30 KiB; a larger population is scored in
+ * several runs), `FEATURES_URI` (`s3://<bucket>/<key>`).
  */
 
 /** Ends the container with an exit code (the local runner and the container's entry point read `exitCode`). */
@@ -53,7 +54,7 @@ export interface ChurnFeaturesClients {
 }
 
 /** The most customers one job takes. */
-export const MAX_CUSTOMERS = 200;
+export const MAX_CUSTOMERS = 150;
 
 /**
  * Validates a run's customers and scales each into the model's features.

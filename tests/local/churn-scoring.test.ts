@@ -2,6 +2,7 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { extractFeatures, main as extract } from "../../containers/churn-features";
 import { invocations, score } from "../../containers/churn-model";
+import { inferenceServer } from "../../containers/churn-model/serve";
 import type { AslStateMachine } from "../../infra/definition/asl";
 import { LocalStack } from "../../local/runner";
 import { loadScenarios, runScenario } from "../../local/scenarios";
@@ -28,7 +29,7 @@ describe("churn-scoring's containers", () => {
       }
     };
     expect(exit("Run_1", "[]")).to.include({ exitCode: 2, message: 'RUN_ID must be 1-40 lower-case letters, digits or hyphens. Received: "Run_1"' });
-    expect(exit("run-1", "[]")).to.include({ exitCode: 2, message: "CUSTOMERS must be an array of 1 to 200 customer records. Received: []" });
+    expect(exit("run-1", "[]")).to.include({ exitCode: 2, message: "CUSTOMERS must be an array of 1 to 150 customer records. Received: []" });
     expect(exit("run-1", "{")).to.include({ exitCode: 2 });
     expect(exit("run-1", JSON.stringify([{ ...CUSTOMER, supportTickets: -1 }]))?.message).to.match(/^customer #1 has no valid supportTickets\. Received: /);
   });
@@ -127,5 +128,25 @@ describe("churn-scoring run locally (Batch and SageMaker over the local S3)", fu
     expect(report.error).to.equal("States.TaskFailed");
     const cause = JSON.parse(report.cause!);
     expect(cause.FailureReason).to.match(/^ClientError: User: arn:aws:iam::222222222222:role\/statecraft-prod-churn-model-execution is not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::statecraft-prod-datasets-222222222222-eu-west-1/);
+  });
+});
+
+describe("churn-model's inference server (containers/churn-model/serve.ts)", () => {
+  it("answers /ping, scores /invocations, and refuses a bad request with 400 and the model's message", async () => {
+    const server = inferenceServer().listen(0);
+    await new Promise((resolve) => server.once("listening", resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      expect((await fetch(`${base}/ping`)).status).to.equal(200);
+      const post = (body: string) => fetch(`${base}/invocations`, { method: "POST", headers: { "Content-Type": "application/jsonlines", Accept: "application/jsonlines" }, body });
+      const ok = await post('{"customerId":"c-1","contract":"monthly","features":[0.0417,0.5993,0.4,0.4444]}\n');
+      expect(ok.status).to.equal(200);
+      expect(JSON.parse(await ok.text())).to.deep.equal({ customerId: "c-1", churnProbability: 0.9468, riskBand: "high" });
+      const refused = await post('{"customerId":"c-2","contract":"weekly","features":[0,0,0,0]}\n');
+      expect(refused.status).to.equal(400);
+      expect(await refused.text()).to.match(/^unknown contract type "weekly"/);
+    } finally {
+      server.close();
+    }
   });
 });
