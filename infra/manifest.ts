@@ -6,7 +6,7 @@ import * as path from "node:path";
  * the offline plan and the local runner all read this one manifest, so they cannot drift apart.
  *
  * To add a workflow: put its ASL file in `definitions/`, its handlers in `handlers/`, and a row in WORKFLOWS
- * (plus rows in HANDLERS, TOPICS or TABLES for anything new it uses).
+ * (plus rows in HANDLERS, TOPICS, TABLES, QUEUES, BUCKETS, BATCH_JOBS or MODELS for anything new it uses).
  */
 
 /** The project's root directory. */

@@ -45,6 +45,12 @@ describe("churn-scoring's Batch and SageMaker resources in the shipped stacks", 
       const model = find(plan, "aws:sagemaker/model:Model", "churn-model");
       expect(model.inputs).to.deep.include({ name: `statecraft-${stack}-churn-model`, executionRoleArn: `arn:aws:iam::${account}:role/statecraft-${stack}-churn-model-execution` });
       for (const role of ["churn-features-job-role", "churn-features-execution-role", "churn-model-role"]) find(plan, "aws:iam/role:Role", role);
+      // The mocks answer as AWS would: a revision, Batch's own ECS cluster and service-linked role, a lower-case model ARN.
+      expect(definition.outputs).to.include({ arnPrefix: arn("batch", `job-definition/statecraft-${stack}-churn-features`), revision: 1 });
+      const environment = find(plan, "aws:batch/computeEnvironment:ComputeEnvironment", "churn-features").outputs!;
+      expect(environment.ecsClusterArn).to.match(new RegExp(`^arn:aws:ecs:eu-west-1:${account}:cluster/AWSBatch-statecraft-${stack}-churn-features-[0-9a-f-]{36}$`));
+      expect(environment.serviceRole).to.equal(`arn:aws:iam::${account}:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch`);
+      expect(model.outputs?.arn).to.equal(arn("sagemaker", `model/statecraft-${stack}-churn-model`));
       // The datasets bucket the job writes and the model reads and writes.
       expect(find(plan, "aws:s3/bucket:Bucket", "datasets").inputs.bucket).to.equal(`statecraft-${stack}-datasets-${account}-eu-west-1`);
     });
