@@ -6,7 +6,7 @@ import * as path from "node:path";
  * the offline plan and the local runner all read this one manifest, so they cannot drift apart.
  *
  * To add a workflow: put its ASL file in `definitions/`, its handlers in `handlers/`, and a row in WORKFLOWS
- * (plus rows in HANDLERS, TOPICS or TABLES for anything new it uses).
+ * (plus rows in HANDLERS, TOPICS, TABLES, QUEUES, BUCKETS, BATCH_JOBS or MODELS for anything new it uses).
  */
 
 /** The project's root directory. */
@@ -42,7 +42,7 @@ export type HandlerGrant =
   | { kind: "consumeQueue"; queue: QueueName; batchSize: number; maximumConcurrency: number };
 
 /** The workflows, by name (each a row of {@link WORKFLOWS}). */
-export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing" | "data-pipeline" | "image-batch";
+export type WorkflowName = "credit-approval" | "backup-orchestration" | "order-events" | "loan-intake" | "order-confirmation" | "support-routing" | "identity-check" | "user-verification" | "iot-ingest" | "order-processing" | "data-pipeline" | "image-batch" | "churn-scoring";
 
 /** A Lambda handler: its source entry and sizing. */
 export interface HandlerSpec {
@@ -250,7 +250,7 @@ export type QueueName = keyof typeof QUEUES;
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
  */
 export const BUCKETS = {
-  datasets: { description: "Datasets of data-pipeline: the prepared inputs, each branch's results and the monthly summary.", eventBridge: false },
+  datasets: { description: "Datasets of data-pipeline (its prepared inputs, each branch's results, the monthly summary) and churn-scoring (its features and scores).", eventBridge: false },
   images: { description: "Images of image-batch: uploads (uploads/), processed images (processed/) and the Map's result files (results/).", eventBridge: true },
 } as const satisfies Record<string, { description: string; eventBridge: boolean }>;
 /** A bucket of {@link BUCKETS}, by logical name. */
@@ -300,6 +300,77 @@ export const GLUE_JOBS = {
 export type GlueJobName = keyof typeof GLUE_JOBS;
 
 /**
+ * A container image in a private ECR repository of the stack's account and Region
+ * (`<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`), pushed by the container build before the stack
+ * deploys: the stack only reads it (the roles that run it get the repository's pull grants, nothing else).
+ */
+export interface EcrImage {
+  /** The repository's name, e.g. `statecraft/churn-features`. */
+  repository: string;
+  /** The image tag. */
+  tag: string;
+}
+
+/** A container job of `BATCH_JOBS`: its code, image, size and what its container may do. */
+export interface BatchJobSpec {
+  description: string;
+  /** The job's code for local runs, `containers/<name>/index.ts`, is the job's logical name; its image in AWS. */
+  image: EcrImage;
+  /** vCPUs of one job (a Fargate value: 0.25, 0.5, 1, 2, 4, 8 or 16). */
+  vcpu: number;
+  /** Memory of one job, in MiB (one Fargate accepts with the vCPUs). */
+  memoryMib: number;
+  /** How long one attempt may run before Batch stops it, in seconds (at least 60). */
+  timeoutSeconds: number;
+  /** What the container's code may do: its job role's only statements (with the bucket key's use through S3). */
+  grants: HandlerGrant[];
+}
+
+/**
+ * AWS Batch jobs the stack creates, by logical name (`BatchJob`, `infra/components/batch-job.ts`): a Fargate compute
+ * environment, a job queue and a job definition each. A workflow submits one through `{batchJobQueue}` and
+ * `{batchJobDefinition}` placeholders.
+ */
+export const BATCH_JOBS = {
+  "churn-features": {
+    description: "Extracts churn-scoring's model features from customer records and writes them as JSON Lines to the datasets bucket.",
+    image: { repository: "statecraft/churn-features", tag: "1.0.0" },
+    vcpu: 1,
+    memoryMib: 2048,
+    timeoutSeconds: 1800,
+    grants: [{ kind: "bucketObjects", bucket: "datasets", prefix: "churn-scoring/features/", actions: ["PutObject"] }],
+  },
+} as const satisfies Record<string, BatchJobSpec>;
+/** A job of {@link BATCH_JOBS}, by logical name. */
+export type BatchJobName = keyof typeof BATCH_JOBS;
+
+/** A SageMaker model of `MODELS`: its inference image and the S3 prefixes its transform jobs read and write. */
+export interface ModelSpec {
+  description: string;
+  /** The inference image; locally its code is `containers/<logical name>/index.ts`. */
+  image: EcrImage;
+  /** The objects its batch transforms read (`s3:ListBucket` on the prefix, `s3:GetObject`). */
+  input: { bucket: BucketName; prefix: string };
+  /** Where its batch transforms write (`s3:PutObject`). */
+  output: { bucket: BucketName; prefix: string };
+}
+
+/**
+ * SageMaker models the stack creates, by logical name (`InferenceModel`, `infra/components/inference-model.ts`): the
+ * model and its execution role. A workflow runs a batch transform of one through a `{sagemakerModel}` placeholder.
+ */
+export const MODELS = {
+  "churn-model": {
+    description: "Churn-risk model: a logistic regression over churn-features' features, one probability and risk band per customer.",
+    image: { repository: "statecraft/churn-model", tag: "1.0.0" },
+    input: { bucket: "datasets", prefix: "churn-scoring/features/" },
+    output: { bucket: "datasets", prefix: "churn-scoring/scores/" },
+  },
+} as const satisfies Record<string, ModelSpec>;
+/** A model of {@link MODELS}, by logical name. */
+export type ModelName = keyof typeof MODELS;
+
+/**
  * The topic approval-request publishes each credit approval request to (its `publish` grant and
  * `APPROVAL_TOPIC_ARN`), to which every approver of `statecraft:approvers` subscribes.
  */
@@ -337,6 +408,8 @@ export const TABLES = {
     unshareable: "it is the payment ledger: balances and charges",
   },
   "approval-requests": { hashKey: "requestId", seedItems: [], ttlAttribute: "expiresAt", unshareable: "it holds the task tokens of pending approvals" },
+  /** Each churn-scoring run: where its features and scores are, the model and the transform job, written by churn-scoring. */
+  "churn-scoring-runs": { hashKey: "runId", seedItems: [] },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
 
@@ -370,7 +443,16 @@ export type Reference =
    * The `live` alias ARN of another workflow of this stack, which the definition runs nested
    * (`states:startExecution.sync:2`); the stack must deploy it too (`statecraft:workflows`).
    */
-  | { nestedWorkflow: WorkflowName };
+  | { nestedWorkflow: WorkflowName }
+  /** The ARN of the job queue of one of the stack's Batch jobs (`BATCH_JOBS`): a `batch:submitJob` Task's `JobQueue`. */
+  | { batchJobQueue: BatchJobName }
+  /**
+   * The ARN of the job definition of one of the stack's Batch jobs, without a revision: `SubmitJob` then runs the
+   * latest active revision, the one the stack registered last (a new revision deregisters the one before).
+   */
+  | { batchJobDefinition: BatchJobName }
+  /** The name of one of the stack's SageMaker models (`MODELS`): a `sagemaker:createTransformJob` Task's `ModelName`. */
+  | { sagemakerModel: ModelName };
 
 /** A workflow: its definition file, its type and the value of each of its placeholders. */
 export interface WorkflowSpec {
@@ -510,6 +592,18 @@ export const WORKFLOWS = {
       ProcessImagesFunctionArn: { functionArn: "process-images" },
     },
   },
+  "churn-scoring": {
+    file: "churn-scoring.asl.json",
+    type: "STANDARD",
+    description: "Scores customers' churn risk: features extracted by a Batch job on Fargate, scored by a SageMaker batch transform of the churn model, the run recorded in DynamoDB.",
+    substitutions: {
+      ChurnFeaturesJobQueueArn: { batchJobQueue: "churn-features" },
+      ChurnFeaturesJobDefinitionArn: { batchJobDefinition: "churn-features" },
+      ChurnModelName: { sagemakerModel: "churn-model" },
+      DatasetsBucketName: { bucketName: "datasets" },
+      ChurnScoringRunsTableName: { tableName: "churn-scoring-runs" },
+    },
+  },
 } as const satisfies Record<WorkflowName, WorkflowSpec>;
 
 /** What a stack deploys for its workflows: the handlers, topics and tables they use. */
@@ -532,6 +626,10 @@ export interface StackContents {
   httpApis: HttpApiName[];
   /** The shared workflows (of the producer stack) the workflows call. */
   sharedWorkflows: WorkflowName[];
+  /** The Batch jobs the workflows submit. */
+  batchJobs: BatchJobName[];
+  /** The SageMaker models the workflows run. */
+  models: ModelName[];
 }
 
 /**
@@ -562,6 +660,10 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
     buckets.add(spec.scriptBucket);
     spec.grants.forEach((grant) => buckets.add(grant.bucket));
   }
+  const batchJobs = new Set<string>(references.flatMap((r) => ("batchJobQueue" in r ? [r.batchJobQueue] : "batchJobDefinition" in r ? [r.batchJobDefinition] : [])));
+  const models = new Set<string>(references.flatMap((r) => ("sagemakerModel" in r ? [r.sagemakerModel] : [])));
+  for (const job of batchJobs) for (const grant of (BATCH_JOBS[job as BatchJobName] as BatchJobSpec).grants) if (grant.kind === "bucketObjects") buckets.add(grant.bucket);
+  for (const model of models) for (const { bucket } of [MODELS[model as ModelName].input, MODELS[model as ModelName].output]) buckets.add(bucket);
   const secrets = new Set<string>();
   const httpApis = new Set<string>(Object.entries(HTTP_APIS).filter(([, api]) => handlers.has(api.handler)).map(([api]) => api));
   for (const name of handlers) {
@@ -588,6 +690,8 @@ export function stackContents(workflows: readonly WorkflowName[], backupTables: 
     secrets: inOrder(SECRETS, secrets),
     httpApis: inOrder(HTTP_APIS, httpApis),
     sharedWorkflows: inOrder(WORKFLOWS, shared),
+    batchJobs: inOrder(BATCH_JOBS, batchJobs),
+    models: inOrder(MODELS, models),
   };
 }
 

@@ -67,6 +67,20 @@ export class Naming {
     return `arn:${this.context.partition}:s3:::${this.bucketName(bucket)}`;
   }
 
+  /** The ARN of the job queue of a Batch job this stack deploys (`job-queue/<physical>`). */
+  batchJobQueueArn(job: string): string {
+    return buildArn(this.context, "batch", `job-queue/${this.physical(job)}`);
+  }
+
+  /**
+   * The ARN of the job definition of a Batch job this stack deploys, without a revision
+   * (`job-definition/<physical>`): SubmitJob runs its latest active revision.
+   * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html
+   */
+  batchJobDefinitionArn(job: string): string {
+    return buildArn(this.context, "batch", `job-definition/${this.physical(job)}`);
+  }
+
   /** The physical name of a DynamoDB table this stack deploys. */
   tableName(table: string): string {
     return this.physical(table);

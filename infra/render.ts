@@ -152,6 +152,9 @@ function resolveReference(reference: Exclude<Reference, { sharedWorkflow: Workfl
   if ("glueJob" in reference) return naming.physical(reference.glueJob);
   if ("fargateJob" in reference) return fargateJobValue(reference, naming);
   if ("nestedWorkflow" in reference) return `${naming.stateMachineArn(reference.nestedWorkflow)}:${LIVE_ALIAS}`;
+  if ("batchJobQueue" in reference) return naming.batchJobQueueArn(reference.batchJobQueue);
+  if ("batchJobDefinition" in reference) return naming.batchJobDefinitionArn(reference.batchJobDefinition);
+  if ("sagemakerModel" in reference) return naming.physical(reference.sagemakerModel);
   return backupTableNames(naming, backupTables).join(",");
 }
 

@@ -21,12 +21,6 @@ import type { LocalQueueConsumers } from "./services/event-sources";
  */
 
 /** What a local integration needs: the execution's emulated and local services. */
-/** The AWS clients container and job code gets locally (in AWS it builds its own, with the task's or job's role). */
-export interface JobClients {
-  /** S3, served by the stack's local S3 (s3rver). */
-  s3: SendsCommands;
-}
-
 export interface LocalServices {
   naming: Naming;
   lambda: LocalLambda;
@@ -61,13 +55,14 @@ export interface LocalServices {
   authorizer?: Authorizer;
   /** The responders at work (each settles once it has answered, or failed), for the run to wait on before it reports. */
   responding?: Promise<void>[];
-  /**
-   * The AWS clients of container or job code running as a role (an ECS task role, a Glue job's role): each
-   * command authorized as that role from the plan. Absent for an ad-hoc run without a plan.
-   */
-  jobClients?: (principal: string) => JobClients;
   /** The execution's clock: real-time work done for it (a responder) holds a virtual clock still. */
   clock?: Clock;
+  /**
+   * An S3 client of the stack's local S3 that authorizes every command as the given principal (with the bucket key's
+   * use through S3): what a Batch job's container and a SageMaker transform job read and write with, as their roles.
+   * Absent, those jobs get no S3 client.
+   */
+  s3For?: (principal: string) => SendsCommands;
   /** A problem of the local run met by a Task handler; the handler stops the execution with {@link stop}. */
   problem?: LocalRunError;
   /** Stops the execution (set by the runner once it has started). */

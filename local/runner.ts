@@ -519,7 +519,6 @@ export class LocalStack implements LocalStateMachines {
     const services: LocalServices = {
       naming: this.naming,
       lambda,
-      jobClients: (principal) => ({ s3: this.s3ClientFor(principal) }),
       notifications,
       dynamodb: this.dynamodb,
       sqs: this.sqs,
@@ -534,6 +533,11 @@ export class LocalStack implements LocalStateMachines {
       ...(options.authorized ? { authorizer: this.authorizer } : {}),
       responding: [],
       clock: options.clock,
+      // ECS tasks, Glue jobs, Batch containers and SageMaker transform jobs read and write the local S3 as their own roles.
+      s3For: (role) => {
+        const s3 = { send: async (command: never) => (await this.localS3()).s3.send(command) };
+        return options.authorized ? authorizedClient(s3, this.authorizer, role, s3Authorization(this.naming.context.partition), { call: "AccessDenied", kms: "KMS.AccessDeniedException" }) : s3;
+      },
     };
     const principal = options.executionRoleArn;
     const authorize = async (action: string, resource: string, error: string) => {

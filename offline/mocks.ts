@@ -351,6 +351,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return { id: bucket, state: { arn: `arn:${c.partition}:s3:::${bucket}`, bucket, bucketDomainName: `${bucket}.s3.${dnsSuffixOf(c.partition)}`, region: c.region } };
       }
       case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+      case "aws:s3/bucketOwnershipControls:BucketOwnershipControls":
       case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
       case "aws:s3/bucketVersioning:BucketVersioning":
       case "aws:s3/bucketNotification:BucketNotification":
@@ -376,6 +377,25 @@ export class AwsMocks implements pulumi.runtime.Mocks {
       case "aws:ec2/securityGroup:SecurityGroup": {
         const id = `sg-${createHash("sha256").update(`sg|${name}`).digest("hex").slice(0, 17)}`;
         return { id, state: { arn: buildArn(c, "ec2", `security-group/${id}`), name: physical, ownerId: c.account } };
+      }
+      case "aws:batch/computeEnvironment:ComputeEnvironment": {
+        // Batch runs a Fargate environment's jobs in an ECS cluster of its own, named after the environment.
+        const arn = buildArn(c, "batch", `compute-environment/${physical}`);
+        const clusterArn = buildArn(c, "ecs", `cluster/AWSBatch-${physical}-${uuidFrom(`cluster|${physical}`)}`);
+        return { id: arn, state: { arn, name: physical, ecsClusterArn: clusterArn, serviceRole: buildArn(c, "iam", "role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch", "global"), status: "VALID", state: inputs.state ?? "ENABLED" } };
+      }
+      case "aws:batch/jobQueue:JobQueue": {
+        const arn = buildArn(c, "batch", `job-queue/${physical}`);
+        return { id: arn, state: { arn, name: physical } };
+      }
+      case "aws:batch/jobDefinition:JobDefinition": {
+        // A job definition's ARN carries its revision; the provider's id is that ARN.
+        const arnPrefix = buildArn(c, "batch", `job-definition/${physical}`);
+        return { id: `${arnPrefix}:1`, state: { arn: `${arnPrefix}:1`, arnPrefix, name: physical, revision: 1 } };
+      }
+      case "aws:sagemaker/model:Model": {
+        // SageMaker puts names in ARNs in lower case.
+        return { id: physical, state: { arn: buildArn(c, "sagemaker", `model/${physical.toLowerCase()}`), name: physical } };
       }
       case "aws:cloudwatch/dashboard:Dashboard": {
         const dashboard = String(inputs.dashboardName ?? name);

@@ -176,7 +176,7 @@ describe("diagrams (infra/diagram, cli/diagram.ts)", function () {
       const out = tmp();
       const { code } = await run(["--stack", "dev", "--out", out]);
       expect(code).to.equal(0);
-      const devWorkflows = ["credit-approval", "backup-orchestration", "order-events", "order-confirmation", "support-routing", "identity-check", "user-verification", "iot-ingest", "order-processing", "data-pipeline", "image-batch"];
+      const devWorkflows = ["credit-approval", "backup-orchestration", "order-events", "order-confirmation", "support-routing", "identity-check", "user-verification", "iot-ingest", "order-processing", "data-pipeline", "image-batch", "churn-scoring"];
       expect(fs.readdirSync(out).sort()).to.deep.equal(devWorkflows.flatMap((w) => [`${w}.md`, `${w}.svg`]).sort());
       expect(fs.readFileSync(path.join(out, "order-events.md"), "utf8")).to.match(/```mermaid\nflowchart TD\n[\s\S]*```\n$/);
       expect(fs.readFileSync(path.join(out, "order-events.svg"), "utf8")).to.match(/^<\?xml[\s\S]*<\/svg>\s*$/);

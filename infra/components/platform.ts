@@ -5,6 +5,7 @@ import { approverSubscriptions } from "../approvals";
 import { StackConfig } from "../config";
 import {
   EnvironmentReference,
+  HandlerGrant,
   HANDLERS,
   HTTP_APIS,
   APPROVAL_TOPIC,
@@ -23,6 +24,9 @@ import {
   BucketName,
   FARGATE_JOBS,
   GLUE_JOBS,
+  BATCH_JOBS,
+  BatchJobSpec,
+  MODELS,
   TableName,
   TableSpec,
   TopicName,
@@ -50,6 +54,11 @@ import { LIVE_ALIAS } from "../rollout/schema";
 import { RolloutTarget } from "../rollout/plan";
 import { monitoringKeyStatements, monitoringNames } from "../monitoring/alerts";
 import { Monitoring, MonitoredWorkflow } from "./monitoring";
+import { BatchJob } from "./batch-job";
+import { InferenceModel } from "./inference-model";
+import { ecrImageUri } from "../batch";
+import { ecrRepositoryArnOf } from "../fargate";
+import { modelDataGrants } from "../sagemaker";
 
 /** Arguments of a {@link Platform}. */
 export interface PlatformArgs {
@@ -330,6 +339,48 @@ export class Platform extends pulumi.ComponentResource {
         child,
       );
     });
+    /** What a job's or model's role may do for its grants: the statements, with the stack key's use through S3. */
+    const grantStatements = (grants: readonly HandlerGrant[]) =>
+      pulumi.all([encrypted, allSecretArns]).apply(([resources, arns]) =>
+        handlerPolicyStatements(grants, {
+          region: config.region,
+          tableArn: (table) => naming.tableArn(naming.tableName(table)),
+          topicArn: (topic) => naming.topicArn(topic),
+          queueArn: (queue) => naming.queueArn(queue),
+          secretArn: (secret) => arns[secret],
+          bucketArn: (bucket) => naming.bucketArn(bucket),
+          backupTableArns,
+          encrypted: resources,
+        }),
+      );
+    // Batch jobs (Fargate) and SageMaker models the workflows run; their images are in the stack's ECR.
+    const batchJobs = pick(BATCH_JOBS, contents.batchJobs, (spec: BatchJobSpec, job) => {
+      const image = ecrImageUri(naming.context, spec.image);
+      return new BatchJob(
+        job,
+        {
+          naming,
+          image,
+          repositoryArn: ecrRepositoryArnOf(image, naming.context.partition),
+          vcpu: spec.vcpu,
+          memoryMib: spec.memoryMib,
+          timeoutSeconds: spec.timeoutSeconds,
+          logRetentionDays: config.logRetentionDays,
+          kmsKeyArn: keyArn,
+          jobRoleStatements: grantStatements(spec.grants),
+        },
+        { ...child, dependsOn: spec.grants.flatMap((grant) => (grant.kind === "bucketObjects" && buckets[grant.bucket] ? [buckets[grant.bucket]!] : [])) },
+      );
+    });
+    const models = pick(MODELS, contents.models, (spec, model) => {
+      const image = ecrImageUri(naming.context, spec.image);
+      return new InferenceModel(
+        model,
+        { naming, image, repositoryArn: ecrRepositoryArnOf(image, naming.context.partition)!, dataStatements: grantStatements(modelDataGrants(spec)) },
+        { ...child, dependsOn: [spec.input.bucket, spec.output.bucket].flatMap((bucket) => (buckets[bucket] ? [buckets[bucket]!] : [])) },
+      );
+    });
+
     // Each secret is readable only by the roles of the functions granted readSecret on it (and the deployer).
     for (const [secret, resource] of Object.entries(secrets) as [SecretName, GeneratedSecret][]) {
       const readers = (Object.keys(handlers) as HandlerName[]).filter((handler) => (HANDLERS[handler] as HandlerSpec).grants.some((grant) => grant.kind === "readSecret" && grant.secret === secret));
@@ -351,20 +402,7 @@ export class Platform extends pulumi.ComponentResource {
       );
     }
 
-    // Container and Glue jobs, each role with exactly its grants (and the bucket key's use through S3).
-    const grantStatements = (grants: readonly HandlerSpec["grants"][number][]) =>
-      encrypted.apply((resources) =>
-        handlerPolicyStatements(grants, {
-          region: config.region,
-          tableArn: (table) => naming.tableArn(naming.tableName(table)),
-          topicArn: (topic) => naming.topicArn(topic),
-          queueArn: (queue) => naming.queueArn(queue),
-          secretArn: (secret) => secretArns[secret] as unknown as string,
-          bucketArn: (bucket) => naming.bucketArn(bucket),
-          backupTableArns,
-          encrypted: resources,
-        }),
-      );
+    // Fargate container and Glue jobs, each role with exactly its grants (grantStatements, above).
     const fargateJobs = pick(FARGATE_JOBS, contents.fargateJobs, (spec, job) => {
       // The image CI builds from containers/<job>/Dockerfile and pushes with the manifest's tag (immutable).
       const repository = new aws.ecr.Repository(`${job}-image`, { name: naming.physical(job), imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, forceDelete: !keep }, child);
@@ -435,6 +473,9 @@ export class Platform extends pulumi.ComponentResource {
         if ("sharedWorkflow" in reference) return [];
         // A nested workflow of this stack: its machine and alias first (WORKFLOWS lists it before its callers).
         if ("nestedWorkflow" in reference) return workflowResources[reference.nestedWorkflow] ? [workflowResources[reference.nestedWorkflow]!] : [];
+        if ("batchJobQueue" in reference) return [batchJobs[reference.batchJobQueue]!];
+        if ("batchJobDefinition" in reference) return [batchJobs[reference.batchJobDefinition]!];
+        if ("sagemakerModel" in reference) return [models[reference.sagemakerModel]!];
         return config.backupTables.filter((table): table is TableName => table in tables).map((table) => tables[table]!);
       });
     const workflowResources: Partial<Record<WorkflowName, Workflow>> = {};

@@ -80,6 +80,25 @@ export interface PlannedStateMachine {
   logGroupArn?: string;
 }
 
+/** A Batch job definition of a plan: the roles its jobs run with (from its `containerProperties`). */
+export interface PlannedJobDefinition {
+  /** Its ARN with the revision. */
+  arn: string;
+  name: string;
+  /** What the container's code runs as. */
+  jobRoleArn?: string;
+  /** What ECS pulls the image and writes the logs with. */
+  executionRoleArn?: string;
+}
+
+/** A SageMaker model of a plan. */
+export interface PlannedModel {
+  arn: string;
+  name: string;
+  /** The role its transform jobs run with. */
+  executionRoleArn: string;
+}
+
 /**
  * The authorization facts of one or more plans (a consumer stack and its producer), indexed by ARN.
  */
@@ -90,6 +109,10 @@ export class PlanIndex {
   readonly keys = new Map<string, string>();
   readonly functions = new Map<string, PlannedFunction>();
   readonly stateMachines = new Map<string, PlannedStateMachine>();
+  /** Batch job definitions, by name. */
+  readonly jobDefinitions = new Map<string, PlannedJobDefinition>();
+  /** SageMaker models, by name. */
+  readonly models = new Map<string, PlannedModel>();
   /** Every ARN a plan registers, for "an unrelated resource" checks and lookups by name. */
   readonly arns = new Set<string>();
   /** The resources of each plan, by stack. */
@@ -194,6 +217,17 @@ export class PlanIndex {
           const arn = arnOf(r)!;
           const variables = ((inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<string, string>;
           this.functions.set(arn, { arn, name: String(inputs.name ?? r.name), roleArn: String(inputs.role), environment: variables });
+          break;
+        }
+        case "aws:batch/jobDefinition:JobDefinition": {
+          const properties = typeof inputs.containerProperties === "string" ? (JSON.parse(inputs.containerProperties) as { jobRoleArn?: string; executionRoleArn?: string }) : {};
+          const name = String(inputs.name ?? r.name);
+          this.jobDefinitions.set(name, { arn: arnOf(r)!, name, ...(properties.jobRoleArn ? { jobRoleArn: properties.jobRoleArn } : {}), ...(properties.executionRoleArn ? { executionRoleArn: properties.executionRoleArn } : {}) });
+          break;
+        }
+        case "aws:sagemaker/model:Model": {
+          const name = String(inputs.name ?? r.name);
+          this.models.set(name, { arn: arnOf(r)!, name, executionRoleArn: String(inputs.executionRoleArn) });
           break;
         }
         case "aws:sfn/stateMachine:StateMachine": {

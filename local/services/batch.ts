@@ -21,6 +21,10 @@ function batchFailure(exception: string, message: string): TaskFailure {
  * given) and the job queue, and for `.sync` the managed rule `StepFunctionsGetEventsForBatchJobsRule`,
  * `batch:DescribeJobs` on `*` and `batch:TerminateJob` on the job; a denial fails with `Batch.AWSBatchException`.
  *
+ * The container's code gets an S3 client as the job definition's job role (the plan's `containerProperties.jobRoleArn`),
+ * after `ecs-tasks.amazonaws.com` is authorized to assume that role from the job's task (its trust policy); a denied
+ * assumption fails the job before it runs (`ResourceInitializationError`).
+ *
  * Results: request-response returns SubmitJob's `{JobArn, JobId, JobName, SdkHttpMetadata, SdkResponseMetadata}`;
  * `.sync` records it as TaskSubmitted and returns DescribeJobs' job, `{Attempts, Container: {Command, ExitCode,
  * ...}, JobArn, JobDefinition, JobId, JobName, JobQueue, Status: "SUCCEEDED", StatusReason, ...}`; a non-zero exit
@@ -59,14 +63,28 @@ export const batchSubmitJob: LocalIntegration = {
     const submitJob: Record<string, Json> = { JobArn: jobArn, JobId: jobId, JobName, ...startMetadata() };
     if (call.pattern === ".sync") call.submitted?.(submitJob);
     const createdAt = nowOf(call);
-    const run = await runForTask(call, "containers", name, command, env);
-    if (!run) return submitJob;
-    const stoppedAt = createdAt + (run.stoppedAt.getTime() - run.startedAt.getTime());
+    // The container's code calls AWS as the job definition's job role, which ECS assumes for the task.
+    const jobRoleArn = services.authorizer?.index.jobDefinitions?.get((definitionArn.split("/").pop() as string).replace(/:\d+$/, ""))?.jobRoleArn;
+    const denial = jobRoleArn ? await assumeJobRole(services, call, jobRoleArn, queueArn, jobId) : undefined;
+    // Request-response: SubmitJob has answered; the job fails (or runs) on its own.
+    if (denial && call.pattern !== ".sync") return submitJob;
+    const run = denial ? undefined : await runForTask(call, "containers", name, command, env, jobRoleArn && services.s3For ? { clients: { s3: services.s3For(jobRoleArn) } } : {});
+    if (!run && !denial) return submitJob;
+    const stoppedAt = createdAt + (run ? run.stoppedAt.getTime() - run.startedAt.getTime() : 0);
     const logStreamName = `${name}/default/${randomUUID().replace(/-/g, "")}`;
-    const statusReason = run.exitCode === 0 ? "Essential container in task exited" : `Essential container in task exited${run.error ? `: ${run.error}` : ""}`;
-    const container: Record<string, Json> = { Command: command, Environment: Object.entries(env).map(([Name, Value]) => ({ Name, Value })), ExitCode: run.exitCode, Image: `containers/${name}`, LogStreamName: logStreamName, ...(run.error !== undefined ? { Reason: run.error } : {}) };
+    const exitCode = run?.exitCode;
+    const statusReason = denial ? `ResourceInitializationError: unable to assume the job role: ${denial}` : exitCode === 0 ? "Essential container in task exited" : `Essential container in task exited${run?.error ? `: ${run.error}` : ""}`;
+    const container: Record<string, Json> = {
+      Command: command,
+      Environment: Object.entries(env).map(([Name, Value]) => ({ Name, Value })),
+      ...(exitCode !== undefined ? { ExitCode: exitCode } : {}),
+      Image: `containers/${name}`,
+      ...(run ? { LogStreamName: logStreamName } : {}),
+      ...(run?.error !== undefined ? { Reason: run.error } : denial ? { Reason: statusReason } : {}),
+      ...(jobRoleArn ? { JobRoleArn: jobRoleArn } : {}),
+    };
     const job: Record<string, Json> = {
-      Attempts: [{ Container: { ExitCode: run.exitCode, LogStreamName: logStreamName }, StartedAt: createdAt, StatusReason: statusReason, StoppedAt: stoppedAt }],
+      Attempts: [{ Container: { ...(exitCode !== undefined ? { ExitCode: exitCode } : {}), ...(run ? { LogStreamName: logStreamName } : {}) }, StartedAt: createdAt, StatusReason: statusReason, StoppedAt: stoppedAt }],
       Container: container,
       CreatedAt: createdAt,
       DependsOn: [],
@@ -79,12 +97,28 @@ export const batchSubmitJob: LocalIntegration = {
       PlatformCapabilities: [],
       PropagateTags: false,
       StartedAt: createdAt,
-      Status: run.exitCode === 0 ? "SUCCEEDED" : "FAILED",
+      Status: exitCode === 0 ? "SUCCEEDED" : "FAILED",
       StatusReason: statusReason,
       StoppedAt: stoppedAt,
       Tags: Tags && typeof Tags === "object" && !Array.isArray(Tags) ? Tags : {},
     };
-    if (run.exitCode !== 0) throw new TaskFailure("States.TaskFailed", JSON.stringify(job));
+    if (exitCode !== 0) throw new TaskFailure("States.TaskFailed", JSON.stringify(job));
     return job;
   },
 };
+
+/**
+ * ECS assuming a job's role for its task, as the role's trust policy must allow: `ecs-tasks.amazonaws.com` calls
+ * `sts:AssumeRole` from the job's task in this account and Region (`aws:SourceAccount`, `aws:SourceArn` the task's ARN
+ * in the cluster Batch manages for the compute environment).
+ * @returns the denial's message, or `undefined` when allowed (or when the run is not authorized).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+ */
+async function assumeJobRole(services: LocalServices, call: TaskCall, jobRoleArn: string, queueArn: string, jobId: string): Promise<string | undefined> {
+  const { authorizer, naming } = services;
+  if (!authorizer || !call.principal) return undefined;
+  const { partition, region, account } = naming.context;
+  const taskArn = `arn:${partition}:ecs:${region}:${account}:task/AWSBatch-${queueArn.split("/").pop()}/${jobId.replace(/-/g, "")}`;
+  const decision = await authorizer.authorize({ principal: "ecs-tasks.amazonaws.com", action: "sts:AssumeRole", resource: jobRoleArn, context: { "aws:SourceAccount": account, "aws:SourceArn": taskArn } });
+  return decision.allowed ? undefined : decision.message;
+}

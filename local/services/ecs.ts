@@ -104,8 +104,8 @@ export const ecsRunTask: LocalIntegration = {
         throw new TaskFailure("States.TaskFailed", JSON.stringify(stopped));
       }
     }
-    const clients = taskRole ? services.jobClients?.(taskRole) : undefined;
-    const run = await runForTask(call, "containers", name, stringList(first.Command), environmentMap(first.Environment), clients);
+    const s3 = taskRole ? services.s3For?.(taskRole) : undefined;
+    const run = await runForTask(call, "containers", name, stringList(first.Command), environmentMap(first.Environment), s3 ? { clients: { s3 } } : {});
     if (!run) return runTask;
     const stoppedAt = createdAt + (run.stoppedAt.getTime() - run.startedAt.getTime());
     const task: Record<string, Json> = {

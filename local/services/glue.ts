@@ -58,7 +58,8 @@ export const glueStartJobRun: LocalIntegration = {
       const decision = await services.authorizer!.authorize({ principal: "glue.amazonaws.com", action: "sts:AssumeRole", resource: role, context: { "aws:SourceAccount": naming.context.account, "aws:SourceArn": jobArn } });
       if (!decision.allowed) throw new TaskFailure("States.TaskFailed", JSON.stringify({ Id: id, JobName, JobRunState: "FAILED", ErrorMessage: `Glue could not assume the job's role ${role}: ${decision.message}`, StartedOn: nowOf(call) }));
     }
-    const run = await runForTask(call, "jobs", name, args, env, role ? services.jobClients?.(role) : undefined);
+    const s3 = role ? services.s3For?.(role) : undefined;
+    const run = await runForTask(call, "jobs", name, args, env, s3 ? { clients: { s3 } } : {});
     if (!run) return startJobRun;
     const elapsed = run.stoppedAt.getTime() - run.startedAt.getTime();
     const jobRun: Record<string, Json> = {

@@ -6,7 +6,8 @@ import type { Json } from "../../infra/definition/asl";
 import { PROJECT_ROOT } from "../../infra/manifest";
 import type { Naming } from "../../infra/naming";
 import { LocalRunError } from "../errors";
-import type { JobClients, TaskCall } from "../execution-types";
+import type { TaskCall } from "../execution-types";
+import type { SendsCommands } from "../authz/clients";
 
 /**
  * The runner of container and job code for local runs: an ECS task, a Batch job or a SageMaker model runs
@@ -25,19 +26,35 @@ import type { JobClients, TaskCall } from "../execution-types";
 /** Where code lives: `containers/` for ECS, Batch and SageMaker, `jobs/` for Glue. */
 export type CodeKind = "containers" | "jobs";
 
+/**
+ * The AWS clients container code calls AWS with, as its role: in AWS the code builds them itself (the SDK finds the
+ * task's role credentials); locally the runner passes clients of the local services that authorize every command as
+ * the role the plan gives the job (a Batch job definition's `jobRoleArn`).
+ */
+export interface JobClients {
+  /** An S3 client (`send(command)`): `PutObjectCommand`, `GetObjectCommand`, `ListObjectsV2Command`, … */
+  s3: SendsCommands;
+}
+
 /** What container or job code exports. */
 export interface JobModule {
   /**
    * Runs the container or script once.
    * @param args the container's command (`Command`), or a Glue job's arguments as `["--key", "value", ...]`.
    * @param env the container's environment, or a Glue job's resolved options (`JOB_NAME` and each `--key` without dashes).
-   * @param clients locally, the AWS clients of the task's or job's role (in AWS the code builds its own, which
-   *   pick up that role's credentials); absent when the run has no plan to authorize them with.
+   * @param clients the AWS clients to call AWS with, as the job's role, when the local service has them (a Batch
+   *   job whose definition names a job role); code run in AWS builds its own.
    * @returns the output, kept in the run's record (what the container would print).
    * @throws to exit non-zero: an error with an integer `exitCode` (a {@link JobExit}) with that code, any other with 1.
    */
   main(args: string[], env: Record<string, string>, clients?: JobClients): Json | void | Promise<Json | void>;
 }
+
+/**
+ * How a local service runs a module other than through `main`: e.g. SageMaker calling a model's `invocations`
+ * once per input object. It gets the loaded module and returns the run's output; a throw is a non-zero exit.
+ */
+export type JobEntry = (module: Record<string, unknown>) => Json | void | Promise<Json | void>;
 
 /**
  * Thrown by container or job code to exit with a given code, as `process.exit(code)` would. Any error with an
@@ -76,6 +93,14 @@ export interface JobRun {
 
 const runs: JobRun[] = [];
 
+/** Options of {@link runJob}: the clients `main` gets, or another entry point. */
+export interface RunOptions {
+  /** Passed to `main` as its third argument. @default none */
+  clients?: JobClients;
+  /** Called instead of `main` (which the module then need not export). @default main */
+  entry?: JobEntry;
+}
+
 /** Every container and job run of this process, oldest first (a local run's containers write no CloudWatch log). */
 export function localJobRuns(): readonly JobRun[] {
   return runs;
@@ -107,14 +132,14 @@ export function hasCode(kind: CodeKind, name: string): boolean {
  * @returns the run: exit code 0 and the output, or the exit code and the error's message.
  * @throws Error when the module does not export a `main` function (a problem of the code, not of the run).
  */
-export async function runJob(kind: CodeKind, name: string, args: string[], env: Record<string, string>, clients?: JobClients): Promise<JobRun> {
+export async function runJob(kind: CodeKind, name: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<JobRun> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(codePath(kind, name)) as Partial<JobModule>;
-  if (typeof loaded.main !== "function") throw new Error(`${kind}/${name}/index.ts exports no main(args, env) function. Received exports: ${Object.keys(loaded).join(", ") || "none"}`);
+  if (!options.entry && typeof loaded.main !== "function") throw new Error(`${kind}/${name}/index.ts exports no main(args, env) function. Received exports: ${Object.keys(loaded).join(", ") || "none"}`);
   const startedAt = new Date();
   let run: JobRun;
   try {
-    const output = await loaded.main([...args], { ...env }, clients);
+    const output = options.entry ? await options.entry(loaded as Record<string, unknown>) : await loaded.main!([...args], { ...env }, ...(options.clients ? [options.clients] : []));
     run = { kind, name, args, env, exitCode: 0, ...(output === undefined ? {} : { output: JSON.parse(JSON.stringify(output)) as Json }), startedAt, stoppedAt: new Date() };
   } catch (error) {
     const code = (error as { exitCode?: unknown } | null)?.exitCode;
@@ -133,8 +158,8 @@ const pending = new Set<Promise<JobRun>>();
  * @param clients the AWS clients of the role the code runs as (see {@link JobModule.main}).
  * @returns the run, or `undefined` for request-response.
  */
-export async function runForTask(call: TaskCall, kind: CodeKind, name: string, args: string[], env: Record<string, string>, clients?: JobClients): Promise<JobRun | undefined> {
-  const work = runJob(kind, name, args, env, clients);
+export async function runForTask(call: TaskCall, kind: CodeKind, name: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<JobRun | undefined> {
+  const work = runJob(kind, name, args, env, options);
   if (call.pattern === ".sync") {
     const tracking = call.clock as (Clock & { track?: <U>(p: Promise<U>) => Promise<U> }) | undefined;
     return tracking?.track ? tracking.track(work) : work;

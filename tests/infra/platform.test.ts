@@ -43,8 +43,8 @@ const LOG_DELIVERY = [
 ];
 const XRAY = ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"];
 const TASK_TOKEN_ANSWERS = ["states:SendTaskFailure", "states:SendTaskSuccess"];
-/** ECR's registry login, which a Fargate task's execution role needs to pull from a private repository: it takes no resource. */
-const ECR_LOGIN = ["ecr:GetAuthorizationToken"];
+/** Other actions with no resource type: following a Batch job, an ECR login, metrics (the latter in one namespace). */
+const NO_RESOURCE_TYPE = ["batch:DescribeJobs", "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"];
 /** The workflows dev and prod deploy (`statecraft:workflows`), with their types: the seed three and the gallery's. */
 const DEPLOYED = [
   ["credit-approval", "STANDARD"],
@@ -58,6 +58,7 @@ const DEPLOYED = [
   ["order-processing", "STANDARD"],
   ["data-pipeline", "STANDARD"],
   ["image-batch", "STANDARD"],
+  ["churn-scoring", "STANDARD"],
 ] as const;
 const DEPLOYED_NAMES = DEPLOYED.map(([workflow]) => workflow);
 /** The handlers those workflows call, with the approval callback and the payment worker. */
@@ -120,11 +121,11 @@ describe("the platform under mocks", function () {
         }
       });
 
-      it("grants no action on * except log delivery, X-Ray, the task-token answers and ECR's login, which have no resource type", () => {
+      it("grants no action on * except log delivery, X-Ray, the task-token answers, DescribeJobs, the ECR login and metrics, which have no resource type", () => {
         for (const policy of plans[stack].resources.filter((r) => r.type === ROLE_POLICY)) {
           for (const statement of JSON.parse(policy.inputs.policy as string).Statement as Statement[]) {
             if (statement.Resource.includes("*")) {
-              expect([...LOG_DELIVERY, ...XRAY, ...TASK_TOKEN_ANSWERS, ...ECR_LOGIN], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
+              expect([...LOG_DELIVERY, ...XRAY, ...TASK_TOKEN_ANSWERS, ...NO_RESOURCE_TYPE], `${policy.name}: ${statement.Action}`).to.include.members(statement.Action);
             }
           }
         }
@@ -209,6 +210,7 @@ describe("the platform under mocks", function () {
           "sensor-readings": `statecraft-${stack}-sensor-readings`,
           "approval-requests": `statecraft-${stack}-approval-requests`,
           "payment-accounts": `statecraft-${stack}-payment-accounts`,
+          "churn-scoring-runs": `statecraft-${stack}-churn-scoring-runs`,
         });
         expect(plans[stack].outputs.approvalEndpoint).to.match(new RegExp(`^https://[a-z0-9]{10}\\.execute-api\\.eu-west-1\\.amazonaws\\.com$`));
       });

@@ -19,7 +19,7 @@ describe("LocalDynamoDb", () => {
 
   it("creates the manifest's tables under the stack's physical names, seeded", async () => {
     const { TableNames } = await dynamodb.client.send(new ListTablesCommand({}));
-    expect(TableNames).to.have.members(["statecraft-dev-orders", "statecraft-dev-credit-bureaus", "statecraft-dev-loan-applications", "statecraft-dev-users", "statecraft-dev-sensor-readings", "statecraft-dev-approval-requests", "statecraft-dev-payment-accounts"]);
+    expect(TableNames).to.have.members(["statecraft-dev-orders", "statecraft-dev-credit-bureaus", "statecraft-dev-loan-applications", "statecraft-dev-users", "statecraft-dev-sensor-readings", "statecraft-dev-approval-requests", "statecraft-dev-payment-accounts", "statecraft-dev-churn-scoring-runs"]);
     const bureaus = await dynamodb.scan("statecraft-dev-credit-bureaus");
     expect(bureaus.map((item) => item.bureau_name.S)).to.have.members(["Equifax", "Experian", "TransUnion"]);
     expect(dynamodb.endpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -188,7 +188,7 @@ describe("the prod plan's triggers, authorized by the IAM evaluator", () => {
         expect((await authorizer.authorize({ ...start, resource: `${stateMachineArn}-other` })).allowed).to.equal(false);
       }
     }
-    expect(roles.size, "one role per trigger").to.equal(8);
+    expect(roles.size, "one role per trigger").to.equal(9);
   });
 });
 
