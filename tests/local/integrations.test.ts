@@ -148,7 +148,10 @@ describe("LocalStack.runDefinition", () => {
     expect(report, JSON.stringify([report.error, report.cause])).to.deep.include({ status: "SUCCEEDED" });
     expect(report.output).to.deep.equal({ limit: report.invocations[0].result as Json, asked: 1500 });
     expect(report.invocations[0].event).to.deep.equal({ applicantId: "app-1", creditRequested: 3000 });
-    expect(report.waits).to.deep.equal([{ state: "Cool off", defined: "Seconds: 900", waitedSeconds: 900 }]);
+    // The clock follows real time while a Task's handler works, so a busy machine may add a millisecond around the jump.
+    expect(report.waits).to.have.length(1);
+    expect(report.waits[0]).to.include({ state: "Cool off", defined: "Seconds: 900" });
+    expect(report.waits[0].waitedSeconds).to.be.closeTo(900, 0.05);
     expect(report.history.map((e) => e.type)).to.include.members(["TaskScheduled", "TaskSucceeded", "WaitStateExited", "ExecutionSucceeded"]);
   });
 
