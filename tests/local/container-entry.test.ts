@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
@@ -33,5 +33,57 @@ describe("the monthly-report container's entry point, bundled as the Dockerfile 
     const result = run({ DATASET: JSON.stringify({ month: "2026-09", rows: [] }) });
     expect(result.status).to.equal(2);
     expect(result.stderr).to.include("with at least one row");
+  });
+});
+
+/** Each image's entry point, as its Dockerfile's esbuild line names it. */
+function dockerEntries(): { image: string; entry: string }[] {
+  const root = path.join(PROJECT_ROOT, "containers");
+  return readdirSync(root).flatMap((image) => {
+    const dockerfile = path.join(root, image, "Dockerfile");
+    let text: string;
+    try {
+      text = readFileSync(dockerfile, "utf8");
+    } catch {
+      return [];
+    }
+    const entry = /npx esbuild (\S+\.ts) --bundle/.exec(text)?.[1];
+    return entry ? [{ image, entry }] : [];
+  });
+}
+
+describe("every container image's entry point, bundled as its Dockerfile bundles it", function () {
+  this.timeout(20_000);
+  let dir: string;
+  before(() => (dir = mkdtempSync(path.join(tmpdir(), "statecraft-images-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const bundle = (image: string) => {
+    const { entry } = dockerEntries().find((found) => found.image === image)!;
+    const outfile = path.join(dir, `${image}.js`);
+    buildSync({ entryPoints: [path.join(PROJECT_ROOT, entry)], bundle: true, platform: "node", target: "node20", outfile, logLevel: "silent" });
+    return outfile;
+  };
+
+  it("has a Dockerfile naming an entry point for each image with code", () => {
+    expect(dockerEntries().map((found) => found.image).sort()).to.deep.equal(["churn-features", "churn-model", "monthly-report"]);
+  });
+
+  it("churn-features exits 2 with the reason for a job without its input", () => {
+    const result = spawnSync(process.execPath, [bundle("churn-features")], { env: { PATH: process.env.PATH ?? "" }, encoding: "utf8" });
+    expect(result.status).to.equal(2);
+    expect(result.stderr.trim()).to.not.equal("");
+  });
+
+  it("churn-model serves GET /ping on port 8080 when SageMaker starts it with serve", async () => {
+    const server = spawn(process.execPath, [bundle("churn-model"), "serve"], { env: { PATH: process.env.PATH ?? "" } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("listening on 8080") && resolve());
+        server.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
+      });
+      expect((await fetch("http://127.0.0.1:8080/ping")).status).to.equal(200);
+    } finally {
+      server.kill();
+    }
   });
 });
