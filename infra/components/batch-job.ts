@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { batchContainerProperties, checkBatchFargateSize } from "../batch";
-import { ecsTasksTrustPolicy, executionRoleStatements } from "../fargate";
+import { ecsExecutionTrustPolicy, ecsTasksTrustPolicy, executionRoleStatements } from "../fargate";
+import { publicJobNetwork } from "./job-network";
 import { PolicyStatement, policyDocument } from "../iam/policy";
 import { Naming } from "../naming";
 import { Transform, transformed } from "./transform";
@@ -140,30 +141,10 @@ export class BatchJob extends pulumi.ComponentResource {
     const physical = naming.physical(name);
     const parent = { parent: this };
 
-    const vpc = new awsx.ec2.Vpc(
-      `${name}-vpc`,
-      transformed(args.transform?.vpc, {
-        cidrBlock: args.cidrBlock ?? "10.1.0.0/16",
-        numberOfAvailabilityZones: args.availabilityZones ?? 2,
-        subnetStrategy: "Auto",
-        subnetSpecs: [{ type: "Public", name: "public", cidrMask: 24 }],
-        natGateways: { strategy: "None" },
-        enableDnsHostnames: true,
-        enableDnsSupport: true,
-        tags: { Name: physical },
-      }),
-      parent,
-    );
-    const securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-jobs`,
-      transformed(args.transform?.securityGroup, {
-        name: `${physical}-jobs`,
-        description: `Batch jobs of ${physical}: no inbound traffic, HTTPS out.`,
-        vpcId: vpc.vpcId,
-        ingress: [],
-        egress: [{ description: "HTTPS to ECR, S3, CloudWatch Logs and AWS APIs", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
-      }),
-      parent,
+    const { vpc, securityGroup } = publicJobNetwork(
+      name,
+      { physical, securityGroupSuffix: "jobs", describedAs: "Batch jobs of", cidrBlock: args.cidrBlock ?? "10.1.0.0/16", availabilityZones: args.availabilityZones ?? 2, transform: args.transform },
+      this,
     );
     const logGroupName = `/aws/batch/${physical}`;
     const logGroup = new aws.cloudwatch.LogGroup(
@@ -172,10 +153,10 @@ export class BatchJob extends pulumi.ComponentResource {
       parent,
     );
 
-    const trust = JSON.stringify(ecsTasksTrustPolicy(context));
+    // The execution role trusts the service as its AWS page writes it; the job role for this account and Region only.
     const executionRole = new aws.iam.Role(
       `${name}-execution-role`,
-      transformed(args.transform?.executionRole, { name: `${physical}-execution`, description: `ECS execution role of the Batch job ${physical}: pulls its image, writes its logs.`, assumeRolePolicy: trust }),
+      transformed(args.transform?.executionRole, { name: `${physical}-execution`, description: `ECS execution role of the Batch job ${physical}: pulls its image, writes its logs.`, assumeRolePolicy: JSON.stringify(ecsExecutionTrustPolicy()) }),
       parent,
     );
     const executionRolePolicy = new aws.iam.RolePolicy(
@@ -189,7 +170,7 @@ export class BatchJob extends pulumi.ComponentResource {
     );
     const jobRole = new aws.iam.Role(
       `${name}-job-role`,
-      transformed(args.transform?.jobRole, { name: `${physical}-job`, description: `Job role of the Batch job ${physical}: what its container may call.`, assumeRolePolicy: trust }),
+      transformed(args.transform?.jobRole, { name: `${physical}-job`, description: `Job role of the Batch job ${physical}: what its container may call.`, assumeRolePolicy: JSON.stringify(ecsTasksTrustPolicy(context)) }),
       parent,
     );
     const jobPolicies: pulumi.Resource[] = [];

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkFargateSize, ecrRepositoryArnOf, ecsExecutionTrustPolicy, ecsTasksTrustPolicy, executionRoleStatements } from "../fargate";
 import { PolicyStatement, policyDocument } from "../iam/policy";
 import { Naming } from "../naming";
+import { publicJobNetwork } from "./job-network";
 import { Transform, transformed } from "./transform";
 
 /**
@@ -154,30 +155,10 @@ export class FargateJob extends pulumi.ComponentResource {
     const containerName = args.containerName ?? "job";
     const parent = { parent: this };
 
-    const vpc = new awsx.ec2.Vpc(
-      `${name}-vpc`,
-      transformed(args.transform?.vpc, {
-        cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
-        numberOfAvailabilityZones: args.availabilityZones ?? 2,
-        subnetStrategy: "Auto",
-        subnetSpecs: [{ type: "Public", name: "public", cidrMask: 24 }],
-        natGateways: { strategy: "None" },
-        enableDnsHostnames: true,
-        enableDnsSupport: true,
-        tags: { Name: physical },
-      }),
-      parent,
-    );
-    const securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-tasks`,
-      transformed(args.transform?.securityGroup, {
-        name: `${physical}-tasks`,
-        description: `Tasks of ${physical}: no inbound traffic, HTTPS out.`,
-        vpcId: vpc.vpcId,
-        ingress: [],
-        egress: [{ description: "HTTPS to ECR, S3, CloudWatch Logs and AWS APIs", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
-      }),
-      parent,
+    const { vpc, securityGroup } = publicJobNetwork(
+      name,
+      { physical, securityGroupSuffix: "tasks", describedAs: "Tasks of", cidrBlock: args.cidrBlock ?? "10.0.0.0/16", availabilityZones: args.availabilityZones ?? 2, transform: args.transform },
+      this,
     );
     const cluster = new aws.ecs.Cluster(
       name,
