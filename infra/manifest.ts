@@ -262,7 +262,7 @@ export type BucketGrant = Extract<HandlerGrant, { kind: "bucketObjects" }>;
 /**
  * Fargate container jobs (`FargateJob`: an awsx VPC without NAT gateway, an ECS cluster, an awsx Fargate task
  * definition and explicit roles), by logical name: the code is `containers/<name>/index.ts`, the image
- * `<ECR repository <project>-<stack>-<name>>:<imageTag>`, which CI builds from `containers/<name>/Dockerfile`. A
+ * `<ECR repository <project>-<stack>-<name>>:<imageTag>`, which CI builds with `containers/Dockerfile`. A
  * workflow runs one through `{fargateJob}` placeholders; the task role gets exactly `taskGrants`.
  */
 export const FARGATE_JOBS = {

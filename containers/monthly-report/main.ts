@@ -1,5 +1,5 @@
 /**
- * The container's entry point (`ENTRYPOINT ["node", "/app/main.js"]` of the Dockerfile, bundled by esbuild): runs
+ * The container's entry point (`ENTRYPOINT ["node", "/app/main.js"]` of `containers/Dockerfile`, bundled by esbuild): runs
  * {@link main} with the container's command and environment, prints its result as JSON on standard output, and
  * exits with the error's `exitCode` (1 by default) on failure, as ECS then reports it in the task's `ExitCode`.
  */

@@ -404,7 +404,7 @@ export class Platform extends pulumi.ComponentResource {
 
     // Fargate container and Glue jobs, each role with exactly its grants (grantStatements, above).
     const fargateJobs = pick(FARGATE_JOBS, contents.fargateJobs, (spec, job) => {
-      // The image CI builds from containers/<job>/Dockerfile and pushes with the manifest's tag (immutable).
+      // The image CI builds with containers/Dockerfile and pushes with the manifest's tag (immutable).
       const repository = new aws.ecr.Repository(`${job}-image`, { name: naming.physical(job), imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, forceDelete: !keep }, child);
       return new FargateJob(
         job,

@@ -17,7 +17,7 @@ describe("the monthly-report container's entry point, bundled as the Dockerfile 
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), "statecraft-container-"));
     bundle = path.join(dir, "main.js");
-    buildSync({ entryPoints: [path.join(PROJECT_ROOT, "containers/monthly-report/main.ts")], bundle: true, platform: "node", target: "node20", outfile: bundle, logLevel: "silent" });
+    buildSync({ entryPoints: [path.join(PROJECT_ROOT, dockerEntries().find((found) => found.image === "monthly-report")!.entry)], bundle: true, platform: "node", target: "node20", outfile: bundle, logLevel: "silent" });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,23 +36,13 @@ describe("the monthly-report container's entry point, bundled as the Dockerfile 
   });
 });
 
-/** Each image's entry point, as its Dockerfile's esbuild line names it. */
+/** Each image's entry point, as `containers/Dockerfile`'s header lists them for its `ENTRY` build argument. */
 function dockerEntries(): { image: string; entry: string }[] {
-  const root = path.join(PROJECT_ROOT, "containers");
-  return readdirSync(root).flatMap((image) => {
-    const dockerfile = path.join(root, image, "Dockerfile");
-    let text: string;
-    try {
-      text = readFileSync(dockerfile, "utf8");
-    } catch {
-      return [];
-    }
-    const entry = /npx esbuild (\S+\.ts) --bundle/.exec(text)?.[1];
-    return entry ? [{ image, entry }] : [];
-  });
+  const header = readFileSync(path.join(PROJECT_ROOT, "containers", "Dockerfile"), "utf8");
+  return [...header.matchAll(/([a-z][a-z0-9-]*): (containers\/[a-z0-9-]+\/[a-z]+\.ts)/g)].map(([, image, entry]) => ({ image, entry }));
 }
 
-describe("every container image's entry point, bundled as its Dockerfile bundles it", function () {
+describe("every container image's entry point, bundled as containers/Dockerfile bundles it", function () {
   this.timeout(20_000);
   let dir: string;
   before(() => (dir = mkdtempSync(path.join(tmpdir(), "statecraft-images-"))));
@@ -64,8 +54,10 @@ describe("every container image's entry point, bundled as its Dockerfile bundles
     return outfile;
   };
 
-  it("has a Dockerfile naming an entry point for each image with code", () => {
-    expect(dockerEntries().map((found) => found.image).sort()).to.deep.equal(["churn-features", "churn-model", "monthly-report"]);
+  it("names an entry point for each image with code, each in that image's folder", () => {
+    const images = readdirSync(path.join(PROJECT_ROOT, "containers"), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(dockerEntries().map((found) => found.image).sort()).to.deep.equal(images.sort());
+    for (const { image, entry } of dockerEntries()) expect(entry.startsWith(`containers/${image}/`), entry).to.equal(true);
   });
 
   it("churn-features exits 2 with the reason for a job without its input", () => {
