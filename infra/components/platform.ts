@@ -307,9 +307,10 @@ export class Platform extends pulumi.ComponentResource {
       if (!value) throw new Error(`Platform: ${handler}'s ${variable} names ${JSON.stringify(reference)}, which the stack does not deploy: add it to the handler's grants, or name the handler in an HTTP API of infra/manifest.ts`);
       return value;
     };
-    const handlers = pick(HANDLERS, contents.handlers, (spec: HandlerSpec, handler) => {
-      const statements = pulumi.all([encrypted, allSecretArns]).apply(([resources, arns]) =>
-        handlerPolicyStatements(spec.grants, {
+    /** What a function's, job's or model's role may do for its grants: the statements, with the stack key's use through each service. */
+    const grantStatements = (grants: readonly HandlerGrant[]) =>
+      pulumi.all([encrypted, allSecretArns]).apply(([resources, arns]) =>
+        handlerPolicyStatements(grants, {
           region: config.region,
           tableArn: (table) => naming.tableArn(naming.tableName(table)),
           topicArn: (topic) => naming.topicArn(topic),
@@ -320,6 +321,8 @@ export class Platform extends pulumi.ComponentResource {
           encrypted: resources,
         }),
       );
+    const handlers = pick(HANDLERS, contents.handlers, (spec: HandlerSpec, handler) => {
+      const statements = grantStatements(spec.grants);
       return new HandlerFunction(
         handler,
         {
@@ -339,20 +342,6 @@ export class Platform extends pulumi.ComponentResource {
         child,
       );
     });
-    /** What a job's or model's role may do for its grants: the statements, with the stack key's use through S3. */
-    const grantStatements = (grants: readonly HandlerGrant[]) =>
-      pulumi.all([encrypted, allSecretArns]).apply(([resources, arns]) =>
-        handlerPolicyStatements(grants, {
-          region: config.region,
-          tableArn: (table) => naming.tableArn(naming.tableName(table)),
-          topicArn: (topic) => naming.topicArn(topic),
-          queueArn: (queue) => naming.queueArn(queue),
-          secretArn: (secret) => arns[secret],
-          bucketArn: (bucket) => naming.bucketArn(bucket),
-          backupTableArns,
-          encrypted: resources,
-        }),
-      );
     // Batch jobs (Fargate) and SageMaker models the workflows run; their images are in the stack's ECR.
     const batchJobs = pick(BATCH_JOBS, contents.batchJobs, (spec: BatchJobSpec, job) => {
       const image = ecrImageUri(naming.context, spec.image);
